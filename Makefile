@@ -1,0 +1,80 @@
+# al_ext - active learning inside PostgreSQL (PGXS build)
+#
+#   make demo    set up everything on a fresh Debian 12 machine and run the demo
+#   make test    set up everything, then run every test (C unit, pg_regress, TAP)
+#   make bench   run the benchmarks (bench/)
+#   make accept  copy the last regression results over expected/ (review the diff!)
+
+EXTENSION  = al_ext
+EXTVERSION = 0.1.0
+MODULE_big = al_ext
+
+PG_CONFIG ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
+
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS = $(sort $(wildcard src/*.c))
+OBJS      = $(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
+
+# The install script is assembled from one part per concern (sql/parts/NN_*.sql).
+SQL_PARTS  = $(sort $(wildcard sql/parts/*.sql))
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+
+# OpenBLAS: headers through pkg-config; the library itself is opened with
+# dlopen at first use (see doc/models.md), so the postmaster never loads it.
+OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+OPENBLAS_LIBDIR := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
+ifneq ($(OPENBLAS_LIBDIR),)
+OPENBLAS_DEF = -DAL_OPENBLAS_LIB='"$(OPENBLAS_LIBDIR)/libopenblas.so.0"'
+endif
+
+WARN_FLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
+PG_CFLAGS   = $(WARN_FLAGS)
+SHLIB_LINK  = -lm -ldl
+
+EXTRA_CLEAN = build
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifeq ($(PGXS),)
+# No server headers yet: only the bootstrap targets work until deps are in.
+all install:
+	@echo "PostgreSQL server headers missing: run 'make deps' (or 'make test')" >&2; exit 1
+else
+include $(PGXS)
+endif
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@
+
+# ---- plain C unit tests of src/core (no PostgreSQL) ----
+UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS = $(patsubst test/unit/%.c,build/unit/%,$(UNIT_SRCS))
+UNIT_CFLAGS = -O2 -g -std=gnu99 $(WARN_FLAGS) -Isrc/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
+
+build/unit/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+build/unit/%: test/unit/%.c $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS)) test/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -Itest/unit $< $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS)) -lm -ldl -o $@
+
+unit: $(UNIT_BINS)
+
+# ---- the two commands, and friends ----
+.PHONY: deps test demo bench accept unit
+
+deps:
+	bash .ci/install-deps.sh
+
+test:
+	bash test/run_tests.sh
+
+demo:
+	bash demo/run_demo.sh
+
+bench:
+	bash bench/run_bench.sh
+
+accept:
+	bash test/run_tests.sh --accept

@@ -1,0 +1,25 @@
+/*
+ * al_ext.c - module entry point: the magic block and _PG_init.
+ *
+ * _PG_init only defines GUCs and reserves the "al_ext." prefix; it loads no
+ * BLAS library and starts nothing, so preloading al_ext into the postmaster
+ * is cheap and safe.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "al_ext.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Define the module's GUCs once per process. */
+void
+_PG_init(void)
+{
+	al_define_gucs();
+	MarkGUCPrefixReserved("al_ext");
+}
