@@ -85,3 +85,77 @@ CREATE TABLE al.curve_store (
 REVOKE ALL ON al.curve_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.curve_store', '');
 COMMENT ON TABLE al.curve_store IS 'one row per model version of a learner: its learning-curve point';
+
+-- People and BI tools read through these views; row-level security shows
+-- each role the learners whose owner's privileges it has.
+ALTER TABLE al.learner_store ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.labels ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.leases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.scores ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.curve_store ENABLE ROW LEVEL SECURITY;
+CREATE POLICY learner_visible ON al.learner_store FOR SELECT USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY label_visible ON al.labels FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY lease_visible ON al.leases FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY score_visible ON al.scores FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY curve_visible ON al.curve_store FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+GRANT SELECT ON al.learner_store, al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
+
+CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, features_column name,
+                                  classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
+	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[] or double precision[]); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease';
+
+CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.alter_learner(text, text, jsonb) IS
+	'change a learner''s strategy and/or options (merged over the current ones)';
+
+CREATE FUNCTION al.drop_learner(name text)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_drop_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.drop_learner(text) IS
+	'drop a learner with its labels, leases, ranking and curve (its model versions stay in al.models)';
+
+CREATE FUNCTION al.label(learner text, item_id text, label text, annotator text DEFAULT current_user)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_label' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION al.label(learner text, item_id bigint, label text, annotator text DEFAULT current_user)
+	RETURNS void LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.label(learner, item_id::text, label, annotator); END;
+CREATE FUNCTION al.label(learner text, item_id uuid, label text, annotator text DEFAULT current_user)
+	RETURNS void LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.label(learner, item_id::text, label, annotator); END;
+COMMENT ON FUNCTION al.label(text, text, text, text) IS
+	'record an annotator''s label for a pool item (validated); idempotent per annotator';
+COMMENT ON FUNCTION al.label(text, bigint, text, text) IS 'al.label for integer item ids';
+COMMENT ON FUNCTION al.label(text, uuid, text, text) IS 'al.label for uuid item ids';
+
+CREATE FUNCTION al.label_many(learner text, labels jsonb)
+	RETURNS integer AS 'MODULE_PATHNAME', 'al_label_many' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.label_many(text, jsonb) IS
+	'record many labels at once: [{"item": 42, "label": "cat", "annotator": "ann"}, ...] (annotator optional); all or nothing';
+
+CREATE FUNCTION al.next_batch(learner text, k integer DEFAULT NULL, annotator text DEFAULT current_user)
+	RETURNS TABLE (item_id text, score double precision, predicted text, probs al.probvec)
+	AS 'MODULE_PATHNAME', 'al_next_batch' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.next_batch(text, integer, text) IS
+	'lease the k best unlabeled items nobody holds to the annotator (k defaults to batch_size; a seeded random sample before the first model)';
+
+CREATE FUNCTION al.release(learner text, item_ids text[], annotator text DEFAULT current_user)
+	RETURNS integer AS 'MODULE_PATHNAME', 'al_release' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION al.release(learner text, item_ids bigint[], annotator text DEFAULT current_user)
+	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
+CREATE FUNCTION al.release(learner text, item_ids uuid[], annotator text DEFAULT current_user)
+	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
+COMMENT ON FUNCTION al.release(text, text[], text) IS 'give back the annotator''s leases on these items; returns how many';
+COMMENT ON FUNCTION al.release(text, bigint[], text) IS 'al.release for integer item ids';
+COMMENT ON FUNCTION al.release(text, uuid[], text) IS 'al.release for uuid item ids';
+
+CREATE FUNCTION al.retrain(learner text)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_retrain' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.retrain(text) IS 'ask the worker for a new model and ranking now, whatever the label count';
