@@ -34,6 +34,10 @@ SHLIB_LINK  = -lm -ldl
 
 EXTRA_CLEAN = build
 
+# No LLVM bitcode: it would need clang on every machine, and JIT inlining
+# gains nothing for these functions.
+override with_llvm = no
+
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifeq ($(PGXS),)
 # No server headers yet: only the bootstrap targets work until deps are in.

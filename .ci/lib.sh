@@ -53,7 +53,11 @@ al_private_tree() {
 # Build with -Wall -Wextra -Werror and install into the server's directories
 # (or into the private tree of AL_DESTDIR).
 build_and_install() {
+	local bc
 	$MAKE -s all || return 1
+	# a stale JIT bitcode copy of al_ext (older builds) would be inlined
+	bc="$($PGBIN/pg_config --pkglibdir)/bitcode"
+	rm -rf "$bc/al_ext" "$bc/al_ext.index.bc" 2>/dev/null || sudo rm -rf "$bc/al_ext" "$bc/al_ext.index.bc"
 	if [ -n "${AL_DESTDIR:-}" ]; then
 		al_private_tree && $MAKE -s install DESTDIR="$AL_DESTDIR" >/dev/null
 		return
