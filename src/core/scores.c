@@ -240,6 +240,17 @@ al_accumulate(double *sums, const float *p, int n)
 		sums[i] += (double) p[i];
 }
 
+/*
+ * The mean of count accumulated distributions, sums / count, rounded to
+ * float4 (the final step of al.consensus).
+ */
+void
+al_mean_to_float(const double *sums, double count, int n, float *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = (float) (sums[i] / count);
+}
+
 /* The members' mean distribution, in double, into mean[0..n-1]. */
 void
 al_committee_mean(const float *m, int members, int n, double *mean)

@@ -45,6 +45,8 @@ extern double al_expected_gradient_length(const float *p, int n,
 /* ---- means of distributions: shared by committees and al.consensus ---- */
 
 extern void al_accumulate(double *sums, const float *p, int n);
+extern void al_mean_to_float(const double *sums, double count, int n,
+							 float *out);
 extern void al_committee_mean(const float *m, int members, int n,
 							  double *mean);
 

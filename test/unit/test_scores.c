@@ -296,6 +296,17 @@ test_committee_hand(void)
 	UNIT_CLOSE(al_max_disagreement(big, 50, 5, work), log(5.0), 1e-15, "max disagreement 50 one-hot split = ln 5");
 	al_committee_mean(big, 50, 5, work);
 	UNIT_CHECK(work[0] == 0.2 && work[4] == 0.2, "committee mean of the split = 0.2 each");
+	{
+		double		sums[3] = {0.0, 0.0, 0.0};
+		float		mean[3];
+
+		al_accumulate(sums, one, 3);
+		al_accumulate(sums, agree, 2);
+		al_accumulate(sums + 1, agree, 2);
+		al_mean_to_float(sums, 2.0, 3, mean);
+		UNIT_CHECK(sums[0] == 0.375 && sums[1] == 1.5 && sums[2] == 1.125, "accumulate adds rows");
+		UNIT_CHECK(mean[0] == 0.1875f && mean[1] == 0.75f && mean[2] == 0.5625f, "mean_to_float = sums / count");
+	}
 }
 
 static void
