@@ -1,0 +1,236 @@
+/*
+ * al_probvec.c - text parser, text formatter and value checks of probvec.
+ *
+ * Text form: '[' or '{', numbers separated by commas, the matching ']' or
+ * '}', white space anywhere between tokens.  Numbers are read with strtof,
+ * so the nearest float4 is kept, exactly as float4in does.
+ */
+#include "al_probvec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* White space as PostgreSQL's scanner understands it (C locale). */
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Skip white space; returns the first other character's position. */
+static const char *
+skip_space(const char *s)
+{
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+/* Record a syntax error at p with a static detail text. */
+static al_pv_status
+syntax_error(al_pv_error *err, const char *text, const char *p, const char *detail)
+{
+	err->status = AL_PV_SYNTAX;
+	err->offset = (int) (p - text);
+	err->length = 1;
+	err->detail = detail;
+	err->position = 0;
+	err->value = 0;
+	return AL_PV_SYNTAX;
+}
+
+/*
+ * An upper bound of the number of values in text (commas + 1), so the caller
+ * can size the output buffer before parsing.
+ */
+int
+al_pv_count_bound(const char *text)
+{
+	int			n = 1;
+
+	for (; *text; text++)
+		if (*text == ',')
+			n++;
+	return n;
+}
+
+/*
+ * Read one number at p with strtof.  Returns the end of the number, or NULL
+ * if there is none.  Overflow, and underflow to zero, are reported as
+ * AL_PV_FLOAT_RANGE, as float4in reports them.
+ */
+static const char *
+parse_number(const char *text, const char *p, float *value, al_pv_error *err)
+{
+	char	   *end;
+	float		v;
+
+	/* strtof would skip leading white space itself: refuse it here */
+	if (*p == '\0' || is_space(*p))
+		return NULL;
+	errno = 0;
+	v = strtof(p, &end);
+	if (end == p)
+		return NULL;
+	if (errno == ERANGE && (v == 0.0f || isinf(v)))
+	{
+		err->status = AL_PV_FLOAT_RANGE;
+		err->offset = (int) (p - text);
+		err->length = (int) (end - p);
+		err->detail = NULL;
+		err->value = v;
+		return NULL;
+	}
+	*value = v;
+	return end;
+}
+
+/*
+ * Parse text into out (capacity values).  On success *count is the number of
+ * values and AL_PV_OK is returned; otherwise err says what and where.  Only
+ * the syntax, the float range and the count are checked here: the values
+ * are al_pv_check_values()'s job.
+ */
+al_pv_status
+al_pv_parse(const char *text, float *out, int capacity, int *count,
+			al_pv_error *err)
+{
+	const char *p = skip_space(text);
+	char		close;
+	int			n = 0;
+
+	memset(err, 0, sizeof(*err));
+	if (*p != '[' && *p != '{')
+		return syntax_error(err, text, p, "Probability vector must start with \"[\" or \"{\".");
+	close = (*p == '[') ? ']' : '}';
+	p = skip_space(p + 1);
+	if (*p != close)
+	{
+		for (;;)
+		{
+			float		v;
+			const char *end = parse_number(text, p, &v, err);
+
+			if (end == NULL)
+				return err->status == AL_PV_FLOAT_RANGE ? AL_PV_FLOAT_RANGE :
+					syntax_error(err, text, p, "Expected a number.");
+			if (n >= capacity)
+			{
+				err->status = AL_PV_TOO_MANY;
+				err->position = n + 1;
+				return AL_PV_TOO_MANY;
+			}
+			out[n++] = v;
+			p = skip_space(end);
+			if (*p == close)
+				break;
+			if (*p != ',')
+				return syntax_error(err, text, p, *p == '\0' ?
+									"Unexpected end of input: missing closing bracket." :
+									"Expected \",\" or a closing bracket.");
+			p = skip_space(p + 1);
+		}
+	}
+	p = skip_space(p + 1);
+	if (*p != '\0')
+		return syntax_error(err, text, p, "Junk after closing bracket.");
+	*count = n;
+	return al_pv_check_count(n, err);
+}
+
+/* Check the class count is within 1 .. AL_PROBVEC_MAX_CLASSES. */
+al_pv_status
+al_pv_check_count(int n, al_pv_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (n < 1)
+		err->status = AL_PV_EMPTY;
+	else if (n > AL_PROBVEC_MAX_CLASSES)
+		err->status = AL_PV_TOO_MANY;
+	err->position = n;
+	return err->status;
+}
+
+/*
+ * Check every value is finite and within [0, 1] and that the sum, taken in
+ * double precision, is within AL_PROBVEC_SUM_TOLERANCE of 1.  The first
+ * offending position is reported.
+ */
+al_pv_status
+al_pv_check_values(const float *x, int n, al_pv_error *err)
+{
+	double		sum = 0.0;
+	int			i;
+
+	if (al_pv_check_count(n, err) != AL_PV_OK)
+		return err->status;
+	for (i = 0; i < n; i++)
+	{
+		double		v = x[i];
+
+		if (!isfinite(v) || v < 0.0 || v > 1.0)
+		{
+			err->status = isfinite(v) ? AL_PV_OUT_OF_RANGE : AL_PV_NOT_FINITE;
+			err->position = i + 1;
+			err->value = v;
+			return err->status;
+		}
+		sum += v;
+	}
+	if (fabs(sum - 1.0) > AL_PROBVEC_SUM_TOLERANCE)
+	{
+		err->status = AL_PV_BAD_SUM;
+		err->value = sum;
+		return err->status;
+	}
+	return AL_PV_OK;
+}
+
+/*
+ * The shortest decimal that strtof reads back to exactly value, in %g style
+ * (the portable reference formatter; the server passes float4out's own).
+ * Tries 1 to 9 significant digits: 9 always round-trip a float.
+ */
+int
+al_float_shortest(float value, char *buf)
+{
+	int			prec;
+	int			len = 0;
+
+	for (prec = 1; prec <= 9; prec++)
+	{
+		float		back;
+
+		len = snprintf(buf, 16, "%.*g", prec, (double) value);
+		back = strtof(buf, NULL);
+		if ((back == value && signbit(back) == signbit(value)) || isnan(value))
+			break;
+	}
+	return len;
+}
+
+/*
+ * Write "[v1,v2,...]" into buf, which holds at least
+ * n * AL_PROBVEC_VALUE_CHARS + 3 bytes.  Returns the length, not counting
+ * the terminating zero byte.
+ */
+size_t
+al_pv_format(const float *x, int n, char *buf, al_float_formatter format_value)
+{
+	char	   *p = buf;
+	int			i;
+
+	*p++ = '[';
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			*p++ = ',';
+		p += format_value(x[i], p);
+	}
+	*p++ = ']';
+	*p = '\0';
+	return (size_t) (p - buf);
+}

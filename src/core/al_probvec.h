@@ -1,0 +1,53 @@
+/*
+ * al_probvec.h - plain-C core of the probvec type: limits, the text parser,
+ * the text formatter and the value checks.  No PostgreSQL header here: the
+ * glue (src/probvec.c) turns the status codes into ereport calls.
+ */
+#ifndef AL_CORE_PROBVEC_H
+#define AL_CORE_PROBVEC_H
+
+#include <stddef.h>
+
+/* A probvec has 1 to 32767 classes (its class count is an int16). */
+#define AL_PROBVEC_MAX_CLASSES	32767
+/* The values must sum to 1 within this tolerance. */
+#define AL_PROBVEC_SUM_TOLERANCE 1e-3
+/* Bytes one formatted value takes at most, separator included. */
+#define AL_PROBVEC_VALUE_CHARS	20
+
+typedef enum al_pv_status
+{
+	AL_PV_OK = 0,
+	AL_PV_SYNTAX,				/* malformed text */
+	AL_PV_EMPTY,				/* no class at all */
+	AL_PV_TOO_MANY,				/* more than AL_PROBVEC_MAX_CLASSES */
+	AL_PV_FLOAT_RANGE,			/* a number outside float4's range */
+	AL_PV_NOT_FINITE,			/* NaN or infinity */
+	AL_PV_OUT_OF_RANGE,			/* below 0 or above 1 */
+	AL_PV_BAD_SUM				/* sum not within the tolerance of 1 */
+} al_pv_status;
+
+/* Where and why input was rejected; filled by the parser and the checks. */
+typedef struct al_pv_error
+{
+	al_pv_status status;
+	int			position;		/* 1-based class position, 0 if none */
+	double		value;			/* offending value, or the sum */
+	int			offset;			/* byte offset into the text (syntax) */
+	int			length;			/* length of the offending token */
+	const char *detail;			/* static text describing a syntax error */
+} al_pv_error;
+
+/* Formats one float into buf (at least 16 bytes); returns its length. */
+typedef int (*al_float_formatter) (float value, char *buf);
+
+extern int	al_pv_count_bound(const char *text);
+extern al_pv_status al_pv_parse(const char *text, float *out, int capacity,
+								int *count, al_pv_error *err);
+extern al_pv_status al_pv_check_values(const float *x, int n, al_pv_error *err);
+extern al_pv_status al_pv_check_count(int n, al_pv_error *err);
+extern int	al_float_shortest(float value, char *buf);
+extern size_t al_pv_format(const float *x, int n, char *buf,
+						   al_float_formatter format_value);
+
+#endif							/* AL_CORE_PROBVEC_H */
