@@ -156,12 +156,17 @@ array_values(ArrayType *a)
 						 ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
 }
 
-/* A zeroed consensus state for n classes (n + 1 doubles) in cxt. */
+/*
+ * A zeroed consensus state for n classes (n + 1 doubles).  Allocated in the
+ * current (per-call) context even under an aggregate: the executor copies a
+ * new state into the aggregate context itself, and later calls update that
+ * copy in place.
+ */
 static ArrayType *
-consensus_state_new(int n, MemoryContext cxt)
+consensus_state_new(int n)
 {
 	Size		size = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * (n + 1);
-	ArrayType  *a = (ArrayType *) MemoryContextAllocZero(cxt, size);
+	ArrayType  *a = (ArrayType *) palloc0(size);
 
 	SET_VARSIZE(a, size);
 	a->ndim = 1;
@@ -202,14 +207,13 @@ consensus_dim_mismatch(int state_dim, int other_dim, const char *other)
 /*
  * Transition: count the row and add its values to the sums.  NULL rows are
  * skipped; the first row sizes the state.  Called as an aggregate, the
- * state belongs to the aggregate and is modified in place; called directly,
- * a copy is modified.
+ * state belongs to the aggregate and is modified in place (as float8_accum
+ * does); called directly, a copy is modified.
  */
 Datum
 consensus_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	bool		in_agg = AggCheckCallContext(fcinfo, &aggcxt) != 0;
+	bool		in_agg = AggCheckCallContext(fcinfo, NULL) != 0;
 	ArrayType  *state;
 	ProbVecView p;
 	double	   *s;
@@ -222,7 +226,7 @@ consensus_transfn(PG_FUNCTION_ARGS)
 	}
 	probvec_read(PG_GETARG_DATUM(1), &p);
 	if (PG_ARGISNULL(0))
-		state = consensus_state_new(p.dim, in_agg ? aggcxt : CurrentMemoryContext);
+		state = consensus_state_new(p.dim);
 	else
 	{
 		state = in_agg ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
@@ -243,8 +247,7 @@ consensus_transfn(PG_FUNCTION_ARGS)
 Datum
 consensus_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	bool		in_agg = AggCheckCallContext(fcinfo, &aggcxt) != 0;
+	bool		in_agg = AggCheckCallContext(fcinfo, NULL) != 0;
 	ArrayType  *a;
 	ArrayType  *b;
 	double	   *sa;
@@ -260,7 +263,7 @@ consensus_combinefn(PG_FUNCTION_ARGS)
 	b = PG_GETARG_ARRAYTYPE_P(1);
 	n = consensus_state_classes(b);
 	if (PG_ARGISNULL(0))
-		a = consensus_state_new(n, in_agg ? aggcxt : CurrentMemoryContext);
+		a = consensus_state_new(n);
 	else
 	{
 		a = in_agg ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
