@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(al_label_many);
 PG_FUNCTION_INFO_V1(al_next_batch);
 PG_FUNCTION_INFO_V1(al_release);
 PG_FUNCTION_INFO_V1(al_retrain);
+PG_FUNCTION_INFO_V1(al_run_learner);
 
 /* ERROR if argument n is NULL. */
 static void
@@ -620,4 +621,23 @@ al_retrain(PG_FUNCTION_ARGS)
 	SPI_finish();
 	learner_wake_worker();
 	PG_RETURN_VOID();
+}
+
+/*
+ * al.run_learner(learner) -> text: do one round of the worker's work now,
+ * in this transaction ('retrained', 'rescored' or 'idle').  For setups
+ * without the background worker (or a scheduler calling it) and for tests.
+ */
+Datum
+al_run_learner(PG_FUNCTION_ARGS)
+{
+	Learner    *l;
+	LearnerRoundResult r;
+
+	SPI_connect();
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	r = learner_run_round(l->id);
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(r == LEARNER_RETRAINED ? "retrained" :
+									 r == LEARNER_RESCORED ? "rescored" : "idle"));
 }

@@ -34,6 +34,20 @@ extern Oid	model_store_relid(void);
 extern void store_user_begin(StoreUser *save);
 extern void store_user_end(const StoreUser *save);
 
+/* What model_fit_store trained and stored. */
+typedef struct ModelFit
+{
+	int64		id;
+	int32		version;
+	al_softmax_model *models;	/* members, palloc'd */
+	int			members;
+	double		holdout_accuracy;	/* NaN without a holdout */
+	double		holdout_log_loss;
+} ModelFit;
+
+extern void model_fit_store(const char *name, Oid owner, char **classes, int k, float *x,
+							int *y, int n, int d, const al_softmax_options *opt,
+							double holdout, ModelFit *fit);
 extern bytea *model_weights_pack(const al_softmax_model *members, int m);
 extern AlModel *model_get_latest(const char *name);
 extern AlModel *model_get_version(const char *name, int32 version);

@@ -39,6 +39,7 @@ PG_FUNCTION_INFO_V1(al_drop_model);
 typedef struct TrainRequest
 {
 	char	   *name;
+	Oid			owner;			/* owner of a new model */
 	Oid			relid;
 	char	   *relname;		/* qualified and quoted */
 	char	   *features;		/* quoted column names */
@@ -491,7 +492,7 @@ options_json(const TrainRequest *req)
 /* Insert the new version as the store owner; returns its id. */
 static int64
 store_model(const TrainRequest *req, const TrainData *data, const al_softmax_model *models,
-			const char *options, const char *metrics)
+			const char *options, const char *metrics, int32 *version)
 {
 	static const char *sql =
 		"WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('al_ext.model:' || $1, 0))), "
@@ -499,7 +500,7 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 		"         FROM al.model_store, lock WHERE name = $1) "
 		"INSERT INTO al.model_store (name, version, owner, classes, n_features, members, standardized, options, metrics, weights) "
 		"SELECT $1, coalesce(prev.v, 0) + 1, coalesce(prev.o, $2::regrole), $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 "
-		"FROM prev RETURNING id";
+		"FROM prev RETURNING id, version";
 	Oid			types[9] = {TEXTOID, OIDOID, TEXTARRAYOID, INT4OID, INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
 	Datum		args[9];
 	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * data->k);
@@ -511,7 +512,7 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	for (i = 0; i < data->k; i++)
 		labels[i] = CStringGetTextDatum(data->classes[i]);
 	args[0] = CStringGetTextDatum(req->name);
-	args[1] = ObjectIdGetDatum(GetUserId());
+	args[1] = ObjectIdGetDatum(req->owner);
 	args[2] = PointerGetDatum(construct_array(labels, data->k, TEXTOID, -1, false, TYPALIGN_INT));
 	args[3] = Int32GetDatum(data->d);
 	args[4] = Int32GetDatum(req->opt.members);
@@ -524,6 +525,7 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 		elog(ERROR, "could not store model \"%s\"", req->name);
 	store_user_end(&save);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	model_store_changed();
 	return id;
 }
@@ -545,40 +547,35 @@ split_holdout(const TrainRequest *req, const TrainData *data, double *weights,
 		weights[hold_idx[i]] = 0.0;
 }
 
-/* Train and store; returns the new model id.  SPI is connected. */
-static int64
-train_and_store(TrainRequest *req)
+/*
+ * Fit the committee on data (holdout by zero weights), evaluate it and store
+ * it as a new version; fills fit.  SPI is connected.
+ */
+static void
+fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 {
-	TrainData	data = {0};
 	al_softmax_data sd;
 	al_softmax_model *models;
 	al_softmax_report *reps;
-	double	   *weights;
-	double	   *scratch;
-	int		   *train_idx;
-	int		   *hold_idx;
+	double	   *weights = (double *) palloc_extended(sizeof(double) * data->n, MCXT_ALLOC_HUGE);
+	int		   *train_idx = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
+	int		   *hold_idx = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
+	double	   *scratch = (double *) palloc(sizeof(double) * 2 * data->k);
 	int			n_train,
 				n_hold;
-	double		hold_acc = NAN,
-				hold_loss = NAN,
-				train_acc = NAN,
+	double		train_acc = NAN,
 				train_loss;
 	instr_time	start,
 				elapsed;
 	al_sm_status st;
 
-	read_classes(req, &data);
-	read_rows(req, &data);
-	weights = (double *) palloc_extended(sizeof(double) * data.n, MCXT_ALLOC_HUGE);
-	train_idx = (int *) palloc_extended(sizeof(int) * data.n, MCXT_ALLOC_HUGE);
-	hold_idx = (int *) palloc_extended(sizeof(int) * data.n, MCXT_ALLOC_HUGE);
-	split_holdout(req, &data, weights, train_idx, &n_train, hold_idx, &n_hold);
-	sd.x = data.x;
-	sd.y = data.y;
+	split_holdout(req, data, weights, train_idx, &n_train, hold_idx, &n_hold);
+	sd.x = data->x;
+	sd.y = data->y;
 	sd.weight = weights;
-	sd.n = data.n;
-	sd.d = data.d;
-	sd.k = data.k;
+	sd.n = data->n;
+	sd.d = data->d;
+	sd.k = data->k;
 	models = (al_softmax_model *) palloc0(sizeof(al_softmax_model) * req->opt.members);
 	reps = (al_softmax_report *) palloc0(sizeof(al_softmax_report) * req->opt.members);
 	al_blas_ensure();
@@ -588,15 +585,47 @@ train_and_store(TrainRequest *req)
 		report_fit_error(st);
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
-	scratch = (double *) palloc(sizeof(double) * 2 * data.k);
+	fit->holdout_accuracy = NAN;
+	fit->holdout_log_loss = NAN;
 	if (n_hold > 0)
-		al_committee_evaluate(models, req->opt.members, data.x, data.y, hold_idx, n_hold,
-							  scratch, &hold_acc, &hold_loss);
-	al_committee_evaluate(models, req->opt.members, data.x, data.y, train_idx, n_train,
+		al_committee_evaluate(models, req->opt.members, data->x, data->y, hold_idx, n_hold,
+							  scratch, &fit->holdout_accuracy, &fit->holdout_log_loss);
+	al_committee_evaluate(models, req->opt.members, data->x, data->y, train_idx, n_train,
 						  scratch, &train_acc, &train_loss);
-	return store_model(req, &data, models, options_json(req),
-					   metrics_json(req, &data, reps, n_train, n_hold, hold_acc, hold_loss,
-									train_acc, INSTR_TIME_GET_DOUBLE(elapsed)));
+	fit->models = models;
+	fit->members = req->opt.members;
+	fit->id = store_model(req, data, models, options_json(req),
+						  metrics_json(req, data, reps, n_train, n_hold, fit->holdout_accuracy,
+									   fit->holdout_log_loss, train_acc,
+									   INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
+}
+
+/*
+ * Train a new version of model `name` for owner on rows already in memory
+ * (the learner's round uses this); classes are given, in their order.
+ * SPI is connected.  ERRORs as al.train_model does.
+ */
+void
+model_fit_store(const char *name, Oid owner, char **classes, int k, float *x, int *y,
+				int n, int d, const al_softmax_options *opt, double holdout, ModelFit *fit)
+{
+	TrainRequest req = {0};
+	TrainData	data = {0};
+
+	req.name = pstrdup(name);
+	req.owner = owner;
+	req.opt = *opt;
+	req.opt.alloc_fn = core_alloc;
+	req.opt.free_fn = core_free;
+	req.opt.progress = core_progress;
+	req.holdout = holdout;
+	data.x = x;
+	data.y = y;
+	data.n = n;
+	data.d = d;
+	data.classes = classes;
+	data.k = k;
+	fit_and_store(&req, &data, fit);
 }
 
 /* ERROR if a required argument is NULL. */
@@ -618,7 +647,8 @@ Datum
 al_train_model(PG_FUNCTION_ARGS)
 {
 	TrainRequest req;
-	int64		id;
+	TrainData	data = {0};
+	ModelFit	fit;
 
 	require_arg(fcinfo, 0, "model name");
 	require_arg(fcinfo, 1, "data");
@@ -634,10 +664,13 @@ al_train_model(PG_FUNCTION_ARGS)
 				  : PG_GETARG_JSONB_P(4));
 	resolve_columns(&req, PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)));
 	model_check_write_access(req.name);
+	req.owner = GetUserId();
 	SPI_connect();
-	id = train_and_store(&req);
+	read_classes(&req, &data);
+	read_rows(&req, &data);
+	fit_and_store(&req, &data, &fit);
 	SPI_finish();
-	PG_RETURN_INT64(id);
+	PG_RETURN_INT64(fit.id);
 }
 
 /* al.drop_model(name) -> integer: delete every version; returns how many. */

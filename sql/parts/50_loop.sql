@@ -21,7 +21,8 @@ CREATE TABLE al.learner_store (
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
 	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
-	published_at timestamptz
+	published_at timestamptz,
+	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.learner_store', '');
@@ -159,3 +160,8 @@ COMMENT ON FUNCTION al.release(text, uuid[], text) IS 'al.release for uuid item 
 CREATE FUNCTION al.retrain(learner text)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_retrain' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.retrain(text) IS 'ask the worker for a new model and ranking now, whatever the label count';
+
+CREATE FUNCTION al.run_learner(learner text)
+	RETURNS text AS 'MODULE_PATHNAME', 'al_run_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.run_learner(text) IS
+	'do one round of the worker''s work for a learner now, in this transaction: retrain and rescore if due, or score new pool rows; returns retrained, rescored or idle';
