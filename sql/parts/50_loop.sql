@@ -165,3 +165,87 @@ CREATE FUNCTION al.run_learner(learner text)
 	RETURNS text AS 'MODULE_PATHNAME', 'al_run_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.run_learner(text) IS
 	'do one round of the worker''s work for a learner now, in this transaction: retrain and rescore if due, or score new pool rows; returns retrained, rescored or idle';
+
+-- ---- views for people and BI tools ----
+
+CREATE VIEW al.learners AS
+SELECT id, name, owner, pool, id_column, features_column, id_type, classes, strategy, options,
+       created_at, model_version, published_at
+FROM al.learner_store;
+GRANT SELECT ON al.learners TO PUBLIC;
+COMMENT ON VIEW al.learners IS 'the learners the current role may use';
+
+-- What the worker is doing for each learner, from pg_stat_activity (which hides
+-- other roles' activity from ordinary roles: hence SECURITY DEFINER).  It
+-- shows only learner ids and phases; al.learner_status joins it to the
+-- learners the caller may see.
+CREATE FUNCTION al.worker_phases(OUT learner_id bigint, OUT phase text)
+	RETURNS SETOF record LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	BEGIN ATOMIC
+	SELECT substring(query FROM '^learner ([0-9]+) ')::bigint,
+	       substring(query FROM '^learner [0-9]+ \(.*\): (.*)$')
+	FROM pg_catalog.pg_stat_activity
+	WHERE backend_type = 'al_ext worker' AND datname = pg_catalog.current_database()
+	  AND state = 'active' AND query ~ '^learner [0-9]+ ';
+	END;
+COMMENT ON FUNCTION al.worker_phases() IS 'learner ids the al_ext worker is working on now, with its phase';
+
+CREATE FUNCTION al.learner_status_rows()
+	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
+	               leased bigint, labels_waiting bigint, retrain_every integer, model_version integer,
+	               trained_at timestamptz, holdout_accuracy double precision, phase text,
+	               suggested_stop boolean, stop_reason text)
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	l record;
+	kappas double precision[];
+BEGIN
+	FOR l IN SELECT * FROM al.learner_store ORDER BY name LOOP
+		learner := l.name;
+		strategy := l.strategy;
+		retrain_every := (l.options->>'retrain_every')::int;
+		BEGIN
+			EXECUTE format('SELECT count(*) FROM %s', l.pool) INTO pool_size;
+		EXCEPTION WHEN insufficient_privilege OR undefined_table THEN
+			pool_size := NULL;
+		END;
+		SELECT count(DISTINCT b.item_id) INTO labeled FROM al.labels b WHERE b.learner_id = l.id;
+		unlabeled := pool_size - labeled;
+		SELECT count(*) INTO leased FROM al.leases x WHERE x.learner_id = l.id AND x.expires_at > now();
+		SELECT count(*) INTO labels_waiting FROM al.labels b
+			WHERE b.learner_id = l.id AND b.serial > l.trained_label_serial;
+		model_version := l.model_version;
+		trained_at := l.published_at;
+		SELECT c.holdout_accuracy INTO holdout_accuracy FROM al.curve_store c
+			WHERE c.learner_id = l.id ORDER BY c.model_version DESC LIMIT 1;
+		SELECT coalesce(string_agg(w.phase, '; '), 'idle') INTO phase
+			FROM al.worker_phases() w WHERE w.learner_id = l.id;
+		SELECT array_agg(c.kappa_previous ORDER BY c.model_version DESC) INTO kappas
+			FROM (SELECT * FROM al.curve_store c WHERE c.learner_id = l.id
+			      ORDER BY c.model_version DESC LIMIT 3) c;
+		suggested_stop := coalesce(array_length(kappas, 1) = 3
+			AND (SELECT bool_and(k >= 0.99) FROM unnest(kappas) k), false);
+		stop_reason := CASE WHEN suggested_stop
+			THEN 'predictions on the stop set stable: kappa >= 0.99 over the last 3 versions'
+			ELSE format('%s of the last 3 versions had kappa >= 0.99 against their predecessor',
+			            coalesce((SELECT count(*) FROM unnest(kappas) k WHERE k >= 0.99), 0)) END;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
+
+CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
+GRANT SELECT ON al.learner_status TO PUBLIC;
+COMMENT ON VIEW al.learner_status IS
+	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop';
+
+CREATE VIEW al.learning_curve AS
+SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
+       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id
+FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
+GRANT SELECT ON al.learning_curve TO PUBLIC;
+COMMENT ON VIEW al.learning_curve IS
+	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set';
