@@ -12,10 +12,27 @@
 #include "topk.h"
 
 /*
+ * Last resort for entries SQL cannot tell apart (equal score, equal id):
+ * order them by the bits of the score, so that -0 and +0 (or two NaN
+ * payloads) of the same id are kept and printed the same way whatever the
+ * order of the input.  Invisible in the result, which holds only ids.
+ */
+static int
+topk_bits_cmp(double a, double b)
+{
+	uint64_t	x,
+				y;
+
+	memcpy(&x, &a, sizeof(x));
+	memcpy(&y, &b, sizeof(y));
+	return (x > y) - (x < y);
+}
+
+/*
  * Rank order of two entries: negative when a ranks before b (a higher
- * score, or the same score and a smaller id), positive when after, 0 when
- * the two are indistinguishable.  NULL ids rank after every non-NULL id of
- * the same score, as ORDER BY id ASC (NULLS LAST) does.
+ * score, or the same score and a smaller id), positive when after, 0 only
+ * when the two are identical.  NULL ids rank after every non-NULL id of the
+ * same score, as ORDER BY id ASC (NULLS LAST) does.
  */
 int
 topk_rank_cmp(const TopkEntry *a, const TopkEntry *b, const TopkOrder *order)
@@ -29,8 +46,10 @@ topk_rank_cmp(const TopkEntry *a, const TopkEntry *b, const TopkOrder *order)
 	anull = (a->flags & TOPK_ID_NULL) != 0;
 	bnull = (b->flags & TOPK_ID_NULL) != 0;
 	if (anull || bnull)
-		return anull - bnull;
-	return order->id_cmp(a, b, order->arg);
+		c = anull - bnull;
+	else
+		c = order->id_cmp(a, b, order->arg);
+	return c != 0 ? c : topk_bits_cmp(a->score, b->score);
 }
 
 /*

@@ -98,7 +98,24 @@ brute_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* A random score from few distinct values: ties, NaN, -0, infinities. */
+/* brute_cmp, then the bits of the score: the full order of the heap. */
+static int
+brute_cmp_bits(const void *pa, const void *pb)
+{
+	const TopkEntry *a = pa,
+			   *b = pb;
+	int			c = brute_cmp(pa, pb);
+	uint64_t	x,
+				y;
+
+	if (c != 0)
+		return c;
+	memcpy(&x, &a->score, sizeof(x));
+	memcpy(&y, &b->score, sizeof(y));
+	return (x > y) - (x < y);
+}
+
+/* A random score from few distinct values: ties, NaNs, -0, infinities. */
 static double
 random_score(int distinct)
 {
@@ -114,6 +131,8 @@ random_score(int distinct)
 		return INFINITY;
 	if (r == 8)
 		return -INFINITY;
+	if (r == 9)
+		return -NAN;			/* another NaN bit pattern */
 	return (double) (rnd(distinct) - distinct / 2) / 4.0;
 }
 
@@ -133,14 +152,18 @@ random_entries(TopkEntry *e, int n, int distinct, int idrange)
 	}
 }
 
-/* Do the first m sorted entries of got and want rank equal pairwise? */
+/*
+ * Are the first m sorted entries of got and want the same, down to the
+ * bits of the scores (so -0 and +0 of one id must be chosen the same way)?
+ */
 static int
 same_ranking(const TopkEntry *got, const TopkEntry *want, int m)
 {
 	int			i;
 
 	for (i = 0; i < m; i++)
-		if (brute_cmp(&got[i], &want[i]) != 0)
+		if (brute_cmp_bits(&got[i], &want[i]) != 0 ||
+			memcmp(&got[i].score, &want[i].score, sizeof(double)) != 0)
 			return 0;
 	return 1;
 }
@@ -178,7 +201,7 @@ trial(int n, int k, const TopkOrder *order, const TopkEntry *in)
 	if (!run_heap(in, n, k, order, heap, &count))
 		return 0;
 	memcpy(sorted, in, sizeof(TopkEntry) * n);
-	qsort(sorted, n, sizeof(TopkEntry), brute_cmp);
+	qsort(sorted, n, sizeof(TopkEntry), brute_cmp_bits);
 	topk_sort(heap, count, order);
 	return same_ranking(heap, sorted, count);
 }
@@ -284,7 +307,7 @@ test_merge(void)
 				topk_offer(parts[0], &cnt[0], k, &parts[src][i], &order, NULL);
 		}
 		memcpy(sorted, in, sizeof(TopkEntry) * n);
-		qsort(sorted, n, sizeof(TopkEntry), brute_cmp);
+		qsort(sorted, n, sizeof(TopkEntry), brute_cmp_bits);
 		topk_sort(parts[0], cnt[0], &order);
 		if (cnt[0] != (n < k ? n : k) || !same_ranking(parts[0], sorted, cnt[0]))
 			bad++;
