@@ -456,6 +456,22 @@ topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 }
 
 /*
+ * The collation that orders text ids in this call: the aggregate's (the
+ * collation of its id argument).  Direct calls of the state functions on
+ * text states without one (their arguments are not collatable) use the
+ * database default, as ORDER BY would.  bigint and uuid ids have none.
+ */
+static Oid
+topk_call_collation(FunctionCallInfo fcinfo, const TopkState *s)
+{
+	Oid			collation = PG_GET_COLLATION();
+
+	if (s->idtype != TOPK_TEXT)
+		return InvalidOid;
+	return OidIsValid(collation) ? collation : DEFAULT_COLLATION_OID;
+}
+
+/*
  * May this call modify state s?  Yes if it is a private copy, or if we are
  * called as an aggregate and s is the transition value itself (modifying it
  * in place is sanctioned there, see float8_accum).
@@ -476,7 +492,7 @@ topk_trans_slow(FunctionCallInfo fcinfo, TopkState *s, bool fresh,
 				TopkEntry cand)
 {
 	bool		owned = topk_may_modify(fcinfo, fresh);
-	Oid			collation = s->idtype == TOPK_TEXT ? PG_GET_COLLATION() : InvalidOid;
+	Oid			collation = topk_call_collation(fcinfo, s);
 	TopkCtx		ctx;
 
 	s = topk_ensure_order(s, &owned, collation);
@@ -580,7 +596,7 @@ al_top_k_combine(PG_FUNCTION_ARGS)
 	bool		fresh;
 	TopkState  *s1 = topk_arg_state(fcinfo, 0, &fresh);
 	TopkState  *s2 = topk_arg_state(fcinfo, 1, NULL);
-	Oid			collation = s1->idtype == TOPK_TEXT ? PG_GET_COLLATION() : InvalidOid;
+	Oid			collation = topk_call_collation(fcinfo, s1);
 	bool		owned;
 	TopkCtx		ctx;
 	int			i;
@@ -647,7 +663,7 @@ topk_final(FunctionCallInfo fcinfo, int idtype, Oid elemtype, int16 elemlen,
 	topk_check_idtype(s, idtype);
 	if (s->count == 0)
 		PG_RETURN_NULL();
-	e = topk_sorted_entries(s, idtype == TOPK_TEXT ? PG_GET_COLLATION() : InvalidOid);
+	e = topk_sorted_entries(s, topk_call_collation(fcinfo, s));
 	elems = palloc(sizeof(Datum) * s->count);
 	nulls = palloc(sizeof(bool) * s->count);
 	for (i = 0; i < s->count; i++)
