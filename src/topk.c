@@ -428,12 +428,12 @@ topk_check_idtype(const TopkState *s, int idtype)
 }
 
 /*
- * The state of a transition call (args: state, id, score, k): a new one on
- * the first row (NULL state), else the argument, checked against this row's
- * k.  *fresh: the state is a private copy or new.
+ * The state of a transition call when the fast path cannot take it: a new
+ * one on the first row (NULL state), else the argument detoasted, aligned
+ * and checked against the id type and this row's k.
  */
-static TopkState *
-topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
+static pg_noinline TopkState *
+topk_trans_state_slow(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 {
 	int32		k = topk_arg_k(fcinfo, 3);
 	TopkState  *s;
@@ -453,6 +453,32 @@ topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 				 errmsg("k must be the same for every row"),
 				 errdetail("k was %d in an earlier row and is %d now.", s->k, k)));
 	return s;
+}
+
+/*
+ * The state of a transition call (args: state, id, score, k).  The hot
+ * path, taken for every row after the first in an aggregate: the state is
+ * our own plain, aligned varlena of the right id type and k, used as is.
+ * The full header check waits for topk_trans_slow, which modifies it.
+ * *fresh: the state is a private copy or new.
+ */
+static inline TopkState *
+topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
+{
+	TopkState  *s;
+
+	if (likely(!PG_ARGISNULL(0) && !PG_ARGISNULL(3)))
+	{
+		s = (TopkState *) PG_GETARG_POINTER(0);
+		if (likely(!VARATT_IS_EXTENDED(s) &&
+				   (uintptr_t) s % MAXIMUM_ALIGNOF == 0 &&
+				   s->idtype == idtype && s->k == PG_GETARG_INT32(3)))
+		{
+			*fresh = false;
+			return s;
+		}
+	}
+	return topk_trans_state_slow(fcinfo, idtype, fresh);
 }
 
 /*
@@ -495,6 +521,7 @@ topk_trans_slow(FunctionCallInfo fcinfo, TopkState *s, bool fresh,
 	Oid			collation = topk_call_collation(fcinfo, s);
 	TopkCtx		ctx;
 
+	topk_check_state(s);
 	s = topk_ensure_order(s, &owned, collation);
 	topk_ctx_init(&ctx, s, collation);
 	return topk_offer_entry(s, &owned, cand, &ctx);
