@@ -428,12 +428,13 @@ topk_check_idtype(const TopkState *s, int idtype)
 }
 
 /*
- * The state of a transition call when the fast path cannot take it: a new
- * one on the first row (NULL state), else the argument detoasted, aligned
- * and checked against the id type and this row's k.
+ * The state of a transition call (args: state, id, score, k) on the full
+ * path: a new one on the first row (NULL state), else the argument
+ * detoasted, aligned and checked against the id type and this row's k.
+ * *fresh: the state is new or a private copy.
  */
-static pg_noinline TopkState *
-topk_trans_state_slow(FunctionCallInfo fcinfo, int idtype, bool *fresh)
+static TopkState *
+topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 {
 	int32		k = topk_arg_k(fcinfo, 3);
 	TopkState  *s;
@@ -453,32 +454,6 @@ topk_trans_state_slow(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 				 errmsg("k must be the same for every row"),
 				 errdetail("k was %d in an earlier row and is %d now.", s->k, k)));
 	return s;
-}
-
-/*
- * The state of a transition call (args: state, id, score, k).  The hot
- * path, taken for every row after the first in an aggregate: the state is
- * our own plain, aligned varlena of the right id type and k, used as is.
- * The full header check waits for topk_trans_slow, which modifies it.
- * *fresh: the state is a private copy or new.
- */
-static inline TopkState *
-topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
-{
-	TopkState  *s;
-
-	if (likely(!PG_ARGISNULL(0) && !PG_ARGISNULL(3)))
-	{
-		s = (TopkState *) PG_GETARG_POINTER(0);
-		if (likely(!VARATT_IS_EXTENDED(s) &&
-				   (uintptr_t) s % MAXIMUM_ALIGNOF == 0 &&
-				   s->idtype == idtype && s->k == PG_GETARG_INT32(3)))
-		{
-			*fresh = false;
-			return s;
-		}
-	}
-	return topk_trans_state_slow(fcinfo, idtype, fresh);
 }
 
 /*
@@ -509,49 +484,8 @@ topk_may_modify(FunctionCallInfo fcinfo, bool fresh)
 }
 
 /*
- * The slow path of a transition: the score did not lose to the worst kept
- * score outright.  Orders the state under the call's collation and offers
- * the candidate.
- */
-static TopkState *
-topk_trans_slow(FunctionCallInfo fcinfo, TopkState *s, bool fresh,
-				TopkEntry cand)
-{
-	bool		owned = topk_may_modify(fcinfo, fresh);
-	Oid			collation = topk_call_collation(fcinfo, s);
-	TopkCtx		ctx;
-
-	topk_check_state(s);
-	s = topk_ensure_order(s, &owned, collation);
-	topk_ctx_init(&ctx, s, collation);
-	return topk_offer_entry(s, &owned, cand, &ctx);
-}
-
-/*
- * al.top_k_trans(state, bigint, double precision, integer): transition of
- * al.top_k for bigint ids.  NULL scores are skipped; NULL ids are kept.
- */
-Datum
-al_top_k_trans_bigint(PG_FUNCTION_ARGS)
-{
-	bool		fresh;
-	TopkState  *s = topk_trans_state(fcinfo, TOPK_BIGINT, &fresh);
-	TopkEntry	cand;
-
-	if (PG_ARGISNULL(2))
-		PG_RETURN_POINTER(s);
-	cand.score = PG_GETARG_FLOAT8(2);
-	if (topk_fast_reject(s->entries, s->count, s->k, cand.score))
-		PG_RETURN_POINTER(s);
-	cand.len = 0;
-	cand.flags = PG_ARGISNULL(1) ? TOPK_ID_NULL : 0;
-	cand.id = PG_ARGISNULL(1) ? 0 : (uint64) PG_GETARG_INT64(1);
-	PG_RETURN_POINTER(topk_trans_slow(fcinfo, s, fresh, cand));
-}
-
-/*
- * The candidate entry of a text/uuid id: its bytes stay where they are
- * (TOPK_ID_EXTERNAL) until the heap accepts it.
+ * A candidate entry.  A text/uuid id is TOPK_ID_EXTERNAL: its bytes stay
+ * where they are until the heap accepts it.  bytes NULL: a NULL id.
  */
 static TopkEntry
 topk_external_entry(double score, const char *bytes, Size len)
@@ -565,51 +499,119 @@ topk_external_entry(double score, const char *bytes, Size len)
 	return cand;
 }
 
+/* The candidate of a transition row from its id argument (arg 1). */
+static TopkEntry
+topk_arg_candidate(FunctionCallInfo fcinfo, int idtype, double score)
+{
+	TopkEntry	cand;
+	text	   *t;
+
+	if (PG_ARGISNULL(1))
+		return topk_external_entry(score, NULL, 0);
+	if (idtype == TOPK_UUID)
+		return topk_external_entry(score, (const char *) PG_GETARG_UUID_P(1)->data,
+								   UUID_LEN);
+	if (idtype == TOPK_TEXT)
+	{
+		t = PG_GETARG_TEXT_PP(1);
+		return topk_external_entry(score, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	cand.score = score;
+	cand.id = (uint64) PG_GETARG_INT64(1);
+	cand.len = 0;
+	cand.flags = 0;
+	return cand;
+}
+
 /*
- * al.top_k_trans(state, text, double precision, integer): transition for
- * text ids, ordered by the collation of the aggregate call.  The id is
- * detoasted only when the score does not lose outright.
+ * The full path of a transition: first row, checks of k and of the state,
+ * and rows whose score does not lose to the worst kept score outright.
+ * Orders the state under the call's collation and offers the candidate.
+ * The id is fetched (detoasted) only here.
  */
-Datum
-al_top_k_trans_text(PG_FUNCTION_ARGS)
+static pg_noinline Datum
+topk_trans_full(FunctionCallInfo fcinfo, int idtype)
 {
 	bool		fresh;
-	TopkState  *s = topk_trans_state(fcinfo, TOPK_TEXT, &fresh);
-	text	   *id;
+	TopkState  *s = topk_trans_state(fcinfo, idtype, &fresh);
+	bool		owned;
+	Oid			collation;
 	double		score;
+	TopkCtx		ctx;
 
 	if (PG_ARGISNULL(2))
 		PG_RETURN_POINTER(s);
 	score = PG_GETARG_FLOAT8(2);
 	if (topk_fast_reject(s->entries, s->count, s->k, score))
 		PG_RETURN_POINTER(s);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(topk_trans_slow(fcinfo, s, fresh,
-										  topk_external_entry(score, NULL, 0)));
-	id = PG_GETARG_TEXT_PP(1);
-	PG_RETURN_POINTER(topk_trans_slow(fcinfo, s, fresh,
-									  topk_external_entry(score, VARDATA_ANY(id),
-														  VARSIZE_ANY_EXHDR(id))));
+	owned = topk_may_modify(fcinfo, fresh);
+	collation = topk_call_collation(fcinfo, s);
+	s = topk_ensure_order(s, &owned, collation);
+	topk_ctx_init(&ctx, s, collation);
+	s = topk_offer_entry(s, &owned, topk_arg_candidate(fcinfo, idtype, score), &ctx);
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * The hot path of every transition, taken by most rows: the state is our
+ * own plain aligned varlena of this id type and k (so already checked),
+ * and the row's score is NULL or below the worst kept score.  Returns the
+ * state when the row needs nothing more, else NULL (take the full path).
+ */
+static inline TopkState *
+topk_trans_fast(FunctionCallInfo fcinfo, int idtype)
+{
+	TopkState  *s;
+
+	if (unlikely(PG_ARGISNULL(0) || PG_ARGISNULL(3)))
+		return NULL;
+	s = (TopkState *) PG_GETARG_POINTER(0);
+	if (unlikely(VARATT_IS_EXTENDED(s) || (uintptr_t) s % MAXIMUM_ALIGNOF != 0 ||
+				 s->idtype != idtype || s->k != PG_GETARG_INT32(3)))
+		return NULL;
+	if (PG_ARGISNULL(2) ||
+		topk_fast_reject(s->entries, s->count, s->k, PG_GETARG_FLOAT8(2)))
+		return s;
+	return NULL;
+}
+
+/*
+ * al.top_k_trans(state, bigint, double precision, integer): transition of
+ * al.top_k for bigint ids.  NULL scores are skipped; NULL ids are kept.
+ */
+Datum
+al_top_k_trans_bigint(PG_FUNCTION_ARGS)
+{
+	TopkState  *s = topk_trans_fast(fcinfo, TOPK_BIGINT);
+
+	if (likely(s != NULL))
+		PG_RETURN_POINTER(s);
+	return topk_trans_full(fcinfo, TOPK_BIGINT);
+}
+
+/*
+ * al.top_k_trans(state, text, double precision, integer): transition for
+ * text ids, ordered by the collation of the aggregate call.
+ */
+Datum
+al_top_k_trans_text(PG_FUNCTION_ARGS)
+{
+	TopkState  *s = topk_trans_fast(fcinfo, TOPK_TEXT);
+
+	if (likely(s != NULL))
+		PG_RETURN_POINTER(s);
+	return topk_trans_full(fcinfo, TOPK_TEXT);
 }
 
 /* al.top_k_trans(state, uuid, double precision, integer): uuid ids. */
 Datum
 al_top_k_trans_uuid(PG_FUNCTION_ARGS)
 {
-	bool		fresh;
-	TopkState  *s = topk_trans_state(fcinfo, TOPK_UUID, &fresh);
-	double		score;
-	const char *id;
+	TopkState  *s = topk_trans_fast(fcinfo, TOPK_UUID);
 
-	if (PG_ARGISNULL(2))
+	if (likely(s != NULL))
 		PG_RETURN_POINTER(s);
-	score = PG_GETARG_FLOAT8(2);
-	if (topk_fast_reject(s->entries, s->count, s->k, score))
-		PG_RETURN_POINTER(s);
-	id = PG_ARGISNULL(1) ? NULL : (const char *) PG_GETARG_UUID_P(1)->data;
-	PG_RETURN_POINTER(topk_trans_slow(fcinfo, s, fresh,
-									  topk_external_entry(score, id,
-														  id ? UUID_LEN : 0)));
+	return topk_trans_full(fcinfo, TOPK_UUID);
 }
 
 /*

@@ -44,6 +44,10 @@ COMMENT ON TYPE al.top_k_state IS
 
 -- Transition functions: not STRICT, so NULL ids are kept and a NULL or
 -- changing k is reported; they skip rows whose score is NULL themselves.
+-- Called as an aggregate they update the state in place (as float8_accum
+-- does); called directly they never modify their argument.  The final
+-- functions only read the state (FINALFUNC_MODIFY = READ_ONLY), so one
+-- state may serve several identical aggregate calls and window frames.
 CREATE FUNCTION al.top_k_trans(al.top_k_state, bigint, double precision, integer)
 	RETURNS al.top_k_state
 	AS 'MODULE_PATHNAME', 'al_top_k_trans_bigint'
@@ -95,6 +99,7 @@ CREATE AGGREGATE al.top_k(bigint, double precision, integer) (
 	STYPE = al.top_k_state,
 	COMBINEFUNC = al.top_k_combine,
 	FINALFUNC = al.top_k_final_bigint,
+	FINALFUNC_MODIFY = READ_ONLY,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE al.top_k(bigint, double precision, integer) IS
@@ -105,6 +110,7 @@ CREATE AGGREGATE al.top_k(text, double precision, integer) (
 	STYPE = al.top_k_state,
 	COMBINEFUNC = al.top_k_combine,
 	FINALFUNC = al.top_k_final_text,
+	FINALFUNC_MODIFY = READ_ONLY,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE al.top_k(text, double precision, integer) IS
@@ -115,6 +121,7 @@ CREATE AGGREGATE al.top_k(uuid, double precision, integer) (
 	STYPE = al.top_k_state,
 	COMBINEFUNC = al.top_k_combine,
 	FINALFUNC = al.top_k_final_uuid,
+	FINALFUNC_MODIFY = READ_ONLY,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE al.top_k(uuid, double precision, integer) IS
