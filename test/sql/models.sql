@@ -112,6 +112,13 @@ SELECT count(DISTINCT coef) AS distinct_member_weights FROM al.model_coefficient
 SELECT max(abs((al.predict_proba('bag', x)::float8[])[c]
                - (SELECT avg((m::float8[])[c]) FROM unnest(al.predict_committee('bag', x)) m))) < 1e-6 AS mean_of_members
 FROM mix3, generate_series(1, 3) c WHERE id <= 100;
+-- consensus entropy of the committee = entropy of the members' mean, computed in SQL
+SELECT max(abs(al.consensus_entropy(al.predict_committee('bag', x))
+               - (SELECT -sum(m * ln(m)) FILTER (WHERE m > 0)
+                  FROM (SELECT avg((p::float8[])[c]) AS m
+                        FROM unnest(al.predict_committee('bag', x)) p, generate_series(1, 3) c
+                        GROUP BY c) s))) < 1e-12 AS consensus_entropy_matches
+FROM mix3 WHERE id <= 100;
 SELECT array_length(al.predict_committee('bag', ARRAY[0,0,0,0]::real[]), 1) AS members;
 
 -- versions: nothing is overwritten, the latest predicts, a fixed id keeps predicting the same
