@@ -168,7 +168,7 @@ COMMENT ON FUNCTION al.run_learner(text) IS
 
 -- ---- views for people and BI tools ----
 
-CREATE VIEW al.learners AS
+CREATE VIEW al.learners WITH (security_invoker = true) AS
 SELECT id, name, owner, pool, id_column, features_column, id_type, classes, strategy, options,
        created_at, model_version, published_at
 FROM al.learner_store;
@@ -242,7 +242,7 @@ GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
 	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop';
 
-CREATE VIEW al.learning_curve AS
+CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
        c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
