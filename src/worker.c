@@ -369,10 +369,13 @@ wait_worker_ready(BackgroundWorkerHandle *handle, const char *dbname)
 	int			waited = 0;
 
 	if (WaitForBackgroundWorkerStartup(handle, &pid) != BGWH_STARTED)
+	{
+		TerminateBackgroundWorker(handle);	/* no restart later */
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
 				 errmsg("could not start the al_ext worker for database \"%s\"", dbname),
 				 errhint("More details may be available in the server log.")));
+	}
 	do
 	{
 		int			holder = worker_lock_holder(MyDatabaseId);
@@ -382,10 +385,13 @@ wait_worker_ready(BackgroundWorkerHandle *handle, const char *dbname)
 		if (GetBackgroundWorkerPid(handle, &dummy) == BGWH_STOPPED)
 		{
 			if (holder == 0)
+			{
+				TerminateBackgroundWorker(handle);	/* no restart later */
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("al_ext worker for database \"%s\" exited during startup", dbname),
 						 errhint("More details may be available in the server log.")));
+			}
 			ereport(NOTICE,
 					(errmsg("al_ext worker for database \"%s\" is already running", dbname),
 					 errdetail("Its PID is %d.", holder)));

@@ -73,7 +73,7 @@ is(worker_pids('postgres'), '', 'worker gone when stop_worker returns');
 is($node->safe_psql('postgres', 'SELECT al.stop_worker()'), 'f',
 	'stop_worker without a worker returns false');
 $node->wait_for_log(qr/background worker "al_ext worker" \(PID $pid\) exited with exit code 0/, $log);
-sleep(2);
+sleep(1);
 is(worker_pids('postgres'), '', 'stopped worker does not come back');
 is(worker_pids('db2'), $pid2, 'the worker of db2 is untouched');
 ok($node->log_contains(qr/al_ext worker for database "postgres" stopped/, $log),
@@ -85,7 +85,7 @@ $log = -s $node->logfile;
 kill 'TERM', $pid;
 wait_no_worker('postgres');
 $node->wait_for_log(qr/background worker "al_ext worker" \(PID $pid\) exited with exit code 0/, $log);
-sleep(2);
+sleep(1);
 is(worker_pids('postgres'), '', 'worker stopped by SIGTERM does not come back');
 is(worker_pids('db2'), $pid2, 'other backends were not reset');
 my $tail = slurp_file($node->logfile, $log);

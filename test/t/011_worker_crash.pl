@@ -63,6 +63,7 @@ is($out, pid_of($before, 'postgres'), 'start_worker finds the preloaded worker')
 like($err, qr/already running/, 'and says so');
 $node->wait_for_log(qr/FATAL:  database "no_such_db" does not exist/);
 pass('a missing database fails only its own worker');
+ok(!$node->log_contains(qr/another al_ext worker runs/), 'a database listed twice gets one worker');
 
 # a dynamic worker next to them
 my $pid3 = $node->safe_psql('db3', 'SELECT al.start_worker()');
