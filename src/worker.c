@@ -88,7 +88,7 @@ typedef struct LearnerBackoff
 	TimestampTz retry_at;		/* no round before this time */
 } LearnerBackoff;
 
-/* The learners of this database, as listed by one round. */
+/* The learners of this database, as listed by one pass. */
 typedef struct LearnerList
 {
 	MemoryContext cxt;			/* where ids lives (survives the transaction) */
@@ -117,10 +117,19 @@ check_databases(char **newval, void **extra, GucSource source)
 {
 	char	   *raw = pstrdup(*newval);
 	List	   *names = NIL;
+	ListCell   *lc;
 	bool		ok = SplitGUCList(raw, ',', &names);
 
 	if (!ok)
 		GUC_check_errdetail("List syntax is invalid.");
+	foreach(lc, names)
+	{
+		if (ok && strlen((char *) lfirst(lc)) >= NAMEDATALEN)
+		{
+			GUC_check_errdetail("Database name \"%s\" is too long.", (char *) lfirst(lc));
+			ok = false;
+		}
+	}
 	list_free(names);
 	pfree(raw);
 	return ok;

@@ -100,6 +100,12 @@ wait_no_worker('postgres');
 sleep(1);
 is(worker_pids('postgres'), '', 'pg_terminate_backend stops it for good');
 
+# DROP DATABASE ... WITH (FORCE) stops the worker of that database cleanly
+$log = -s $node->logfile;
+$node->safe_psql('postgres', 'DROP DATABASE db2 WITH (FORCE)');
+$node->wait_for_log(qr/background worker "al_ext worker" \(PID $pid2\) exited with exit code 0/, $log);
+is(worker_pids('db2'), '', 'DROP DATABASE WITH (FORCE) stops its worker');
+
 # concurrent start_worker calls: exactly one worker, all report its pid
 my (@h, @out, @err);
 for my $i (0 .. 3)
