@@ -20,6 +20,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "access/xact.h"
 
 #include "learner_api.h"
 
@@ -443,7 +444,8 @@ scored_candidates(const Learner *l, int k, BatchItem *out)
 	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
 	uint64		i;
 
-	learner_store_exec(sql, 2, types, args, true, 0);
+	/* not read-only: a fresh snapshot sees what the lock's previous holder committed */
+	learner_store_exec(sql, 2, types, args, false, 0);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
@@ -477,14 +479,14 @@ random_candidates(const Learner *l, int k, BatchItem *out)
 	uint64		i;
 
 	args[0] = Int64GetDatum(l->id);
-	learner_store_exec(taken_sql, 1, types, args, true, 0);
+	learner_store_exec(taken_sql, 1, types, args, false, 0);
 	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 								false, -1);
 	args[2] = Int32GetDatum(k);
 	sql = psprintf("SELECT %s::text FROM %s WHERE %s IS NOT NULL AND NOT (%s::text = ANY ($2)) "
 				   "ORDER BY hashtextextended(%s::text, %d), %s LIMIT $3",
 				   id, learner_pool_name(l), id, id, id, l->options.seed, id);
-	if (SPI_execute_with_args(sql, 3, types, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(sql, 3, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not sample the pool of learner \"%s\"", l->name);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -519,13 +521,23 @@ lease_items(const Learner *l, BatchItem *items, int n, const char *annotator)
 	return (int) SPI_processed;
 }
 
-/* Serialize batch hand-outs of one learner (transaction-level advisory lock). */
+/*
+ * Serialize batch hand-outs of one learner (transaction-level advisory
+ * lock).  The queries after it take fresh snapshots, so they see the leases
+ * and labels of the lock's previous holder; a transaction-wide snapshot
+ * (REPEATABLE READ, SERIALIZABLE) cannot, hence the error.
+ */
 static void
 lock_learner(const Learner *l)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
 
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
+				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
 	if (SPI_execute_with_args("SELECT pg_advisory_xact_lock(hashtextextended('al_ext.learner', $1))",
 							  1, &type, &arg, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not lock learner \"%s\"", l->name);

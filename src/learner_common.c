@@ -318,12 +318,19 @@ learner_get_by_id(int64 id)
 	return learner_fetch(NULL, id);
 }
 
-/* The pool's qualified, quoted name. */
+/* The pool's qualified, quoted name; ERROR if the table is gone. */
 char *
 learner_pool_name(const Learner *l)
 {
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(l->pool)),
-									  get_rel_name(l->pool));
+	char	   *rel = get_rel_name(l->pool);
+	char	   *nsp = rel ? get_namespace_name(get_rel_namespace(l->pool)) : NULL;
+
+	if (rel == NULL || nsp == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the pool of learner \"%s\" no longer exists", l->name),
+				 errhint("Drop the learner with al.drop_learner, or create it again on a new pool.")));
+	return quote_qualified_identifier(nsp, rel);
 }
 
 /* Index of label among the learner's classes, or -1. */

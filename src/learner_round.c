@@ -788,9 +788,3 @@ learner_run_round(int64 learner_id)
 	}
 	return LEARNER_IDLE;
 }
-
-/* Placeholder (weak): the worker's definition replaces it. */
-__attribute__((weak)) void
-learner_wake_worker(void)
-{
-}

@@ -16,7 +16,8 @@ echo "== build (-Wall -Wextra -Werror) and install"
 build_and_install || { echo "0 passed, 1 failed"; exit 1; }
 
 # AL_SKIP="unit regress tap" skips parts; AL_TESTS="probvec scores" runs only
-# those regression tests (for quick iterations; CI runs everything).
+# those regression tests, AL_TAP="t/020_loop.pl" only those TAP files (for
+# quick iterations; CI runs everything).
 skip() { [[ " ${AL_SKIP:-} " == *" $1 "* ]]; }
 
 echo "== C unit tests (src/core)"
@@ -73,7 +74,7 @@ elif ls test/t/*.pl >/dev/null 2>&1; then
 	cp -r test/t "$T/t"
 	[ "$(id -u)" -eq 0 ] && chown -R "$AL_PG_OSUSER" "$T"
 	( cd "$T" && as_pg env TESTDIR="$T" PG_REGRESS="$PG_REGRESS_BIN" AL_REPO="$PWD" \
-		prove -v -I "$PG_TAP_LIB" t/*.pl ) >"$T/prove.log" 2>&1
+		prove -v -I "$PG_TAP_LIB" ${AL_TAP:-t/*.pl} ) >"$T/prove.log" 2>&1
 	rc=$?
 	ok=$(grep -cE '^\s*ok [0-9]+' "$T/prove.log")
 	nok=$(grep -cE '^\s*not ok [0-9]+' "$T/prove.log")

@@ -94,6 +94,7 @@ $node->pgbench(
 	'eight annotators take and label batches',
 	{
 		'annotate' => q{
+SET client_min_messages = warning;
 BEGIN;
 CREATE TEMP TABLE IF NOT EXISTS batch (item_id text) ON COMMIT DELETE ROWS;
 INSERT INTO batch SELECT item_id FROM al.next_batch('l', 3, 'ann' || :client_id);
@@ -122,10 +123,12 @@ ok($node->poll_query_until('postgres', q{
 # 4. an immediate shutdown in the middle of a storm of labels loses none that committed
 my $storm = join('', map { "SELECT $_ FROM (SELECT al.label('l', $_, truth, 'storm') FROM pool WHERE id = $_) s;\n" }
 	  (20001 .. 24000));
+my $storm_file = PostgreSQL::Test::Utils::tempdir() . '/storm.sql';
+PostgreSQL::Test::Utils::append_to_file($storm_file, $storm);
 my ($sout, $serr) = ('', '');
 my $storm_run = IPC::Run::start(
-	[ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-f', '-' ],
-	'<', \$storm, '>', \$sout, '2>', \$serr);
+	[ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-f', $storm_file ],
+	'>', \$sout, '2>', \$serr);
 $node->poll_query_until('postgres', q{SELECT count(*) > 500 FROM al.labels WHERE annotator = 'storm'});
 $node->stop('immediate');
 $storm_run->finish;
