@@ -29,17 +29,24 @@ kl_term(double p, double q)
 }
 
 /*
- * Index of the largest value, ties to the lowest index, so every score that
- * depends on "the predicted class" agrees with al.argmax.
+ * Index of the largest value, ties to the lowest index (only a strictly
+ * larger value moves it), so every score that depends on "the predicted
+ * class" agrees with al.argmax.
  */
 int
 al_argmax(const float *p, int n)
 {
 	int			best = 0;
+	float		bv = p[0];
 
 	for (int i = 1; i < n; i++)
-		if (p[i] > p[best])
-			best = i;
+	{
+		int			up = p[i] > bv;
+
+		/* selects, not branches: the updates are unpredictable */
+		best = up ? i : best;
+		bv = up ? p[i] : bv;
+	}
 	return best;
 }
 
@@ -50,8 +57,7 @@ al_max_prob(const float *p, int n)
 	float		best = p[0];
 
 	for (int i = 1; i < n; i++)
-		if (p[i] > best)
-			best = p[i];
+		best = p[i] > best ? p[i] : best;
 	return (double) best;
 }
 
@@ -66,17 +72,14 @@ al_top2(const float *p, int n, double *first, double *second)
 	float		a = p[0];
 	float		b = 0.0f;
 
+	/* b = max(b, min(a, v)), a = max(a, v): branch-free min/max */
 	for (int i = 1; i < n; i++)
 	{
 		float		v = p[i];
+		float		lo = v > a ? a : v;
 
-		if (v > a)
-		{
-			b = a;
-			a = v;
-		}
-		else if (v > b)
-			b = v;
+		a = v > a ? v : a;
+		b = lo > b ? lo : b;
 	}
 	*first = a;
 	*second = b;

@@ -92,6 +92,14 @@ SELECT name, al.num_classes(p),
 	al.argmax(p) = (SELECT i FROM unnest(p::float8[]) WITH ORDINALITY u(v, i) ORDER BY v DESC, i LIMIT 1) AS argmax_vs_sql
 FROM sc_big ORDER BY name;
 SELECT round(al.entropy(p)::numeric, 6) AS softmax_entropy FROM sc_big WHERE name = 'softmax';
+-- divergences and the other scores over 10,000 classes, against plain SQL
+SELECT abs(al.kl_divergence(a.p, b.p) - (SELECT sum(x * ln(x / y)) FROM unnest(a.p::float8[], b.p::float8[]) u(x, y) WHERE x > 0)) < 1e-12 AS kl_ok,
+	abs(al.kl_divergence(b.p, a.p) - (SELECT sum(x * ln(x / y)) FROM unnest(b.p::float8[], a.p::float8[]) u(x, y) WHERE x > 0)) < 1e-12 AS kl_reverse_ok,
+	abs(al.js_divergence(a.p, b.p) - (SELECT 0.5 * sum(x * ln(2 * x / (x + y))) + 0.5 * sum(y * ln(2 * y / (x + y)))
+									  FROM unnest(a.p::float8[], b.p::float8[]) u(x, y))) < 1e-12 AS js_ok,
+	al.least_confidence(a.p) = 1 - (SELECT max(x) FROM unnest(a.p::float8[]) x) AS lc_ok,
+	al.margin(a.p) = (SELECT max(x) - (SELECT x2 FROM unnest(a.p::float8[]) x2 ORDER BY x2 DESC OFFSET 1 LIMIT 1) FROM unnest(a.p::float8[]) x) AS margin_ok
+FROM sc_big a, sc_big b WHERE a.name = 'softmax' AND b.name = 'uniform';
 
 -- softmax against exp(z / t) / sum exp(z / t) in SQL, within float4 rounding
 CREATE TABLE sc_logits (id int, z float8[], t float8);
