@@ -1,14 +1,17 @@
 -- bench/bench.sql: the benchmark's schema, timing functions and the list of
--- measured queries (bench.cases).  Loaded by bench/run_bench.sh after the data.
+-- measured queries (bench.cases).  Loaded by bench/run_bench.sh before the data.
 --
 -- Timing: bench.measure(case, workers) runs inside the server.  It sets
 -- max_parallel_workers_per_gather for its transaction, runs the query once
 -- through EXPLAIN (ANALYZE, TIMING OFF) - a warm-up run that also tells how
--- many parallel workers were really launched - then runs it 5 times (3 times
--- if the warm-up took more than 1.5 s) with plpgsql EXECUTE, each run timed
--- with clock_timestamp(), and keeps every run.  Reports use the median.
--- EXECUTE plans the query each time (planning is included, well under 1 ms)
--- and discards the result rows (at most 1,000 rows here).
+-- many parallel workers were really launched - and the case's reference scan
+-- once, then 5 times (3 times if the warm-up took more than 1.5 s) the
+-- reference scan and the query, alternately, each run timed with
+-- clock_timestamp() around plpgsql EXECUTE.  Every run is kept; reports use
+-- medians, and a case's ratio to its scan is median(query) / median(scan of
+-- the same alternating series), so that the drifts of a shared machine hit
+-- both sides alike.  EXECUTE plans the query each time (planning is included,
+-- well under 1 ms) and discards the result rows (at most 1,000 rows here).
 
 CREATE SCHEMA IF NOT EXISTS bench;
 
@@ -26,6 +29,8 @@ CREATE TABLE bench.results (
 	workers   int NOT NULL,          -- max_parallel_workers_per_gather
 	runs_ms   double precision[],
 	median_ms double precision,
+	ref_runs_ms   double precision[],  -- the reference scan, alternating with runs_ms
+	ref_median_ms double precision,
 	launched  int,                   -- parallel workers launched (EXPLAIN ANALYZE)
 	status    text NOT NULL DEFAULT 'ok',
 	PRIMARY KEY (case_id, workers)
@@ -52,14 +57,27 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest($1) x
 $$;
 
+-- wall-clock milliseconds of one run of a query (results discarded)
+CREATE FUNCTION bench.time_query(q text) RETURNS double precision
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+BEGIN
+	EXECUTE q;
+	RETURN 1000 * extract(epoch FROM clock_timestamp() - t0)::double precision;
+END
+$$;
+
 CREATE PROCEDURE bench.measure(case_id int, workers int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	c       bench.cases;
+	refq    text;
 	miss    text;
 	t0      timestamptz;
 	warm    double precision;
 	runs    double precision[] := '{}';
+	rruns   double precision[];
 	plan    json;
 	nlaunch int;
 	n       int;
@@ -68,9 +86,13 @@ BEGIN
 	DELETE FROM bench.results r WHERE r.case_id = measure.case_id AND r.workers = measure.workers;
 	miss := bench.missing(c.requires);
 	IF miss IS NOT NULL THEN
-		INSERT INTO bench.results VALUES (case_id, workers, NULL, NULL, NULL,
-			'skipped: ' || miss || ' not installed');
+		INSERT INTO bench.results (case_id, workers, status)
+			VALUES (case_id, workers, 'skipped: ' || miss || ' not installed');
 		RETURN;
+	END IF;
+	IF c.ref IS NOT NULL AND c.ref <> c.id THEN
+		SELECT query INTO STRICT refq FROM bench.cases WHERE id = c.ref;
+		rruns := '{}';
 	END IF;
 	PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
 	BEGIN
@@ -79,18 +101,23 @@ BEGIN
 		warm := 1000 * extract(epoch FROM clock_timestamp() - t0);
 		SELECT coalesce(sum(v::text::int), 0) INTO nlaunch
 			FROM jsonb_path_query(plan::jsonb, 'strict $.**."Workers Launched"') v;
+		IF refq IS NOT NULL THEN
+			PERFORM bench.time_query(refq);
+		END IF;
 		n := CASE WHEN warm > 1500 THEN 3 ELSE 5 END;
 		FOR i IN 1 .. n LOOP
-			t0 := clock_timestamp();
-			EXECUTE c.query;
-			runs := runs || 1000 * extract(epoch FROM clock_timestamp() - t0)::double precision;
+			IF refq IS NOT NULL THEN
+				rruns := rruns || bench.time_query(refq);
+			END IF;
+			runs := runs || bench.time_query(c.query);
 		END LOOP;
 	EXCEPTION WHEN OTHERS THEN
-		INSERT INTO bench.results VALUES (case_id, workers, NULL, NULL, NULL,
-			'error: ' || SQLERRM);
+		INSERT INTO bench.results (case_id, workers, status)
+			VALUES (case_id, workers, 'error: ' || SQLERRM);
 		RETURN;
 	END;
-	INSERT INTO bench.results VALUES (case_id, workers, runs, bench.median(runs), nlaunch, 'ok');
+	INSERT INTO bench.results (case_id, workers, runs_ms, median_ms, ref_runs_ms, ref_median_ms, launched)
+		VALUES (case_id, workers, runs, bench.median(runs), rruns, bench.median(rruns), nlaunch);
 END
 $$;
 
@@ -99,8 +126,10 @@ CREATE FUNCTION bench.progress(case_id int, workers int) RETURNS text
 LANGUAGE sql STABLE AS $$
 	SELECT format('  %-3s %-62s %s', c.id, left(c.label, 62),
 		CASE WHEN r.status <> 'ok' THEN r.status
-		     ELSE format('%s workers: %s ms (median of %s; launched %s)', r.workers,
-		                 round(r.median_ms::numeric, 1), cardinality(r.runs_ms), r.launched) END)
+		     ELSE format('%s workers: %s ms (median of %s; launched %s)%s', r.workers,
+		                 round(r.median_ms::numeric, 1), cardinality(r.runs_ms), r.launched,
+		                 CASE WHEN r.ref_median_ms IS NOT NULL
+		                      THEN format(', %sx its scan', round((r.median_ms / r.ref_median_ms)::numeric, 2)) ELSE '' END) END)
 	FROM bench.cases c JOIN bench.results r ON r.case_id = c.id AND r.workers = progress.workers
 	WHERE c.id = progress.case_id
 $$;

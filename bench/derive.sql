@@ -20,10 +20,18 @@ VACUUM (FREEZE, ANALYZE) pool100;
 VACUUM (FREEZE, ANALYZE) pool100_real;
 
 -- what the data look like
-INSERT INTO bench.info
-SELECT 'table ' || t, format('%s rows, %s', n, pg_size_pretty(pg_table_size(t::regclass)))
-FROM (VALUES ('pool'), ('pool_real'), ('pool_scored'), ('committee'), ('pool100'), ('pool100_real')) v(t),
-LATERAL (SELECT reltuples::bigint AS n FROM pg_class WHERE oid = t::regclass) c;
+DO $$
+DECLARE
+	t text;
+	n bigint;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['pool', 'pool_real', 'pool_scored', 'committee', 'pool100', 'pool100_real'] LOOP
+		EXECUTE format('SELECT count(*) FROM %I', t) INTO n;
+		INSERT INTO bench.info VALUES ('table ' || t,
+			format('%s rows, %s', n, pg_size_pretty(pg_table_size(t::regclass))));
+	END LOOP;
+END
+$$;
 
 INSERT INTO bench.info
 SELECT 'pool (10 classes)', format('mean max p %s, mean entropy %s nats (uniform: %s), rows with max p > 0.9: %s%%',

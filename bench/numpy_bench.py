@@ -5,7 +5,9 @@ Run with /usr/bin/python3 (Debian's python3-numpy, python3-psycopg2):
     numpy_bench.py SOCKET_DIR PORT
 Times are client-side wall clock (time.perf_counter): the export is the whole
 COPY into a client buffer, the compute is parsing that buffer + entropy +
-top-100.  One warm-up, then the median of 3 runs of each.  Results go into
+top-100.  One warm-up, then the median of 3 runs of each, each run after one
+run of the reference scan in the server (bench.time_query), whose median is
+the denominator of the ratios.  Results go into
 bench.results (cases 90-92, workers = 0) and bench.checks.
 """
 import io
@@ -62,10 +64,14 @@ def main():
     conn.autocommit = True
     cur = conn.cursor()
 
+    scan = 'SELECT sum(array_length(a, 1)) FROM pool_real'
     data = export(cur)                     # warm-up
     compute(data)
-    exp_ms, comp_ms, tot_ms = [], [], []
+    exp_ms, comp_ms, tot_ms, scan_ms = [], [], [], []
     for _ in range(3):
+        # the reference scan, in the server, alternating with the runs
+        cur.execute('SELECT bench.time_query(%s)', (scan,))
+        scan_ms.append(cur.fetchone()[0])
         data, e = timed(export, cur)
         top, c = timed(compute, data)
         exp_ms.append(e)
@@ -73,12 +79,14 @@ def main():
         tot_ms.append(e + c)
 
     for case, runs in ((90, exp_ms), (91, comp_ms), (92, tot_ms)):
-        cur.execute("""INSERT INTO bench.results (case_id, workers, runs_ms, median_ms, launched, status)
-                       VALUES (%s, 0, %s, %s, NULL, 'ok')
+        cur.execute("""INSERT INTO bench.results (case_id, workers, runs_ms, median_ms,
+                                                  ref_runs_ms, ref_median_ms, status)
+                       VALUES (%s, 0, %s, %s, %s, %s, 'ok')
                        ON CONFLICT (case_id, workers) DO UPDATE
                        SET runs_ms = excluded.runs_ms, median_ms = excluded.median_ms,
-                           status = 'ok'""",
-                    (case, runs, statistics.median(runs)))
+                           ref_runs_ms = excluded.ref_runs_ms,
+                           ref_median_ms = excluded.ref_median_ms, status = 'ok'""",
+                    (case, runs, statistics.median(runs), scan_ms, statistics.median(scan_ms)))
 
     # the same 100 ids as the server?
     cur.execute('SELECT bench.missing(%s::text[])',

@@ -1,6 +1,7 @@
 -- bench/report.sql: print the tables.  Times are medians in milliseconds;
 -- "x scan" divides by the column-reading scan of the same table at the same
--- parallelism (the case's ref).
+-- parallelism (the case's ref), timed alternately with the case (the median
+-- of those alternating scan runs; bench/bench.sql).
 \pset footer off
 \pset null ''
 
@@ -8,8 +9,8 @@ CREATE TEMP VIEW t AS
 SELECT c.id, c.section, c.label, c.ref,
        s.median_ms AS s_ms, s.runs_ms AS s_runs, s.status AS s_status,
        p.median_ms AS p_ms, p.launched AS p_launched, p.status AS p_status,
-       s.median_ms / nullif(rs.median_ms, 0) AS s_ratio,
-       p.median_ms / nullif(rp.median_ms, 0) AS p_ratio
+       s.median_ms / nullif(coalesce(s.ref_median_ms, rs.median_ms), 0) AS s_ratio,
+       p.median_ms / nullif(coalesce(p.ref_median_ms, rp.median_ms), 0) AS p_ratio
 FROM bench.cases c
 LEFT JOIN bench.results s  ON s.case_id = c.id AND s.workers = 0
 LEFT JOIN bench.results p  ON p.case_id = c.id AND p.workers = 2
@@ -58,11 +59,17 @@ FROM shown WHERE section = 'numpy' ORDER BY "#";
 \echo '== consistency checks'
 SELECT label AS "check", result FROM bench.checks ORDER BY label;
 
--- ratio of two cases' medians, serial and with 2 workers
+-- ratio of two cases, serial and with 2 workers: of their scan ratios when
+-- they share a reference scan (each measured against its own alternating
+-- scan runs), else of their medians; num = den: serial / 2 workers
 CREATE TEMP VIEW pairs AS
 SELECT v.ord, v.what, v.op, v.bound,
-       CASE WHEN v.num = v.den THEN a.s_ms / nullif(a.p_ms, 0) ELSE a.s_ms / nullif(b.s_ms, 0) END AS s_ratio,
-       CASE WHEN v.num = v.den THEN NULL ELSE a.p_ms / nullif(b.p_ms, 0) END AS p_ratio,
+       CASE WHEN v.num = v.den THEN a.s_ms / nullif(a.p_ms, 0)
+            WHEN a.ref = b.ref THEN a.s_ratio / nullif(b.s_ratio, 0)
+            ELSE a.s_ms / nullif(b.s_ms, 0) END AS s_ratio,
+       CASE WHEN v.num = v.den THEN NULL
+            WHEN a.ref = b.ref THEN a.p_ratio / nullif(b.p_ratio, 0)
+            ELSE a.p_ms / nullif(b.p_ms, 0) END AS p_ratio,
        coalesce(nullif(a.s_status, 'ok'), nullif(b.s_status, 'ok'),
                 CASE WHEN a.s_ms IS NULL OR b.s_ms IS NULL THEN 'not run' END) AS problem
 FROM (VALUES
