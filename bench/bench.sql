@@ -21,7 +21,8 @@ CREATE TABLE bench.cases (
 	label     text NOT NULL,
 	query     text NOT NULL,
 	ref       int,                 -- the scan this case is divided by
-	requires  text[] NOT NULL DEFAULT '{}'   -- functions it needs (regprocedure text)
+	requires  text[] NOT NULL DEFAULT '{}',  -- functions it needs (regprocedure text)
+	parallel  boolean NOT NULL DEFAULT true  -- false: diagnostic, timed serial only
 );
 
 CREATE TABLE bench.results (
@@ -94,8 +95,20 @@ BEGIN
 		SELECT query INTO STRICT refq FROM bench.cases WHERE id = c.ref;
 		rruns := '{}';
 	END IF;
+	IF workers > 0 AND NOT c.parallel THEN
+		INSERT INTO bench.results (case_id, workers, status) VALUES (case_id, workers, 'serial only');
+		RETURN;
+	END IF;
 	PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
 	BEGIN
+		-- a plan without a Gather is the serial plan again: not timed twice
+		IF workers > 0 THEN
+			EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || c.query INTO plan;
+			IF NOT jsonb_path_exists(plan::jsonb, 'strict $.**."Workers Planned"') THEN
+				INSERT INTO bench.results (case_id, workers, status) VALUES (case_id, workers, 'serial plan');
+				RETURN;
+			END IF;
+		END IF;
 		t0 := clock_timestamp();
 		EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF, FORMAT JSON) ' || c.query INTO plan;
 		warm := 1000 * extract(epoch FROM clock_timestamp() - t0);
@@ -125,7 +138,7 @@ $$;
 CREATE FUNCTION bench.progress(case_id int, workers int) RETURNS text
 LANGUAGE sql STABLE AS $$
 	SELECT format('  %-3s %-62s %s', c.id, left(c.label, 62),
-		CASE WHEN r.status <> 'ok' THEN r.status
+		CASE WHEN r.status <> 'ok' THEN format('%s workers: %s', r.workers, r.status)
 		     ELSE format('%s workers: %s ms (median of %s; launched %s)%s', r.workers,
 		                 round(r.median_ms::numeric, 1), cardinality(r.runs_ms), r.launched,
 		                 CASE WHEN r.ref_median_ms IS NOT NULL
@@ -246,6 +259,9 @@ INSERT INTO bench.cases (id, section, label, query, ref, requires) VALUES
 (84, 'c100', 'plain SQL entropy over real[], ORDER BY LIMIT 100',
 	'SELECT id FROM pool100_real ORDER BY (SELECT -sum(x * ln(x)) FROM unnest(a) x WHERE x > 0) DESC LIMIT 100',
 	80, '{}');
+
+-- the max() rows are diagnostics for reading the serial numbers: serial only
+UPDATE bench.cases SET parallel = false WHERE label LIKE '%[score cost alone]%';
 
 -- 10. numpy: filled in by bench/numpy_bench.py (client-side wall clock)
 INSERT INTO bench.cases (id, section, label, query, ref, requires) VALUES

@@ -1,21 +1,33 @@
 -- bench/report.sql: print the tables.  Times are medians in milliseconds;
 -- "x scan" divides by the column-reading scan of the same table at the same
 -- parallelism (the case's ref), timed alternately with the case (the median
--- of those alternating scan runs; bench/bench.sql).
+-- of those alternating scan runs; bench/bench.sql).  "serial plan" in
+-- launched: with 2 workers allowed the planner chose no Gather, so the serial
+-- times stand for both (x scan then divides by the 2-worker scan); the max()
+-- rows are timed serial only.
 \pset footer off
 \pset null ''
 
-CREATE TEMP VIEW t AS
-SELECT c.id, c.section, c.label, c.ref,
-       s.median_ms AS s_ms, s.runs_ms AS s_runs, s.status AS s_status,
-       p.median_ms AS p_ms, p.launched AS p_launched, p.status AS p_status,
-       s.median_ms / nullif(coalesce(s.ref_median_ms, rs.median_ms), 0) AS s_ratio,
-       p.median_ms / nullif(coalesce(p.ref_median_ms, rp.median_ms), 0) AS p_ratio
+-- per case: serial and 2-worker results; 'serial plan' means that with 2
+-- workers allowed the planner kept the serial plan, so the serial run stands
+-- for both
+CREATE TEMP VIEW eff AS
+SELECT c.id, s.median_ms AS s_ms, s.runs_ms AS s_runs, s.status AS s_status,
+       s.ref_median_ms AS s_ref_ms,
+       CASE WHEN p.status = 'serial plan' THEN s.median_ms ELSE p.median_ms END AS p_ms,
+       CASE WHEN p.status = 'serial plan' THEN s.status ELSE p.status END AS p_status,
+       p.status AS p_status_raw, p.launched AS p_launched, p.ref_median_ms AS p_ref_ms
 FROM bench.cases c
-LEFT JOIN bench.results s  ON s.case_id = c.id AND s.workers = 0
-LEFT JOIN bench.results p  ON p.case_id = c.id AND p.workers = 2
-LEFT JOIN bench.results rs ON rs.case_id = c.ref AND rs.workers = 0
-LEFT JOIN bench.results rp ON rp.case_id = c.ref AND rp.workers = 2;
+LEFT JOIN bench.results s ON s.case_id = c.id AND s.workers = 0
+LEFT JOIN bench.results p ON p.case_id = c.id AND p.workers = 2;
+
+CREATE TEMP VIEW t AS
+SELECT c.section, c.label, c.ref, e.*,
+       e.s_ms / nullif(coalesce(e.s_ref_ms, r.s_ms), 0) AS s_ratio,
+       e.p_ms / nullif(coalesce(e.p_ref_ms, r.p_ms), 0) AS p_ratio
+FROM bench.cases c
+JOIN eff e ON e.id = c.id
+LEFT JOIN eff r ON r.id = c.ref;
 
 CREATE TEMP VIEW shown AS
 SELECT section, id AS "#", label AS query,
@@ -25,9 +37,11 @@ SELECT section, id AS "#", label AS query,
             THEN to_char(100 * ((SELECT max(x) - min(x) FROM unnest(s_runs) x) / s_ms), 'FM990') || '%' END AS "spread",
        CASE WHEN p_status = 'ok' THEN to_char(p_ms, 'FM999990.0') END AS "2 workers ms",
        CASE WHEN p_status = 'ok' THEN to_char(p_ratio, 'FM9990.00') END AS "x scan ",
-       CASE WHEN p_status = 'ok' THEN p_launched::text END AS "launched",
+       CASE WHEN p_status_raw = 'serial plan' THEN 'serial plan'
+            WHEN p_status = 'ok' THEN p_launched::text END AS "launched",
        CASE WHEN s_status IS NULL THEN 'not run'
             WHEN s_status <> 'ok' THEN s_status
+            WHEN p_status_raw IN ('serial only', 'serial plan') THEN NULL
             WHEN p_status IS NOT NULL AND p_status <> 'ok' THEN '2 workers: ' || p_status END AS "note"
 FROM t;
 

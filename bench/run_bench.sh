@@ -130,9 +130,11 @@ OUT=$RESULTS/latest.txt
 	psql_ -At -c "SELECT version()"
 	echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; load average before timings $LOAD_BEFORE, after $LOAD_AFTER"
 	echo "server: shared_buffers=$SHARED_BUFFERS work_mem=256MB jit=off autovacuum=off; serial = max_parallel_workers_per_gather 0,"
-	echo "        2 workers = max_parallel_workers_per_gather 2 (\"launched\" = workers really launched)"
+	echo "        2 workers = max_parallel_workers_per_gather 2 (\"launched\" = workers really launched; \"serial plan\" = the"
+	echo "        planner chose no parallel plan, the serial times stand for both); max() rows are timed serial only"
 	echo "timing: inside the server, plpgsql EXECUTE between clock_timestamp() calls, warm cache, 1 warm-up run"
-	echo "        then the median of 5 runs (3 when a run takes > 1.5 s); spread = (max - min) / median of the serial runs"
+	echo "        then the median of 5 runs (3 when a run takes > 1.5 s); spread = (max - min) / median of the serial runs;"
+	echo "        x scan = median / median of the reference scan timed alternately with the case (same parallelism)"
 	echo "data (bench/gen_data.c, generated + loaded + derived in ${DATA_SECS} s):"
 	psql_ -At -F ': ' -c "SELECT key, value FROM bench.info ORDER BY key" | sed 's/^/  /'
 	psql_ <bench/report.sql
