@@ -6,5 +6,9 @@
 
 /* GUC definitions, one function per concern, all called from _PG_init. */
 extern void al_define_gucs(void);
+extern void al_blas_define_gucs(void);
+
+/* Open OpenBLAS in this backend on first use (ERROR if it cannot). */
+extern void al_blas_ensure(void);
 
 #endif							/* AL_EXT_H */

@@ -1,5 +1,6 @@
 /*
- * guc.c - the al_ext.* configuration parameters.
+ * guc.c - the al_ext.* configuration parameters: each concern defines its
+ * own, all from here.
  */
 #include "postgres.h"
 
@@ -7,8 +8,9 @@
 
 #include "al_ext.h"
 
-/* Define every al_ext.* GUC (more arrive with models and the worker). */
+/* Define every al_ext.* GUC. */
 void
 al_define_gucs(void)
 {
+	al_blas_define_gucs();
 }

@@ -1,0 +1,36 @@
+\set QUIET on
+\pset footer off
+\echo
+\echo 'Learning curves: accuracy on the 30% test set after each model version the worker published.'
+\echo 'Both learners start from the same seeded random batch; then entropy asks for what it is'
+\echo 'least sure about, random takes any unlabeled image.'
+SELECT e.labels,
+       round(e.accuracy::numeric, 3) AS entropy_accuracy,
+       round(r.accuracy::numeric, 3) AS random_accuracy,
+       round((SELECT accuracy FROM demo_reference)::numeric, 3) AS all_labels_accuracy
+FROM demo_curve e JOIN demo_curve r USING (labels)
+WHERE e.learner = 'digits_entropy' AND r.learner = 'digits_random'
+ORDER BY e.labels;
+
+\echo
+\echo 'Labels needed to reach 95% of the accuracy of a model trained on all pool labels:'
+SELECT learner,
+       (SELECT round(accuracy::numeric, 3) FROM demo_reference) AS full_accuracy,
+       round(0.95 * (SELECT accuracy FROM demo_reference)::numeric, 3) AS target,
+       min(labels) FILTER (WHERE accuracy >= 0.95 * (SELECT accuracy FROM demo_reference)) AS labels_needed,
+       (SELECT count(*) FROM digit_pool) AS pool_size
+FROM demo_curve GROUP BY learner ORDER BY learner;
+
+\echo
+\echo 'What an analyst or a BI tool sees (al.learner_status, al.learning_curve):'
+SELECT learner, strategy, pool_size, labeled, unlabeled, leased, labels_waiting, model_version,
+       round(holdout_accuracy::numeric, 3) AS holdout_acc, phase, suggested_stop
+FROM al.learner_status;
+SELECT learner, model_version, labels_used, round(mean_uncertainty::numeric, 3) AS mean_entropy,
+       round(kappa_previous::numeric, 3) AS kappa_vs_previous
+FROM al.learning_curve WHERE learner = 'digits_entropy' ORDER BY model_version DESC LIMIT 5;
+\echo
+\echo 'Time from the expert''s commit to the published ranking (NOTIFY al_ext), per round:'
+SELECT learner, count(*) AS rounds, round(avg(seconds_to_publish)::numeric, 3) AS avg_seconds,
+       round(max(seconds_to_publish)::numeric, 3) AS max_seconds
+FROM demo_curve WHERE seconds_to_publish IS NOT NULL GROUP BY learner ORDER BY learner;

@@ -1,0 +1,29 @@
+-- make demo, part 2: the active-learning loop on the digits data.
+\set QUIET on
+\pset footer off
+CREATE TABLE digits AS
+SELECT n AS id, (string_to_array(line, ','))[1:64]::real[] AS pixels, (string_to_array(line, ','))[65] AS digit
+FROM digits_raw;
+ALTER TABLE digits ADD PRIMARY KEY (id);
+-- 30% of the images are a test set the learners never see; the rest is the pool
+CREATE TABLE digit_test AS SELECT * FROM digits WHERE hashtextextended(id::text, 42) % 10 IN (0, 1, 2);
+CREATE TABLE digit_pool AS SELECT id, pixels FROM digits WHERE id NOT IN (SELECT id FROM digit_test);
+ALTER TABLE digit_pool ADD PRIMARY KEY (id);
+-- the expert's answers (the simulated expert looks them up)
+CREATE TABLE digit_truth AS SELECT id, digit FROM digits WHERE id IN (SELECT id FROM digit_pool);
+
+\echo
+\echo 'Optical Recognition of Handwritten Digits, UCI, CC BY 4.0: 1,797 8x8 images, 10 classes'
+SELECT (SELECT count(*) FROM digit_pool) AS pool, (SELECT count(*) FROM digit_test) AS test_set;
+
+-- the reference: one model trained on every pool label at once
+CREATE TABLE digits_full AS SELECT p.id, p.pixels, t.digit FROM digit_pool p JOIN digit_truth t USING (id);
+SELECT al.train_model('digits_all_labels', 'digits_full', 'pixels', 'digit', '{"standardize": true}') > 0 AS reference_trained;
+CREATE TABLE demo_reference AS
+SELECT avg((al.predict('digits_all_labels', pixels) = digit)::int) AS accuracy FROM digit_test;
+
+-- two learners on the same pool: uncertainty sampling and random sampling
+SELECT al.create_learner(name, 'digit_pool', 'id', 'pixels', ARRAY['0','1','2','3','4','5','6','7','8','9'],
+                         strategy, '{"batch_size": 10, "retrain_every": 10, "standardize": true, "seed": 1}') > 0 AS created
+FROM (VALUES ('digits_entropy', 'entropy'), ('digits_random', 'random')) v(name, strategy);
+CREATE TABLE demo_curve (learner text, labels int, version int, accuracy float8, seconds_to_publish float8);

@@ -1,0 +1,86 @@
+
+-- ---------------------------------------------------------------------------
+-- In-database models: softmax regression and bagged committees (OpenBLAS)
+-- ---------------------------------------------------------------------------
+
+-- Every trained version is a row; nothing is overwritten.  Only al_ext's
+-- functions touch this table (as its owner); users read al.models.
+CREATE TABLE al.model_store (
+	id bigserial PRIMARY KEY,
+	name text NOT NULL CHECK (name <> ''),
+	version integer NOT NULL CHECK (version >= 1),
+	owner regrole NOT NULL,
+	classes text[] NOT NULL,
+	n_features integer NOT NULL CHECK (n_features >= 1),
+	members integer NOT NULL CHECK (members >= 1),
+	standardized boolean NOT NULL,
+	options jsonb NOT NULL,
+	metrics jsonb NOT NULL,
+	trained_at timestamptz NOT NULL DEFAULT now(),
+	weights bytea NOT NULL,
+	UNIQUE (name, version)
+);
+REVOKE ALL ON al.model_store FROM PUBLIC;
+-- pg_dump keeps the models (an extension's tables are not dumped otherwise)
+SELECT pg_catalog.pg_extension_config_dump('al.model_store', '');
+SELECT pg_catalog.pg_extension_config_dump('al.model_store_id_seq', '');
+COMMENT ON TABLE al.model_store IS
+	'every trained model version with its compact weights; read it through al.models';
+
+CREATE VIEW al.models AS
+SELECT id, name, version, owner, classes, n_features, members, standardized,
+       options, metrics, trained_at, octet_length(weights) AS weight_bytes
+FROM al.model_store
+WHERE pg_catalog.pg_has_role(owner, 'USAGE');
+GRANT SELECT ON al.models TO PUBLIC;
+COMMENT ON VIEW al.models IS
+	'model versions visible to the current role (those of roles whose privileges it has)';
+
+CREATE FUNCTION al.train_model(name text, data regclass, features name, label name,
+                               options jsonb DEFAULT '{}')
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'al_train_model' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.train_model(text, regclass, name, name, jsonb) IS
+	'train a new version of a softmax-regression model (or bagged committee) on the labeled rows of data; returns its id. Options: c, max_iter, tol, members, seed, standardize, holdout';
+
+CREATE FUNCTION al.drop_model(name text) RETURNS integer
+	AS 'MODULE_PATHNAME', 'al_drop_model' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.drop_model(text) IS 'delete every version of a model; returns how many';
+
+CREATE FUNCTION al.model_coefficients(model text, version integer DEFAULT NULL)
+	RETURNS TABLE (member integer, class text, intercept double precision, coef double precision[])
+	AS 'MODULE_PATHNAME', 'al_model_coefficients' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION al.model_coefficients(text, integer) IS
+	'weights of each member and class in the original feature space (logit = x . coef + intercept), like scikit-learn''s coef_ and intercept_; version NULL = latest';
+
+CREATE FUNCTION al.predict_proba(model text, x real[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_proba(model text, x double precision[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_proba(model_id bigint, x real[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_proba(model_id bigint, x double precision[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.predict_proba(text, real[]) IS 'class probabilities of the latest version of a model (a committee''s mean)';
+COMMENT ON FUNCTION al.predict_proba(text, double precision[]) IS 'class probabilities of the latest version of a model (a committee''s mean)';
+COMMENT ON FUNCTION al.predict_proba(bigint, real[]) IS 'class probabilities of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_proba(bigint, double precision[]) IS 'class probabilities of a fixed model version, by id';
+
+CREATE FUNCTION al.predict(model text, x real[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict(model text, x double precision[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.predict(text, real[]) IS 'most probable class of the latest version of a model (ties: the first class)';
+COMMENT ON FUNCTION al.predict(text, double precision[]) IS 'most probable class of the latest version of a model (ties: the first class)';
+
+CREATE FUNCTION al.predict_committee(model text, x real[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee(model text, x double precision[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.predict_committee(text, real[]) IS 'each committee member''s class probabilities (latest version)';
+COMMENT ON FUNCTION al.predict_committee(text, double precision[]) IS 'each committee member''s class probabilities (latest version)';
+
+CREATE FUNCTION al.blas_info(OUT library text, OUT core text, OUT forced_coretype text, OUT auto_coretype text)
+	AS 'MODULE_PATHNAME', 'al_blas_info' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.blas_info() IS
+	'the OpenBLAS library, the kernel it runs, the coretype al_ext forced (al_ext.blas_coretype) and what auto picks on this CPU';

@@ -1,0 +1,251 @@
+
+-- ---------------------------------------------------------------------------
+-- The loop: learners, labels, leased batches, the published ranking
+-- ---------------------------------------------------------------------------
+-- Only al_ext's functions write these tables (as their owner, after checking
+-- the caller); people and BI tools read the views below.
+
+CREATE TABLE al.learner_store (
+	id bigserial PRIMARY KEY,
+	name text NOT NULL UNIQUE CHECK (name <> ''),
+	owner regrole NOT NULL,
+	pool regclass NOT NULL,
+	id_column name NOT NULL,
+	features_column name NOT NULL,
+	id_type regtype NOT NULL,
+	classes text[] NOT NULL,
+	strategy text NOT NULL,
+	options jsonb NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	retrain_requested boolean NOT NULL DEFAULT false,
+	model_id bigint,					-- the published model version (al.model_store.id)
+	model_version integer,
+	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
+	published_at timestamptz,
+	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
+);
+REVOKE ALL ON al.learner_store FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('al.learner_store', '');
+SELECT pg_catalog.pg_extension_config_dump('al.learner_store_id_seq', '');
+COMMENT ON TABLE al.learner_store IS 'learners: pool, classes, strategy, options and the published model';
+
+CREATE SEQUENCE al.label_serial_seq;
+SELECT pg_catalog.pg_extension_config_dump('al.label_serial_seq', '');
+
+CREATE TABLE al.labels (
+	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	item_id text NOT NULL,
+	annotator text NOT NULL,
+	label text NOT NULL,
+	labeled_at timestamptz NOT NULL DEFAULT now(),
+	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq'),
+	PRIMARY KEY (learner_id, item_id, annotator)
+);
+REVOKE ALL ON al.labels FROM PUBLIC;
+CREATE INDEX ON al.labels (learner_id, serial);
+SELECT pg_catalog.pg_extension_config_dump('al.labels', '');
+COMMENT ON TABLE al.labels IS 'who labeled which item how, and when; one row per learner, item and annotator';
+
+CREATE TABLE al.leases (
+	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	item_id text NOT NULL,
+	annotator text NOT NULL,
+	leased_at timestamptz NOT NULL DEFAULT now(),
+	expires_at timestamptz NOT NULL,
+	PRIMARY KEY (learner_id, item_id)
+);
+REVOKE ALL ON al.leases FROM PUBLIC;
+COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; the key makes a live lease unique';
+
+CREATE TABLE al.scores (
+	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	item_id text NOT NULL,
+	model_version integer NOT NULL,
+	score double precision NOT NULL,
+	predicted text NOT NULL,
+	probs al.probvec NOT NULL
+);
+REVOKE ALL ON al.scores FROM PUBLIC;
+CREATE INDEX ON al.scores (learner_id, score DESC, item_id);
+COMMENT ON TABLE al.scores IS
+	'the published ranking of each learner''s unlabeled items; replaced in one transaction per model version';
+
+CREATE TABLE al.curve_store (
+	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	model_version integer NOT NULL,
+	model_id bigint NOT NULL,
+	labels_used integer NOT NULL,
+	holdout_accuracy double precision,
+	holdout_log_loss double precision,
+	mean_uncertainty double precision,
+	kappa_previous double precision,
+	stop_predictions integer[] NOT NULL,
+	trained_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (learner_id, model_version)
+);
+REVOKE ALL ON al.curve_store FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('al.curve_store', '');
+COMMENT ON TABLE al.curve_store IS 'one row per model version of a learner: its learning-curve point';
+
+-- People and BI tools read through these views; row-level security shows
+-- each role the learners whose owner's privileges it has.
+ALTER TABLE al.learner_store ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.labels ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.leases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.scores ENABLE ROW LEVEL SECURITY;
+ALTER TABLE al.curve_store ENABLE ROW LEVEL SECURITY;
+CREATE POLICY learner_visible ON al.learner_store FOR SELECT USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY label_visible ON al.labels FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY lease_visible ON al.leases FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY score_visible ON al.scores FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+CREATE POLICY curve_visible ON al.curve_store FOR SELECT
+	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
+GRANT SELECT ON al.learner_store, al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
+
+CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, features_column name,
+                                  classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
+	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[] or double precision[]); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease';
+
+CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.alter_learner(text, text, jsonb) IS
+	'change a learner''s strategy and/or options (merged over the current ones)';
+
+CREATE FUNCTION al.drop_learner(name text)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_drop_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.drop_learner(text) IS
+	'drop a learner with its labels, leases, ranking and curve (its model versions stay in al.models)';
+
+CREATE FUNCTION al.label(learner text, item_id text, label text, annotator text DEFAULT current_user)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_label' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION al.label(learner text, item_id bigint, label text, annotator text DEFAULT current_user)
+	RETURNS void LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.label(learner, item_id::text, label, annotator); END;
+CREATE FUNCTION al.label(learner text, item_id uuid, label text, annotator text DEFAULT current_user)
+	RETURNS void LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.label(learner, item_id::text, label, annotator); END;
+COMMENT ON FUNCTION al.label(text, text, text, text) IS
+	'record an annotator''s label for a pool item (validated); idempotent per annotator';
+COMMENT ON FUNCTION al.label(text, bigint, text, text) IS 'al.label for integer item ids';
+COMMENT ON FUNCTION al.label(text, uuid, text, text) IS 'al.label for uuid item ids';
+
+CREATE FUNCTION al.label_many(learner text, labels jsonb)
+	RETURNS integer AS 'MODULE_PATHNAME', 'al_label_many' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.label_many(text, jsonb) IS
+	'record many labels at once: [{"item": 42, "label": "cat", "annotator": "ann"}, ...] (annotator optional); all or nothing';
+
+CREATE FUNCTION al.next_batch(learner text, k integer DEFAULT NULL, annotator text DEFAULT current_user)
+	RETURNS TABLE (item_id text, score double precision, predicted text, probs al.probvec)
+	AS 'MODULE_PATHNAME', 'al_next_batch' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.next_batch(text, integer, text) IS
+	'lease the k best unlabeled items nobody holds to the annotator (k defaults to batch_size; a seeded random sample before the first model)';
+
+CREATE FUNCTION al.release(learner text, item_ids text[], annotator text DEFAULT current_user)
+	RETURNS integer AS 'MODULE_PATHNAME', 'al_release' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION al.release(learner text, item_ids bigint[], annotator text DEFAULT current_user)
+	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
+CREATE FUNCTION al.release(learner text, item_ids uuid[], annotator text DEFAULT current_user)
+	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
+COMMENT ON FUNCTION al.release(text, text[], text) IS 'give back the annotator''s leases on these items; returns how many';
+COMMENT ON FUNCTION al.release(text, bigint[], text) IS 'al.release for integer item ids';
+COMMENT ON FUNCTION al.release(text, uuid[], text) IS 'al.release for uuid item ids';
+
+CREATE FUNCTION al.retrain(learner text)
+	RETURNS void AS 'MODULE_PATHNAME', 'al_retrain' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.retrain(text) IS 'ask the worker for a new model and ranking now, whatever the label count';
+
+CREATE FUNCTION al.run_learner(learner text)
+	RETURNS text AS 'MODULE_PATHNAME', 'al_run_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION al.run_learner(text) IS
+	'do one round of the worker''s work for a learner now, in this transaction: retrain and rescore if due, or score new pool rows; returns retrained, rescored or idle';
+
+-- ---- views for people and BI tools ----
+
+CREATE VIEW al.learners WITH (security_invoker = true) AS
+SELECT id, name, owner, pool, id_column, features_column, id_type, classes, strategy, options,
+       created_at, model_version, published_at
+FROM al.learner_store;
+GRANT SELECT ON al.learners TO PUBLIC;
+COMMENT ON VIEW al.learners IS 'the learners the current role may use';
+
+-- What the worker is doing for each learner, from pg_stat_activity (which hides
+-- other roles' activity from ordinary roles: hence SECURITY DEFINER).  It
+-- shows only learner ids and phases; al.learner_status joins it to the
+-- learners the caller may see.
+CREATE FUNCTION al.worker_phases(OUT learner_id bigint, OUT phase text)
+	RETURNS SETOF record LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	BEGIN ATOMIC
+	SELECT substring(query FROM '^learner ([0-9]+) ')::bigint,
+	       substring(query FROM '^learner [0-9]+ \(.*\): (.*)$')
+	FROM pg_catalog.pg_stat_activity
+	WHERE backend_type = 'al_ext worker' AND datname = pg_catalog.current_database()
+	  AND state = 'active' AND query ~ '^learner [0-9]+ ';
+	END;
+COMMENT ON FUNCTION al.worker_phases() IS 'learner ids the al_ext worker is working on now, with its phase';
+
+CREATE FUNCTION al.learner_status_rows()
+	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
+	               leased bigint, labels_waiting bigint, retrain_every integer, model_version integer,
+	               trained_at timestamptz, holdout_accuracy double precision, phase text,
+	               suggested_stop boolean, stop_reason text)
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	l record;
+	kappas double precision[];
+BEGIN
+	FOR l IN SELECT * FROM al.learner_store ORDER BY name LOOP
+		learner := l.name;
+		strategy := l.strategy;
+		retrain_every := (l.options->>'retrain_every')::int;
+		BEGIN
+			EXECUTE format('SELECT count(*) FROM %s', l.pool) INTO pool_size;
+		EXCEPTION WHEN insufficient_privilege OR undefined_table THEN
+			pool_size := NULL;
+		END;
+		SELECT count(DISTINCT b.item_id) INTO labeled FROM al.labels b WHERE b.learner_id = l.id;
+		unlabeled := pool_size - labeled;
+		SELECT count(*) INTO leased FROM al.leases x WHERE x.learner_id = l.id AND x.expires_at > now();
+		SELECT count(*) INTO labels_waiting FROM al.labels b
+			WHERE b.learner_id = l.id AND b.serial > l.trained_label_serial;
+		model_version := l.model_version;
+		trained_at := l.published_at;
+		SELECT c.holdout_accuracy INTO holdout_accuracy FROM al.curve_store c
+			WHERE c.learner_id = l.id ORDER BY c.model_version DESC LIMIT 1;
+		SELECT coalesce(string_agg(w.phase, '; '), 'idle') INTO phase
+			FROM al.worker_phases() w WHERE w.learner_id = l.id;
+		SELECT array_agg(c.kappa_previous ORDER BY c.model_version DESC) INTO kappas
+			FROM (SELECT * FROM al.curve_store c WHERE c.learner_id = l.id
+			      ORDER BY c.model_version DESC LIMIT 3) c;
+		suggested_stop := coalesce(array_length(kappas, 1) = 3
+			AND (SELECT bool_and(k >= 0.99) FROM unnest(kappas) k), false);
+		stop_reason := CASE WHEN suggested_stop
+			THEN 'predictions on the stop set stable: kappa >= 0.99 over the last 3 versions'
+			ELSE format('%s of the last 3 versions had kappa >= 0.99 against their predecessor',
+			            coalesce((SELECT count(*) FROM unnest(kappas) k WHERE k >= 0.99), 0)) END;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
+
+CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
+GRANT SELECT ON al.learner_status TO PUBLIC;
+COMMENT ON VIEW al.learner_status IS
+	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop';
+
+CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
+SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
+       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id
+FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
+GRANT SELECT ON al.learning_curve TO PUBLIC;
+COMMENT ON VIEW al.learning_curve IS
+	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set';

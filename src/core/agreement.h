@@ -1,0 +1,9 @@
+/*
+ * agreement.h - agreement between two labelings (plain C).
+ */
+#ifndef AL_AGREEMENT_H
+#define AL_AGREEMENT_H
+
+extern double al_cohen_kappa(const int *a, const int *b, int n, int k, double *work);
+
+#endif							/* AL_AGREEMENT_H */

@@ -1,0 +1,339 @@
+/*
+ * learner_common.c - loading learners, their options and strategies, and
+ * running statements on al_ext's own tables as their owner.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "learner_api.h"
+#include "model.h"
+
+/* The strategies: every per-item score, and random. */
+static const LearnerStrategy strategies[] = {
+	{"least_confidence", false, false},
+	{"margin_confidence", false, false},
+	{"ratio_confidence", false, false},
+	{"entropy", false, false},
+	{"expected_gradient_length", false, true},
+	{"vote_entropy", true, false},
+	{"consensus_entropy", true, false},
+	{"max_disagreement", true, false},
+	{"bald", true, false},
+	{"random", false, false},
+};
+
+/* The strategy named name, or NULL. */
+const LearnerStrategy *
+learner_strategy(const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < lengthof(strategies); i++)
+		if (strcmp(strategies[i].name, name) == 0)
+			return &strategies[i];
+	return NULL;
+}
+
+/* ERROR unless strategy exists and the committee size suits it. */
+void
+learner_check_strategy(const char *strategy, int committee)
+{
+	const LearnerStrategy *s = learner_strategy(strategy);
+
+	if (s == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown strategy \"%s\"", strategy),
+				 errhint("Strategies: least_confidence, margin_confidence, ratio_confidence, entropy, expected_gradient_length, vote_entropy, consensus_entropy, max_disagreement, bald, random.")));
+	if (s->needs_committee && committee < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" needs a committee", strategy),
+				 errhint("Set the option \"committee\" to 2 or more members.")));
+}
+
+/* Defaults of every learner option. */
+void
+learner_options_init(LearnerOptions *o)
+{
+	o->batch_size = 10;
+	o->retrain_every = 10;
+	o->committee = 0;
+	o->c = 1.0;
+	o->seed = 0;
+	o->holdout = 0.0;
+	o->max_iter = 100;
+	o->standardize = false;
+	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
+}
+
+/* ERROR for an option with a bad value. */
+static void
+bad_option(const char *key, const char *must)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("option \"%s\" %s", key, must)));
+}
+
+/* A numeric option's value; ERROR unless it is a JSON number. */
+static double
+number_of(const char *key, JsonbValue *v)
+{
+	if (v->type != jbvNumeric)
+		bad_option(key, "must be a number");
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+/* An integer option in [lo, hi]. */
+static int
+int_of(const char *key, JsonbValue *v, int lo, int hi)
+{
+	double		d = number_of(key, v);
+
+	if (d != floor(d) || d < lo || d > hi)
+		bad_option(key, psprintf("must be an integer between %d and %d", lo, hi));
+	return (int) d;
+}
+
+/* Check a lease text is a positive interval (the server parses it). */
+static void
+set_lease(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *text;
+	Interval   *iv;
+
+	if (v->type != jbvString)
+		bad_option("lease", "must be an interval such as \"30 minutes\"");
+	text = pnstrdup(v->val.string.val, v->val.string.len);
+	if (strlen(text) >= sizeof(o->lease))
+		bad_option("lease", "is too long");
+	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
+											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
+		bad_option("lease", "must be a positive interval");
+	strlcpy(o->lease, text, sizeof(o->lease));
+}
+
+/* Apply one option; ERROR naming unknown options and bad values. */
+static void
+apply_option(LearnerOptions *o, const char *key, JsonbValue *v)
+{
+	if (strcmp(key, "batch_size") == 0)
+		o->batch_size = int_of(key, v, 1, 100000);
+	else if (strcmp(key, "retrain_every") == 0)
+		o->retrain_every = int_of(key, v, 1, 100000000);
+	else if (strcmp(key, "committee") == 0)
+		o->committee = int_of(key, v, 0, 100);
+	else if (strcmp(key, "c") == 0)
+	{
+		o->c = number_of(key, v);
+		if (!(isfinite(o->c) && o->c > 0))
+			bad_option(key, "must be a positive number");
+	}
+	else if (strcmp(key, "seed") == 0)
+		o->seed = int_of(key, v, 0, INT_MAX);
+	else if (strcmp(key, "holdout") == 0)
+	{
+		o->holdout = number_of(key, v);
+		if (!(o->holdout >= 0 && o->holdout < 1))
+			bad_option(key, "must be a fraction in [0, 1)");
+	}
+	else if (strcmp(key, "max_iter") == 0)
+		o->max_iter = int_of(key, v, 1, 100000);
+	else if (strcmp(key, "standardize") == 0)
+	{
+		if (v->type != jbvBool)
+			bad_option(key, "must be true or false");
+		o->standardize = v->val.boolean;
+	}
+	else if (strcmp(key, "lease") == 0)
+		set_lease(o, v);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown learner option \"%s\"", key),
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease.")));
+}
+
+/* Apply a JSON object of options over o. */
+void
+learner_options_apply(LearnerOptions *o, Jsonb *options)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	if (!JB_ROOT_IS_OBJECT(options))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options must be a JSON object")));
+	it = JsonbIteratorInit(&options->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+			apply_option(o, key, &v);
+	}
+}
+
+/* The options as the JSON object stored with the learner. */
+char *
+learner_options_json(const LearnerOptions *o)
+{
+	StringInfoData lease;
+
+	initStringInfo(&lease);
+	escape_json(&lease, o->lease);
+	return psprintf("{\"batch_size\": %d, \"retrain_every\": %d, \"committee\": %d, \"c\": %s, "
+					"\"seed\": %d, \"holdout\": %s, \"max_iter\": %d, \"standardize\": %s, \"lease\": %s}",
+					o->batch_size, o->retrain_every, o->committee, float8out_internal(o->c),
+					o->seed, float8out_internal(o->holdout), o->max_iter,
+					o->standardize ? "true" : "false", lease.data);
+}
+
+/* Run a statement on al_ext's tables as their owner; returns SPI's code. */
+int
+learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool read_only, long limit)
+{
+	StoreUser	save;
+	int			ret;
+
+	store_user_begin(&save);
+	ret = SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
+	store_user_end(&save);
+	if (ret < 0)
+		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
+	return ret;
+}
+
+/* Column `col` (1-based) of result row `row` as text (NULL -> NULL). */
+static char *
+result_text(int row, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+}
+
+/* Column `col` of row `row` as a Datum. */
+static Datum
+result_datum(int row, int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
+}
+
+/* Fill a Learner from result row 0 (copying into the upper context). */
+static Learner *
+learner_from_result(void)
+{
+	Learner    *l = (Learner *) SPI_palloc(sizeof(Learner));
+	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(l));
+	bool		isnull;
+	Datum	   *cls;
+	int			i;
+
+	l->id = DatumGetInt64(result_datum(0, 1, &isnull));
+	l->name = pstrdup(result_text(0, 2));
+	l->owner = DatumGetObjectId(result_datum(0, 3, &isnull));
+	l->pool = DatumGetObjectId(result_datum(0, 4, &isnull));
+	l->id_column = pstrdup(result_text(0, 5));
+	l->features_column = pstrdup(result_text(0, 6));
+	l->id_type = DatumGetObjectId(result_datum(0, 7, &isnull));
+	deconstruct_array(DatumGetArrayTypeP(result_datum(0, 8, &isnull)), TEXTOID, -1, false,
+					  TYPALIGN_INT, &cls, NULL, &l->k);
+	l->classes = (char **) palloc(sizeof(char *) * l->k);
+	for (i = 0; i < l->k; i++)
+		l->classes[i] = TextDatumGetCString(cls[i]);
+	l->strategy = pstrdup(result_text(0, 9));
+	learner_options_init(&l->options);
+	learner_options_apply(&l->options, DatumGetJsonbP(result_datum(0, 10, &isnull)));
+	l->model_id = DatumGetInt64(result_datum(0, 11, &isnull));
+	if (isnull)
+		l->model_id = 0;
+	l->model_version = DatumGetInt32(result_datum(0, 12, &isnull));
+	if (isnull)
+		l->model_version = 0;
+	l->trained_label_serial = DatumGetInt64(result_datum(0, 13, &isnull));
+	l->retrain_requested = DatumGetBool(result_datum(0, 14, &isnull));
+	MemoryContextSwitchTo(old);
+	return l;
+}
+
+#define LEARNER_COLUMNS "id, name, owner::oid, pool::oid, id_column, features_column, id_type::oid, " \
+	"classes, strategy, options, model_id, model_version, trained_label_serial, retrain_requested"
+
+/* Load a learner by name or id (name NULL); NULL if there is none. SPI connected. */
+static Learner *
+learner_fetch(const char *name, int64 id)
+{
+	Oid			type = name ? TEXTOID : INT8OID;
+	Datum		arg = name ? CStringGetTextDatum(name) : Int64GetDatum(id);
+
+	learner_store_exec(name ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE name = $1"
+					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1",
+					   1, &type, &arg, true, 1);
+	return SPI_processed == 1 ? learner_from_result() : NULL;
+}
+
+/*
+ * The learner named name, which the current role may use (it has the
+ * privileges of the learner's owner); ERROR otherwise.  SPI connected.
+ */
+Learner *
+learner_get(const char *name)
+{
+	Learner    *l = learner_fetch(name, 0);
+
+	if (l == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("learner \"%s\" does not exist", name)));
+	if (!has_privs_of_role(GetUserId(), l->owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for learner \"%s\"", name)));
+	return l;
+}
+
+/* A learner by id, without a privilege check (the worker's view); NULL if none. */
+Learner *
+learner_get_by_id(int64 id)
+{
+	return learner_fetch(NULL, id);
+}
+
+/* The pool's qualified, quoted name. */
+char *
+learner_pool_name(const Learner *l)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(l->pool)),
+									  get_rel_name(l->pool));
+}
+
+/* Index of label among the learner's classes, or -1. */
+int
+learner_class_index(const Learner *l, const char *label)
+{
+	int			i;
+
+	for (i = 0; i < l->k; i++)
+		if (strcmp(l->classes[i], label) == 0)
+			return i;
+	return -1;
+}

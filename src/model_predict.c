@@ -1,0 +1,214 @@
+/*
+ * model_predict.c - prediction with stored models, and their coefficients.
+ *
+ * Per row, plain loops in double (src/core: al_softmax_predict_row through
+ * al_committee_predict_row); the model comes from the per-backend cache.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+
+#include "committee_model.h"
+#include "model.h"
+#include "probvec.h"
+
+PG_FUNCTION_INFO_V1(al_predict_proba);
+PG_FUNCTION_INFO_V1(al_predict_proba_id);
+PG_FUNCTION_INFO_V1(al_predict);
+PG_FUNCTION_INFO_V1(al_predict_committee);
+PG_FUNCTION_INFO_V1(al_model_coefficients);
+
+/* Features on the stack up to this many, palloc'd beyond. */
+#define STACK_FEATURES 256
+
+/*
+ * Read a real[] or double precision[] feature vector for model into x
+ * (model->d floats), checking shape, NULLs and finiteness.
+ */
+static void
+read_features(const AlModel *model, ArrayType *a, float *x)
+{
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	Oid			type = ARR_ELEMTYPE(a);
+	int			j;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature vector must be a one-dimensional array")));
+	if (n != model->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature vector has %d values, model \"%s\" expects %d",
+						n, model->name, model->d)));
+	if (array_contains_nulls(a))
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(a);
+
+		for (j = 0; j < n; j++)
+			if (!(bitmap[j / 8] & (1 << (j % 8))))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("feature %d is null", j + 1)));
+	}
+	for (j = 0; j < n; j++)
+	{
+		double		v = (type == FLOAT4OID) ? ((float4 *) ARR_DATA_PTR(a))[j]
+			: ((float8 *) ARR_DATA_PTR(a))[j];
+
+		if (!isfinite(v))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("feature %d is not finite: %s", j + 1, float8out_internal(v))));
+		x[j] = (float) v;
+	}
+}
+
+/* The committee's mean distribution for features a, as float4 values. */
+static void
+predict_floats(const AlModel *model, ArrayType *a, float4 *out)
+{
+	float		xbuf[STACK_FEATURES];
+	double		pbuf[2 * 64];
+	float	   *x = model->d <= STACK_FEATURES ? xbuf : palloc(sizeof(float) * model->d);
+	double	   *p = model->k <= 64 ? pbuf : palloc(sizeof(double) * 2 * model->k);
+	int			j;
+
+	read_features(model, a, x);
+	al_committee_predict_row(model->m, model->members, x, p, p + model->k);
+	for (j = 0; j < model->k; j++)
+		out[j] = (float4) p[j];
+}
+
+/* A probvec for the committee's prediction (validated like any input). */
+static ProbVec *
+predict_probvec(const AlModel *model, ArrayType *a)
+{
+	ProbVec    *result = probvec_new(model->k);
+
+	predict_floats(model, a, result->x);
+	probvec_check_values(result->x, model->k);
+	return result;
+}
+
+/* al.predict_proba(model text, x) -> probvec, with the latest version. */
+Datum
+al_predict_proba(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict_proba(model_id bigint, x) -> probvec, with a fixed version. */
+Datum
+al_predict_proba_id(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = model_get_by_id(PG_GETARG_INT64(0));
+
+	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict(model text, x) -> text: the most probable class (ties: first). */
+Datum
+al_predict(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
+	int			best = 0;
+	int			j;
+
+	predict_floats(model, PG_GETARG_ARRAYTYPE_P(1), p);
+	for (j = 1; j < model->k; j++)
+		if (p[j] > p[best])
+			best = j;
+	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
+}
+
+/* The oid of al.probvec, from this function's declared al.probvec[] result. */
+static Oid
+probvec_type_of_array(FunctionCallInfo fcinfo)
+{
+	Oid			elem = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
+
+	if (!OidIsValid(elem))
+		elog(ERROR, "could not determine the result type of al.predict_committee");
+	return elem;
+}
+
+/* al.predict_committee(model text, x) -> probvec[]: each member's distribution. */
+Datum
+al_predict_committee(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+	float	   *x = (float *) palloc(sizeof(float) * model->d);
+	double	   *p = (double *) palloc(sizeof(double) * model->k);
+	Datum	   *members = (Datum *) palloc(sizeof(Datum) * model->members);
+	int			i,
+				j;
+
+	read_features(model, a, x);
+	for (i = 0; i < model->members; i++)
+	{
+		ProbVec    *pv = probvec_new(model->k);
+
+		al_softmax_predict_row(&model->m[i], x, p);
+		for (j = 0; j < model->k; j++)
+			pv->x[j] = (float4) p[j];
+		probvec_check_values(pv->x, model->k);
+		members[i] = PointerGetDatum(pv);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(members, model->members, probvec_type_of_array(fcinfo),
+										  -1, false, TYPALIGN_INT));
+}
+
+/*
+ * al.model_coefficients(model text, version integer) -> setof (member, class,
+ * intercept, coef): each member's weights in the original feature space
+ * (x . coef + intercept is the logit of class), like scikit-learn's coef_
+ * and intercept_.  version NULL means the latest.
+ */
+Datum
+al_model_coefficients(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	AlModel    *model = PG_ARGISNULL(1) ? model_get_latest(name)
+		: model_get_version(name, PG_GETARG_INT32(1));
+	double	   *coef = (double *) palloc(sizeof(double) * model->k * model->d);
+	double	   *intercept = (double *) palloc(sizeof(double) * model->k);
+	Datum	   *row = (Datum *) palloc(sizeof(Datum) * model->d);
+	int			i,
+				c,
+				j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < model->members; i++)
+	{
+		al_softmax_to_original(&model->m[i], coef, intercept);
+		for (c = 0; c < model->k; c++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+
+			for (j = 0; j < model->d; j++)
+				row[j] = Float8GetDatum(coef[c * model->d + j]);
+			values[0] = Int32GetDatum(i + 1);
+			values[1] = CStringGetTextDatum(model->classes[c]);
+			values[2] = Float8GetDatum(intercept[c]);
+			values[3] = PointerGetDatum(construct_array(row, model->d, FLOAT8OID, sizeof(float8),
+														FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}

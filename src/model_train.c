@@ -1,0 +1,701 @@
+/*
+ * model_train.c - al.train_model and al.drop_model.
+ *
+ * The training rows are read with the caller's identity (so table and
+ * column privileges and row-level security apply), trained in the core
+ * (src/core/softmax_*), and stored as a new version in al.model_store by
+ * the store owner.  Nothing is overwritten: each training adds a version.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/regproc.h"
+
+#include "al_blas.h"
+#include "al_ext.h"
+#include "committee_model.h"
+#include "model.h"
+
+PG_FUNCTION_INFO_V1(al_train_model);
+PG_FUNCTION_INFO_V1(al_drop_model);
+
+#define FETCH_ROWS 10000
+
+/* Everything train_model was asked for, with defaults filled in. */
+typedef struct TrainRequest
+{
+	char	   *name;
+	Oid			owner;			/* owner of a new model */
+	Oid			relid;
+	char	   *relname;		/* qualified and quoted */
+	char	   *features;		/* quoted column names */
+	char	   *label;
+	Oid			feature_type;	/* FLOAT4ARRAYOID or FLOAT8ARRAYOID */
+	al_softmax_options opt;
+	double		holdout;
+} TrainRequest;
+
+/* The training rows, read from the table. */
+typedef struct TrainData
+{
+	float	   *x;				/* n x d */
+	int		   *y;				/* n labels, 0..k-1 */
+	int			n;
+	int			d;
+	char	  **classes;		/* k labels, in the label type's order */
+	int			k;
+} TrainData;
+
+/* palloc for the core's allocator hook: NULL instead of ERROR when out of memory. */
+static void *
+core_alloc(size_t size)
+{
+	return MemoryContextAllocExtended(CurrentMemoryContext, Max(size, 1),
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+/* pfree for the core's allocator hook. */
+static void
+core_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+/* Progress hook: lets a long fit be cancelled. */
+static int
+core_progress(void *arg, int iter, double f, double gnorm)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/* ERROR for an option with a bad value. */
+static void
+bad_option(const char *key, const char *must)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("option \"%s\" %s", key, must)));
+}
+
+/* A number option as double; ERROR naming the option if it is not a number. */
+static double
+option_number(const char *key, JsonbValue *v)
+{
+	if (v->type != jbvNumeric)
+		bad_option(key, "must be a number");
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+/* An integer option within [lo, hi]. */
+static int64
+option_integer(const char *key, JsonbValue *v, int64 lo, int64 hi)
+{
+	double		d = option_number(key, v);
+
+	if (d != floor(d) || d < (double) lo || d > (double) hi)
+		bad_option(key, psprintf("must be an integer between " INT64_FORMAT " and " INT64_FORMAT,
+								 lo, hi));
+	return (int64) d;
+}
+
+/* Apply one option to the request; ERROR for unknown names and bad values. */
+static void
+apply_option(TrainRequest *req, const char *key, JsonbValue *v)
+{
+	if (strcmp(key, "c") == 0)
+	{
+		req->opt.c = option_number(key, v);
+		if (!(isfinite(req->opt.c) && req->opt.c > 0))
+			bad_option(key, "must be a positive number");
+	}
+	else if (strcmp(key, "max_iter") == 0)
+		req->opt.max_iter = (int) option_integer(key, v, 1, 100000);
+	else if (strcmp(key, "tol") == 0)
+	{
+		req->opt.tol = option_number(key, v);
+		if (!(isfinite(req->opt.tol) && req->opt.tol > 0))
+			bad_option(key, "must be a positive number");
+	}
+	else if (strcmp(key, "members") == 0)
+		req->opt.members = (int) option_integer(key, v, 1, 1000);
+	else if (strcmp(key, "seed") == 0)
+		req->opt.seed = (uint64_t) option_integer(key, v, 0, INT64CONST(9007199254740992));
+	else if (strcmp(key, "standardize") == 0)
+	{
+		if (v->type != jbvBool)
+			bad_option(key, "must be true or false");
+		req->opt.standardize = v->val.boolean;
+	}
+	else if (strcmp(key, "holdout") == 0)
+	{
+		req->holdout = option_number(key, v);
+		if (!(req->holdout >= 0 && req->holdout < 1))
+			bad_option(key, "must be a fraction in [0, 1)");
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown option \"%s\"", key),
+				 errhint("Valid options are c, max_iter, tol, members, seed, standardize and holdout.")));
+}
+
+/* Parse the options object into req (defaults first). */
+static void
+parse_options(TrainRequest *req, Jsonb *options)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	al_softmax_options_init(&req->opt);
+	req->holdout = 0;
+	if (!JB_ROOT_IS_OBJECT(options))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options must be a JSON object")));
+	it = JsonbIteratorInit(&options->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+			apply_option(req, key, &v);
+	}
+	req->opt.alloc_fn = core_alloc;
+	req->opt.free_fn = core_free;
+	req->opt.progress = core_progress;
+}
+
+/* The type of column colname of relid; ERROR naming it if missing. */
+static Oid
+column_type(Oid relid, const char *colname)
+{
+	AttrNumber	att = get_attnum(relid, colname);
+
+	if (att == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						colname, get_rel_name(relid))));
+	return get_atttype(relid, att);
+}
+
+/* Fill the table and column parts of req, checking the feature type. */
+static void
+resolve_columns(TrainRequest *req, Oid relid, const char *features, const char *label)
+{
+	req->relid = relid;
+	req->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  get_rel_name(relid));
+	req->feature_type = column_type(relid, features);
+	if (req->feature_type != FLOAT4ARRAYOID && req->feature_type != FLOAT8ARRAYOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("feature column \"%s\" must be real[] or double precision[], not %s",
+						features, format_type_be(req->feature_type))));
+	(void) column_type(relid, label);
+	req->features = pstrdup(quote_identifier(features));
+	req->label = pstrdup(quote_identifier(label));
+}
+
+/* The distinct labels in the label type's own order, as text. */
+static void
+read_classes(const TrainRequest *req, TrainData *data)
+{
+	char	   *sql = psprintf("SELECT l::text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY l",
+							   req->label, req->relname, req->label);
+	uint64		i;
+
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the labels of %s", req->relname);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no labeled rows to train on in %s", req->relname),
+				 errdetail("Rows whose label column %s is NULL are not training rows.", req->label)));
+	if (SPI_processed == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("training data has a single class: \"%s\"",
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errhint("A classifier needs labels of at least two classes.")));
+	if (SPI_processed > 32767)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has " UINT64_FORMAT " classes; at most 32767 are supported",
+						SPI_processed)));
+	data->k = (int) SPI_processed;
+	data->classes = (char **) palloc(sizeof(char *) * data->k);
+	for (i = 0; i < SPI_processed; i++)
+		data->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+}
+
+/* qsort comparator of class indexes by their label's bytes. */
+static const TrainData *sort_data;
+static int
+cmp_class_bytes(const void *a, const void *b)
+{
+	return strcmp(sort_data->classes[*(const int *) a], sort_data->classes[*(const int *) b]);
+}
+
+/* Index of label among the classes (binary search over byte order). */
+static int
+class_index(const TrainData *data, const int *by_bytes, const char *label)
+{
+	int			lo = 0,
+				hi = data->k - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(label, data->classes[by_bytes[mid]]);
+
+		if (c == 0)
+			return by_bytes[mid];
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	elog(ERROR, "label \"%s\" is not among the classes read before", label);
+	return -1;
+}
+
+/* ERROR for a bad feature value of training row `row` (1-based, scan order). */
+static void
+check_feature_value(double v, int j, int64 row)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("feature %d of training row " INT64_FORMAT " is not finite: %s",
+						j + 1, row, float8out_internal(v))));
+}
+
+/* Append one row's feature array to data->x (checking shape and values). */
+static void
+append_features(TrainData *data, ArrayType *a, Oid type, int64 row, int *capacity)
+{
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	float	   *dst;
+	int			j;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features of training row " INT64_FORMAT " must be a one-dimensional array", row)));
+	if (array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("features of training row " INT64_FORMAT " contain a NULL", row)));
+	if (data->n == 0)
+		data->d = n;
+	if (n != data->d || n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("training row " INT64_FORMAT " has %d features, the first row has %d",
+						row, n, data->d)));
+	if (data->n == *capacity)
+	{
+		*capacity *= 2;
+		data->x = repalloc_huge(data->x, sizeof(float) * (Size) *capacity * data->d);
+		data->y = repalloc_huge(data->y, sizeof(int) * (Size) *capacity);
+	}
+	dst = data->x + (Size) data->n * data->d;
+	for (j = 0; j < n; j++)
+	{
+		double		v = (type == FLOAT4ARRAYOID) ? ((float4 *) ARR_DATA_PTR(a))[j]
+			: ((float8 *) ARR_DATA_PTR(a))[j];
+
+		check_feature_value(v, j, row);
+		dst[j] = (float) v;
+	}
+}
+
+/* Read every labeled row through a cursor, as the caller. */
+static void
+read_rows(const TrainRequest *req, TrainData *data)
+{
+	char	   *sql = psprintf("SELECT %s, %s::text FROM %s WHERE %s IS NOT NULL",
+							   req->features, req->label, req->relname, req->label);
+	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
+	Portal		portal;
+	int		   *by_bytes = (int *) palloc(sizeof(int) * data->k);
+	int			capacity = 1024;
+	int64		row = 0;
+	int			i;
+
+	for (i = 0; i < data->k; i++)
+		by_bytes[i] = i;
+	sort_data = data;
+	qsort(by_bytes, data->k, sizeof(int), cmp_class_bytes);
+	data->x = palloc_extended(sizeof(float) * capacity, MCXT_ALLOC_HUGE);
+	data->y = palloc(sizeof(int) * capacity);
+	data->n = 0;
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	for (;;)
+	{
+		uint64		r;
+
+		SPI_cursor_fetch(portal, true, FETCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			bool		isnull;
+			Datum		f = SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull);
+
+			row++;
+			if (isnull)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("features of training row " INT64_FORMAT " are NULL", row)));
+			if (data->n == 0)
+			{
+				/* size x for the first row's feature count */
+				ArrayType  *a = DatumGetArrayTypeP(f);
+
+				data->x = repalloc_huge(data->x, sizeof(float) * (Size) capacity *
+										Max(1, ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a))));
+			}
+			append_features(data, DatumGetArrayTypeP(f), req->feature_type, row, &capacity);
+			data->y[data->n++] = class_index(data, by_bytes,
+											 SPI_getvalue(tup, SPI_tuptable->tupdesc, 2));
+			if (data->n == INT_MAX / 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many training rows")));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+/* ERROR for a failed fit, in terms of the SQL call. */
+static void
+report_fit_error(al_sm_status st)
+{
+	if (st == AL_SM_ONE_CLASS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the training rows left after the holdout hold a single class"),
+				 errhint("Use a smaller holdout or more labels.")));
+	if (st == AL_SM_NO_MEMORY)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while training")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("training failed: %s", al_sm_status_message(st))));
+}
+
+/* Name of a stop reason, for the metrics. */
+static const char *
+stop_name(al_sm_stop stop)
+{
+	switch (stop)
+	{
+		case AL_SM_STOP_GTOL:
+			return "gtol";
+		case AL_SM_STOP_FTOL:
+			return "ftol";
+		case AL_SM_STOP_MAX_ITER:
+			return "max_iter";
+		case AL_SM_STOP_LINE_SEARCH:
+			return "line_search";
+		case AL_SM_STOP_TRIVIAL:
+			return "trivial";
+	}
+	return "unknown";
+}
+
+/* Append a double as JSON (null when not finite). */
+static void
+append_json_double(StringInfo buf, const char *key, double v)
+{
+	appendStringInfo(buf, "\"%s\": %s", key, isfinite(v) ? float8out_internal(v) : "null");
+}
+
+/* The metrics object: per member, then the committee's holdout figures. */
+static char *
+metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_report *reps,
+			 int n_train, int n_hold, double hold_acc, double hold_loss,
+			 double train_acc, double seconds)
+{
+	StringInfoData buf;
+	int			i;
+	bool		converged = true;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"train_rows\": %d, \"holdout_rows\": %d, \"classes\": %d, \"features\": %d, \"members\": [",
+					 n_train, n_hold, data->k, data->d);
+	for (i = 0; i < req->opt.members; i++)
+	{
+		appendStringInfo(&buf, "%s{", i ? ", " : "");
+		append_json_double(&buf, "objective", reps[i].objective);
+		appendStringInfoString(&buf, ", ");
+		append_json_double(&buf, "grad_norm", reps[i].grad_inf);
+		appendStringInfo(&buf, ", \"iterations\": %d, \"evaluations\": %d, \"converged\": %s, \"stop\": \"%s\"}",
+						 reps[i].iterations, reps[i].n_evals,
+						 reps[i].converged ? "true" : "false", stop_name(reps[i].stop));
+		converged &= (reps[i].converged != 0);
+	}
+	appendStringInfo(&buf, "], \"converged\": %s, ", converged ? "true" : "false");
+	append_json_double(&buf, "objective", reps[0].objective);
+	appendStringInfoString(&buf, ", ");
+	append_json_double(&buf, "grad_norm", reps[0].grad_inf);
+	appendStringInfo(&buf, ", \"iterations\": %d, ", reps[0].iterations);
+	append_json_double(&buf, "train_accuracy", train_acc);
+	if (n_hold > 0)
+	{
+		appendStringInfoString(&buf, ", ");
+		append_json_double(&buf, "holdout_accuracy", hold_acc);
+		appendStringInfoString(&buf, ", ");
+		append_json_double(&buf, "holdout_log_loss", hold_loss);
+	}
+	appendStringInfoString(&buf, ", ");
+	append_json_double(&buf, "seconds", seconds);
+	appendStringInfo(&buf, ", \"blas_core\": \"%s\"}", al_blas_corename());
+	return buf.data;
+}
+
+/* The effective options as a JSON object. */
+static char *
+options_json(const TrainRequest *req)
+{
+	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
+					float8out_internal(req->opt.c), req->opt.max_iter,
+					float8out_internal(req->opt.tol), req->opt.members,
+					(uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
+					float8out_internal(req->holdout));
+}
+
+/* Insert the new version as the store owner; returns its id. */
+static int64
+store_model(const TrainRequest *req, const TrainData *data, const al_softmax_model *models,
+			const char *options, const char *metrics, int32 *version)
+{
+	static const char *sql =
+		"WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('al_ext.model:' || $1, 0))), "
+		"prev AS (SELECT max(version) AS v, (array_agg(owner ORDER BY version DESC))[1] AS o "
+		"         FROM al.model_store, lock WHERE name = $1) "
+		"INSERT INTO al.model_store (name, version, owner, classes, n_features, members, standardized, options, metrics, weights) "
+		"SELECT $1, coalesce(prev.v, 0) + 1, coalesce(prev.o, $2::regrole), $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 "
+		"FROM prev RETURNING id, version";
+	Oid			types[9] = {TEXTOID, OIDOID, TEXTARRAYOID, INT4OID, INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
+	Datum		args[9];
+	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * data->k);
+	StoreUser	save;
+	bool		isnull;
+	int			i;
+	int64		id;
+
+	for (i = 0; i < data->k; i++)
+		labels[i] = CStringGetTextDatum(data->classes[i]);
+	args[0] = CStringGetTextDatum(req->name);
+	args[1] = ObjectIdGetDatum(req->owner);
+	args[2] = PointerGetDatum(construct_array(labels, data->k, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = Int32GetDatum(data->d);
+	args[4] = Int32GetDatum(req->opt.members);
+	args[5] = BoolGetDatum(req->opt.standardize != 0);
+	args[6] = CStringGetTextDatum(options);
+	args[7] = CStringGetTextDatum(metrics);
+	args[8] = PointerGetDatum(model_weights_pack(models, req->opt.members));
+	store_user_begin(&save);
+	if (SPI_execute_with_args(sql, 9, types, args, NULL, false, 1) != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "could not store model \"%s\"", req->name);
+	store_user_end(&save);
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	model_store_changed();
+	return id;
+}
+
+/* Holdout split through zero weights; fills both row lists. */
+static void
+split_holdout(const TrainRequest *req, const TrainData *data, double *weights,
+			  int *train_idx, int *n_train, int *hold_idx, int *n_hold)
+{
+	int			i;
+	al_sm_status st = al_softmax_holdout_split(data->n, req->holdout, req->opt.seed,
+											   train_idx, n_train, hold_idx, n_hold);
+
+	if (st != AL_SM_OK)
+		report_fit_error(st);
+	for (i = 0; i < data->n; i++)
+		weights[i] = 1.0;
+	for (i = 0; i < *n_hold; i++)
+		weights[hold_idx[i]] = 0.0;
+}
+
+/*
+ * Fit the committee on data (holdout by zero weights), evaluate it and store
+ * it as a new version; fills fit.  SPI is connected.
+ */
+static void
+fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
+{
+	al_softmax_data sd;
+	al_softmax_model *models;
+	al_softmax_report *reps;
+	double	   *weights = (double *) palloc_extended(sizeof(double) * data->n, MCXT_ALLOC_HUGE);
+	int		   *train_idx = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
+	int		   *hold_idx = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
+	double	   *scratch = (double *) palloc(sizeof(double) * 2 * data->k);
+	int			n_train,
+				n_hold;
+	double		train_acc = NAN,
+				train_loss;
+	instr_time	start,
+				elapsed;
+	al_sm_status st;
+
+	split_holdout(req, data, weights, train_idx, &n_train, hold_idx, &n_hold);
+	sd.x = data->x;
+	sd.y = data->y;
+	sd.weight = weights;
+	sd.n = data->n;
+	sd.d = data->d;
+	sd.k = data->k;
+	models = (al_softmax_model *) palloc0(sizeof(al_softmax_model) * req->opt.members);
+	reps = (al_softmax_report *) palloc0(sizeof(al_softmax_report) * req->opt.members);
+	al_blas_ensure();
+	INSTR_TIME_SET_CURRENT(start);
+	st = al_softmax_fit_committee(&sd, &req->opt, models, reps);
+	if (st != AL_SM_OK)
+		report_fit_error(st);
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	fit->holdout_accuracy = NAN;
+	fit->holdout_log_loss = NAN;
+	if (n_hold > 0)
+		al_committee_evaluate(models, req->opt.members, data->x, data->y, hold_idx, n_hold,
+							  scratch, &fit->holdout_accuracy, &fit->holdout_log_loss);
+	al_committee_evaluate(models, req->opt.members, data->x, data->y, train_idx, n_train,
+						  scratch, &train_acc, &train_loss);
+	fit->models = models;
+	fit->members = req->opt.members;
+	fit->id = store_model(req, data, models, options_json(req),
+						  metrics_json(req, data, reps, n_train, n_hold, fit->holdout_accuracy,
+									   fit->holdout_log_loss, train_acc,
+									   INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
+}
+
+/*
+ * Train a new version of model `name` for owner on rows already in memory
+ * (the learner's round uses this); classes are given, in their order.
+ * SPI is connected.  ERRORs as al.train_model does.
+ */
+void
+model_fit_store(const char *name, Oid owner, char **classes, int k, float *x, int *y,
+				int n, int d, const al_softmax_options *opt, double holdout, ModelFit *fit)
+{
+	TrainRequest req = {0};
+	TrainData	data = {0};
+
+	req.name = pstrdup(name);
+	req.owner = owner;
+	req.opt = *opt;
+	req.opt.alloc_fn = core_alloc;
+	req.opt.free_fn = core_free;
+	req.opt.progress = core_progress;
+	req.holdout = holdout;
+	data.x = x;
+	data.y = y;
+	data.n = n;
+	data.d = d;
+	data.classes = classes;
+	data.k = k;
+	fit_and_store(&req, &data, fit);
+}
+
+/* ERROR if a required argument is NULL. */
+static void
+require_arg(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
+/*
+ * al.train_model(name, data regclass, features name, label name,
+ * options jsonb) -> bigint: train a new version of a model on the labeled
+ * rows of data and return its id.
+ */
+Datum
+al_train_model(PG_FUNCTION_ARGS)
+{
+	TrainRequest req;
+	TrainData	data = {0};
+	ModelFit	fit;
+
+	require_arg(fcinfo, 0, "model name");
+	require_arg(fcinfo, 1, "data");
+	require_arg(fcinfo, 2, "feature column");
+	require_arg(fcinfo, 3, "label column");
+	memset(&req, 0, sizeof(req));
+	req.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (req.name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model name must not be empty")));
+	parse_options(&req, PG_ARGISNULL(4) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
+				  : PG_GETARG_JSONB_P(4));
+	resolve_columns(&req, PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)));
+	model_check_write_access(req.name);
+	req.owner = GetUserId();
+	SPI_connect();
+	read_classes(&req, &data);
+	read_rows(&req, &data);
+	fit_and_store(&req, &data, &fit);
+	SPI_finish();
+	PG_RETURN_INT64(fit.id);
+}
+
+/* al.drop_model(name) -> integer: delete every version; returns how many. */
+Datum
+al_drop_model(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			type = TEXTOID;
+	Datum		arg = CStringGetTextDatum(name);
+	StoreUser	save;
+	uint64		dropped;
+
+	model_check_write_access(name);
+	SPI_connect();
+	store_user_begin(&save);
+	if (SPI_execute_with_args("DELETE FROM al.model_store WHERE name = $1", 1, &type, &arg,
+							  NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not drop model \"%s\"", name);
+	store_user_end(&save);
+	dropped = SPI_processed;
+	SPI_finish();
+	if (dropped == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	model_store_changed();
+	PG_RETURN_INT32((int32) dropped);
+}

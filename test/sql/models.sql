@@ -1,0 +1,212 @@
+-- In-database models: training reaches the optimum, is deterministic,
+-- predicts what its stored weights say, and every error is reported.
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN others THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- Gaussian mixtures: k classes, d features, class c centred at sep * (c, -c, c, ...)
+CREATE FUNCTION pg_temp.mixture(tab text, n int, d int, k int, sep float8, seed float8) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM setseed(seed);
+	EXECUTE format($q$
+		CREATE TABLE %I AS
+		SELECT i AS id, i %% %s AS y,
+		       ARRAY(SELECT (sep * ((i %% %s) * (CASE WHEN j %% 2 = 0 THEN 1 ELSE -1 END))
+		                     + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))::real
+		             FROM generate_series(1, %s) j) AS x
+		FROM generate_series(1, %s) i, (SELECT %s::float8 AS sep) s
+		ORDER BY i$q$, tab, k, k, d, n, sep);
+END $$;
+SELECT pg_temp.mixture('mix3', 600, 4, 3, 1.0, 0.1);
+SELECT pg_temp.mixture('mix2', 300, 2, 2, 0.5, 0.2);
+SELECT pg_temp.mixture('mix10', 2000, 8, 10, 0.7, 0.3);
+
+-- the optimum: gradient norm below tol on each data set, with and without standardization
+SELECT al.train_model('m3', 'mix3', 'x', 'y') > 0 AS trained;
+SELECT al.train_model('m2', 'mix2', 'x', 'y', '{"c": 0.1}') > 0 AS trained;
+SELECT al.train_model('m10', 'mix10', 'x', 'y', '{"standardize": true, "max_iter": 500}') > 0 AS trained;
+SELECT name, version, classes, n_features, members, standardized,
+       (metrics->>'converged')::boolean AS converged,
+       (metrics->>'grad_norm')::float8 <= (options->>'tol')::float8 AS grad_below_tol,
+       (metrics->>'iterations')::int > 0 AS iterated, metrics->'members'->0->>'stop' AS stop
+FROM al.models ORDER BY name;
+
+-- a closed form: with x = 0 for every row the weights are 0 and the
+-- (unpenalized) intercepts make the probabilities the class frequencies
+CREATE TABLE freq AS
+SELECT i, ARRAY[0]::real[] AS x, CASE WHEN i <= 30 THEN 'a' WHEN i <= 40 THEN 'b' ELSE 'c' END AS y
+FROM generate_series(1, 100) i;
+SELECT al.train_model('freq', 'freq', 'x', 'y', '{"tol": 1e-8}') > 0 AS trained;
+SELECT al.predict_proba('freq', ARRAY[0]::real[]) AS p,
+       abs((al.predict_proba('freq', ARRAY[0]::real[])::float8[])[1] - 0.3) < 1e-6
+   AND abs((al.predict_proba('freq', ARRAY[0]::real[])::float8[])[2] - 0.1) < 1e-6
+   AND abs((al.predict_proba('freq', ARRAY[0]::real[])::float8[])[3] - 0.6) < 1e-6 AS frequencies;
+
+-- a closed form with a nonzero weight: one feature, x = +1 with 30 rows of
+-- class 1 and 10 of class 0, x = -1 mirrored.  By symmetry the intercepts
+-- vanish and w1 = -w0 = t/2 where, with c = 1, t solves
+--   2 * 10 * s(t) - 2 * 30 * (1 - s(t)) + t / 2 = 0,  s = logistic
+-- (solved here by bisection, independently of the trainer)
+CREATE TABLE sym AS
+SELECT i, ARRAY[CASE WHEN i <= 40 THEN 1 ELSE -1 END]::real[] AS x,
+       CASE WHEN (i <= 30) OR (i > 70) THEN 1 ELSE 0 END AS y
+FROM generate_series(1, 80) i;
+SELECT al.train_model('sym', 'sym', 'x', 'y', '{"c": 1, "tol": 1e-10, "max_iter": 1000}') > 0 AS trained;
+CREATE FUNCTION pg_temp.solve_t() RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE lo float8 := 0; hi float8 := 20; mid float8;
+BEGIN
+	FOR i IN 1..200 LOOP
+		mid := (lo + hi) / 2;
+		IF 20 / (1 + exp(-mid)) - 60 * (1 - 1 / (1 + exp(-mid))) + mid / 2 > 0 THEN hi := mid; ELSE lo := mid; END IF;
+	END LOOP;
+	RETURN mid;
+END $$;
+SELECT round(pg_temp.solve_t()::numeric, 6) AS t;
+SELECT class, abs(coef[1] - CASE class WHEN '1' THEN 1 ELSE -1 END * pg_temp.solve_t() / 2) < 1e-6 AS weight_is_closed_form,
+       abs(intercept) < 1e-6 AS intercept_is_zero
+FROM al.model_coefficients('sym') ORDER BY class;
+
+-- very large c on separable data: every training row right
+SELECT pg_temp.mixture('sep', 200, 2, 2, 8.0, 0.4);
+SELECT al.train_model('sep', 'sep', 'x', 'y', '{"c": 1e6, "max_iter": 1000}') > 0 AS trained;
+SELECT (metrics->>'train_accuracy')::float8 AS train_accuracy FROM al.models WHERE name = 'sep';
+SELECT avg((al.predict('sep', x) = y::text)::int) AS accuracy_by_predict FROM sep;
+
+-- predictions equal a softmax computed in SQL from the stored coefficients
+-- (with standardization folded into the original-space coefficients)
+WITH logits AS (
+	SELECT m.id, c.class::int AS class, c.intercept + sum(c.coef[j] * m.x[j]) AS z
+	FROM mix10 m, al.model_coefficients('m10') c, generate_series(1, 8) j
+	WHERE m.id <= 200
+	GROUP BY m.id, c.class, c.intercept
+), shifted AS (
+	SELECT id, class, exp(z - max(z) OVER (PARTITION BY id)) AS e FROM logits
+), soft AS (
+	SELECT id, class, e / sum(e) OVER (PARTITION BY id) AS p FROM shifted
+)
+SELECT count(DISTINCT s.id) AS rows,
+       max(abs(s.p - (al.predict_proba('m10', m.x)::float8[])[s.class + 1])) < 1e-6 AS equal_within_1e6
+FROM soft s JOIN mix10 m USING (id);
+-- predict names the most probable class
+SELECT count(*) FILTER (WHERE al.predict('m10', x) <> (al.argmax(al.predict_proba('m10', x)) - 1)::text) AS disagreements
+FROM mix10;
+
+-- refitting with the same seed gives bit-identical weights; another seed does not
+SELECT al.train_model('bag', 'mix3', 'x', 'y', '{"members": 4, "seed": 7}') > 0 AS v1;
+SELECT al.train_model('bag', 'mix3', 'x', 'y', '{"members": 4, "seed": 7}') > 0 AS v2;
+SELECT al.train_model('bag', 'mix3', 'x', 'y', '{"members": 4, "seed": 8}') > 0 AS v3;
+SELECT (SELECT weights FROM al.model_store WHERE name = 'bag' AND version = 1)
+     = (SELECT weights FROM al.model_store WHERE name = 'bag' AND version = 2) AS same_seed_identical,
+       (SELECT weights FROM al.model_store WHERE name = 'bag' AND version = 1)
+     = (SELECT weights FROM al.model_store WHERE name = 'bag' AND version = 3) AS other_seed_identical;
+-- committee members differ from each other
+SELECT count(DISTINCT coef) AS distinct_member_weights FROM al.model_coefficients('bag') WHERE class = '0';
+-- the committee's probabilities are the mean of its members'
+SELECT max(abs((al.predict_proba('bag', x)::float8[])[c]
+               - (SELECT avg((m::float8[])[c]) FROM unnest(al.predict_committee('bag', x)) m))) < 1e-6 AS mean_of_members
+FROM mix3, generate_series(1, 3) c WHERE id <= 100;
+-- consensus entropy of the committee = entropy of the members' mean, computed in SQL
+SELECT max(abs(al.consensus_entropy(al.predict_committee('bag', x))
+               - (SELECT -sum(m * ln(m)) FILTER (WHERE m > 0)
+                  FROM (SELECT avg((p::float8[])[c]) AS m
+                        FROM unnest(al.predict_committee('bag', x)) p, generate_series(1, 3) c
+                        GROUP BY c) s))) < 1e-12 AS consensus_entropy_matches
+FROM mix3 WHERE id <= 100;
+SELECT array_length(al.predict_committee('bag', ARRAY[0,0,0,0]::real[]), 1) AS members;
+
+-- versions: nothing is overwritten, the latest predicts, a fixed id keeps predicting the same
+SELECT version, (options->>'seed')::int AS seed FROM al.models WHERE name = 'bag' ORDER BY version;
+SELECT al.predict_proba('bag', ARRAY[1,1,1,1]::real[])::text
+     = al.predict_proba((SELECT id FROM al.models WHERE name = 'bag' AND version = 3), ARRAY[1,1,1,1]::real[])::text AS latest_is_v3,
+       al.predict_proba('bag', ARRAY[1,1,1,1]::real[])::text
+     <> al.predict_proba((SELECT id FROM al.models WHERE name = 'bag' AND version = 1), ARRAY[1,1,1,1]::real[])::text AS v1_differs;
+SELECT count(*) AS rows_v1 FROM al.model_coefficients('bag', 1);
+
+-- holdout metrics
+SELECT al.train_model('held', 'mix3', 'x', 'y', '{"holdout": 0.25, "seed": 1}') > 0 AS trained;
+SELECT (metrics->>'train_rows')::int AS train_rows, (metrics->>'holdout_rows')::int AS holdout_rows,
+       (metrics->>'holdout_accuracy')::float8 BETWEEN 0.5 AND 1 AS plausible_accuracy,
+       (metrics->>'holdout_log_loss')::float8 > 0 AS positive_log_loss
+FROM al.models WHERE name = 'held';
+-- double precision[] features work too, for training and prediction
+CREATE TABLE mix3d AS SELECT id, y, x::float8[] AS x FROM mix3;
+SELECT al.train_model('m3d', 'mix3d', 'x', 'y') > 0 AS trained;
+SELECT al.predict_proba('m3d', ARRAY[0.5,0.5,0.5,0.5]::float8[])::text = al.predict_proba('m3', ARRAY[0.5,0.5,0.5,0.5]::real[])::text AS same_as_real;
+
+-- errors
+SELECT pg_temp.try($$SELECT al.predict_proba('nope', ARRAY[1]::real[])::text$$) AS unknown_model;
+SELECT pg_temp.try($$SELECT al.predict_proba(999999, ARRAY[1]::real[])::text$$) AS unknown_id;
+SELECT pg_temp.try($$SELECT count(*) FROM al.model_coefficients('m3', 7)$$) AS unknown_version;
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,2,3]::real[])::text$$) AS wrong_length;
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,'NaN',3,4]::real[])::text$$) AS nan_feature;
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,2,'Infinity',4]::float8[])::text$$) AS infinite_feature;
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,NULL,3,4]::real[])::text$$) AS null_feature;
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[[1,2],[3,4]]::real[])::text$$) AS two_dims;
+CREATE TABLE empty_data (x real[], y int);
+INSERT INTO empty_data VALUES (ARRAY[1]::real[], NULL);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'empty_data', 'x', 'y')$$) AS empty_training_data;
+SELECT pg_temp.try($$SELECT al.train_model('hundred', 'freq', 'x', 'i') > 0$$) AS one_row_per_class_is_fine;
+CREATE TABLE one_class AS SELECT ARRAY[i]::real[] AS x, 'same' AS y FROM generate_series(1, 5) i;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'one_class', 'x', 'y')$$) AS single_class;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"members": 0}')$$) AS members_zero;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"memebers": 2}')$$) AS unknown_option;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"c": -1}')$$) AS negative_c;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"c": "big"}')$$) AS text_c;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"max_iter": 1.5}')$$) AS fractional_max_iter;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"tol": 0}')$$) AS zero_tol;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"standardize": "yes"}')$$) AS text_standardize;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"holdout": 1}')$$) AS holdout_one;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"seed": -1}')$$) AS negative_seed;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '[1]')$$) AS options_not_object;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'nope', 'y')$$) AS unknown_column;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'id', 'y')$$) AS features_not_array;
+SELECT pg_temp.try($$SELECT al.train_model('', 'mix3', 'x', 'y')$$) AS empty_name;
+SELECT pg_temp.try($$SELECT al.train_model(NULL, 'mix3', 'x', 'y')$$) AS null_name;
+CREATE TABLE bad_rows (x real[], y int);
+INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,2,3], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS ragged_features;
+TRUNCATE bad_rows;
+INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,'NaN'::real], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS nan_training_feature;
+TRUNCATE bad_rows;
+INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (NULL, 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS null_training_features;
+TRUNCATE bad_rows;
+INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,NULL], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS null_training_feature;
+SELECT count(*) AS no_failed_model_stored FROM al.models WHERE name = 'e';
+
+-- privileges: no SELECT on the data, another owner's model
+CREATE ROLE regress_al_alice;
+CREATE ROLE regress_al_bob;
+GRANT SELECT ON mix3 TO regress_al_alice;
+SET ROLE regress_al_bob;
+SELECT pg_temp.try($$SELECT al.train_model('bobs', 'mix3', 'x', 'y')$$) AS no_select_privilege;
+RESET ROLE;
+SET ROLE regress_al_alice;
+SELECT al.train_model('alices', 'mix3', 'x', 'y') > 0 AS alice_trains;
+SELECT name, owner FROM al.models ORDER BY name;
+SELECT pg_temp.try($$SELECT al.predict('alices', ARRAY[0,0,0,0]::real[])$$) AS alice_predicts;
+SELECT pg_temp.try($$SELECT al.predict('m3', ARRAY[0,0,0,0]::real[])$$) AS not_her_model;
+SELECT pg_temp.try($$SELECT al.drop_model('m3')::text$$) AS cannot_drop;
+SELECT pg_temp.try($$SELECT al.train_model('m3', 'mix3', 'x', 'y')::text$$) AS cannot_add_version;
+SELECT pg_temp.try($$SELECT count(*) FROM al.model_store$$) AS store_is_private;
+RESET ROLE;
+SELECT al.drop_model('alices') AS dropped;
+DROP OWNED BY regress_al_alice;
+DROP ROLE regress_al_alice, regress_al_bob;
+
+-- drop_model removes every version
+SELECT al.drop_model('bag') AS dropped;
+SELECT pg_temp.try($$SELECT al.predict('bag', ARRAY[0,0,0,0]::real[])$$) AS after_drop;
+SELECT pg_temp.try($$SELECT al.drop_model('bag')::text$$) AS drop_again;
+
+DROP TABLE mix3, mix2, mix10, freq, sym, sep, mix3d, empty_data, one_class, bad_rows;
+SELECT al.drop_model(name) FROM (SELECT DISTINCT name FROM al.models) s ORDER BY name;
