@@ -120,14 +120,22 @@ FROM (VALUES
 CROSS JOIN LATERAL (SELECT * FROM t WHERE t.id = v.num) a
 CROSS JOIN LATERAL (SELECT * FROM t WHERE t.id = v.den) b;
 
-\echo '== targets of the issue (serial plans; not assertions)'
-SELECT what AS "target", to_char(s_ratio, 'FM9990.00') || 'x' AS "serial",
+CREATE TEMP VIEW verdicts AS
+SELECT ord, what AS "target", to_char(s_ratio, 'FM9990.00') || 'x' AS "serial",
        op || ' ' || bound || 'x' AS "goal",
        CASE WHEN problem IS NOT NULL THEN 'SKIPPED (' || regexp_replace(problem, '^skipped: ', '') || ')'
             WHEN (op = '<=' AND s_ratio <= bound) OR (op = '>=' AND s_ratio >= bound) THEN 'PASS'
             ELSE 'MISS' END AS "result",
        to_char(p_ratio, 'FM9990.00') || 'x' AS "2 workers (info)"
-FROM pairs WHERE op IS NOT NULL ORDER BY ord;
+FROM pairs WHERE op IS NOT NULL;
+
+\echo '== targets of the issue (serial plans; reported, not asserted)'
+SELECT "target", "serial", "goal", "result", "2 workers (info)"
+FROM verdicts WHERE ord IN (1, 2, 3, 4, 20, 21) ORDER BY ord;
+
+\echo '== the same 1.3x bar applied to the other scores, each against the scan of its own table (information)'
+SELECT "target", "serial", "goal", "result", "2 workers (info)"
+FROM verdicts WHERE ord NOT IN (1, 2, 3, 4, 20, 21) ORDER BY ord;
 
 \echo '== other ratios (information)'
 SELECT what AS "ratio", to_char(s_ratio, 'FM9990.00') || 'x' AS "serial",
