@@ -1,13 +1,14 @@
 /*
  * al_ext.c - module entry point: the magic block and _PG_init.
  *
- * _PG_init only defines GUCs and reserves the "al_ext." prefix; it loads no
- * BLAS library and starts nothing, so preloading al_ext into the postmaster
- * is cheap and safe.
+ * _PG_init only defines GUCs and reserves the "al_ext." prefix (and, when
+ * preloaded, registers the workers of al_ext.databases); it loads no BLAS
+ * library, so preloading al_ext into the postmaster is cheap and safe.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "al_ext.h"
@@ -22,4 +23,6 @@ _PG_init(void)
 {
 	al_define_gucs();
 	MarkGUCPrefixReserved("al_ext");
+	if (process_shared_preload_libraries_in_progress)
+		al_worker_register_static();
 }

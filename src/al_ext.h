@@ -7,6 +7,10 @@
 /* GUC definitions, one function per concern, all called from _PG_init. */
 extern void al_define_gucs(void);
 extern void al_blas_define_gucs(void);
+extern void al_worker_define_gucs(void);
+
+/* Register the workers of al_ext.databases (preloading only). */
+extern void al_worker_register_static(void);
 
 /* Open OpenBLAS in this backend on first use (ERROR if it cannot). */
 extern void al_blas_ensure(void);

@@ -13,4 +13,5 @@ void
 al_define_gucs(void)
 {
 	al_blas_define_gucs();
+	al_worker_define_gucs();
 }
