@@ -281,7 +281,7 @@ OUT=$RESULTS/latest.txt
 	echo "timing: inside the server, plpgsql EXECUTE between clock_timestamp() calls, warm cache, 1 warm-up run"
 	echo "        then the median of 5 runs (3 when a run takes > 1.5 s); spread = (max - min) / median of the serial runs;"
 	echo "        x scan = median / median of the reference scan timed alternately with the case (same parallelism)"
-	echo "sections: $SEL(AL_BENCH_SECTIONS)"
+	echo "sections:$SEL(AL_BENCH_SECTIONS)"
 	echo "models, loop: round-robin timing (bench/run_bench.sh rr): every case of a group once per round, in order,"
 	echo "        each in its own session, timed in the server like the rest (scikit-learn: fit() alone, client clock);"
 	echo "        medians of the rounds after a warm-up round; the loop's latency: client wall clock (bench/loop_bench.py)"
