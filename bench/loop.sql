@@ -21,7 +21,9 @@ CREATE TABLE bench.scores_heap (LIKE al.scores);
 -- cases base+1 .. are made by bench.loop_cases
 INSERT INTO bench.cases (id, section, label, query, ref, parallel, client) VALUES
 (200, 'loop', 'commit of 10 labels -> NOTIFY of the new version, mix_100k', 'mix_100k', NULL, false, 'listen'),
-(240, 'loop', 'commit of 10 labels -> NOTIFY of the new version, mix_1m', 'mix_1m', NULL, false, 'listen');
+(240, 'loop', 'commit of 10 labels -> NOTIFY of the new version, mix_1m', 'mix_1m', NULL, false, 'listen'),
+(219, 'loop', 'idle worker, learner on mix_100k: CPU ms per second', 'mix_100k', NULL, false, 'listen'),
+(259, 'loop', 'idle worker, learner on mix_1m: CPU ms per second', 'mix_1m', NULL, false, 'listen');
 
 CREATE FUNCTION bench.loop_learner(name text, pool regclass) RETURNS bigint
 LANGUAGE sql AS $$
@@ -120,7 +122,7 @@ BEGIN
 	                  ON p.id = b.item_id::bigint WHERE b.learner_id = %s$q$, lab_tab, pool, l.id);
 	INSERT INTO bench.learners_fk VALUES (l.id) ON CONFLICT DO NOTHING;
 	TRUNCATE bench.scores_fk, bench.scores_idx, bench.scores_heap;
-	DELETE FROM bench.cases WHERE id > base AND id < base + 20;
+	DELETE FROM bench.cases WHERE id > base AND id < base + 19;
 	INSERT INTO bench.cases (id, section, label, query, ref, parallel, client, setup, cleanup) VALUES
 	(base + 1, 'loop', format('al.run_learner after al.retrain: the round, synchronous'),
 		format('SELECT al.run_learner(%L)', learner), base + 12, false, NULL,

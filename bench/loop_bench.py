@@ -14,8 +14,15 @@ names this learner and a newer version arrives (client wall clock,
 time.perf_counter).  After each round, VACUUM al.scores (as autovacuum would
 between rounds; not timed here, the breakdown times it).  Each round is
 recorded with bench.record(CASE, 0, round, ms, version).
+
+Then the idle worker: its CPU time (/proc/PID/stat utime + stime) over
+IDLE_S seconds with nothing to do, as CPU milliseconds per second of wall
+clock (100 = a tenth of a core), recorded as case CASE + 19.  Each idle pass
+re-checks every learner (src/learner_round.c learner_run_round: pool size,
+scored rows), every al_ext.naptime.
 """
 import json
+import os
 import select
 import sys
 import time
@@ -23,6 +30,7 @@ import time
 import psycopg2
 
 TIMEOUT = 300.0
+IDLE_S = 5.0
 
 
 def connect(host, port):
@@ -99,6 +107,28 @@ def main():
               file=sys.stderr)
         wait_asleep(cur)
         cur.execute('VACUUM al.scores')
+    idle_cpu(cur, int(case) + 19)
+
+
+def cpu_ticks(pid):
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return int(fields[11]) + int(fields[12])      # utime, stime (fields 14, 15)
+
+
+def idle_cpu(cur, case):
+    wait_asleep(cur)
+    pid = one(cur, 'SELECT pid FROM al.worker_status WHERE database = current_database()')
+    try:
+        c0, t0 = cpu_ticks(pid), time.perf_counter()
+        time.sleep(IDLE_S)
+        c1, t1 = cpu_ticks(pid), time.perf_counter()
+    except OSError as e:
+        line = one(cur, 'SELECT bench.record(%s, 0, 1, NULL, NULL, %s)', (case, 'skipped: %s' % e))
+    else:
+        per_s = 1000.0 * (c1 - c0) / os.sysconf('SC_CLK_TCK') / (t1 - t0)
+        line = one(cur, 'SELECT bench.record(%s, 0, 1, %s, NULL, %s)', (case, per_s, 'ok'))
+    print(line + '   (idle worker: CPU ms per second)', file=sys.stderr)
 
 
 if __name__ == '__main__':

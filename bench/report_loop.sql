@@ -19,19 +19,22 @@ SELECT p.base, p.pool, p.rows, p.target_ms,
        max(r.ms) FILTER (WHERE r.round >= 1) AS hi,
        min(r.ms) FILTER (WHERE r.round = 0) AS first_ms,
        min(r.status) FILTER (WHERE r.status <> 'ok') AS bad,
-       (SELECT median_ms FROM bench.results x WHERE x.case_id = p.base + 1 AND x.workers = 0 AND x.status = 'ok') AS sync_ms
+       (SELECT median_ms FROM bench.results x WHERE x.case_id = p.base + 1 AND x.workers = 0 AND x.status = 'ok') AS sync_ms,
+       (SELECT min(ms) FROM bench.runs x WHERE x.case_id = p.base + 19 AND x.status = 'ok') AS idle_cpu
 FROM lpools p LEFT JOIN bench.runs r ON r.case_id = p.base
 GROUP BY p.base, p.pool, p.rows, p.target_ms;
 
 \echo
 \echo '== the loop: from the COMMIT of a batch of 10 labels (al.label_many) to the NOTIFY al_ext of the new version'
 \echo '   (background worker running, al_ext.naptime 100ms; strategy entropy, retrain_every 10, batch_size 10, standardize false;'
-\echo '   client wall clock; rounds after the first model; VACUUM al.scores between rounds, as autovacuum would)'
+\echo '   client wall clock; rounds after the first model; VACUUM al.scores between rounds, as autovacuum would;'
+\echo '   idle worker CPU: share of one core the worker uses over 5 s with nothing to do, this learner only)'
 SELECT pool, to_char(rows, 'FM9,999,999') AS "rows", rounds,
        to_char(med, 'FM999990.0') AS "median ms", to_char(lo, 'FM999990.0') AS "min ms",
        to_char(hi, 'FM999990.0') AS "max ms",
        to_char(first_ms, 'FM999990.0') AS "first model ms",
        to_char(sync_ms, 'FM999990.0') AS "al.run_learner ms",
+       to_char(idle_cpu / 10, 'FM990.0') || '%' AS "idle worker CPU",
        coalesce(bad, CASE WHEN rounds = 0 THEN 'not run' END) AS note
 FROM lat WHERE rounds > 0 OR bad IS NOT NULL ORDER BY base;
 
@@ -39,7 +42,7 @@ CREATE TEMP VIEW lparts AS
 SELECT p.base, p.pool, c.id, c.id - p.base AS part, c.label, r.status, r.median_ms, r.runs_ms,
        rr.median_ms AS round_ms, ref.median_ms AS ctas_ms
 FROM lpools p
-JOIN bench.cases c ON c.id > p.base AND c.id < p.base + 20
+JOIN bench.cases c ON c.id > p.base AND c.id < p.base + 19
 LEFT JOIN bench.results r ON r.case_id = c.id AND r.workers = 0
 LEFT JOIN bench.results rr ON rr.case_id = p.base + 1 AND rr.workers = 0 AND rr.status = 'ok'
 LEFT JOIN bench.results ref ON ref.case_id = p.base + 12 AND ref.workers = 0 AND ref.status = 'ok';
