@@ -59,8 +59,8 @@ LANGUAGE sql VOLATILE AS $$
 $$;
 
 -- Latency without a client library (bench/run_bench.sh uses it when
--- /usr/bin/python3 lacks psycopg2): wait until the worker sleeps, label k
--- items in one transaction, take t0 just before its COMMIT, then poll the
+-- /usr/bin/python3 lacks psycopg2): lease k items, wait until the worker
+-- sleeps, label them in one transaction, take t0 just before its COMMIT, then poll the
 -- published version (a fresh snapshot every 2 ms) until it changes: t1.  The
 -- version becomes visible when the worker's transaction commits, which is
 -- also when its NOTIFY is delivered.
@@ -73,12 +73,13 @@ DECLARE
 	lab jsonb;
 	msg text;
 BEGIN
-	WHILE NOT bench.worker_asleep() LOOP
-		PERFORM pg_sleep(0.01);
-	END LOOP;
 	lab := bench.labels_for(learner, pool, k);
 	COMMIT;
 	v0 := bench.loop_version(learner);
+	WHILE NOT bench.worker_asleep() LOOP
+		COMMIT;
+		PERFORM pg_sleep(0.005);
+	END LOOP;
 	PERFORM al.label_many(learner, lab);
 	t0 := clock_timestamp();
 	COMMIT;
@@ -127,8 +128,8 @@ BEGIN
 	(base + 1, 'loop', format('al.run_learner after al.retrain: the round, synchronous'),
 		format('SELECT al.run_learner(%L)', learner), base + 12, false, NULL,
 		format('SELECT al.retrain(%L)', learner), NULL),
-	(base + 2, 'loop', 'VACUUM al.scores after the round (autovacuum''s share; not in the latency)',
-		'VACUUM al.scores', NULL, false, 'psql', NULL, NULL),
+	(base + 2, 'loop', 'VACUUM (ANALYZE) al.scores after the round (autovacuum''s share; not in the latency)',
+		'VACUUM (ANALYZE) al.scores', NULL, false, 'psql', NULL, NULL),
 	(base + 3, 'loop', format('training alone: al.train_model on the %s labeled rows', cardinality(labeled)),
 		format('SELECT al.train_model(%L, %L, ''x'', ''label'')', learner || '_alone', lab_tab),
 		base + 12, false, NULL, NULL, NULL),

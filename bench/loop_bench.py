@@ -6,14 +6,16 @@ Run with /usr/bin/python3 (Debian's python3-psycopg2):
 
 The background worker of the database must be running.  One connection
 LISTENs on al_ext; another is the annotator.  Round 0: the first model (20
-labels of the cold-start sample).  Rounds 1..ROUNDS: wait until the worker
-sleeps (al.worker_status: wait event Extension), lease a batch of 10
-(al.next_batch), label it in one transaction (al.label_many, answers = the
-pool's y), t0 = just before COMMIT, t1 = when the notification whose payload
-names this learner and a newer version arrives (client wall clock,
-time.perf_counter).  After each round, VACUUM al.scores (as autovacuum would
-between rounds; not timed here, the breakdown times it).  Each round is
-recorded with bench.record(CASE, 0, round, ms, version).
+labels of the cold-start sample).  Rounds 1..ROUNDS: lease a batch of 10
+(al.next_batch), wait until the worker sleeps (al.worker_status: wait event
+Extension; polled every 5 ms, so that the commit does not land in one of
+its idle passes), label the batch in one transaction (al.label_many,
+answers = the pool's y), t0 = just before COMMIT, t1 = when the
+notification whose payload names this learner and a newer version arrives
+(client wall clock, time.perf_counter).  After each round, VACUUM (ANALYZE)
+al.scores, as autovacuum would between rounds (not timed here, the
+breakdown times it).  Each round is recorded with bench.record(CASE, 0,
+round, ms, version).
 
 Then the idle worker: its CPU time (/proc/PID/stat utime + stime) over
 IDLE_S seconds with nothing to do, as CPU milliseconds per second of wall
@@ -49,7 +51,7 @@ def wait_asleep(cur):
     while not one(cur, 'SELECT bench.worker_asleep()'):
         if time.perf_counter() - t0 > TIMEOUT:
             raise SystemExit('the al_ext worker did not go back to sleep within %.0f s' % TIMEOUT)
-        time.sleep(0.01)
+        time.sleep(0.005)
 
 
 def wait_version(listen, learner, v0, t_start):
@@ -74,9 +76,9 @@ def wait_version(listen, learner, v0, t_start):
 def label_round(listen, annot, learner, pool, k):
     """Lease and label k items; (ms from COMMIT to NOTIFY, new version) or (None, None)."""
     cur = annot.cursor()
-    wait_asleep(cur)
     labels = one(cur, 'SELECT bench.labels_for(%s, %s::regclass, %s)', (learner, pool, k))
     v0 = one(cur, 'SELECT bench.loop_version(%s)', (learner,))
+    wait_asleep(cur)
     listen.poll()
     del listen.notifies[:]
     annot.autocommit = False
@@ -106,7 +108,7 @@ def main():
         print(line + ('   (first model: 20 labels, not in the median)' if rnd == 0 else ''),
               file=sys.stderr)
         wait_asleep(cur)
-        cur.execute('VACUUM al.scores')
+        cur.execute('VACUUM (ANALYZE) al.scores')
     idle_cpu(cur, int(case) + 19)
 
 

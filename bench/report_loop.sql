@@ -27,7 +27,7 @@ GROUP BY p.base, p.pool, p.rows, p.target_ms;
 \echo
 \echo '== the loop: from the COMMIT of a batch of 10 labels (al.label_many) to the NOTIFY al_ext of the new version'
 \echo '   (background worker running, al_ext.naptime 100ms; strategy entropy, retrain_every 10, batch_size 10, standardize false;'
-\echo '   client wall clock; rounds after the first model; VACUUM al.scores between rounds, as autovacuum would;'
+\echo '   client wall clock; rounds after the first model; VACUUM (ANALYZE) al.scores between rounds, as autovacuum would;'
 \echo '   idle worker CPU: share of one core the worker uses over 5 s with nothing to do, this learner only)'
 SELECT pool, to_char(rows, 'FM9,999,999') AS "rows", rounds,
        to_char(med, 'FM999990.0') AS "median ms", to_char(lo, 'FM999990.0') AS "min ms",

@@ -251,7 +251,7 @@ if want loop; then
 			for ((r = 0; r <= rounds; r++)); do
 				psql_ -c "CALL bench.label_and_wait($base, '$L', 'mix_$P', $([ $r = 0 ] && echo 20 || echo 10), $r)" 2>&1 |
 					sed -n 's/^NOTICE:  //p' >&2
-				psql_ -c "VACUUM al.scores"
+				psql_ -c "VACUUM (ANALYZE) al.scores"
 			done
 		fi
 		psql_ -At -c "SELECT al.stop_worker()" >/dev/null
