@@ -132,6 +132,12 @@ apply_option(TrainRequest *req, const char *key, JsonbValue *v)
 		if (!(isfinite(req->opt.tol) && req->opt.tol > 0))
 			bad_option(key, "must be a positive number");
 	}
+	else if (strcmp(key, "ftol") == 0)
+	{
+		req->opt.ftol = option_number(key, v);
+		if (!(isfinite(req->opt.ftol) && req->opt.ftol >= 0 && req->opt.ftol < 1))
+			bad_option(key, "must be a number in [0, 1)");
+	}
 	else if (strcmp(key, "members") == 0)
 		req->opt.members = (int) option_integer(key, v, 1, 1000);
 	else if (strcmp(key, "seed") == 0)
@@ -152,7 +158,7 @@ apply_option(TrainRequest *req, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
-				 errhint("Valid options are c, max_iter, tol, members, seed, standardize and holdout.")));
+				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize and holdout.")));
 }
 
 /* Parse the options object into req (defaults first). */
@@ -482,9 +488,9 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 static char *
 options_json(const TrainRequest *req)
 {
-	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
+	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
 					float8out_internal(req->opt.c), req->opt.max_iter,
-					float8out_internal(req->opt.tol), req->opt.members,
+					float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol), req->opt.members,
 					(uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
 					float8out_internal(req->holdout));
 }
