@@ -231,6 +231,8 @@ al_drop_learner(PG_FUNCTION_ARGS)
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	arg = Int64GetDatum(l->id);
+	/* al.scores has no foreign key (see 50_loop.sql): its rows go first */
+	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -424,10 +426,17 @@ typedef struct BatchItem
 static int
 scored_candidates(const Learner *l, int k, BatchItem *out)
 {
+	/*
+	 * Every item left out is labeled or leased, so the best k + (labels +
+	 * leases) rows by score hold the answer: a bounded sort over one scan,
+	 * whatever the planner knows of the freshly replaced ranking.
+	 */
 	static const char *sql =
-		"SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
-		"WHERE s.learner_id = $1 "
-		"AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 AND b.item_id = s.item_id) "
+		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
+		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY score DESC, item_id"
+		"  LIMIT $2 + (SELECT count(*) FROM al.labels WHERE learner_id = $1)"
+		"           + (SELECT count(*) FROM al.leases WHERE learner_id = $1)) s "
+		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 AND b.item_id = s.item_id) "
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 AND x.item_id = s.item_id "
 		"                AND x.expires_at > now()) "
 		"ORDER BY s.score DESC, s.item_id LIMIT $2";
