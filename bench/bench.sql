@@ -22,7 +22,13 @@ CREATE TABLE bench.cases (
 	query     text NOT NULL,
 	ref       int,                 -- the scan this case is divided by
 	requires  text[] NOT NULL DEFAULT '{}',  -- functions it needs (regprocedure text)
-	parallel  boolean NOT NULL DEFAULT true  -- false: diagnostic, timed serial only
+	parallel  boolean NOT NULL DEFAULT true,  -- false: diagnostic, timed serial only
+	-- round-robin cases (models and loop sections, bench/run_bench.sh rr):
+	client    text,                -- NULL: query timed in the server by bench.run_case;
+	                               -- 'psql': timed by psql's \timing (VACUUM);
+	                               -- 'sklearn': a fit timed by bench/sklearn_bench.py
+	setup     text,                -- run before each run, not timed
+	cleanup   text                 -- run after each run, not timed (own transaction)
 );
 
 CREATE TABLE bench.results (
@@ -45,6 +51,17 @@ CREATE TABLE bench.checks (
 CREATE TABLE bench.info (
 	key   text PRIMARY KEY,
 	value text NOT NULL
+);
+
+-- every run of a round-robin case (round 0 = warm-up, not in the medians)
+CREATE TABLE bench.runs (
+	case_id int NOT NULL,
+	workers int NOT NULL,
+	round   int NOT NULL,
+	ms      double precision,
+	value   text,                  -- first column of the first row (e.g. a model id)
+	status  text NOT NULL DEFAULT 'ok',
+	at      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
 -- the functions of a list that are not installed, or NULL
@@ -145,6 +162,86 @@ LANGUAGE sql STABLE AS $$
 		                      THEN format(', %sx its scan', round((r.median_ms / r.ref_median_ms)::numeric, 2)) ELSE '' END) END)
 	FROM bench.cases c JOIN bench.results r ON r.case_id = c.id AND r.workers = progress.workers
 	WHERE c.id = progress.case_id
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Round-robin timing (the models and loop sections).  bench/run_bench.sh's
+-- rr() runs a group of cases in rounds: in each round every case once, in
+-- order, each in its own psql session and transaction, with the case's setup
+-- before and cleanup after (not timed).  A case is timed in the server like
+-- bench.time_query (clock_timestamp() around a plpgsql EXECUTE); its first
+-- column is kept (a model id, a row count).  bench.summarize() then fills
+-- bench.results (median of the rounds >= 1, the case's ref runs of the same
+-- rounds), so the report reads every section the same way.
+-- ---------------------------------------------------------------------------
+
+-- record one run; returns a progress line
+CREATE FUNCTION bench.record(case_id int, workers int, round int, ms double precision,
+                             value text, status text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO bench.runs (case_id, workers, round, ms, value, status)
+		VALUES (case_id, workers, round, ms, value, status);
+	RETURN format('  %-4s %-58s %s', case_id,
+		left((SELECT label FROM bench.cases c WHERE c.id = case_id), 58),
+		CASE WHEN status = 'ok' THEN format('round %s: %s ms%s', round, round(ms::numeric, 1),
+		                                    CASE WHEN workers > 0 THEN format(' (%s workers)', workers) ELSE '' END)
+		     ELSE status END);
+END
+$$;
+
+-- one timed run of a case in the server
+CREATE FUNCTION bench.run_case(case_id int, workers int, round int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	c    bench.cases;
+	miss text;
+	t0   timestamptz;
+	ms   double precision;
+	val  text;
+BEGIN
+	SELECT * INTO STRICT c FROM bench.cases WHERE id = case_id;
+	miss := bench.missing(c.requires);
+	IF miss IS NOT NULL THEN
+		RETURN bench.record(case_id, workers, round, NULL, NULL, 'skipped: ' || miss || ' not installed');
+	END IF;
+	PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
+	BEGIN
+		t0 := clock_timestamp();
+		IF c.query ~* '^\s*(SELECT|WITH)' THEN
+			EXECUTE c.query INTO val;
+		ELSE
+			EXECUTE c.query;
+		END IF;
+		ms := 1000 * extract(epoch FROM clock_timestamp() - t0)::double precision;
+	EXCEPTION WHEN OTHERS THEN
+		-- an option al_ext does not have (yet) is a skip, not an error
+		RETURN bench.record(case_id, workers, round, NULL, NULL,
+			CASE WHEN SQLERRM LIKE 'unknown option%' THEN 'skipped: ' || SQLERRM || ' in this al_ext'
+			     ELSE 'error: ' || SQLERRM END);
+	END;
+	RETURN bench.record(case_id, workers, round, ms, val, 'ok');
+END
+$$;
+
+-- bench.runs -> bench.results: medians of the rounds >= 1 (a case with a
+-- failed or skipped run gets that status), with its ref's runs of the same rounds
+CREATE FUNCTION bench.summarize() RETURNS void
+LANGUAGE sql AS $$
+	DELETE FROM bench.results r USING (SELECT DISTINCT case_id, workers FROM bench.runs) x
+	WHERE r.case_id = x.case_id AND r.workers = x.workers;
+	INSERT INTO bench.results (case_id, workers, runs_ms, median_ms, ref_runs_ms, ref_median_ms, status)
+	SELECT s.case_id, s.workers, s.runs, bench.median(s.runs), rr.runs, bench.median(rr.runs),
+	       coalesce(s.bad, 'ok')
+	FROM (SELECT case_id, workers,
+	             array_agg(ms ORDER BY round) FILTER (WHERE round >= 1 AND status = 'ok') AS runs,
+	             min(status) FILTER (WHERE status <> 'ok') AS bad
+	      FROM bench.runs GROUP BY case_id, workers) s
+	JOIN bench.cases c ON c.id = s.case_id
+	LEFT JOIN LATERAL (
+		SELECT array_agg(r.ms ORDER BY r.round) AS runs FROM bench.runs r
+		WHERE r.case_id = c.ref AND c.ref <> c.id AND r.workers = s.workers
+		  AND r.round >= 1 AND r.status = 'ok') rr ON true;
 $$;
 
 -- Plain-SQL and PL/pgSQL entropy over real[], the ways without al_ext.

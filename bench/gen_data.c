@@ -20,6 +20,17 @@
  *       p is the pool's distribution (same TAG as the pool: same base logits
  *       z), member m has logits z + n(TAG + 100 m, id, c) (a committee that
  *       mostly agrees), x are FEATURES values n(TAG + 1000, id, j).
+ *   gen_data mixture N FEATURES CLASSES SEP SEED
+ *       rows (id bigint, x real[], y int): the Gaussian mixture of
+ *       bench/bench_train.c, exactly (same generator, src/core/al_rng.c,
+ *       linked in): CLASSES means with each feature SEP * N(0, 1), then per
+ *       row in id order a uniform class y (al_rng_below) and features =
+ *       mean[y] + N(0, 1) (al_rng_normal), rounded to float4.  Unlike the
+ *       modes above this is ONE sequential stream: row id depends on the
+ *       rows before it, so the first n rows of a run with N > n are the
+ *       rows of a run with N = n (1..100,000 of `mixture 1000000 64 10 0.35
+ *       42` are bench_train's reference data set, doc/models.md).
+ *       Build: add -Isrc/core src/core/al_rng.c to the compile line.
  *
  * Binary COPY: "PGCOPY\n\377\r\n\0", int32 flags, int32 header extension
  * length, then per row int16 field count and per field int32 length + value,
@@ -33,6 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "al_rng.h"
 
 #define MAX_CLASSES 1000
 #define MAX_MEMBERS 64
@@ -257,11 +270,51 @@ main(int argc, char **argv)
 		}
 		trailer();
 	}
+	else if (argc == 7 && strcmp(argv[1], "mixture") == 0)
+	{
+		int			nf, j, y;
+		double		sep, *mu;
+		al_rng		r;
+
+		n = arg(argv, 2, 1, 100000000);
+		nf = arg(argv, 3, 1, MAX_FEATURES);
+		k = arg(argv, 4, 2, MAX_CLASSES);
+		sep = atof(argv[5]);
+		al_rng_seed(&r, strtoull(argv[6], NULL, 10));
+		mu = malloc(sizeof(double) * k * nf);
+		/* the order of the draws is bench_train.c's make_mixture */
+		for (j = 0; j < k * nf; j++)
+			mu[j] = sep * al_rng_normal(&r);
+		header();
+		for (id = 1; id <= n; id++)
+		{
+			y = (int) al_rng_below(&r, (uint64_t) k);
+			put16(3);
+			put32(8);
+			put64((uint64_t) id);
+			put32(20 + nf * 8);
+			put32(1);
+			put32(0);
+			put32(700);			/* float4 */
+			put32(nf);
+			put32(1);
+			for (j = 0; j < nf; j++)
+			{
+				put32(4);
+				putf4((float) (mu[(size_t) y * nf + j] + al_rng_normal(&r)));
+			}
+			put32(4);
+			put32((uint32_t) y);
+		}
+		trailer();
+		free(mu);
+	}
 	else
 	{
 		fprintf(stderr,
 				"usage: gen_data pool N CLASSES TAG\n"
-				"       gen_data committee N CLASSES MEMBERS FEATURES TAG PROBVEC_OID\n");
+				"       gen_data committee N CLASSES MEMBERS FEATURES TAG PROBVEC_OID\n"
+				"       gen_data mixture N FEATURES CLASSES SEP SEED\n");
 		return 2;
 	}
 	return fflush(stdout) == 0 ? 0 : 1;

@@ -7,6 +7,8 @@
 -- rows are timed serial only.
 \pset footer off
 \pset null ''
+-- bench/run_bench.sh sets sec_<section> (true/false) for the selected
+-- sections (AL_BENCH_SECTIONS); a table of a section not run is not printed
 
 -- per case: serial and 2-worker results; 'serial plan' means that with 2
 -- workers allowed the planner kept the serial plan, so the serial run stands
@@ -45,33 +47,47 @@ SELECT section, id AS "#", label AS query,
             WHEN p_status IS NOT NULL AND p_status <> 'ok' THEN '2 workers: ' || p_status END AS "note"
 FROM t;
 
+\if :sec_pool
 \echo
 \echo '== 10 classes: pool (al.probvec), pool_real (the same values as real[]), pool_scored (stored float8 entropy)'
 SELECT "#", query, "serial ms", "x scan", spread, "2 workers ms", "x scan ", launched, note
 FROM shown WHERE section = 'pool' ORDER BY "#";
+\endif
 
+\if :sec_groups
 \echo '== per-group top-10 over the 100 groups (pool / pool_scored)'
 SELECT "#", query, "serial ms", "x scan", spread, "2 workers ms", "x scan ", launched, note
 FROM shown WHERE section = 'groups' ORDER BY "#";
+\endif
 
+\if :sec_committee
 \echo '== committee scores (committee.members: al.probvec[] of 10 classes)'
 SELECT "#", query, "serial ms", "x scan", spread, "2 workers ms", "x scan ", launched, note
 FROM shown WHERE section = 'committee' ORDER BY "#";
+\endif
 
+\if :sec_egl
 \echo '== expected gradient length (committee.p, committee.x real[])'
 SELECT "#", query, "serial ms", "x scan", spread, "2 workers ms", "x scan ", launched, note
 FROM shown WHERE section = 'egl' ORDER BY "#";
+\endif
 
+\if :sec_c100
 \echo '== 100 classes (pool100, pool100_real)'
 SELECT "#", query, "serial ms", "x scan", spread, "2 workers ms", "x scan ", launched, note
 FROM shown WHERE section = 'c100' ORDER BY "#";
+\endif
 
+\if :sec_numpy
 \echo '== numpy (/usr/bin/python3, client-side wall clock; ratio to the serial pool scan #2)'
 SELECT "#", query, "serial ms" AS "ms", "x scan", spread, note
 FROM shown WHERE section = 'numpy' ORDER BY "#";
+\endif
 
+\if :sec_checks
 \echo '== consistency checks'
 SELECT label AS "check", result FROM bench.checks ORDER BY label;
+\endif
 
 -- ratio of two cases, serial and with 2 workers: of their scan ratios when
 -- they share a reference scan (each measured against its own alternating

@@ -6,6 +6,10 @@
 #
 # Knobs (environment):
 #   AL_DESTDIR=/tmp/x        install into a private server tree (.ci/lib.sh)
+#   AL_BENCH_SECTIONS="models loop"   run only these sections (default: all):
+#                            scores (= pool groups committee egl c100 numpy
+#                            checks, each also selectable alone), models, loop
+#   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
 #   AL_BENCH_MEMBERS=5       committee members
@@ -30,16 +34,30 @@ START=$(date +%s)
 
 say() { echo "$@" >&2; }
 
+# sections: the word "scores" stands for the seven sections of the first
+# version of this harness (their cases are in bench/bench.sql)
+SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
+SEL=" "
+for s in ${AL_BENCH_SECTIONS:-scores models loop}; do
+	case " $SCORE_SECTIONS models loop " in
+	*" $s "*) SEL+="$s " ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop)"; exit 2; } ;;
+	esac
+done
+want() { [[ "$SEL" == *" $1 "* ]]; }
+want_scores() { local s; for s in $SCORE_SECTIONS; do want "$s" && return 0; done; return 1; }
+LOOP_POOLS=${AL_BENCH_LOOP_POOLS:-100k 1m}
+
 say "== dependencies (Debian packages)"
-if ! AL_EXTRA_PKGS="python3-numpy python3-psycopg2" bash .ci/install-deps.sh; then
-	say "  could not install python3-numpy/python3-psycopg2; trying without them"
+if ! AL_EXTRA_PKGS="python3-numpy python3-psycopg2 python3-sklearn" bash .ci/install-deps.sh; then
+	say "  could not install python3-numpy/python3-psycopg2/python3-sklearn; trying without them"
 	bash .ci/install-deps.sh
 fi
 
 say "== build and install al_ext"
 build_and_install
 mkdir -p build/bench "$RESULTS"
-${CC:-gcc} -O2 -Wall -Wextra -o build/bench/gen_data bench/gen_data.c -lm
+${CC:-gcc} -O2 -Wall -Wextra -Isrc/core -o build/bench/gen_data bench/gen_data.c src/core/al_rng.c -lm
 
 W=$(al_workdir bench)
 PORT=$(al_free_port)
@@ -66,7 +84,8 @@ cluster_start "$W" "$PORT" \
 	"max_wal_size = '8GB'" \
 	"checkpoint_timeout = '1h'" \
 	"wal_level = minimal" \
-	"max_wal_senders = 0"
+	"max_wal_senders = 0" \
+	"al_ext.naptime = '100ms'"
 
 psql_() { cluster_psql "$W" "$PORT" -d postgres "$@"; }
 
@@ -78,46 +97,173 @@ if [ -n "${AL_BENCH_EXTRA_SQL:-}" ]; then
 	STANDINS=$AL_BENCH_EXTRA_SQL
 fi
 psql_ <bench/bench.sql >/dev/null
+psql_ <bench/models.sql >/dev/null
+psql_ <bench/loop.sql >/dev/null
 
-say "== data: pool $ROWS x 10, committee $ROWS x $MEMBERS members x 10 + $FEATURES features, pool100 $ROWS100 x 100"
 T0=$(date +%s)
-psql_ <bench/data.sql
-PV_OID=$(psql_ -At -c "SELECT 'al.probvec'::regtype::oid")
-build/bench/gen_data pool "$ROWS" 10 1 | psql_ -c "COPY pool FROM STDIN (FORMAT binary)"
-build/bench/gen_data committee "$ROWS" 10 "$MEMBERS" "$FEATURES" 1 "$PV_OID" |
-	psql_ -c "COPY committee FROM STDIN (FORMAT binary)"
-build/bench/gen_data pool "$ROWS100" 100 2 | psql_ -c "COPY pool100 FROM STDIN (FORMAT binary)"
-psql_ <bench/derive.sql
+if want_scores; then
+	say "== data: pool $ROWS x 10, committee $ROWS x $MEMBERS members x 10 + $FEATURES features, pool100 $ROWS100 x 100"
+	psql_ <bench/data.sql
+	PV_OID=$(psql_ -At -c "SELECT 'al.probvec'::regtype::oid")
+	build/bench/gen_data pool "$ROWS" 10 1 | psql_ -c "COPY pool FROM STDIN (FORMAT binary)"
+	build/bench/gen_data committee "$ROWS" 10 "$MEMBERS" "$FEATURES" 1 "$PV_OID" |
+		psql_ -c "COPY committee FROM STDIN (FORMAT binary)"
+	build/bench/gen_data pool "$ROWS100" 100 2 | psql_ -c "COPY pool100 FROM STDIN (FORMAT binary)"
+	psql_ <bench/derive.sql
+fi
+if want models || want loop; then
+	say "== data: mix_1m 1,000,000 x 64 features x 10 classes (+ mix_100k, train100k), digits"
+	psql_ <bench/mix.sql
+	build/bench/gen_data mixture 1000000 64 10 0.35 42 | psql_ -c "COPY mix_1m FROM STDIN (FORMAT binary)"
+	# data/digits.csv.gz: 64 pixel values, then the digit
+	gzip -dc data/digits.csv.gz |
+		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
+		psql_ -c "COPY digits FROM STDIN"
+	psql_ <bench/mix_derive.sql
+fi
 T1=$(date +%s)
 DATA_SECS=$((T1 - T0))
 say "  data ready in ${DATA_SECS} s"
 
-say "== timings (median of 5 runs, 3 if a run takes > 1.5 s; serial, then 2 workers)"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-CASES=${AL_BENCH_CASES:-$(psql_ -At -c "SELECT id FROM bench.cases WHERE section <> 'numpy' ORDER BY id")}
-for id in $CASES; do
-	[ "$id" -ge 90 ] && continue
-	for w in 0 2; do
-		psql_ -At -c "CALL bench.measure($id, $w)" -c "SELECT bench.progress($id, $w)" >&2
+if want_scores; then
+	say "== timings (median of 5 runs, 3 if a run takes > 1.5 s; serial, then 2 workers)"
+	CASES=${AL_BENCH_CASES:-$(psql_ -At -c "SELECT id FROM bench.cases
+		WHERE section = ANY (string_to_array(trim('$SEL'), ' ')) AND id < 90 ORDER BY id")}
+	for id in $CASES; do
+		[ "$id" -ge 90 ] && continue
+		for w in 0 2; do
+			psql_ -At -c "CALL bench.measure($id, $w)" -c "SELECT bench.progress($id, $w)" >&2
+		done
 	done
-done
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+fi
 
-say "== numpy"
-if [ -n "${AL_BENCH_CASES:-}" ] && [[ " $AL_BENCH_CASES " != *" 92 "* ]]; then
+if ! want numpy; then
+	:
+elif [ -n "${AL_BENCH_CASES:-}" ] && [[ " $AL_BENCH_CASES " != *" 92 "* ]]; then
+	say "== numpy"
 	say "  (not selected)"
 elif "$PY" -c 'import numpy, psycopg2' 2>/dev/null; then
+	say "== numpy"
 	"$PY" bench/numpy_bench.py "$W" "$PORT" || say "  numpy comparison failed"
 else
+	say "== numpy"
 	say "  skipped: $PY lacks numpy or psycopg2"
 	psql_ -c "INSERT INTO bench.results (case_id, workers, status)
 	          SELECT id, 0, 'skipped: $PY lacks numpy or psycopg2' FROM bench.cases WHERE section = 'numpy'"
 fi
 
-say "== consistency checks"
-if [ -z "${AL_BENCH_CASES:-}" ]; then
+if want checks && [ -z "${AL_BENCH_CASES:-}" ]; then
+	say "== consistency checks"
 	psql_ <bench/checks.sql || say "  checks failed"
 fi
+
+# ---- round-robin timing (models and loop sections; bench/bench.sql) ----
+
+HAVE_PG2=0; "$PY" -c 'import numpy, psycopg2' 2>/dev/null && HAVE_PG2=1
+HAVE_SK=0; [ $HAVE_PG2 = 1 ] && "$PY" -c 'import sklearn.linear_model' 2>/dev/null && HAVE_SK=1
+
+# run_one CASE ROUND: one run of a case (setup, the run, cleanup); prints
+# the progress line of bench.record
+run_one() {
+	local id=$1 r=$2 client setup cleanup query out ms
+	IFS=$'\x1f' read -r client setup cleanup query < <(psql_ -At -F $'\x1f' -c "SELECT coalesce(client, ''),
+		coalesce(setup, ''), coalesce(cleanup, ''), replace(query, E'\n', ' ') FROM bench.cases WHERE id = $id")
+	[ -n "$setup" ] && psql_ -c "$setup" >/dev/null
+	case "$client" in
+	sklearn)
+		if [ $HAVE_SK = 1 ]; then
+			"$PY" bench/sklearn_bench.py fit "$W" "$PORT" "$id" "$r" 2>&1 ||
+				psql_ -At -c "SELECT bench.record($id, 0, $r, NULL, NULL, 'error: bench/sklearn_bench.py failed')"
+		else
+			psql_ -At -c "SELECT bench.record($id, 0, $r, NULL, NULL, 'skipped: $PY lacks scikit-learn, numpy or psycopg2')"
+		fi ;;
+	psql)
+		# client-side \timing, for what cannot run in a function (VACUUM)
+		if out=$(psql_ -c '\timing on' -c "$query" 2>&1); then
+			ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
+			psql_ -At -c "SELECT bench.record($id, 0, $r, ${ms:-NULL}, NULL, 'ok')"
+		else
+			psql_ -At -c "SELECT bench.record($id, 0, $r, NULL, NULL, 'error: ' || \$e\$$out\$e\$)"
+		fi ;;
+	*)
+		psql_ -At -c "SELECT bench.run_case($id, 0, $r)" ;;
+	esac
+	[ -n "$cleanup" ] && psql_ -c "$cleanup" >/dev/null
+	return 0
+}
+
+# rr ROUNDS WARMUP CASE...: the cases in ROUNDS rounds (after WARMUP rounds
+# numbered 0, not counted), each case once per round in the given order; a
+# case that is skipped or fails is dropped from the next rounds
+rr() {
+	local rounds=$1 warm=$2 id r line
+	shift 2
+	local active=("$@") next
+	for ((r = 1 - warm; r <= rounds; r++)); do
+		next=()
+		for id in "${active[@]}"; do
+			line=$(run_one "$id" "$r")
+			say "$line"
+			case "$line" in *" skipped: "* | *" error: "*) continue ;; esac
+			next+=("$id")
+		done
+		active=("${next[@]}")
+		[ ${#active[@]} -eq 0 ] && break
+	done
+	psql_ -c "SELECT bench.summarize()" >/dev/null
+}
+
+if want models; then
+	say "== models: train100k (100,000 x 64, 10 classes): 1 warm-up round, then 3 rounds"
+	[ $HAVE_SK = 1 ] && "$PY" bench/sklearn_bench.py info "$W" "$PORT"
+	rr 3 1 100 101 102 103 104
+	say "== models: digits (1797 x 64): 1 warm-up round, then 5 rounds"
+	rr 5 1 110 111 112 113 114 115 116 117
+	if [ $HAVE_PG2 = 1 ]; then
+		"$PY" bench/sklearn_bench.py stats "$W" "$PORT" || say "  fit statistics (numpy) failed"
+	fi
+	say "== models: batch prediction over mix_1m (median of 5 runs, 3 if a run takes > 1.5 s; serial, then 2 workers)"
+	for id in 120 121 122; do
+		for w in 0 2; do
+			psql_ -At -c "CALL bench.measure($id, $w)" -c "SELECT bench.progress($id, $w)" >&2
+		done
+	done
+fi
+
+if want loop; then
+	psql_ -At -c "SELECT 'al_ext worker started, pid ' || al.start_worker()" >&2
+	for P in $LOOP_POOLS; do
+		case $P in
+		100k) base=200 rounds=5 rounds2=5 ;;
+		1m) base=240 rounds=3 rounds2=3 ;;
+		*) say "unknown pool '$P' in AL_BENCH_LOOP_POOLS (100k, 1m)"; continue ;;
+		esac
+		L=loop_$P
+		say "== loop: pool mix_$P, learner $L: first model, then $rounds rounds of 10 labels (commit -> NOTIFY)"
+		psql_ -At -c "SELECT al.start_worker()" >/dev/null 2>&1
+		psql_ -At -c "SELECT bench.loop_learner('$L', 'mix_$P')" >/dev/null
+		if [ $HAVE_PG2 = 1 ]; then
+			"$PY" bench/loop_bench.py "$W" "$PORT" "$L" "mix_$P" "$base" "$rounds" ||
+				say "  latency rounds failed"
+		else
+			say "  (no psycopg2: in-server client, bench.label_and_wait, polls the published version)"
+			for ((r = 0; r <= rounds; r++)); do
+				psql_ -c "CALL bench.label_and_wait($base, '$L', 'mix_$P', $([ $r = 0 ] && echo 20 || echo 10), $r)" 2>&1 |
+					sed -n 's/^NOTICE:  //p' >&2
+				psql_ -c "VACUUM al.scores"
+			done
+		fi
+		psql_ -At -c "SELECT al.stop_worker()" >/dev/null
+		say "== loop: pool mix_$P: the round synchronously and its parts, $rounds2 rounds (worker stopped)"
+		psql_ -At -c "SELECT bench.loop_cases('$L', 'mix_$P', $base)" >/dev/null
+		rr "$rounds2" 0 $(seq $((base + 1)) $((base + 13)))
+		# the next pool's rounds should not also check this learner
+		[ "$P" != "${LOOP_POOLS##* }" ] && psql_ -At -c "SELECT al.drop_learner('$L')" >/dev/null
+	done
+	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
 OUT=$RESULTS/latest.txt
@@ -135,9 +281,17 @@ OUT=$RESULTS/latest.txt
 	echo "timing: inside the server, plpgsql EXECUTE between clock_timestamp() calls, warm cache, 1 warm-up run"
 	echo "        then the median of 5 runs (3 when a run takes > 1.5 s); spread = (max - min) / median of the serial runs;"
 	echo "        x scan = median / median of the reference scan timed alternately with the case (same parallelism)"
+	echo "sections:$SEL(AL_BENCH_SECTIONS)"
+	echo "models, loop: round-robin timing (bench/run_bench.sh rr): every case of a group once per round, in order,"
+	echo "        each in its own session, timed in the server like the rest (scikit-learn: fit() alone, client clock);"
+	echo "        medians of the rounds after a warm-up round; the loop's latency: client wall clock (bench/loop_bench.py)"
 	echo "data (bench/gen_data.c, generated + loaded + derived in ${DATA_SECS} s):"
 	psql_ -At -F ': ' -c "SELECT key, value FROM bench.info ORDER BY key" | sed 's/^/  /'
-	psql_ <bench/report.sql
+	SECVARS=()
+	for s in $SCORE_SECTIONS; do want "$s" && SECVARS+=(-v "sec_$s=true") || SECVARS+=(-v "sec_$s=false"); done
+	want_scores && psql_ "${SECVARS[@]}" <bench/report.sql
+	want models && psql_ <bench/report_models.sql
+	want loop && psql_ <bench/report_loop.sql
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"
