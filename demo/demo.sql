@@ -16,44 +16,37 @@ SELECT count(*) AS biopsies,
        count(*) FILTER (WHERE diagnosis = 'benign') AS benign
 FROM biopsy;
 
--- The model: for now a fixed (untrained) logistic formula on three
--- standardized features, and a committee of five such formulas, each
--- leaning on different features.  Its outputs become al.probvec values
--- [p(malignant), p(benign)], the same as any model's or an LLM's would.
+-- The model: an expert has labeled 30 biopsies (a seeded sample); al_ext
+-- trains a bagged committee of five softmax-regression models on them in
+-- the database, and its class probabilities become al.probvec values
+-- [p(benign), p(malignant)] for the 539 others - as any model's or an LLM's would.
+CREATE TABLE labeled AS
+SELECT id, features, diagnosis FROM biopsy ORDER BY hashtextextended(id::text, 7) LIMIT 30;
+SELECT al.train_model('biopsy_model', 'labeled', 'features', 'diagnosis',
+                      '{"members": 5, "standardize": true, "seed": 7}') > 0 AS trained;
+
 CREATE TABLE feature_stats AS
 SELECT i, avg(f[i]) AS mean, stddev_pop(f[i]) AS sd
 FROM biopsy, LATERAL (SELECT features) s(f), generate_series(1, 30) i
 GROUP BY i;
 
-CREATE TABLE committee_weights (member int, feature int, weight float8);
-INSERT INTO committee_weights VALUES
-	-- member, feature (1-based column of the data set), weight on its z-score
-	(1, 21, 1.6), (1, 28, 1.6), (1, 22, 0.7),          -- worst radius, concave points, texture
-	(2, 23, 1.8), (2, 8, 1.4),                          -- worst perimeter, mean concave points
-	(3, 24, 1.5), (3, 27, 1.2), (3, 2, 0.6),            -- worst area, worst concavity, mean texture
-	(4, 1, 1.4), (4, 7, 1.4), (4, 25, 0.5),             -- mean radius, mean concavity, worst smoothness
-	(5, 28, 2.2), (5, 14, 0.6);                         -- worst concave points, area error
-
 CREATE TABLE scored AS
-WITH z AS (
-	SELECT b.id, w.member, sum(w.weight * (b.features[w.feature] - s.mean) / s.sd) + 0.6 AS logit
-	FROM biopsy b JOIN committee_weights w ON true JOIN feature_stats s ON s.i = w.feature
-	GROUP BY b.id, w.member
-)
-SELECT id,
-       array_agg(al.softmax(ARRAY[logit, 0]) ORDER BY member) AS members,   -- [p(malignant), p(benign)]
-       al.softmax(ARRAY[avg(logit), 0]) AS p
-FROM z GROUP BY id;
+SELECT b.id,
+       al.predict_proba('biopsy_model', b.features) AS p,
+       al.predict_committee('biopsy_model', b.features) AS members,
+       (SELECT array_agg(((b.features[s.i] - s.mean) / s.sd)::real ORDER BY s.i) FROM feature_stats s) AS z
+FROM biopsy b WHERE b.id NOT IN (SELECT id FROM labeled);
 
 \echo
-\echo 'How good is this untrained model?  (accuracy against the true diagnosis)'
-SELECT round(avg((( ARRAY['malignant','benign'])[al.argmax(s.p)] = b.diagnosis)::int), 3) AS accuracy,
+\echo 'The committee, trained on 30 labels, on the 539 biopsies it has not seen:'
+SELECT (SELECT classes FROM al.models WHERE name = 'biopsy_model') AS classes,
+       round(avg(((SELECT classes FROM al.models WHERE name = 'biopsy_model')[al.argmax(s.p)] = b.diagnosis)::int), 3) AS accuracy,
        count(*) AS biopsies
 FROM scored s JOIN biopsy b USING (id);
 
 \echo
 \echo 'The ten biopsies to label next under each score (biopsy id, and its score).'
-\echo 'Uncertainty scores read p; committee scores read the five members; EGL also reads the features.'
+\echo 'Uncertainty scores read p; committee scores read the five members; EGL also reads the (standardized) features.'
 WITH picks AS (
 	SELECT 'least_confidence' AS score, al.top_k(id, al.least_confidence(p), 10) AS ids FROM scored
 	UNION ALL SELECT 'margin_confidence', al.top_k(id, al.margin_confidence(p), 10) FROM scored
@@ -63,10 +56,7 @@ WITH picks AS (
 	UNION ALL SELECT 'consensus_entropy', al.top_k(id, al.consensus_entropy(members), 10) FROM scored
 	UNION ALL SELECT 'bald', al.top_k(id, al.bald(members), 10) FROM scored
 	UNION ALL SELECT 'max_disagreement', al.top_k(id, al.max_disagreement(members), 10) FROM scored
-	UNION ALL SELECT 'expected_gradient_length',
-	                 al.top_k(s.id, al.expected_gradient_length(s.p, z.zf), 10)
-	          FROM scored s JOIN (SELECT b.id, array_agg(((b.features[i] - f.mean) / f.sd)::real ORDER BY i) AS zf
-	                              FROM biopsy b JOIN feature_stats f ON true GROUP BY b.id) z USING (id)
+	UNION ALL SELECT 'expected_gradient_length', al.top_k(id, al.expected_gradient_length(p, z), 10) FROM scored
 )
 SELECT r AS rank,
        max(id) FILTER (WHERE score = 'least_confidence') AS least_conf,
@@ -85,7 +75,7 @@ GROUP BY r ORDER BY r;
 \echo 'The entropy picks in detail: what the model believes, and what the expert will say.'
 SELECT u.r AS rank, s.id AS biopsy,
        round(al.entropy(s.p)::numeric, 4) AS entropy,
-       round((s.p::float8[])[1]::numeric, 3) AS p_malignant,
+       round((s.p::float8[])[2]::numeric, 3) AS p_malignant,
        round(al.vote_entropy(s.members)::numeric, 3) AS committee_vote_entropy,
        b.diagnosis AS true_diagnosis
 FROM (SELECT al.top_k(id, al.entropy(p), 10) AS ids FROM scored) t,
@@ -97,5 +87,5 @@ ORDER BY u.r;
 \echo 'Near p = 0.5 the model is least sure: those biopsies teach it the most.  The same pick as'
 \echo 'plain SQL (ORDER BY ... LIMIT 10) agrees with al.top_k:'
 SELECT (SELECT al.top_k(id, al.entropy(p), 10) FROM scored)
-     = (SELECT array_agg(id) FROM (SELECT id FROM scored ORDER BY al.entropy(p) DESC, id LIMIT 10) q)
+     = (SELECT array_agg(id::bigint) FROM (SELECT id FROM scored ORDER BY al.entropy(p) DESC, id LIMIT 10) q)
        AS top_k_equals_order_by;

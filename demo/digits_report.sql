@@ -30,7 +30,7 @@ SELECT learner, model_version, labels_used, round(mean_uncertainty::numeric, 3) 
        round(kappa_previous::numeric, 3) AS kappa_vs_previous
 FROM al.learning_curve WHERE learner = 'digits_entropy' ORDER BY model_version DESC LIMIT 5;
 \echo
-\echo 'Time from the expert''s commit to the published ranking (NOTIFY al_ext), per round:'
+\echo 'Time from the expert''s commit until the driver saw the new version (polling every 20 ms through psql), per round:'
 SELECT learner, count(*) AS rounds, round(avg(seconds_to_publish)::numeric, 3) AS avg_seconds,
        round(max(seconds_to_publish)::numeric, 3) AS max_seconds
 FROM demo_curve WHERE seconds_to_publish IS NOT NULL GROUP BY learner ORDER BY learner;

@@ -19,8 +19,12 @@ wait_for_version() {
 	while [ "$(digits_q -c "SELECT coalesce(model_version, 0) FROM al.learners WHERE name = '$1'")" -le "$2" ]; do
 		sleep 0.02
 		t=$((t + 1))
-		[ $t -gt 3000 ] && { echo "timed out waiting for $1 version > $2" >&2; return 1; }
+		if [ $t -gt 3000 ]; then
+			echo "timed out waiting for $1 version > $2" >&2
+			return 1
+		fi
 	done
+	return 0
 }
 
 for round in $(seq 1 "$ROUNDS"); do

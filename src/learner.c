@@ -23,6 +23,7 @@
 #include "access/xact.h"
 
 #include "learner_api.h"
+#include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_create_learner);
 PG_FUNCTION_INFO_V1(al_alter_learner);
@@ -33,16 +34,6 @@ PG_FUNCTION_INFO_V1(al_next_batch);
 PG_FUNCTION_INFO_V1(al_release);
 PG_FUNCTION_INFO_V1(al_retrain);
 PG_FUNCTION_INFO_V1(al_run_learner);
-
-/* ERROR if argument n is NULL. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *what)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", what)));
-}
 
 /* The attribute number of column name in relid; ERROR if missing. */
 static AttrNumber
@@ -162,12 +153,12 @@ al_create_learner(PG_FUNCTION_ARGS)
 	bool		isnull;
 	int64		id;
 
-	require_arg(fcinfo, 0, "learner name");
-	require_arg(fcinfo, 1, "pool");
-	require_arg(fcinfo, 2, "id column");
-	require_arg(fcinfo, 3, "feature column");
-	require_arg(fcinfo, 4, "classes");
-	require_arg(fcinfo, 5, "strategy");
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "pool");
+	al_require_arg(fcinfo, 2, "id column");
+	al_require_arg(fcinfo, 3, "feature column");
+	al_require_arg(fcinfo, 4, "classes");
+	al_require_arg(fcinfo, 5, "strategy");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (name[0] == '\0')
 		ereport(ERROR,
@@ -209,7 +200,7 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	Learner    *l;
 	char	   *strategy;
 
-	require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 0, "learner name");
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	strategy = PG_ARGISNULL(1) ? l->strategy : text_to_cstring(PG_GETARG_TEXT_PP(1));
@@ -240,6 +231,8 @@ al_drop_learner(PG_FUNCTION_ARGS)
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	arg = Int64GetDatum(l->id);
+	/* al.scores has no foreign key (see 50_loop.sql): its rows go first */
+	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -318,10 +311,10 @@ al_label(PG_FUNCTION_ARGS)
 {
 	Learner    *l;
 
-	require_arg(fcinfo, 0, "learner name");
-	require_arg(fcinfo, 1, "item id");
-	require_arg(fcinfo, 2, "label");
-	require_arg(fcinfo, 3, "annotator");
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "item id");
+	al_require_arg(fcinfo, 2, "label");
+	al_require_arg(fcinfo, 3, "annotator");
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	record_label(l, text_to_cstring(PG_GETARG_TEXT_PP(1)), text_to_cstring(PG_GETARG_TEXT_PP(2)),
@@ -378,8 +371,8 @@ al_label_many(PG_FUNCTION_ARGS)
 	int			n = 0;
 	char	   *me = GetUserNameFromId(GetUserId(), false);
 
-	require_arg(fcinfo, 0, "learner name");
-	require_arg(fcinfo, 1, "labels");
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "labels");
 	labels = PG_GETARG_JSONB_P(1);
 	if (!JB_ROOT_IS_ARRAY(labels) || JB_ROOT_IS_SCALAR(labels))
 		ereport(ERROR,
@@ -433,10 +426,17 @@ typedef struct BatchItem
 static int
 scored_candidates(const Learner *l, int k, BatchItem *out)
 {
+	/*
+	 * Every item left out is labeled or leased, so the best k + (labels +
+	 * leases) rows by score hold the answer: a bounded sort over one scan,
+	 * whatever the planner knows of the freshly replaced ranking.
+	 */
 	static const char *sql =
-		"SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
-		"WHERE s.learner_id = $1 "
-		"AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 AND b.item_id = s.item_id) "
+		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
+		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY score DESC, item_id"
+		"  LIMIT $2 + (SELECT count(*) FROM al.labels WHERE learner_id = $1)"
+		"           + (SELECT count(*) FROM al.leases WHERE learner_id = $1)) s "
+		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 AND b.item_id = s.item_id) "
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 AND x.item_id = s.item_id "
 		"                AND x.expires_at > now()) "
 		"ORDER BY s.score DESC, s.item_id LIMIT $2";
@@ -558,8 +558,8 @@ al_next_batch(PG_FUNCTION_ARGS)
 				n,
 				i;
 
-	require_arg(fcinfo, 0, "learner name");
-	require_arg(fcinfo, 2, "annotator");
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 2, "annotator");
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
@@ -602,9 +602,9 @@ al_release(PG_FUNCTION_ARGS)
 	Learner    *l;
 	int			n;
 
-	require_arg(fcinfo, 0, "learner name");
-	require_arg(fcinfo, 1, "item ids");
-	require_arg(fcinfo, 2, "annotator");
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "item ids");
+	al_require_arg(fcinfo, 2, "annotator");
 	SPI_connect();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	args[0] = Int64GetDatum(l->id);

@@ -22,6 +22,7 @@
 
 #include "learner_api.h"
 #include "model.h"
+#include "sql_args.h"
 
 /* The strategies: every per-item score, and random. */
 static const LearnerStrategy strategies[] = {
@@ -82,35 +83,6 @@ learner_options_init(LearnerOptions *o)
 	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
 }
 
-/* ERROR for an option with a bad value. */
-static void
-bad_option(const char *key, const char *must)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("option \"%s\" %s", key, must)));
-}
-
-/* A numeric option's value; ERROR unless it is a JSON number. */
-static double
-number_of(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvNumeric)
-		bad_option(key, "must be a number");
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-}
-
-/* An integer option in [lo, hi]. */
-static int
-int_of(const char *key, JsonbValue *v, int lo, int hi)
-{
-	double		d = number_of(key, v);
-
-	if (d != floor(d) || d < lo || d > hi)
-		bad_option(key, psprintf("must be an integer between %d and %d", lo, hi));
-	return (int) d;
-}
-
 /* Check a lease text is a positive interval (the server parses it). */
 static void
 set_lease(LearnerOptions *o, JsonbValue *v)
@@ -119,47 +91,49 @@ set_lease(LearnerOptions *o, JsonbValue *v)
 	Interval   *iv;
 
 	if (v->type != jbvString)
-		bad_option("lease", "must be an interval such as \"30 minutes\"");
+		al_bad_option("lease", "must be an interval such as \"30 minutes\"");
 	text = pnstrdup(v->val.string.val, v->val.string.len);
 	if (strlen(text) >= sizeof(o->lease))
-		bad_option("lease", "is too long");
+		al_bad_option("lease", "is too long");
 	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
 											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
 	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
-		bad_option("lease", "must be a positive interval");
+		al_bad_option("lease", "must be a positive interval");
 	strlcpy(o->lease, text, sizeof(o->lease));
 }
 
 /* Apply one option; ERROR naming unknown options and bad values. */
 static void
-apply_option(LearnerOptions *o, const char *key, JsonbValue *v)
+apply_option(void *ctx, const char *key, JsonbValue *v)
 {
+	LearnerOptions *o = (LearnerOptions *) ctx;
+
 	if (strcmp(key, "batch_size") == 0)
-		o->batch_size = int_of(key, v, 1, 100000);
+		o->batch_size = (int) al_option_integer(key, v, 1, 100000);
 	else if (strcmp(key, "retrain_every") == 0)
-		o->retrain_every = int_of(key, v, 1, 100000000);
+		o->retrain_every = (int) al_option_integer(key, v, 1, 100000000);
 	else if (strcmp(key, "committee") == 0)
-		o->committee = int_of(key, v, 0, 100);
+		o->committee = (int) al_option_integer(key, v, 0, 100);
 	else if (strcmp(key, "c") == 0)
 	{
-		o->c = number_of(key, v);
+		o->c = al_option_number(key, v);
 		if (!(isfinite(o->c) && o->c > 0))
-			bad_option(key, "must be a positive number");
+			al_bad_option(key, "must be a positive number");
 	}
 	else if (strcmp(key, "seed") == 0)
-		o->seed = int_of(key, v, 0, INT_MAX);
+		o->seed = (int) al_option_integer(key, v, 0, INT_MAX);
 	else if (strcmp(key, "holdout") == 0)
 	{
-		o->holdout = number_of(key, v);
+		o->holdout = al_option_number(key, v);
 		if (!(o->holdout >= 0 && o->holdout < 1))
-			bad_option(key, "must be a fraction in [0, 1)");
+			al_bad_option(key, "must be a fraction in [0, 1)");
 	}
 	else if (strcmp(key, "max_iter") == 0)
-		o->max_iter = int_of(key, v, 1, 100000);
+		o->max_iter = (int) al_option_integer(key, v, 1, 100000);
 	else if (strcmp(key, "standardize") == 0)
 	{
 		if (v->type != jbvBool)
-			bad_option(key, "must be true or false");
+			al_bad_option(key, "must be true or false");
 		o->standardize = v->val.boolean;
 	}
 	else if (strcmp(key, "lease") == 0)
@@ -175,23 +149,7 @@ apply_option(LearnerOptions *o, const char *key, JsonbValue *v)
 void
 learner_options_apply(LearnerOptions *o, Jsonb *options)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	char	   *key = NULL;
-
-	if (!JB_ROOT_IS_OBJECT(options))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("options must be a JSON object")));
-	it = JsonbIteratorInit(&options->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-			key = pnstrdup(v.val.string.val, v.val.string.len);
-		else if (tok == WJB_VALUE)
-			apply_option(o, key, &v);
-	}
+	al_options_foreach(options, apply_option, o);
 }
 
 /* The options as the JSON object stored with the learner. */

@@ -230,9 +230,11 @@ training_rows(const Learner *l, int d, float **x, int **y)
 		e->index = i;
 	}
 	arg = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
-	sql = psprintf("SELECT %s::text, %s FROM %s WHERE %s::text = ANY ($1)",
+	/* compare in the id's own type, so an index on the pool's ids is used */
+	sql = psprintf("SELECT %s::text, %s FROM %s WHERE %s = ANY ($1::%s[])",
 				   quote_identifier(l->id_column), quote_identifier(l->features_column),
-				   learner_pool_name(l), quote_identifier(l->id_column));
+				   learner_pool_name(l), quote_identifier(l->id_column),
+				   format_type_be_qualified(l->id_type));
 	pool_query(l, sql, 1, &type, &arg);
 	*x = (float *) palloc_extended(sizeof(float) * Max(SPI_processed, 1) * d, MCXT_ALLOC_HUGE);
 	*y = (int *) palloc(sizeof(int) * Max(SPI_processed, 1));
@@ -508,9 +510,9 @@ static int *
 stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items, int *n)
 {
 	char	   *sql = psprintf("SELECT s.item, p.%s FROM unnest($1::text[]) WITH ORDINALITY s(item, o) "
-							   "LEFT JOIN %s p ON p.%s::text = s.item ORDER BY s.o",
+							   "LEFT JOIN %s p ON p.%s = s.item::%s ORDER BY s.o",
 							   quote_identifier(l->features_column), learner_pool_name(l),
-							   quote_identifier(l->id_column));
+							   quote_identifier(l->id_column), format_type_be_qualified(l->id_type));
 	Oid			type = TEXTARRAYOID;
 	float	   *x = (float *) palloc(sizeof(float) * Max(d, 1));
 	double	   *p = (double *) palloc(sizeof(double) * 2 * l->k);

@@ -29,6 +29,7 @@
 #include "al_ext.h"
 #include "committee_model.h"
 #include "model.h"
+#include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_train_model);
 PG_FUNCTION_INFO_V1(al_drop_model);
@@ -84,100 +85,62 @@ core_progress(void *arg, int iter, double f, double gnorm)
 	return 0;
 }
 
-/* ERROR for an option with a bad value. */
-static void
-bad_option(const char *key, const char *must)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("option \"%s\" %s", key, must)));
-}
-
-/* A number option as double; ERROR naming the option if it is not a number. */
-static double
-option_number(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvNumeric)
-		bad_option(key, "must be a number");
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-}
-
-/* An integer option within [lo, hi]. */
-static int64
-option_integer(const char *key, JsonbValue *v, int64 lo, int64 hi)
-{
-	double		d = option_number(key, v);
-
-	if (d != floor(d) || d < (double) lo || d > (double) hi)
-		bad_option(key, psprintf("must be an integer between " INT64_FORMAT " and " INT64_FORMAT,
-								 lo, hi));
-	return (int64) d;
-}
-
 /* Apply one option to the request; ERROR for unknown names and bad values. */
 static void
-apply_option(TrainRequest *req, const char *key, JsonbValue *v)
+apply_option(void *ctx, const char *key, JsonbValue *v)
 {
+	TrainRequest *req = (TrainRequest *) ctx;
+
 	if (strcmp(key, "c") == 0)
 	{
-		req->opt.c = option_number(key, v);
+		req->opt.c = al_option_number(key, v);
 		if (!(isfinite(req->opt.c) && req->opt.c > 0))
-			bad_option(key, "must be a positive number");
+			al_bad_option(key, "must be a positive number");
 	}
 	else if (strcmp(key, "max_iter") == 0)
-		req->opt.max_iter = (int) option_integer(key, v, 1, 100000);
+		req->opt.max_iter = (int) al_option_integer(key, v, 1, 100000);
 	else if (strcmp(key, "tol") == 0)
 	{
-		req->opt.tol = option_number(key, v);
+		req->opt.tol = al_option_number(key, v);
 		if (!(isfinite(req->opt.tol) && req->opt.tol > 0))
-			bad_option(key, "must be a positive number");
+			al_bad_option(key, "must be a positive number");
+	}
+	else if (strcmp(key, "ftol") == 0)
+	{
+		req->opt.ftol = al_option_number(key, v);
+		if (!(isfinite(req->opt.ftol) && req->opt.ftol >= 0 && req->opt.ftol < 1))
+			al_bad_option(key, "must be a number in [0, 1)");
 	}
 	else if (strcmp(key, "members") == 0)
-		req->opt.members = (int) option_integer(key, v, 1, 1000);
+		req->opt.members = (int) al_option_integer(key, v, 1, 1000);
 	else if (strcmp(key, "seed") == 0)
-		req->opt.seed = (uint64_t) option_integer(key, v, 0, INT64CONST(9007199254740992));
+		req->opt.seed = (uint64_t) al_option_integer(key, v, 0, INT64CONST(9007199254740992));
 	else if (strcmp(key, "standardize") == 0)
 	{
 		if (v->type != jbvBool)
-			bad_option(key, "must be true or false");
+			al_bad_option(key, "must be true or false");
 		req->opt.standardize = v->val.boolean;
 	}
 	else if (strcmp(key, "holdout") == 0)
 	{
-		req->holdout = option_number(key, v);
+		req->holdout = al_option_number(key, v);
 		if (!(req->holdout >= 0 && req->holdout < 1))
-			bad_option(key, "must be a fraction in [0, 1)");
+			al_bad_option(key, "must be a fraction in [0, 1)");
 	}
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
-				 errhint("Valid options are c, max_iter, tol, members, seed, standardize and holdout.")));
+				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize and holdout.")));
 }
 
 /* Parse the options object into req (defaults first). */
 static void
 parse_options(TrainRequest *req, Jsonb *options)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	char	   *key = NULL;
-
 	al_softmax_options_init(&req->opt);
 	req->holdout = 0;
-	if (!JB_ROOT_IS_OBJECT(options))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("options must be a JSON object")));
-	it = JsonbIteratorInit(&options->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-			key = pnstrdup(v.val.string.val, v.val.string.len);
-		else if (tok == WJB_VALUE)
-			apply_option(req, key, &v);
-	}
+	al_options_foreach(options, apply_option, req);
 	req->opt.alloc_fn = core_alloc;
 	req->opt.free_fn = core_free;
 	req->opt.progress = core_progress;
@@ -482,9 +445,9 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 static char *
 options_json(const TrainRequest *req)
 {
-	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
+	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
 					float8out_internal(req->opt.c), req->opt.max_iter,
-					float8out_internal(req->opt.tol), req->opt.members,
+					float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol), req->opt.members,
 					(uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
 					float8out_internal(req->holdout));
 }
@@ -628,16 +591,6 @@ model_fit_store(const char *name, Oid owner, char **classes, int k, float *x, in
 	fit_and_store(&req, &data, fit);
 }
 
-/* ERROR if a required argument is NULL. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *what)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", what)));
-}
-
 /*
  * al.train_model(name, data regclass, features name, label name,
  * options jsonb) -> bigint: train a new version of a model on the labeled
@@ -650,10 +603,10 @@ al_train_model(PG_FUNCTION_ARGS)
 	TrainData	data = {0};
 	ModelFit	fit;
 
-	require_arg(fcinfo, 0, "model name");
-	require_arg(fcinfo, 1, "data");
-	require_arg(fcinfo, 2, "feature column");
-	require_arg(fcinfo, 3, "label column");
+	al_require_arg(fcinfo, 0, "model name");
+	al_require_arg(fcinfo, 1, "data");
+	al_require_arg(fcinfo, 2, "feature column");
+	al_require_arg(fcinfo, 3, "label column");
 	memset(&req, 0, sizeof(req));
 	req.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (req.name[0] == '\0')

@@ -57,8 +57,12 @@ CREATE TABLE al.leases (
 REVOKE ALL ON al.leases FROM PUBLIC;
 COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; the key makes a live lease unique';
 
+-- No foreign key and no index: a round replaces up to a whole pool of rows,
+-- and their upkeep was two thirds of a round's time (bench/README.md);
+-- al.drop_learner deletes a learner's rows itself, and al.next_batch's
+-- top-k over one learner's rows is a scan plus a bounded sort.
 CREATE TABLE al.scores (
-	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	learner_id bigint NOT NULL,
 	item_id text NOT NULL,
 	model_version integer NOT NULL,
 	score double precision NOT NULL,
@@ -66,7 +70,6 @@ CREATE TABLE al.scores (
 	probs al.probvec NOT NULL
 );
 REVOKE ALL ON al.scores FROM PUBLIC;
-CREATE INDEX ON al.scores (learner_id, score DESC, item_id);
 COMMENT ON TABLE al.scores IS
 	'the published ranking of each learner''s unlabeled items; replaced in one transaction per model version';
 

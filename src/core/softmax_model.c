@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Features a row may have for the fast per-row predictor (its stack buffer). */
+#define PREDICT_STACK_FEATURES 1024
+
 /* Largest block of converted rows: 4M doubles (32 MB). */
 #define BLOCK_DOUBLES (4 * 1024 * 1024)
 #define BLOCK_MAX_ROWS 2048
@@ -492,12 +495,12 @@ al_softmax_predict(const al_softmax_model *model, const float *x, int n,
 }
 
 /*
- * Logits of one row into probs, feature by feature (each standardized
- * value computed once), then the softmax in place.
+ * predict_row_common for rows too wide for its stack buffer: the same
+ * formula, feature by feature (no allocation).
  */
 static void
-predict_row_common(const al_softmax_model *model, const float *xf,
-				   const double *xd, double *probs)
+predict_row_wide(const al_softmax_model *model, const float *xf,
+				 const double *xd, double *probs)
 {
 	int			d = model->d,
 				k = model->k,
@@ -517,6 +520,55 @@ predict_row_common(const al_softmax_model *model, const float *xf,
 	}
 	for (c = 0; c < k; c++)
 		probs[c] += model->intercept[c];
+	softmax_inplace(probs, k);
+}
+
+/*
+ * Logits of one row into probs, feature by feature (each standardized
+ * value computed once), then the softmax in place.
+ */
+static void
+predict_row_common(const al_softmax_model *model, const float *xf,
+				   const double *xd, double *probs)
+{
+	double		xs[PREDICT_STACK_FEATURES];
+	int			d = model->d,
+				k = model->k,
+				j,
+				c;
+
+	if (d > PREDICT_STACK_FEATURES)
+	{
+		predict_row_wide(model, xf, xd, probs);
+		return;
+	}
+	/* the row once, standardized, in double */
+	for (j = 0; j < d; j++)
+	{
+		double		v = xf ? (double) xf[j] : xd[j];
+
+		xs[j] = model->standardized ? (v - model->mean[j]) / model->scale[j] : v;
+	}
+	/* one contiguous dot product per class, four partial sums (vectorizable) */
+	for (c = 0; c < k; c++)
+	{
+		const double *w = model->coef + (size_t) c * d;
+		double		s0 = 0,
+					s1 = 0,
+					s2 = 0,
+					s3 = 0;
+
+		for (j = 0; j + 4 <= d; j += 4)
+		{
+			s0 += w[j] * xs[j];
+			s1 += w[j + 1] * xs[j + 1];
+			s2 += w[j + 2] * xs[j + 2];
+			s3 += w[j + 3] * xs[j + 3];
+		}
+		for (; j < d; j++)
+			s0 += w[j] * xs[j];
+		probs[c] = ((s0 + s1) + (s2 + s3)) + model->intercept[c];
+	}
 	softmax_inplace(probs, k);
 }
 

@@ -129,6 +129,17 @@ SELECT al.predict_proba('bag', ARRAY[1,1,1,1]::real[])::text
      <> al.predict_proba((SELECT id FROM al.models WHERE name = 'bag' AND version = 1), ARRAY[1,1,1,1]::real[])::text AS v1_differs;
 SELECT count(*) AS rows_v1 FROM al.model_coefficients('bag', 1);
 
+-- ftol: scikit-learn's looser stopping rule stops earlier, at a slightly higher objective
+SELECT al.train_model('loose', 'mix10', 'x', 'y', '{"ftol": 2.22e-9}') > 0 AS trained;
+SELECT al.train_model('strict', 'mix10', 'x', 'y') > 0 AS trained;
+SELECT (SELECT (metrics->>'iterations')::int FROM al.models WHERE name = 'loose')
+    <= (SELECT (metrics->>'iterations')::int FROM al.models WHERE name = 'strict') AS loose_not_longer,
+       (SELECT (metrics->>'objective')::float8 FROM al.models WHERE name = 'strict')
+    <= (SELECT (metrics->>'objective')::float8 FROM al.models WHERE name = 'loose') AS strict_not_higher,
+       abs((SELECT (metrics->>'objective')::float8 FROM al.models WHERE name = 'strict')
+         / (SELECT (metrics->>'objective')::float8 FROM al.models WHERE name = 'loose') - 1) < 1e-4 AS within_1e4,
+       (SELECT options->>'ftol' FROM al.models WHERE name = 'loose') AS ftol;
+
 -- holdout metrics
 SELECT al.train_model('held', 'mix3', 'x', 'y', '{"holdout": 0.25, "seed": 1}') > 0 AS trained;
 SELECT (metrics->>'train_rows')::int AS train_rows, (metrics->>'holdout_rows')::int AS holdout_rows,
@@ -161,6 +172,7 @@ SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"c": -1}')$$
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"c": "big"}')$$) AS text_c;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"max_iter": 1.5}')$$) AS fractional_max_iter;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"tol": 0}')$$) AS zero_tol;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"ftol": -1}')$$) AS negative_ftol;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"standardize": "yes"}')$$) AS text_standardize;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"holdout": 1}')$$) AS holdout_one;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"seed": -1}')$$) AS negative_seed;
