@@ -26,7 +26,8 @@ CREATE TABLE bench.cases (
 	-- round-robin cases (models and loop sections, bench/run_bench.sh rr):
 	client    text,                -- NULL: query timed in the server by bench.run_case;
 	                               -- 'psql': timed by psql's \timing (VACUUM);
-	                               -- 'sklearn': a fit timed by bench/sklearn_bench.py
+	                               -- 'sklearn': a fit timed by bench/sklearn_bench.py;
+	                               -- 'pgss': run alone, timed by pg_stat_statements (bench/loop.sql)
 	setup     text,                -- run before each run, not timed
 	cleanup   text                 -- run after each run, not timed (own transaction)
 );

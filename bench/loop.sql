@@ -6,16 +6,52 @@
 --   bench/loop_bench.py (or CALL bench.label_and_wait without psycopg2)
 --                                             first model, then the latency rounds
 --   bench.loop_cases(name, pool, base)        the breakdown cases base+1 ..
---   rr                                        time them round-robin
+--   rr                                        time them round-robin, with
+--                                             pg_stat_statements tracking every
+--                                             statement of the round
 
--- copies of al.scores for the cost of writing a ranking: with its index and
--- a foreign key like al.scores' (learner_id REFERENCES al.learner_store),
--- with the index only, and bare
-CREATE TABLE bench.learners_fk (id bigint PRIMARY KEY);
-CREATE TABLE bench.scores_fk (LIKE al.scores INCLUDING INDEXES,
-	FOREIGN KEY (learner_id) REFERENCES bench.learners_fk (id) ON DELETE CASCADE);
-CREATE TABLE bench.scores_idx (LIKE al.scores INCLUDING INDEXES);
-CREATE TABLE bench.scores_heap (LIKE al.scores);
+-- a copy of al.scores as installed (columns and indexes; a foreign key is
+-- not copied by LIKE), for the cost of writing a ranking's rows again
+CREATE TABLE bench.scores_copy (LIKE al.scores INCLUDING INDEXES);
+
+-- Statement by statement: the cluster preloads pg_stat_statements with
+-- track = none; during the breakdown the role gets track = all and
+-- track_planning = on (bench/run_bench.sh).  A case of client 'pgss' (the
+-- round, the idle check) resets the statistics in its setup, runs its query
+-- alone in a psql session, then bench.save_statements keeps every statement
+-- executed in the database since the reset (the worker is stopped, so these
+-- are the query and the statements it ran) with execution + planning time;
+-- the run's time is the top-level statement's, measured in the server.
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+CREATE TABLE bench.stmt_runs (
+	case_id int NOT NULL,
+	round   int NOT NULL,
+	query   text NOT NULL,
+	calls   bigint NOT NULL,
+	rows    bigint NOT NULL,
+	ms      double precision NOT NULL
+);
+
+CREATE FUNCTION bench.save_statements(c int, rnd int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	top double precision;
+BEGIN
+	INSERT INTO bench.stmt_runs
+	SELECT c, rnd, s.query, s.calls, s.rows, s.total_exec_time + s.total_plan_time
+	FROM pg_stat_statements s
+	WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+	  AND NOT s.toplevel AND s.calls > 0;
+	SELECT max(s.total_exec_time + s.total_plan_time) INTO top
+	FROM pg_stat_statements s
+	WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+	  AND s.toplevel AND s.query !~ 'pg_stat_statements_reset';
+	IF top IS NULL THEN
+		RETURN bench.record(c, 0, rnd, NULL, NULL, 'error: no statement in pg_stat_statements (not preloaded?)');
+	END IF;
+	RETURN bench.record(c, 0, rnd, top, NULL, 'ok');
+END
+$$;
 
 -- the latency cases (rows recorded by bench/loop_bench.py); the breakdown
 -- cases base+1 .. are made by bench.loop_cases
@@ -102,9 +138,11 @@ END
 $$;
 
 -- The breakdown cases of a learner, numbered from base (base itself is the
--- latency): literal queries built from its state after the latency rounds
--- (its labels, stop set and published model), so that each piece reads
--- what the round reads.
+-- latency; base + 19 the idle worker's CPU): the round and the idle check
+-- (whose statements pg_stat_statements records), VACUUM, and for
+-- comparison training alone, per-row scoring, writing the ranking's rows
+-- again, CREATE TABLE AS of the pool.  Literal queries built from the
+-- learner's state after the latency rounds.
 CREATE FUNCTION bench.loop_cases(learner text, pool regclass, base int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -112,7 +150,7 @@ DECLARE
 	labeled  text[];
 	n        bigint;
 	lab_tab  text := format('bench.%s_labeled', learner);
-	q        text;
+	stmts    text := 'SELECT pg_stat_statements_reset()';
 BEGIN
 	SELECT * INTO STRICT l FROM al.learner_store WHERE name = learner;
 	SELECT array_agg(DISTINCT item_id ORDER BY item_id) INTO labeled FROM al.labels WHERE learner_id = l.id;
@@ -121,42 +159,27 @@ BEGIN
 	EXECUTE format('DROP TABLE IF EXISTS %s', lab_tab);
 	EXECUTE format($q$CREATE TABLE %s AS SELECT p.x, b.label FROM al.labels b JOIN %s p
 	                  ON p.id = b.item_id::bigint WHERE b.learner_id = %s$q$, lab_tab, pool, l.id);
-	INSERT INTO bench.learners_fk VALUES (l.id) ON CONFLICT DO NOTHING;
-	TRUNCATE bench.scores_fk, bench.scores_idx, bench.scores_heap;
+	TRUNCATE bench.scores_copy;
 	DELETE FROM bench.cases WHERE id > base AND id < base + 19;
 	INSERT INTO bench.cases (id, section, label, query, ref, parallel, client, setup, cleanup) VALUES
-	(base + 1, 'loop', format('al.run_learner after al.retrain: the round, synchronous'),
-		format('SELECT al.run_learner(%L)', learner), base + 12, false, NULL,
-		format('SELECT al.retrain(%L)', learner), NULL),
+	(base + 1, 'loop', 'al.run_learner after al.retrain: the round, synchronous',
+		format('SELECT al.run_learner(%L)', learner), base + 12, false, 'pgss',
+		format('SELECT al.retrain(%L); %s', learner, stmts), NULL),
 	(base + 2, 'loop', 'VACUUM (ANALYZE) al.scores after the round (autovacuum''s share; not in the latency)',
 		'VACUUM (ANALYZE) al.scores', NULL, false, 'psql', NULL, NULL),
-	(base + 3, 'loop', format('training alone: al.train_model on the %s labeled rows', cardinality(labeled)),
+	(base + 3, 'loop', 'al.run_learner with nothing due: the check of every worker pass',
+		format('SELECT al.run_learner(%L)', learner), base + 12, false, 'pgss',
+		stmts, NULL),
+	(base + 4, 'loop', format('training alone: al.train_model on the %s labeled rows', cardinality(labeled)),
 		format('SELECT al.train_model(%L, %L, ''x'', ''label'')', learner || '_alone', lab_tab),
 		base + 12, false, NULL, NULL, NULL),
-	(base + 4, 'loop', 'pool size: SELECT count(*) FROM pool',
-		format('SELECT count(*) FROM %s', pool), base + 12, false, NULL, NULL, NULL),
-	(base + 5, 'loop', 'training rows: WHERE id::text = ANY(labeled ids)',
-		format('SELECT count(x) FROM (SELECT id::text, x FROM %s WHERE id::text = ANY(%L::text[])) s',
-		       pool, labeled), base + 12, false, NULL, NULL, NULL),
-	(base + 6, 'loop', format('stop set: %s items LEFT JOIN pool ON id::text = item', cardinality(l.stop_items)),
-		format('SELECT count(x) FROM (SELECT s.item, p.x FROM unnest(%L::text[]) WITH ORDINALITY s(item, o) '
-		       'LEFT JOIN %s p ON p.id::text = s.item ORDER BY s.o) s', l.stop_items, pool),
-		base + 12, false, NULL, NULL, NULL),
-	(base + 7, 'loop', 'scoring: max(al.entropy(al.predict_proba(model, x))) FROM pool',
+	(base + 5, 'loop', 'per-row scoring: max(al.entropy(al.predict_proba(model, x))) FROM pool',
 		format('SELECT max(al.entropy(al.predict_proba(%s::bigint, x))) FROM %s', l.model_id, pool),
 		base + 12, false, NULL, NULL, NULL),
-	(base + 8, 'loop', format('insert the ranking (%s rows): al.scores copy, index + FK', n - cardinality(labeled)),
-		format('INSERT INTO bench.scores_fk SELECT * FROM al.scores WHERE learner_id = %s', l.id),
-		base + 12, false, NULL, NULL, NULL),
-	(base + 9, 'loop', 'delete the previous ranking (the same copy)',
-		format('DELETE FROM bench.scores_fk WHERE learner_id = %s', l.id),
-		base + 12, false, NULL, NULL, 'VACUUM bench.scores_fk'),
-	(base + 10, 'loop', 'insert the ranking: copy with the index, no FK',
-		format('INSERT INTO bench.scores_idx SELECT * FROM al.scores WHERE learner_id = %s', l.id),
-		base + 12, false, NULL, NULL, 'TRUNCATE bench.scores_idx'),
-	(base + 11, 'loop', 'insert the ranking: bare copy (no index, no FK)',
-		format('INSERT INTO bench.scores_heap SELECT * FROM al.scores WHERE learner_id = %s', l.id),
-		base + 12, false, NULL, NULL, 'TRUNCATE bench.scores_heap'),
+	(base + 6, 'loop', format('the ranking''s %s rows again: INSERT INTO a copy of al.scores SELECT',
+	                          n - cardinality(labeled)),
+		format('INSERT INTO bench.scores_copy SELECT * FROM al.scores WHERE learner_id = %s', l.id),
+		base + 12, false, NULL, NULL, 'TRUNCATE bench.scores_copy'),
 	(base + 12, 'loop', 'reference: CREATE TABLE t2 AS SELECT id, x FROM pool',
 		format('CREATE TABLE bench.t2 AS SELECT id, x FROM %s', pool), base + 12, false, NULL,
 		NULL, 'DROP TABLE bench.t2'),

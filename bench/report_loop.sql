@@ -47,56 +47,70 @@ LEFT JOIN bench.results r ON r.case_id = c.id AND r.workers = 0
 LEFT JOIN bench.results rr ON rr.case_id = p.base + 1 AND rr.workers = 0 AND rr.status = 'ok'
 LEFT JOIN bench.results ref ON ref.case_id = p.base + 12 AND ref.workers = 0 AND ref.status = 'ok';
 
--- the parts in the order of the round, with the differences that isolate
--- the foreign key and the index
-CREATE TEMP VIEW lrows AS
-SELECT base, pool, ord, "#", part, ms, runs FROM (
-	SELECT base, pool, CASE part WHEN 1 THEN 1 WHEN 4 THEN 2 WHEN 5 THEN 3 WHEN 3 THEN 4 WHEN 7 THEN 5 WHEN 6 THEN 6
-	                             WHEN 9 THEN 7 WHEN 8 THEN 8 WHEN 10 THEN 11 WHEN 11 THEN 12 WHEN 2 THEN 20
-	                             WHEN 12 THEN 21 WHEN 13 THEN 22 END AS ord,
-	       id::text AS "#", CASE WHEN status <> 'ok' THEN label || ' [' || status || ']' ELSE label END AS part,
-	       CASE WHEN status = 'ok' THEN median_ms END AS ms, runs_ms AS runs
-	FROM lparts
-	UNION ALL
-	SELECT base, pool, 9, (base + 8) || '-' || (base + 10),
-	       '  of which the foreign key (insert with FK - insert without)',
-	       max(median_ms) FILTER (WHERE part = 8) - max(median_ms) FILTER (WHERE part = 10), NULL
-	FROM lparts GROUP BY base, pool
-	UNION ALL
-	SELECT base, pool, 10, (base + 10) || '-' || (base + 11),
-	       '  of which the index (insert without FK - bare insert)',
-	       max(median_ms) FILTER (WHERE part = 10) - max(median_ms) FILTER (WHERE part = 11), NULL
-	FROM lparts GROUP BY base, pool
-	UNION ALL
-	SELECT base, pool, 13, (base + 3) || '..' || (base + 9),
-	       'sum of the parts ' || (base + 3) || '..' || (base + 9) || ' (what the round does, timed apart)',
-	       sum(median_ms) FILTER (WHERE part BETWEEN 3 AND 9), NULL
-	FROM lparts GROUP BY base, pool
-) s;
+CREATE TEMP VIEW lshown AS
+SELECT base, id, id AS "#", CASE WHEN status <> 'ok' THEN label || ' [' || status || ']' ELSE label END AS part,
+       to_char(median_ms, 'FM999990.0') AS "ms",
+       to_char(100 * median_ms / nullif(round_ms, 0), 'FM990.0') || '%' AS "% of round",
+       to_char(median_ms / nullif(ctas_ms, 0), 'FM990.00') AS "x CTAS",
+       CASE WHEN cardinality(runs_ms) > 1
+            THEN to_char(100 * ((SELECT max(x) - min(x) FROM unnest(runs_ms) x) / median_ms), 'FM990') || '%' END AS spread
+FROM lparts;
+
+-- the statements of the round (base + 1) and of the idle check (base + 3):
+-- per statement the median over the rounds of its time in that run (all
+-- its calls), and what is left outside SQL statements (C code)
+CREATE TEMP VIEW lstmts AS
+WITH per AS (
+	SELECT s.case_id, s.query, bench.median(array_agg(s.ms)) AS ms,
+	       (bench.median(array_agg(s.calls::float8)))::bigint AS calls,
+	       (bench.median(array_agg(s.rows::float8)))::bigint AS rows
+	FROM bench.stmt_runs s JOIN bench.runs r ON r.case_id = s.case_id AND r.round = s.round AND r.status = 'ok'
+	WHERE s.round >= 1
+	GROUP BY s.case_id, s.query
+), tot AS (
+	SELECT case_id, median_ms FROM bench.results WHERE workers = 0 AND status = 'ok'
+)
+SELECT per.case_id, 1 AS ord, per.ms AS ms_v, per.calls, per.rows,
+       left(regexp_replace(per.query, '\s+', ' ', 'g'), 110) AS stmt, tot.median_ms AS total
+FROM per JOIN tot USING (case_id)
+UNION ALL
+SELECT per.case_id, 2, sum(per.ms), NULL, NULL, 'all SQL statements above', max(tot.median_ms)
+FROM per JOIN tot USING (case_id) GROUP BY per.case_id
+UNION ALL
+SELECT per.case_id, 3, max(tot.median_ms) - sum(per.ms), NULL, NULL,
+       'outside SQL statements (C code between them)', max(tot.median_ms)
+FROM per JOIN tot USING (case_id) GROUP BY per.case_id;
 
 SELECT EXISTS (SELECT 1 FROM bench.results WHERE case_id = 201) AS have_100k,
        EXISTS (SELECT 1 FROM bench.results WHERE case_id = 241) AS have_1m \gset
+
 \if :have_100k
-\echo '== the loop, pool mix_100k: where the time of a round goes (worker stopped; each part alone, interleaved, median of 5 rounds)'
-\echo '   % = share of the synchronous round (al.run_learner); x CTAS = ms / CREATE TABLE t2 AS SELECT id, x FROM pool'
-SELECT l."#", l.part, to_char(l.ms, 'FM999990.0') AS "ms",
-       to_char(100 * l.ms / nullif(p.round_ms, 0), 'FM990.0') || '%' AS "% of round",
-       to_char(l.ms / nullif(p.ctas_ms, 0), 'FM990.00') AS "x CTAS",
-       CASE WHEN cardinality(l.runs) > 1
-            THEN to_char(100 * ((SELECT max(x) - min(x) FROM unnest(l.runs) x) / l.ms), 'FM990') || '%' END AS spread
-FROM lrows l JOIN (SELECT DISTINCT base, round_ms, ctas_ms FROM lparts) p USING (base)
-WHERE l.base = 200 ORDER BY l.ord;
+\echo '== the loop, pool mix_100k: the round and what else the loop costs (worker stopped; interleaved, median of 5 rounds)'
+\echo '   % = share of the synchronous round (201); x CTAS = ms / CREATE TABLE t2 AS SELECT id, x FROM pool (212)'
+SELECT "#", part, "ms", "% of round", "x CTAS", spread FROM lshown WHERE base = 200 ORDER BY id;
+\echo '== the loop, pool mix_100k: the round (201) statement by statement (pg_stat_statements: execution + planning, all'
+\echo '   calls of a statement in one round; median of the rounds; statements under 0.1% of the round left out). Outside'
+\echo '   the statements: training, batch prediction and scores, reading the fetched rows, building the rows to insert'
+SELECT to_char(ms_v, 'FM999990.0') AS "ms", to_char(100 * ms_v / nullif(total, 0), 'FM990.0') || '%' AS "% of round",
+       calls, rows, stmt AS "statement"
+FROM lstmts WHERE case_id = 201 AND (ord > 1 OR ms_v >= 0.001 * total) ORDER BY ord, ms_v DESC;
+\echo '== the loop, pool mix_100k: the idle check (203, what every worker pass does per learner) statement by statement'
+SELECT to_char(ms_v, 'FM999990.0') AS "ms", to_char(100 * ms_v / nullif(total, 0), 'FM990.0') || '%' AS "% of check",
+       calls, rows, stmt AS "statement"
+FROM lstmts WHERE case_id = 203 AND (ord > 1 OR ms_v >= 0.001 * total) ORDER BY ord, ms_v DESC;
 \endif
 
 \if :have_1m
-\echo '== the loop, pool mix_1m: where the time of a round goes (the same, median of 3 rounds)'
-SELECT l."#", l.part, to_char(l.ms, 'FM999990.0') AS "ms",
-       to_char(100 * l.ms / nullif(p.round_ms, 0), 'FM990.0') || '%' AS "% of round",
-       to_char(l.ms / nullif(p.ctas_ms, 0), 'FM990.00') AS "x CTAS",
-       CASE WHEN cardinality(l.runs) > 1
-            THEN to_char(100 * ((SELECT max(x) - min(x) FROM unnest(l.runs) x) / l.ms), 'FM990') || '%' END AS spread
-FROM lrows l JOIN (SELECT DISTINCT base, round_ms, ctas_ms FROM lparts) p USING (base)
-WHERE l.base = 240 ORDER BY l.ord;
+\echo '== the loop, pool mix_1m: the round and what else the loop costs (the same, median of 3 rounds)'
+SELECT "#", part, "ms", "% of round", "x CTAS", spread FROM lshown WHERE base = 240 ORDER BY id;
+\echo '== the loop, pool mix_1m: the round (241) statement by statement'
+SELECT to_char(ms_v, 'FM999990.0') AS "ms", to_char(100 * ms_v / nullif(total, 0), 'FM990.0') || '%' AS "% of round",
+       calls, rows, stmt AS "statement"
+FROM lstmts WHERE case_id = 241 AND (ord > 1 OR ms_v >= 0.001 * total) ORDER BY ord, ms_v DESC;
+\echo '== the loop, pool mix_1m: the idle check (243) statement by statement'
+SELECT to_char(ms_v, 'FM999990.0') AS "ms", to_char(100 * ms_v / nullif(total, 0), 'FM990.0') || '%' AS "% of check",
+       calls, rows, stmt AS "statement"
+FROM lstmts WHERE case_id = 243 AND (ord > 1 OR ms_v >= 0.001 * total) ORDER BY ord, ms_v DESC;
 \endif
 
 \echo '== the loop: rescoring throughput (pool rows per second of the synchronous round) and references'

@@ -85,7 +85,9 @@ cluster_start "$W" "$PORT" \
 	"checkpoint_timeout = '1h'" \
 	"wal_level = minimal" \
 	"max_wal_senders = 0" \
-	"al_ext.naptime = '100ms'"
+	"al_ext.naptime = '100ms'" \
+	"shared_preload_libraries = 'pg_stat_statements'" \
+	"pg_stat_statements.track = 'none'"
 
 psql_() { cluster_psql "$W" "$PORT" -d postgres "$@"; }
 
@@ -186,6 +188,14 @@ run_one() {
 		else
 			psql_ -At -c "SELECT bench.record($id, 0, $r, NULL, NULL, 'error: ' || \$e\$$out\$e\$)"
 		fi ;;
+	pgss)
+		# alone in its session; the time and the statements it ran come from
+		# pg_stat_statements (bench/loop.sql, bench.save_statements)
+		if out=$(psql_ -c "$query" 2>&1 >/dev/null); then
+			psql_ -At -c "SELECT bench.save_statements($id, $r)"
+		else
+			psql_ -At -c "SELECT bench.record($id, 0, $r, NULL, NULL, 'error: ' || \$e\$$out\$e\$)"
+		fi ;;
 	*)
 		psql_ -At -c "SELECT bench.run_case($id, 0, $r)" ;;
 	esac
@@ -257,7 +267,12 @@ if want loop; then
 		psql_ -At -c "SELECT al.stop_worker()" >/dev/null
 		say "== loop: pool mix_$P: the round synchronously and its parts, $rounds2 rounds (worker stopped)"
 		psql_ -At -c "SELECT bench.loop_cases('$L', 'mix_$P', $base)" >/dev/null
-		rr "$rounds2" 0 $(seq $((base + 1)) $((base + 13)))
+		# pg_stat_statements sees every statement of the round (bench/loop.sql)
+		psql_ -c "ALTER ROLE postgres SET pg_stat_statements.track = 'all'" \
+			-c "ALTER ROLE postgres SET pg_stat_statements.track_planning = on"
+		rr "$rounds2" 0 $(seq $((base + 1)) $((base + 6))) $((base + 12)) $((base + 13))
+		psql_ -c "ALTER ROLE postgres RESET pg_stat_statements.track" \
+			-c "ALTER ROLE postgres RESET pg_stat_statements.track_planning"
 		# the next pool's rounds should not also check this learner
 		[ "$P" != "${LOOP_POOLS##* }" ] && psql_ -At -c "SELECT al.drop_learner('$L')" >/dev/null
 	done
