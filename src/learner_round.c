@@ -706,6 +706,35 @@ published_model(const Learner *l, ModelFit *fit)
 	return true;
 }
 
+/*
+ * Whether the pool changed since the ranking was written: its row count
+ * differs from the one recorded then (one count, no join with the ranking).
+ */
+static bool
+pool_changed(const Learner *l, int64 pool_size)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
+	bool		isnull;
+	Datum		d;
+
+	learner_store_exec("SELECT published_pool_rows FROM al.learner_store WHERE id = $1",
+					   1, &type, &arg, true, 1);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull || DatumGetInt64(d) != pool_size;
+}
+
+/* Record the pool's row count the ranking was written for. */
+static void
+record_pool_rows(const Learner *l, int64 pool_size)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int64GetDatum(pool_size)};
+
+	learner_store_exec("UPDATE al.learner_store SET published_pool_rows = $2 WHERE id = $1",
+					   2, types, args, false, 0);
+}
+
 /* Retrain, rescore, record and publish.  Returns false if it cannot train yet. */
 static bool
 retrain(Learner *l, int64 pool_size, int64 max_serial)
@@ -731,23 +760,12 @@ retrain(Learner *l, int64 pool_size, int64 max_serial)
 	model_fit_store(psprintf("learner/%s", l->name), l->owner, l->classes, l->k, x, y, n, d,
 					&opt, l->options.holdout, &fit);
 	res = score_pool(l, &fit, d, fit.version, pool_size);
+	record_pool_rows(l, pool_size);
 	stop = stop_set(l);
 	pred = stop_predictions(l, &fit, d, stop, &n_stop);
 	record_curve(l, &fit, n, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
 	publish(l, fit.id, fit.version, max_serial);
 	return true;
-}
-
-/* Pool rows exist that are neither scored nor labeled (added since publication). */
-static bool
-pool_has_new_rows(const Learner *l, int64 pool_size)
-{
-	int64		scored = store_count("SELECT count(*) FROM al.scores WHERE learner_id = $1", l->id);
-	int64		labeled_unscored = store_count(
-		"SELECT count(DISTINCT item_id) FROM al.labels b WHERE learner_id = $1 AND NOT EXISTS "
-		"(SELECT 1 FROM al.scores s WHERE s.learner_id = $1 AND s.item_id = b.item_id)", l->id);
-
-	return pool_size > scored + labeled_unscored;
 }
 
 /* The pool's row count, as the owner. */
@@ -783,9 +801,10 @@ learner_run_round(int64 learner_id)
 			return LEARNER_RETRAINED;
 		return LEARNER_IDLE;
 	}
-	if (published_model(l, &fit) && pool_has_new_rows(l, pool_size))
+	if (published_model(l, &fit) && pool_changed(l, pool_size))
 	{
 		score_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
+		record_pool_rows(l, pool_size);
 		return LEARNER_RESCORED;
 	}
 	return LEARNER_IDLE;

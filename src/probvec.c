@@ -393,46 +393,50 @@ probvec_from_doubles(const double *d, int n, int32 typmod)
 	return probvec_from_floats(x, n, typmod);
 }
 
-/* Cast real[] -> al.probvec (validating). */
-Datum
-probvec_from_float4_array(PG_FUNCTION_ARGS)
+/* An array element of one of the three cast source types, as a double. */
+static double
+element_double(Datum elem, Oid elemtype)
+{
+	if (elemtype == FLOAT4OID)
+		return DatumGetFloat4(elem);
+	if (elemtype == FLOAT8OID)
+		return DatumGetFloat8(elem);
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, elem));
+}
+
+/* The body of the three casts from arrays: elements as doubles, then checked. */
+static ProbVec *
+probvec_from_array(ArrayType *a, Oid elemtype, int32 typmod)
 {
 	Datum	   *elems;
-	int			n = array_elements(PG_GETARG_ARRAYTYPE_P(0), FLOAT4OID, &elems);
+	int			n = array_elements(a, elemtype, &elems);
 	double	   *d = (double *) palloc(sizeof(double) * Max(n, 1));
 	int			i;
 
 	for (i = 0; i < n; i++)
-		d[i] = DatumGetFloat4(elems[i]);
-	PG_RETURN_PROBVEC_P(probvec_from_doubles(d, n, PG_GETARG_INT32(1)));
+		d[i] = element_double(elems[i], elemtype);
+	return probvec_from_doubles(d, n, typmod);
+}
+
+/* Cast real[] -> al.probvec (validating). */
+Datum
+probvec_from_float4_array(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), FLOAT4OID, PG_GETARG_INT32(1)));
 }
 
 /* Cast double precision[] -> al.probvec (validating). */
 Datum
 probvec_from_float8_array(PG_FUNCTION_ARGS)
 {
-	Datum	   *elems;
-	int			n = array_elements(PG_GETARG_ARRAYTYPE_P(0), FLOAT8OID, &elems);
-	double	   *d = (double *) palloc(sizeof(double) * Max(n, 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = DatumGetFloat8(elems[i]);
-	PG_RETURN_PROBVEC_P(probvec_from_doubles(d, n, PG_GETARG_INT32(1)));
+	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), FLOAT8OID, PG_GETARG_INT32(1)));
 }
 
-/* Cast numeric[] -> al.probvec (validating; numeric NaN is rejected). */
+/* Cast numeric[] -> al.probvec (validating; numeric NaN is rejected as not finite). */
 Datum
 probvec_from_numeric_array(PG_FUNCTION_ARGS)
 {
-	Datum	   *elems;
-	int			n = array_elements(PG_GETARG_ARRAYTYPE_P(0), NUMERICOID, &elems);
-	double	   *d = (double *) palloc(sizeof(double) * Max(n, 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = DatumGetFloat8(DirectFunctionCall1(numeric_float8, elems[i]));
-	PG_RETURN_PROBVEC_P(probvec_from_doubles(d, n, PG_GETARG_INT32(1)));
+	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), NUMERICOID, PG_GETARG_INT32(1)));
 }
 
 /* Cast al.probvec -> real[]. */

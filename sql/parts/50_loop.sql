@@ -22,6 +22,7 @@ CREATE TABLE al.learner_store (
 	model_version integer,
 	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
 	published_at timestamptz,
+	published_pool_rows bigint,		-- the pool's row count when the ranking was last written
 	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;

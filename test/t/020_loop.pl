@@ -116,9 +116,9 @@ is($node->safe_psql('postgres', q{
 is($node->safe_psql('postgres', q{SELECT count(*) FROM al.leases WHERE expires_at > now()}),
 	'0', 'labeling released every lease');
 ok($node->poll_query_until('postgres', q{
-	SELECT l.trained_label_serial = (SELECT max(serial) FROM al.labels)
-	FROM al.learner_store l WHERE name = 'l'}),
-	'the worker caught up with every label');
+	SELECT count(*) < 20 FROM al.labels b, al.learner_store l
+	WHERE l.name = 'l' AND b.serial > l.trained_label_serial}),
+	'the worker caught up: fewer than retrain_every labels wait for a retrain');
 
 # 4. an immediate shutdown in the middle of a storm of labels loses none that committed
 my $storm = join('', map { "SELECT $_ FROM (SELECT al.label('l', $_, truth, 'storm') FROM pool WHERE id = $_) s;\n" }
