@@ -55,6 +55,7 @@ al_private_tree() {
 build_and_install() {
 	local bc
 	$MAKE -s all || return 1
+	[ -n "${AL_DESTDIR:-}" ] && { al_private_tree || return 1; }
 	# a stale JIT bitcode copy of al_ext (older builds) would be inlined
 	bc="$($PGBIN/pg_config --pkglibdir)/bitcode"
 	rm -rf "$bc/al_ext" "$bc/al_ext.index.bc" 2>/dev/null || sudo rm -rf "$bc/al_ext" "$bc/al_ext.index.bc"
