@@ -24,7 +24,7 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 OPENBLAS_LIBDIR := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
 ifneq ($(OPENBLAS_LIBDIR),)
-OPENBLAS_DEF = -DAL_OPENBLAS_LIB='"$(OPENBLAS_LIBDIR)/libopenblas.so.0"'
+OPENBLAS_DEF = -DAL_OPENBLAS_LIB='"$(patsubst %/,%,$(OPENBLAS_LIBDIR))/libopenblas.so.0"'
 endif
 
 WARN_FLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
