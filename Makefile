@@ -12,7 +12,10 @@ MODULE_big = al_ext
 PG_CONFIG ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
 
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
-GLUE_SRCS = $(sort $(wildcard src/*.c))
+# glue: one folder per subsystem, mirroring sql/parts (types, scores,
+# selection, models, loop, worker), plus the module's common files in src/
+GLUE_DIRS = src src/types src/scores src/selection src/models src/loop src/worker
+GLUE_SRCS = $(sort $(foreach d,$(GLUE_DIRS),$(wildcard $(d)/*.c)))
 OBJS      = $(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 # The install script is assembled from one part per concern (sql/parts/NN_*.sql).
@@ -28,7 +31,7 @@ OPENBLAS_DEF = -DAL_OPENBLAS_LIB='"$(patsubst %/,%,$(OPENBLAS_LIBDIR))/libopenbl
 endif
 
 WARN_FLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
+PG_CPPFLAGS = $(foreach d,$(GLUE_DIRS),-I$(srcdir)/$(d)) -I$(srcdir)/src/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
 # PostgreSQL's own array macros trip -Wsign-compare, so the glue goes without
 # it; src/core is still built with it by the unit-test build.
 PG_CFLAGS   = $(WARN_FLAGS) -Wno-sign-compare

@@ -23,16 +23,7 @@ typedef struct AlModel
 	al_softmax_model *m;		/* members; arrays point into the cache */
 } AlModel;
 
-/* Save and restore of the user identity around work as the store owner. */
-typedef struct StoreUser
-{
-	Oid			saved_userid;
-	int			saved_sec_context;
-} StoreUser;
-
 extern Oid	model_store_relid(void);
-extern void store_user_begin(StoreUser *save);
-extern void store_user_end(const StoreUser *save);
 
 /* What model_fit_store trained and stored. */
 typedef struct ModelFit

@@ -31,19 +31,13 @@
 #include "al_ext.h"
 #include "committee_model.h"
 #include "learner_api.h"
+#include "identity.h"
 #include "model.h"
 #include "probvec.h"
 #include "scores.h"
 
 #define SCORE_BLOCK_ROWS 4096
 #define STOP_SET_SIZE 1000
-
-/* Identity switch to the learner's owner for reading the pool. */
-typedef struct OwnerUser
-{
-	Oid			saved_userid;
-	int			saved_sec_context;
-} OwnerUser;
 
 /* What scoring the pool produced. */
 typedef struct ScoreResult
@@ -52,32 +46,16 @@ typedef struct ScoreResult
 	double		entropy_sum;
 } ScoreResult;
 
-/* Act as the learner's owner (security-restricted) until owner_end. */
-static void
-owner_begin(const Learner *l, OwnerUser *save)
-{
-	GetUserIdAndSecContext(&save->saved_userid, &save->saved_sec_context);
-	SetUserIdAndSecContext(l->owner, save->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-}
-
-/* Back to the worker's (or caller's) identity. */
-static void
-owner_end(const OwnerUser *save)
-{
-	SetUserIdAndSecContext(save->saved_userid, save->saved_sec_context);
-}
-
 /* Run a read-only query on the pool as the learner's owner. */
 static void
 pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args)
 {
-	OwnerUser	save;
+	AlIdentity	save;
 
-	owner_begin(l, &save);
+	al_become(l->owner, &save);
 	if (SPI_execute_with_args(sql, nargs, types, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "query on the pool of learner \"%s\" failed", l->name);
-	owner_end(&save);
+	al_restore(&save);
 }
 
 /* A single int8 result of a store query. */
@@ -449,7 +427,7 @@ score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 po
 	Oid			pv_type = probvec_oid();
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
-	OwnerUser	save;
+	AlIdentity	save;
 	Portal		portal;
 	int64		seen = 0;
 
@@ -462,18 +440,18 @@ score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 po
 											 al_softmax_predict_work_size(&fit->models[0], SCORE_BLOCK_ROWS),
 											 MCXT_ALLOC_HUGE);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	owner_begin(l, &save);
+	al_become(l->owner, &save);
 	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
-	owner_end(&save);
+	al_restore(&save);
 	for (;;)
 	{
 		MemoryContext old;
 		int			rows = 0;
 		uint64		r;
 
-		owner_begin(l, &save);
+		al_become(l->owner, &save);
 		SPI_cursor_fetch(portal, true, SCORE_BLOCK_ROWS);
-		owner_end(&save);
+		al_restore(&save);
 		if (SPI_processed == 0)
 			break;
 		old = MemoryContextSwitchTo(block_cxt);
@@ -639,12 +617,12 @@ record_curve(const Learner *l, const ModelFit *fit, int labels_used, double mean
 	nulls[7] = isnan(kappa) ? 'n' : ' ';
 	args[8] = PointerGetDatum(construct_array(p, n_stop, INT4OID, 4, true, TYPALIGN_INT));
 	{
-		StoreUser	save;
+		AlIdentity	save;
 
-		store_user_begin(&save);
+		al_become_store_owner(&save);
 		if (SPI_execute_with_args(sql, 9, types, args, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
-		store_user_end(&save);
+		al_restore(&save);
 	}
 }
 

@@ -28,6 +28,7 @@
 #include "al_blas.h"
 #include "al_ext.h"
 #include "committee_model.h"
+#include "identity.h"
 #include "model.h"
 #include "sql_args.h"
 
@@ -467,7 +468,7 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	Oid			types[9] = {TEXTOID, OIDOID, TEXTARRAYOID, INT4OID, INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
 	Datum		args[9];
 	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * data->k);
-	StoreUser	save;
+	AlIdentity	save;
 	bool		isnull;
 	int			i;
 	int64		id;
@@ -483,10 +484,10 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	args[6] = CStringGetTextDatum(options);
 	args[7] = CStringGetTextDatum(metrics);
 	args[8] = PointerGetDatum(model_weights_pack(models, req->opt.members));
-	store_user_begin(&save);
+	al_become_store_owner(&save);
 	if (SPI_execute_with_args(sql, 9, types, args, NULL, false, 1) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not store model \"%s\"", req->name);
-	store_user_end(&save);
+	al_restore(&save);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	model_store_changed();
@@ -633,16 +634,16 @@ al_drop_model(PG_FUNCTION_ARGS)
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Oid			type = TEXTOID;
 	Datum		arg = CStringGetTextDatum(name);
-	StoreUser	save;
+	AlIdentity	save;
 	uint64		dropped;
 
 	model_check_write_access(name);
 	SPI_connect();
-	store_user_begin(&save);
+	al_become_store_owner(&save);
 	if (SPI_execute_with_args("DELETE FROM al.model_store WHERE name = $1", 1, &type, &arg,
 							  NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not drop model \"%s\"", name);
-	store_user_end(&save);
+	al_restore(&save);
 	dropped = SPI_processed;
 	SPI_finish();
 	if (dropped == 0)

@@ -21,6 +21,7 @@
 #include "utils/numeric.h"
 
 #include "learner_api.h"
+#include "identity.h"
 #include "model.h"
 #include "sql_args.h"
 
@@ -171,12 +172,12 @@ learner_options_json(const LearnerOptions *o)
 int
 learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool read_only, long limit)
 {
-	StoreUser	save;
+	AlIdentity	save;
 	int			ret;
 
-	store_user_begin(&save);
+	al_become_store_owner(&save);
 	ret = SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
-	store_user_end(&save);
+	al_restore(&save);
 	if (ret < 0)
 		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
 	return ret;

@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
+#include "identity.h"
 #include "model.h"
 
 #define MODEL_MAGIC			"ALM1"
@@ -89,42 +90,6 @@ model_store_relid(void)
 				 errmsg("table al.model_store does not exist"),
 				 errhint("Is the al_ext extension installed in this database?")));
 	return relid;
-}
-
-/* Owner of al.model_store: the role whose identity reads and writes it. */
-static Oid
-model_store_owner(void)
-{
-	Oid			relid = model_store_relid();
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/*
- * Act as the store owner until store_user_end, in a security-restricted
- * operation (as REFRESH MATERIALIZED VIEW does), so nothing the store's
- * queries run can change session state.
- */
-void
-store_user_begin(StoreUser *save)
-{
-	GetUserIdAndSecContext(&save->saved_userid, &save->saved_sec_context);
-	SetUserIdAndSecContext(model_store_owner(),
-						   save->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-}
-
-/* Back to the caller's identity. */
-void
-store_user_end(const StoreUser *save)
-{
-	SetUserIdAndSecContext(save->saved_userid, save->saved_sec_context);
 }
 
 /* Tell every backend (at commit) that the store changed. */
@@ -286,12 +251,12 @@ model_weights_unpack(AlModel *model, bytea *blob)
 static int
 store_query(const char *sql, Oid argtype, Datum arg)
 {
-	StoreUser	save;
+	AlIdentity	save;
 	int			ret;
 
-	store_user_begin(&save);
+	al_become_store_owner(&save);
 	ret = SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 0);
-	store_user_end(&save);
+	al_restore(&save);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI query on al.model_store failed: %d", ret);
 	return ret;
@@ -455,13 +420,13 @@ model_get_version(const char *name, int32 version)
 	{
 		Oid			types[2] = {TEXTOID, INT4OID};
 		Datum		args[2] = {CStringGetTextDatum(name), Int32GetDatum(version)};
-		StoreUser	save;
+		AlIdentity	save;
 
-		store_user_begin(&save);
+		al_become_store_owner(&save);
 		if (SPI_execute_with_args("SELECT id FROM al.model_store WHERE name = $1 AND version = $2",
 								  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "SPI query on al.model_store failed");
-		store_user_end(&save);
+		al_restore(&save);
 		if (SPI_processed == 1)
 		{
 			bool		isnull;
