@@ -228,7 +228,9 @@ CREATE TABLE wide AS SELECT i, array_fill(0.5::real, ARRAY[1000001]) AS x, i % 2
 SELECT pg_temp.try($$SELECT al.train_model('e', 'wide', 'x', 'y')$$) AS too_many_features;
 CREATE TABLE broad AS SELECT i, array_fill(0.5::real, ARRAY[70000]) AS x, i % 2 AS y FROM generate_series(1, 2) i;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'broad', 'x', 'y', '{"members": 1000}')$$) AS too_large_to_store;
-DROP TABLE wide, broad;
+CREATE TABLE many AS SELECT ARRAY[i % 7]::real[] AS x, i AS y FROM generate_series(1, 32768) i;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'many', 'x', 'y')$$) AS too_many_classes;
+DROP TABLE wide, broad, many;
 SELECT count(*) AS no_failed_model_stored FROM al.models WHERE name = 'e';
 
 -- privileges: no SELECT on the data, another owner's model
