@@ -12,8 +12,19 @@ CREATE FUNCTION al.ratio_confidence(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_ratio_confidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.entropy(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_entropy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION al.expected_gradient_length(p al.probvec, x real[]) RETURNS double precision
+-- Expected gradient length has one public signature, over double precision[]
+-- features, so that untyped literals (as drivers send parameters), integer
+-- and numeric arrays resolve without ambiguity.  A real[] argument arrives
+-- widened to double precision[]; the planner support function hands it to
+-- al.expected_gradient_length_real instead, which reads it in place (the
+-- widening is exact: same result, no copy per row).
+CREATE FUNCTION al.expected_gradient_length_real(p al.probvec, x real[]) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_expected_gradient_length' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.expected_gradient_length_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'score_egl_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.expected_gradient_length(p al.probvec, x double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'score_expected_gradient_length_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.expected_gradient_length_support;
 
 COMMENT ON FUNCTION al.least_confidence(al.probvec) IS
 	'uncertainty score 1 - max p: high when the predicted class is unsure';
@@ -23,8 +34,12 @@ COMMENT ON FUNCTION al.ratio_confidence(al.probvec) IS
 	'uncertainty score p(2) / p(1), in [0, 1]: 1 when the top two classes tie (0 for 1 class)';
 COMMENT ON FUNCTION al.entropy(al.probvec) IS
 	'uncertainty score -sum p ln p in nats (0 ln 0 = 0), in [0, ln n]';
-COMMENT ON FUNCTION al.expected_gradient_length(al.probvec, real[]) IS
-	'expected norm of the cross-entropy gradient of a softmax-regression model with bias for features x, labels drawn from p: ||(x,1)|| * sum_y p_y ||p - e_y||; an empty x is valid (||(x,1)|| = 1)';
+COMMENT ON FUNCTION al.expected_gradient_length(al.probvec, double precision[]) IS
+	'expected norm of the cross-entropy gradient of a softmax-regression model with bias for features x, labels drawn from p: ||(x,1)|| * sum_y p_y ||p - e_y||; an empty x is valid (||(x,1)|| = 1); real[] features are read in place (see al.expected_gradient_length_real)';
+COMMENT ON FUNCTION al.expected_gradient_length_real(al.probvec, real[]) IS
+	'al.expected_gradient_length for real[] features, read in place; the planner calls it for al.expected_gradient_length on a real[] argument';
+COMMENT ON FUNCTION al.expected_gradient_length_support(internal) IS
+	'planner support of al.expected_gradient_length: turns a call on real[] features widened to double precision[] into al.expected_gradient_length_real';
 
 CREATE FUNCTION al.max_prob(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_max_prob' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -235,6 +235,52 @@ al_expected_gradient_length(const float *p, int n, const float *x, int nx)
 	return sqrt(1.0 + al_sqnorm(x, nx)) * al_egl_label_term(p, n);
 }
 
+/*
+ * ||(x, 1)|| of double features.  The plain sum of squares unless it
+ * overflows; then the sum is taken over x / max |x_i|, so only a norm
+ * beyond DBL_MAX is +Infinity.  NaN when some feature is NaN or infinite.
+ */
+double
+al_bias_norm_d(const double *x, int n)
+{
+	double		s = 0.0;
+	double		m = 1.0;
+
+	for (int i = 0; i < n; i++)
+		s += x[i] * x[i];
+	if (isfinite(s))
+		return sqrt(1.0 + s);	/* as al_expected_gradient_length sums */
+	for (int i = 0; i < n; i++)
+	{
+		if (!isfinite(x[i]))
+			return NAN;
+		if (fabs(x[i]) > m)
+			m = fabs(x[i]);
+	}
+	s = (1.0 / m) * (1.0 / m);
+	for (int i = 0; i < n; i++)
+		s += (x[i] / m) * (x[i] / m);
+	return m * sqrt(s);
+}
+
+/*
+ * The expected gradient length of al_expected_gradient_length for double
+ * features (the values used as given, not rounded to float4).  NaN when a
+ * feature is not finite; +Infinity only when the true value exceeds
+ * DBL_MAX; 0 for a one-hot p whatever the (finite) norm.
+ */
+double
+al_expected_gradient_length_d(const float *p, int n, const double *x, int nx)
+{
+	double		norm = al_bias_norm_d(x, nx);
+	double		t;
+
+	if (isnan(norm))
+		return norm;
+	t = al_egl_label_term(p, n);
+	return t == 0.0 ? 0.0 : norm * t;
+}
+
 /* sums += p: the one accumulation step of every mean of distributions. */
 void
 al_accumulate(double *sums, const float *p, int n)

@@ -41,6 +41,9 @@ extern double al_sqnorm(const float *x, int n);
 extern double al_egl_label_term(const float *p, int n);
 extern double al_expected_gradient_length(const float *p, int n,
 										  const float *x, int nx);
+extern double al_bias_norm_d(const double *x, int n);
+extern double al_expected_gradient_length_d(const float *p, int n,
+											const double *x, int nx);
 
 /* ---- means of distributions: shared by committees and al.consensus ---- */
 

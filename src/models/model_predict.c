@@ -19,6 +19,7 @@
 #include "committee_model.h"
 #include "model.h"
 #include "probvec.h"
+#include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_predict_proba);
 PG_FUNCTION_INFO_V1(al_predict_proba_id);
@@ -133,11 +134,14 @@ al_predict(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
 }
 
-/* The oid of al.probvec, from this function's declared al.probvec[] result. */
+/*
+ * The oid of al.probvec, from this function's declared al.probvec[] result
+ * (in the catalog, so it is known however the function is called).
+ */
 static Oid
 probvec_type_of_array(FunctionCallInfo fcinfo)
 {
-	Oid			elem = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
+	Oid			elem = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
 
 	if (!OidIsValid(elem))
 		elog(ERROR, "could not determine the result type of al.predict_committee");
@@ -175,22 +179,29 @@ al_predict_committee(PG_FUNCTION_ARGS)
  * al.model_coefficients(model text, version integer) -> setof (member, class,
  * intercept, coef): each member's weights in the original feature space
  * (x . coef + intercept is the logit of class), like scikit-learn's coef_
- * and intercept_.  version NULL means the latest.
+ * and intercept_.  version NULL means the latest, so the function is not
+ * STRICT and checks the model name itself.
  */
 Datum
 al_model_coefficients(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	AlModel    *model = PG_ARGISNULL(1) ? model_get_latest(name)
-		: model_get_version(name, PG_GETARG_INT32(1));
-	double	   *coef = (double *) palloc(sizeof(double) * model->k * model->d);
-	double	   *intercept = (double *) palloc(sizeof(double) * model->k);
-	Datum	   *row = (Datum *) palloc(sizeof(Datum) * model->d);
+	char	   *name;
+	AlModel    *model;
+	double	   *coef;
+	double	   *intercept;
+	Datum	   *row;
 	int			i,
 				c,
 				j;
 
+	al_require_arg(fcinfo, 0, "model name");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	model = PG_ARGISNULL(1) ? model_get_latest(name)
+		: model_get_version(name, PG_GETARG_INT32(1));
+	coef = (double *) palloc(sizeof(double) * model->k * model->d);
+	intercept = (double *) palloc(sizeof(double) * model->k);
+	row = (Datum *) palloc(sizeof(Datum) * model->d);
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < model->members; i++)
 	{

@@ -1,9 +1,9 @@
 /*
  * scores.c - SQL wrappers of the single-distribution scores and helpers:
  * al.least_confidence, al.margin_confidence, al.ratio_confidence,
- * al.entropy, al.expected_gradient_length, al.max_prob, al.margin,
- * al.argmax, al.num_classes, al.kl_divergence, al.js_divergence,
- * al.softmax and al.normalize.
+ * al.entropy, al.expected_gradient_length (real[] and double precision[]
+ * features), al.max_prob, al.margin, al.argmax, al.num_classes,
+ * al.kl_divergence, al.js_divergence, al.softmax and al.normalize.
  *
  * Each wrapper reads its probvec in place through probvec_read (no detoast
  * copy, no palloc for up to PROBVEC_STACK_CLASSES classes) and calls the
@@ -16,8 +16,13 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 
 #include "probvec.h"
 #include "scores.h"
@@ -33,6 +38,8 @@ PG_FUNCTION_INFO_V1(score_num_classes);
 PG_FUNCTION_INFO_V1(score_kl_divergence);
 PG_FUNCTION_INFO_V1(score_js_divergence);
 PG_FUNCTION_INFO_V1(score_expected_gradient_length);
+PG_FUNCTION_INFO_V1(score_expected_gradient_length_float8);
+PG_FUNCTION_INFO_V1(score_egl_support);
 PG_FUNCTION_INFO_V1(score_softmax);
 PG_FUNCTION_INFO_V1(score_normalize);
 
@@ -160,23 +167,29 @@ score_js_divergence(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(al_js_divergence(p.x, q.x, p.dim));
 }
 
-/* Room for a whole short-header (at most 127-byte) varlena, int4-aligned. */
+/*
+ * Room for a whole short-header (at most 127-byte) varlena, aligned for
+ * float8 elements.
+ */
 typedef union ShortVarlenaBuf
 {
-	int32		align;
+	double		align;
 	char		data[VARHDRSZ + 127];
 } ShortVarlenaBuf;
 
 /*
- * An array argument, readable in place: a short-header array is rebuilt
- * with a 4-byte header in buf on the stack instead of being detoasted into
- * palloc'd memory; a plain array is used where it lies; only compressed or
- * out-of-line arrays are detoasted.  Keeps a per-row score free of palloc.
+ * An array argument, readable in place.  Out-of-line (TOAST pointer),
+ * compressed and expanded arrays are first detoasted; what is left is a
+ * plain array used where it lies, or a short-header one, rebuilt with a
+ * 4-byte header in buf on the stack (its elements may be unaligned where it
+ * lies).  The test for a short header must come after the detoast:
+ * VARATT_IS_SHORT is also true of a TOAST pointer.  Keeps a per-row score
+ * over stored arrays free of palloc.
  */
 static ArrayType *
 array_in_place(Datum d, ShortVarlenaBuf *buf)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 
 	if (VARATT_IS_SHORT(v))
 	{
@@ -186,7 +199,7 @@ array_in_place(Datum d, ShortVarlenaBuf *buf)
 		memcpy(buf->data + VARHDRSZ, VARDATA_SHORT(v), len);
 		return (ArrayType *) buf->data;
 	}
-	return DatumGetArrayTypeP(d);
+	return (ArrayType *) v;
 }
 
 /*
@@ -222,43 +235,122 @@ check_vector_array(ArrayType *a, Oid elemtype, const char *what)
 	return n;
 }
 
-/* ERROR for the first non-finite feature of x[0..n-1], if any. */
+/*
+ * ERROR for the first non-finite feature of x[0..n-1], if any; x holds
+ * float4 or float8 values as elemtype says.
+ */
 static void
-check_features_finite(const float4 *x, int n)
+check_features_finite(const char *x, Oid elemtype, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!isfinite(x[i]))
+	{
+		double		v = elemtype == FLOAT4OID ? ((const float4 *) x)[i]
+			: ((const float8 *) x)[i];
+
+		if (!isfinite(v))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("feature %d is not finite: %s",
-							i + 1, float8out_internal(x[i]))));
+							i + 1, float8out_internal(v))));
+	}
 }
 
 /*
- * al.expected_gradient_length(p, x real[]).  x may be empty (a bias-only
+ * al.expected_gradient_length(p, x) for x real[] or double precision[]
+ * (elemtype), the double values used as given.  x may be empty (a bias-only
  * model, ||(x, 1)|| = 1).  Non-finite features make the kernel's result
  * non-finite, so they are looked for only then: no extra pass per row.
+ * Always inlined, so each wrapper calls its kernel directly.
  */
-Datum
-score_expected_gradient_length(PG_FUNCTION_ARGS)
+static pg_attribute_always_inline Datum
+score_egl(FunctionCallInfo fcinfo, Oid elemtype)
 {
 	ProbVecView p;
 	ShortVarlenaBuf buf;
 	ArrayType  *xa;
+	const char *x;
 	int			nx;
 	double		r;
 
 	probvec_read(PG_GETARG_DATUM(0), &p);
 	xa = array_in_place(PG_GETARG_DATUM(1), &buf);
-	nx = check_vector_array(xa, FLOAT4OID, "feature");
-	r = al_expected_gradient_length(p.x, p.dim,
-									(const float4 *) array_values(xa), nx);
+	nx = check_vector_array(xa, elemtype, "feature");
+	x = array_values(xa);
+	if (elemtype == FLOAT4OID)
+		r = al_expected_gradient_length(p.x, p.dim, (const float4 *) x, nx);
+	else
+		r = al_expected_gradient_length_d(p.x, p.dim, (const float8 *) x, nx);
 	if (!isfinite(r))
 	{
-		check_features_finite((const float4 *) array_values(xa), nx);
-		elog(ERROR, "expected gradient length is not finite");
+		check_features_finite(x, elemtype, nx);
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("expected gradient length is out of range for type double precision"),
+				 errdetail("The norm of the features exceeds the largest double precision value.")));
 	}
 	PG_RETURN_FLOAT8(r);
+}
+
+/*
+ * al.expected_gradient_length_real(p, x real[]): the real[] features read
+ * in place.  Calls of al.expected_gradient_length on real[] are turned into
+ * this one by score_egl_support.
+ */
+Datum
+score_expected_gradient_length(PG_FUNCTION_ARGS)
+{
+	return score_egl(fcinfo, FLOAT4OID);
+}
+
+/*
+ * al.expected_gradient_length(p, x double precision[]): the one public
+ * signature, so untyped literals and integer or numeric arrays resolve to
+ * it without ambiguity; the double values are the features.
+ */
+Datum
+score_expected_gradient_length_float8(PG_FUNCTION_ARGS)
+{
+	return score_egl(fcinfo, FLOAT8OID);
+}
+
+/*
+ * Planner support of al.expected_gradient_length: a real[] argument reaches
+ * it widened to double precision[] (an ArrayCoerceExpr, a new array per
+ * row); call al.expected_gradient_length_real on the real[] itself instead.
+ * The widening is exact, and both kernels compute in double, so the result
+ * is the same, without the copy.
+ */
+Datum
+score_egl_support(PG_FUNCTION_ARGS)
+{
+	Node	   *req = (Node *) PG_GETARG_POINTER(0);
+	FuncExpr   *call;
+	ArrayCoerceExpr *widen;
+	Oid		   *argtypes;
+	int			nargs;
+	Oid			real_fn;
+	List	   *name;
+
+	if (!IsA(req, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	call = ((SupportRequestSimplify *) req)->fcall;
+	if (list_length(call->args) != 2 || !IsA(lsecond(call->args), ArrayCoerceExpr))
+		PG_RETURN_POINTER(NULL);
+	widen = (ArrayCoerceExpr *) lsecond(call->args);
+	if (widen->resulttype != FLOAT8ARRAYOID ||
+		exprType((Node *) widen->arg) != FLOAT4ARRAYOID)
+		PG_RETURN_POINTER(NULL);
+	get_func_signature(call->funcid, &argtypes, &nargs);
+	argtypes[1] = FLOAT4ARRAYOID;
+	name = list_make2(makeString(get_namespace_name(get_func_namespace(call->funcid))),
+					  makeString("expected_gradient_length_real"));
+	real_fn = LookupFuncName(name, nargs, argtypes, true);
+	if (!OidIsValid(real_fn))
+		PG_RETURN_POINTER(NULL);
+	call = (FuncExpr *) copyObject(call);
+	call->funcid = real_fn;
+	call->args = list_make2(linitial(call->args), widen->arg);
+	PG_RETURN_POINTER(call);
 }
 
 /*

@@ -169,11 +169,13 @@ probvec_from_floats(const float4 *x, int dim, int32 typmod)
 }
 
 /*
- * Give aligned read access to a probvec's values.  A short-header datum is
- * not copied whole by a detoast: only its values are copied, into the
- * view's stack buffer (or palloc'd memory for many classes), when they are
- * not float4-aligned.  Stored values were validated on the way in; only the
- * size is re-checked here, against corruption.
+ * Give aligned read access to a probvec's values.  Out-of-line, compressed
+ * and expanded datums are detoasted (PG_DETOAST_DATUM_PACKED); a
+ * short-header datum is not copied whole: only its values are copied, into
+ * the view's stack buffer (or palloc'd memory for many classes), when they
+ * are not float4-aligned.  Stored values were validated on the way in; only
+ * the size is re-checked here (before the class count is read), against
+ * corruption.
  */
 void
 probvec_read(Datum d, ProbVecView *view)
@@ -183,7 +185,10 @@ probvec_read(Datum d, ProbVecView *view)
 	const char *values = data + PROBVEC_HEADER_SIZE - VARHDRSZ;
 	int16		dim;
 
-	memcpy(&dim, data, sizeof(int16));
+	if (VARSIZE_ANY_EXHDR(v) < PROBVEC_HEADER_SIZE - VARHDRSZ)
+		dim = 0;
+	else
+		memcpy(&dim, data, sizeof(int16));
 	if (dim < 1 || VARSIZE_ANY_EXHDR(v) != PROBVEC_SIZE(dim) - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),

@@ -181,15 +181,44 @@ FROM sc_egl ORDER BY id;
 -- any lower bound, one element per feature
 SELECT round(al.expected_gradient_length('[0.5,0.5]', '[0:1]={3,4}')::numeric, 12) AS egl_lbound0;
 
+-- real[] features are read in place: the planner calls
+-- al.expected_gradient_length_real on them, not a widened copy
+EXPLAIN (VERBOSE, COSTS OFF) SELECT al.expected_gradient_length(p, x), al.expected_gradient_length(p, x::float8[]) FROM sc_egl;
+-- one public signature: untyped literals, integer and numeric arrays resolve to it
+SELECT al.expected_gradient_length('[0.5,0.5]', '{3,4}') AS untyped,
+	al.expected_gradient_length('[0.5,0.5]', ARRAY[3, 4]) AS integers,
+	al.expected_gradient_length('[0.5,0.5]', ARRAY[3.0, 4.0]) AS numerics,
+	al.expected_gradient_length('[0.5,0.5]', '{3,4}'::real[]) AS reals;
+
+-- double precision features: the same score, the double values used as
+-- given.  Where real and double values are equal, so is the score; 0.1 is
+-- not 0.1::real: EGL([.5,.5], (.1,.2)) = sqrt(1.05) sqrt(.5) = 0.724568837309;
+-- squares beyond double precision are rescaled: ||(1e200,1e200,1)|| sqrt(.5) = 1e200;
+-- only a norm beyond double precision is an error (below, 22003)
+SELECT bool_and(al.expected_gradient_length(p, x::float8[]) = al.expected_gradient_length(p, x)) AS double_same_as_real
+FROM sc_egl;
+SELECT round(al.expected_gradient_length('[0.5,0.5]', '{0.1,0.2}'::float8[])::numeric, 12) AS egl_double,
+	round(al.expected_gradient_length('[0.5,0.5]', '{0.1,0.2}'::real[])::numeric, 12) AS egl_real,
+	round(al.expected_gradient_length('[0.5,0.5]', '{}'::float8[])::numeric, 12) AS egl_empty,
+	al.expected_gradient_length('[0.5,0.5]', '{1e200,1e200}'::float8[]) / 1e200 BETWEEN 1 - 1e-15 AND 1 + 1e-15 AS egl_1e200,
+	al.expected_gradient_length('[0,1]', '{1e308,1e308,1e308}'::float8[]) AS egl_one_hot_huge,
+	round(al.expected_gradient_length('[0.5,0.5]', '[3:4]={3,4}'::float8[])::numeric, 12) AS egl_lbound3;
+
 -- errors, with SQLSTATE
 SELECT pg_temp.err(q) FROM (VALUES
 	($$SELECT al.kl_divergence('[0.5,0.5]', '[0.2,0.3,0.5]')$$),
 	($$SELECT al.js_divergence('[1]', '[0.5,0.5]')$$),
-	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1,NULL,3}')$$),
-	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1,2,NaN}')$$),
-	($$SELECT al.expected_gradient_length('[1,0]', '{Infinity}')$$),
-	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1,-Infinity}')$$),
-	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{{1,2},{3,4}}')$$),
+	($$SELECT al.expected_gradient_length_real('[0.5,0.5]', '{1,NULL,3}'::real[])$$),
+	($$SELECT al.expected_gradient_length_real('[0.5,0.5]', '{1,2,NaN}'::real[])$$),
+	($$SELECT al.expected_gradient_length_real('[1,0]', '{Infinity}'::real[])$$),
+	($$SELECT al.expected_gradient_length_real('[0.5,0.5]', '{1,-Infinity}'::real[])$$),
+	($$SELECT al.expected_gradient_length_real('[0.5,0.5]', '{{1,2},{3,4}}'::real[])$$),
+	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1,NULL,3}'::float8[])$$),
+	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1,2,NaN}'::float8[])$$),
+	($$SELECT al.expected_gradient_length('[1,0]', '{Infinity}'::float8[])$$),
+	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1e308,-Infinity}'::float8[])$$),
+	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{{1,2},{3,4}}'::float8[])$$),
+	($$SELECT al.expected_gradient_length('[0.5,0.5]', '{1.7e308,1.7e308,1.7e308}'::float8[])$$),
 	($$SELECT al.softmax('{1,2}', 0)$$),
 	($$SELECT al.softmax('{1,2}', -1)$$),
 	($$SELECT al.softmax('{1,2}', 'NaN')$$),

@@ -258,6 +258,39 @@ test_egl_hand(void)
 	UNIT_CLOSE(al_sqnorm(x, 2), 25.0, 0.0, "sqnorm [3,4] = 25");
 }
 
+/* EGL over double features: the same values, and no overflow of ||x||^2. */
+static void
+test_egl_double_hand(void)
+{
+	float		p[] = {0.5f, 0.5f};
+	float		hot[] = {0.0f, 1.0f};
+	double		x[] = {3.0, 4.0};
+	double		big[] = {1e200, 1e200};
+	double		huge[] = {DBL_MAX, DBL_MAX};
+	double		nan_x[] = {1.0, NAN};
+	double		inf_x[] = {-INFINITY, 1.0};
+	double		tiny[] = {0.1, 0.2};
+	float		tiny_f[] = {0.1f, 0.2f};
+
+	UNIT_CLOSE(al_expected_gradient_length_d(p, 2, x, 2), sqrt(13.0), 1e-14, "EGL_d([.5,.5], [3,4]) = sqrt(13)");
+	UNIT_CLOSE(al_expected_gradient_length_d(p, 2, x, 0), sqrt(0.5), 1e-15, "EGL_d with empty x: ||(x,1)|| = 1");
+	UNIT_CLOSE(al_bias_norm_d(x, 2), sqrt(26.0), 0.0, "bias norm [3,4] = sqrt(26)");
+	/* ||(1e200, 1e200, 1)|| = sqrt(2) 1e200, times sqrt(.5): 1e200 */
+	UNIT_CLOSE(al_bias_norm_d(big, 2), sqrt(2.0) * 1e200, 1e186, "bias norm [1e200,1e200] = sqrt(2) 1e200 (squares overflow)");
+	UNIT_CLOSE(al_expected_gradient_length_d(p, 2, big, 2), 1e200, 1e186, "EGL_d([.5,.5], [1e200,1e200]) = 1e200");
+	UNIT_CHECK(isinf(al_bias_norm_d(huge, 2)), "bias norm beyond DBL_MAX is +Infinity");
+	UNIT_CHECK(isinf(al_expected_gradient_length_d(p, 2, huge, 2)), "EGL_d beyond DBL_MAX is +Infinity");
+	UNIT_CHECK(al_expected_gradient_length_d(hot, 2, huge, 2) == 0.0, "EGL_d one-hot = 0 even beyond DBL_MAX");
+	UNIT_CHECK(isnan(al_expected_gradient_length_d(p, 2, nan_x, 2)), "EGL_d NaN feature: NaN");
+	UNIT_CHECK(isnan(al_expected_gradient_length_d(hot, 2, nan_x, 2)), "EGL_d NaN feature, one-hot p: NaN");
+	UNIT_CHECK(isnan(al_expected_gradient_length_d(p, 2, inf_x, 2)), "EGL_d infinite feature: NaN");
+	/* 0.1 as a double is not 0.1f: the double values are the features */
+	UNIT_CHECK(al_expected_gradient_length_d(p, 2, tiny, 2) != al_expected_gradient_length(p, 2, tiny_f, 2),
+			   "EGL_d uses the double values, not float4 roundings");
+	UNIT_CLOSE(al_expected_gradient_length_d(p, 2, tiny, 2), sqrt(1.05) * sqrt(0.5), 1e-15,
+			   "EGL_d([.5,.5], [.1,.2]) = sqrt(1.05) sqrt(.5)");
+}
+
 static void
 test_committee_hand(void)
 {
@@ -360,6 +393,7 @@ test_random(void)
 				bad_kl = 0,
 				bad_js = 0,
 				bad_egl = 0,
+				bad_egl_d = 0,
 				bad_range = 0;
 
 	for (int t = 0; t < 3000; t++)
@@ -408,6 +442,14 @@ test_random(void)
 		if (fabs(al_expected_gradient_length(p, n, x, nx) - naive_egl(p, n, x, nx)) >
 			1e-12 * (1.0 + naive_egl(p, n, x, nx)))
 			bad_egl++;
+		{
+			double		xd[64];
+
+			for (int i = 0; i < nx; i++)
+				xd[i] = x[i];
+			if (al_expected_gradient_length_d(p, n, xd, nx) != al_expected_gradient_length(p, n, x, nx))
+				bad_egl_d++;
+		}
 		if (h < 0.0 || h > log((double) n) + 1e-6 || js < 0.0 || js > LN2 + 1e-12 ||
 			al_margin(p, n) < 0.0 || al_ratio_confidence(p, n) > 1.0)
 			bad_range++;
@@ -418,6 +460,7 @@ test_random(void)
 	UNIT_CHECK(bad_kl == 0, "random: KL = naive log difference");
 	UNIT_CHECK(bad_js == 0, "random: JS = H(m) - (H(p) + H(q)) / 2");
 	UNIT_CHECK(bad_egl == 0, "random: EGL = explicit gradient norms");
+	UNIT_CHECK(bad_egl_d == 0, "random: EGL of double features = EGL of the same float4 values");
 	UNIT_CHECK(bad_range == 0, "random: scores within their ranges");
 }
 
@@ -522,6 +565,7 @@ main(void)
 	test_single_hand();
 	test_divergence_hand();
 	test_egl_hand();
+	test_egl_double_hand();
 	test_committee_hand();
 	test_builders_hand();
 	test_random();

@@ -1,0 +1,291 @@
+-- Every datum a function of al_ext reads can arrive in any storage form:
+-- out of line (a TOAST pointer), compressed (inline or out of line) or with
+-- a short 1-byte header.  Each function taking a varlena (scores, helpers,
+-- committee scores, casts, the al.consensus functions, predictions) is
+-- called on values stored in each form, and must give exactly what it gives
+-- for the same values written as plain constants.  The forms are proven from
+-- pg_column_size, pg_column_compression and the TOAST table's contents.
+-- (Issue 7, defect 1: an out-of-line real[] crashed
+-- al.expected_gradient_length, which took the TOAST pointer for a short
+-- header.)
+
+-- errors as "SQLSTATE: message"
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN coalesce(r, 'NULL');
+EXCEPTION WHEN others THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- The storage form of column col of the one-row table tbl, from its stored
+-- size against the size of the same value rebuilt from its text (a plain
+-- datum with a 4-byte header): short header = 3 bytes less, out of line
+-- (uncompressed; pg_column_size gives the TOAST pointer's data size) = 4
+-- bytes less, compressed = pg_column_compression is set.
+CREATE FUNCTION pg_temp.form(tbl regclass, col name) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	typ text := (SELECT format_type(atttypid, NULL) FROM pg_attribute
+				 WHERE attrelid = tbl AND attname = col);
+	comp text;
+	stored int;
+	plain int;
+BEGIN
+	EXECUTE format('SELECT pg_column_compression(%1$I), pg_column_size(%1$I), pg_column_size((%1$I::text || '''')::%2$s) FROM %3$s',
+				   col, typ, tbl) INTO comp, stored, plain;
+	RETURN CASE WHEN comp IS NOT NULL THEN 'compressed'
+				WHEN stored = plain - 3 THEN 'short header'
+				WHEN stored = plain - 4 THEN 'out of line'
+				WHEN stored = plain THEN 'plain'
+				ELSE format('unknown: %s of %s bytes', stored, plain) END;
+END $$;
+
+-- How many values of tbl are stored out of line: the distinct value ids
+-- in its TOAST table.
+CREATE FUNCTION pg_temp.toasted_values(tbl regclass) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
+				   (SELECT reltoastrelid::regclass FROM pg_class WHERE oid = tbl)) INTO n;
+	RETURN n;
+END $$;
+
+-- expr evaluated over the stored row of tbl, and over the same values as
+-- constants: 'same' or both results.  Each column's value is written as a
+-- literal of its type (text round-trips exactly for every type here).
+CREATE FUNCTION pg_temp.same(tbl regclass, expr text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	consts text;
+	stored text;
+	constant text;
+	v text;
+	c record;
+BEGIN
+	consts := '';
+	FOR c IN SELECT attname, format_type(atttypid, atttypmod) AS typ FROM pg_attribute
+			 WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped ORDER BY attnum LOOP
+		EXECUTE format('SELECT %I::text FROM %s', c.attname, tbl) INTO v;
+		consts := consts || CASE WHEN consts = '' THEN '' ELSE ', ' END ||
+				  format('%L::%s AS %I', v, c.typ, c.attname);
+	END LOOP;
+	stored := pg_temp.try(format('SELECT (%s)::text FROM %s', expr, tbl));
+	constant := pg_temp.try(format('SELECT (%s)::text FROM (SELECT %s) c', expr, consts));
+	IF stored IS NOT DISTINCT FROM constant THEN
+		RETURN CASE WHEN stored ~ '^[0-9A-Z]{5}: ' THEN 'same error ' || stored ELSE 'same' END;
+	END IF;
+	RETURN format('DIFFERENT: stored %s, constant %s', left(stored, 60), left(constant, 60));
+END $$;
+
+-- Models to predict with: 4, 768 and 4000 features, 3 classes, trained on
+-- 6 rows whose features are sin() patterns.
+CREATE TABLE sf_train (d int, y text, x real[]);
+INSERT INTO sf_train
+SELECT d, (ARRAY['a', 'b', 'c'])[r % 3 + 1],
+	   ARRAY(SELECT sin(r * 1.3 + j * 0.7 + (r % 3) * 2)::real FROM generate_series(1, d) j)
+FROM (VALUES (4), (768), (4000)) dd(d), generate_series(1, 6) r;
+CREATE VIEW sf_train4 AS SELECT y, x FROM sf_train WHERE d = 4;
+CREATE VIEW sf_train768 AS SELECT y, x FROM sf_train WHERE d = 768;
+CREATE VIEW sf_train4000 AS SELECT y, x FROM sf_train WHERE d = 4000;
+SELECT al.train_model('sf_4', 'sf_train4', 'x', 'y') > 0 AS trained,
+	   al.train_model('sf_768', 'sf_train768', 'x', 'y', '{"members": 3}') > 0 AS trained_committee,
+	   al.train_model('sf_4000', 'sf_train4000', 'x', 'y') > 0 AS trained_big;
+
+-- The same columns in four tables, one row each.  m names the model whose
+-- feature count x and xd match (a short text everywhere: it is not counted
+-- in the forms).  p, q: distributions; c: a committee; x, xd: features;
+-- z: logits; w: weights; pr, pd, pn: p as real[], double precision[] and
+-- numeric[]; s: an al.consensus state {count, sums}.
+CREATE TABLE sf_external (m text, p al.probvec, q al.probvec, c al.probvec[], x real[],
+	xd double precision[], z double precision[], w double precision[], pr real[],
+	pd double precision[], pn numeric[], s double precision[]);
+CREATE TABLE sf_ext_compressed (LIKE sf_external);
+CREATE TABLE sf_compressed (LIKE sf_external);
+CREATE TABLE sf_short (LIKE sf_external);
+-- out of line, uncompressed: STORAGE EXTERNAL, every value over 2 kB
+ALTER TABLE sf_external ALTER p SET STORAGE EXTERNAL, ALTER q SET STORAGE EXTERNAL,
+	ALTER c SET STORAGE EXTERNAL, ALTER x SET STORAGE EXTERNAL, ALTER xd SET STORAGE EXTERNAL,
+	ALTER z SET STORAGE EXTERNAL, ALTER w SET STORAGE EXTERNAL, ALTER pr SET STORAGE EXTERNAL,
+	ALTER pd SET STORAGE EXTERNAL, ALTER pn SET STORAGE EXTERNAL, ALTER s SET STORAGE EXTERNAL;
+-- compressed, then out of line: STORAGE EXTENDED (al.probvec's own storage
+-- is EXTERNAL, never compressed), values compressing to more than 2 kB
+ALTER TABLE sf_ext_compressed ALTER p SET STORAGE EXTENDED, ALTER q SET STORAGE EXTENDED;
+-- compressed inline: STORAGE MAIN, values compressing to a few bytes
+ALTER TABLE sf_compressed ALTER p SET STORAGE MAIN, ALTER q SET STORAGE MAIN,
+	ALTER c SET STORAGE MAIN, ALTER x SET STORAGE MAIN, ALTER xd SET STORAGE MAIN,
+	ALTER z SET STORAGE MAIN, ALTER w SET STORAGE MAIN, ALTER pr SET STORAGE MAIN,
+	ALTER pd SET STORAGE MAIN, ALTER pn SET STORAGE MAIN, ALTER s SET STORAGE MAIN;
+
+-- Fill a table from a distribution p, a second one q, the logits z (whose
+-- softmax is the committee's second member) and features x.
+CREATE FUNCTION pg_temp.fill(tbl regclass, model text, p al.probvec, q al.probvec,
+							 z float8[], x real[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('INSERT INTO %s VALUES ($1, $2, $3, ARRAY[$2, al.softmax($4), $3], $5, $5::float8[], '
+				   '$4, $2::float8[], $2::real[], $2::float8[], $2::float8[]::numeric[], '
+				   'array_prepend(1::float8, $2::float8[]))', tbl)
+		USING model, p, q, z, x;
+END $$;
+
+-- 1,000 classes and 768 features of sin() noise: incompressible
+SELECT pg_temp.fill('sf_external', 'sf_768',
+	al.softmax(ARRAY(SELECT 4 * sin(i * 2.1) FROM generate_series(1, 1000) i)),
+	al.softmax(ARRAY(SELECT 3 * cos(i * 1.7) FROM generate_series(1, 1000) i)),
+	ARRAY(SELECT 2 * sin(i * 0.3) FROM generate_series(1, 1000) i),
+	ARRAY(SELECT sin(i * 0.9)::real FROM generate_series(1, 768) i));
+-- 20,000 classes and 4000 features: long runs of one value, then noise
+SELECT pg_temp.fill('sf_ext_compressed', 'sf_4000',
+	al.softmax(ARRAY(SELECT CASE WHEN i <= 19000 THEN -1000 ELSE 4 * sin(i * 2.1) END FROM generate_series(1, 20000) i)),
+	al.softmax(ARRAY(SELECT CASE WHEN i <= 19000 THEN -1000 ELSE 3 * cos(i * 1.7) END FROM generate_series(1, 20000) i)),
+	ARRAY(SELECT CASE WHEN i <= 19000 THEN -1000 ELSE 2 * sin(i * 0.3) END FROM generate_series(1, 20000) i),
+	ARRAY(SELECT CASE WHEN i <= 3000 THEN 0 ELSE sin(i * 0.9) END::real FROM generate_series(1, 4000) i));
+-- 1,000 classes and 768 features repeating a period of 4 values
+SELECT pg_temp.fill('sf_compressed', 'sf_768',
+	al.normalize(ARRAY(SELECT (i % 4 + 1)::float8 FROM generate_series(1, 1000) i)),
+	al.normalize(ARRAY(SELECT ((i + 1) % 4 + 1)::float8 FROM generate_series(1, 1000) i)),
+	ARRAY(SELECT (i % 4)::float8 FROM generate_series(1, 1000) i),
+	ARRAY(SELECT (i % 4 - 1.5)::real FROM generate_series(1, 768) i));
+-- 2 classes and 4 features: under 127 bytes, stored with a 1-byte header
+SELECT pg_temp.fill('sf_short', 'sf_4', '[0.25,0.75]', '[0.5,0.5]', '{1,-1}', '{0.5,-1,2,0.25}');
+
+-- the forms, proven: every column of each table in its form ...
+SELECT col,
+	pg_temp.form('sf_external', col) AS external,
+	pg_temp.form('sf_ext_compressed', col) AS ext_compressed,
+	pg_temp.form('sf_compressed', col) AS compressed,
+	pg_temp.form('sf_short', col) AS short
+FROM unnest(ARRAY['p', 'q', 'c', 'x', 'xd', 'z', 'w', 'pr', 'pd', 'pn', 's']::name[]) WITH ORDINALITY u(col, i)
+ORDER BY i;
+-- ... and how many values each keeps out of line: all 11 (every column
+-- but m) in the first two, none in the others
+SELECT pg_temp.toasted_values('sf_external') AS external,
+	pg_temp.toasted_values('sf_ext_compressed') AS ext_compressed,
+	pg_temp.toasted_values('sf_compressed') AS compressed,
+	pg_temp.toasted_values('sf_short') AS short;
+
+-- every function over each form, against the same values as constants
+SELECT expr,
+	pg_temp.same('sf_external', expr) AS external,
+	pg_temp.same('sf_ext_compressed', expr) AS ext_compressed,
+	pg_temp.same('sf_compressed', expr) AS compressed,
+	pg_temp.same('sf_short', expr) AS short
+FROM unnest(ARRAY[
+	'al.least_confidence(p)',
+	'al.margin_confidence(p)',
+	'al.ratio_confidence(p)',
+	'al.entropy(p)',
+	'al.max_prob(p)',
+	'al.margin(p)',
+	'al.argmax(p)',
+	'al.num_classes(p)',
+	'al.kl_divergence(p, q)',
+	'al.js_divergence(p, q)',
+	'al.expected_gradient_length(p, x)',
+	'al.expected_gradient_length_real(p, x)',
+	'al.expected_gradient_length(p, xd)',
+	'al.vote_entropy(c)',
+	'al.consensus_entropy(c)',
+	'al.max_disagreement(c)',
+	'al.bald(c)',
+	'al.softmax(z)',
+	'al.softmax(z, 2)',
+	'al.normalize(w)',
+	'al.probvec_out(p)',
+	'al.probvec_send(p)',
+	'al.probvec(p, al.num_classes(p), false)',
+	'p::real[]',
+	'p::double precision[]',
+	'pr::al.probvec',
+	'pd::al.probvec',
+	'pn::al.probvec',
+	'al.consensus(p)',
+	'al.consensus_transfn(s, p)',
+	'al.consensus_combinefn(s, s)',
+	'al.consensus_finalfn(s)',
+	'al.predict_proba(m, x)',
+	'al.predict_proba(m, xd)',
+	'al.predict_proba((SELECT id FROM al.models WHERE name = m), x)',
+	'al.predict_proba((SELECT id FROM al.models WHERE name = m), xd)',
+	'al.predict(m, x)',
+	'al.predict(m, xd)',
+	'al.predict_committee(m, x)',
+	'al.predict_committee(m, xd)'
+]) WITH ORDINALITY u(expr, i)
+ORDER BY i;
+
+-- the values are not trivial: hand-checkable results of the short row
+-- (p = [.25,.75], x = (.5,-1,2,.25): EGL = sqrt(1 + 5.3125) * 2 * .25 * .75 * sqrt(2))
+SELECT round(al.entropy(p)::numeric, 12) AS h, al.argmax(p),
+	round(al.expected_gradient_length(p, x)::numeric, 12) AS egl,
+	round((sqrt(6.3125) * 0.375 * sqrt(2))::numeric, 12) AS egl_by_hand,
+	al.consensus_transfn(s, p) AS state
+FROM sf_short;
+-- and of the out-of-line rows, against plain SQL over their elements
+SELECT t, abs(al.entropy(p) - (SELECT -sum(v * ln(v)) FROM unnest(p::float8[]) v WHERE v > 0)) < 1e-10 AS entropy_ok,
+	abs(al.expected_gradient_length(p, x) - sqrt(1 + (SELECT sum(v::float8 * v) FROM unnest(x) v))
+		* (SELECT sum(py * sqrt(greatest((SELECT sum(pi * pi) FROM unnest(p::float8[]) pi) - 2 * py + 1, 0)))
+		   FROM unnest(p::float8[]) py)) < 1e-9 AS egl_ok,
+	al.num_classes(p) AS classes
+FROM (SELECT 'external' AS t, * FROM sf_external UNION ALL SELECT 'ext_compressed', * FROM sf_ext_compressed) r
+ORDER BY t;
+
+-- expanded arrays: PL/pgSQL array variables built element by element are
+-- passed as expanded objects; each result equals that of the same array
+-- rebuilt from its text (a plain datum)
+CREATE FUNCTION pg_temp.expanded_same() RETURNS TABLE (fn text, same boolean) LANGUAGE plpgsql AS $$
+DECLARE
+	x real[] := '{}';
+	xd float8[] := '{}';
+	w float8[] := '{}';
+	c al.probvec[] := '{}';
+	p al.probvec := '[0.25,0.75]';
+BEGIN
+	FOR i IN 1 .. 768 LOOP
+		x[i] := sin(i);
+		xd[i] := cos(i);
+		w[i] := i % 5;
+	END LOOP;
+	c[1] := p;
+	c[2] := '[0.5,0.5]';
+	fn := 'expected_gradient_length real[]';
+	same := al.expected_gradient_length(p, x) = al.expected_gradient_length(p, x::text::real[]);
+	RETURN NEXT;
+	fn := 'expected_gradient_length double precision[]';
+	same := al.expected_gradient_length(p, xd) = al.expected_gradient_length(p, xd::text::float8[]);
+	RETURN NEXT;
+	fn := 'softmax, normalize';
+	same := al.softmax(xd)::text = al.softmax(xd::text::float8[])::text
+		AND al.normalize(w)::text = al.normalize(w::text::float8[])::text;
+	RETURN NEXT;
+	fn := 'committee scores';
+	same := al.bald(c) = al.bald(c::text::al.probvec[]) AND al.vote_entropy(c) = al.vote_entropy(c::text::al.probvec[]);
+	RETURN NEXT;
+	fn := 'predict_proba';
+	same := al.predict_proba('sf_768', x)::text = al.predict_proba('sf_768', x::text::real[])::text;
+	RETURN NEXT;
+END $$;
+SELECT * FROM pg_temp.expanded_same();
+
+-- al.top_k over text ids stored out of line (3 kB each) and compressed
+CREATE TABLE sf_ids (id text, score float8);
+ALTER TABLE sf_ids ALTER id SET STORAGE EXTERNAL;
+INSERT INTO sf_ids
+SELECT i || ':' || string_agg(md5(i::text || j::text), '' ORDER BY j), i % 7
+FROM generate_series(1, 20) i, generate_series(1, 100) j GROUP BY i;
+CREATE TABLE sf_ids_compressed (id text, score float8);
+INSERT INTO sf_ids_compressed SELECT i || repeat('x', 5000), i % 7 FROM generate_series(1, 20) i;
+SELECT pg_temp.form('sf_ids', 'id') AS ids_form, pg_temp.toasted_values('sf_ids') AS ids_toasted,
+	(SELECT pg_column_compression(id) FROM sf_ids_compressed LIMIT 1) AS compressed_form,
+	pg_temp.toasted_values('sf_ids_compressed') AS compressed_toasted;
+SELECT (SELECT array_agg(left(v, 3)) FROM unnest(al.top_k(id, score, 5)) v) AS top5,
+	al.top_k(id, score, 5) = (array_agg(id ORDER BY score DESC, id))[1:5] AS top5_ok
+FROM sf_ids;
+SELECT (SELECT array_agg(left(v, 3)) FROM unnest(al.top_k(id, score, 5)) v) AS top5,
+	al.top_k(id, score, 5) = (array_agg(id ORDER BY score DESC, id))[1:5] AS top5_ok
+FROM sf_ids_compressed;
+
+SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000') AS dropped;
+DROP TABLE sf_external, sf_ext_compressed, sf_compressed, sf_short, sf_ids, sf_ids_compressed;
+DROP TABLE sf_train CASCADE;
