@@ -27,7 +27,7 @@ SELECT pg_catalog.pg_extension_config_dump('al.model_store_id_seq', '');
 COMMENT ON TABLE al.model_store IS
 	'every trained model version with its compact weights; read it through al.models';
 
-CREATE VIEW al.models AS
+CREATE VIEW al.models WITH (security_barrier) AS
 SELECT id, name, version, owner, classes, n_features, members, standardized,
        options, metrics, trained_at, octet_length(weights) AS weight_bytes
 FROM al.model_store

@@ -9,7 +9,15 @@
 
 #include "softmax_model.h"
 
-/* A model version as loaded from al.model_store; immutable once stored. */
+/* What a stored model may have (the store's reader refuses anything else). */
+#define MODEL_MAX_CLASSES	32767
+#define MODEL_MAX_FEATURES	1000000
+#define MODEL_MAX_MEMBERS	1000
+
+/*
+ * A model version as loaded from al.model_store; immutable once stored.
+ * Everything it points to lives in its own memory context, cxt.
+ */
 typedef struct AlModel
 {
 	int64		id;
@@ -20,10 +28,9 @@ typedef struct AlModel
 	int			d;				/* features */
 	int			members;		/* committee size (1 = plain model) */
 	char	  **classes;		/* k labels, in the label type's order */
-	al_softmax_model *m;		/* members; arrays point into the cache */
+	al_softmax_model *m;		/* members; arrays point into cxt */
+	MemoryContext cxt;			/* holds the model and everything above */
 } AlModel;
-
-extern Oid	model_store_relid(void);
 
 /* What model_fit_store trained and stored. */
 typedef struct ModelFit
@@ -36,14 +43,44 @@ typedef struct ModelFit
 	double		holdout_log_loss;
 } ModelFit;
 
+/* Training rows in memory. */
+typedef struct TrainData
+{
+	float	   *x;				/* n x d */
+	int		   *y;				/* n labels, 0..k-1 */
+	int			n;
+	int			d;
+	char	  **classes;		/* k labels, in the label type's order */
+	int			k;
+} TrainData;
+
+/* reading a table's labeled rows (model_rows.c) */
+extern void model_read_training_data(Oid relid, const char *features, const char *label,
+									 TrainData *data);
+
+/* training (model_train.c) */
 extern void model_fit_store(const char *name, Oid owner, char **classes, int k, float *x,
 							int *y, int n, int d, const al_softmax_options *opt,
 							double holdout, ModelFit *fit);
-extern bytea *model_weights_pack(const al_softmax_model *members, int m);
+
+/*
+ * The cache (model_cache.c).  A model returned by model_get_* stays valid
+ * until the end of the current transaction, whatever else is looked up
+ * meanwhile; every lookup sees the store as the current snapshot does.
+ */
 extern AlModel *model_get_latest(const char *name);
 extern AlModel *model_get_version(const char *name, int32 version);
 extern AlModel *model_get_by_id(int64 id);
 extern void model_check_write_access(const char *name);
-extern void model_store_changed(void);
+
+/* The store (model_store.c); SPI must be connected for the queries. */
+extern Size model_weights_size(int k, int d, int m, bool standardized);
+extern bytea *model_weights_pack(const al_softmax_model *members, int m);
+extern AlModel *model_store_load(int64 id);
+extern bool model_store_exists(int64 id);
+extern int64 model_store_latest_id(const char *name);
+extern int64 model_store_version_id(const char *name, int32 version);
+extern void model_store_lock_name(const char *name);
+extern uint64 model_store_delete(const char *name);
 
 #endif							/* AL_MODEL_H */

@@ -1,103 +1,68 @@
 /*
- * model_store.c - reading and writing al.model_store, and the per-backend
- * model cache.
+ * model_store.c - reading and writing al.model_store.
  *
  * al.model_store is readable only by its owner (the extension's owner):
  * training and prediction reach it through these functions, which switch
- * to the store owner for the query itself, after checking that the calling
- * role may use the model (it has the privileges of the model's owner).
- * Stored versions never change, so a version is cached by id for the life
- * of the backend; which id is the latest version of a name is re-read after
- * every change of the store, signalled by a relcache invalidation of
- * al.model_store that training and drop_model send on commit.
+ * to the store owner for the query itself (src/identity.c) after the
+ * caller checked that the calling role may use the model.  Stored versions
+ * never change; a model name gets new versions and loses them all at once.
+ * The per-backend cache of loaded versions is in model_cache.c.
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
-#include "utils/acl.h"
+#include "storage/lock.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
+#include "utils/snapmgr.h"
 
 #include "identity.h"
 #include "model.h"
 
 #define MODEL_MAGIC			"ALM1"
-#define MODEL_CACHE_SIZE	16
-#define MODEL_MAX_CLASSES	32767
-#define MODEL_MAX_FEATURES	1000000
-#define MODEL_MAX_MEMBERS	1000
 
-/* A cached version, and a cached "latest version of name" answer. */
-typedef struct CachedModel
+/*
+ * locktag_field4 of the lock that serializes new versions of one model name:
+ * (database oid, the two halves of the name's 64-bit hash, this).  SQL-level
+ * advisory locks use 1 and 2 there and the worker's lock 16716, so no role
+ * can take or hold this lock from SQL.
+ */
+#define AL_MODEL_LOCK_CLASS	16720
+
+/* A read-only query on the store, prepared once per backend. */
+typedef struct StorePlan
 {
-	AlModel    *model;
-	uint64		last_used;
-} CachedModel;
+	const char *sql;
+	int			nargs;
+	Oid			types[2];
+	SPIPlanPtr	plan;
+} StorePlan;
 
-typedef struct CachedName
-{
-	char	   *name;
-	int64		id;
-	uint64		generation;
-} CachedName;
-
-static MemoryContext cache_cxt = NULL;
-static CachedModel cached_models[MODEL_CACHE_SIZE];
-static CachedName cached_names[MODEL_CACHE_SIZE];
-static uint64 cache_clock = 0;
-static uint64 store_generation = 1;
-
-/* Relcache callback: any change of al.model_store makes names stale. */
-static void
-store_inval_callback(Datum arg, Oid relid)
-{
-	store_generation++;
-}
-
-/* The cache's memory context, created (and the callback registered) once. */
-static MemoryContext
-model_cache_context(void)
-{
-	if (cache_cxt == NULL)
-	{
-		cache_cxt = AllocSetContextCreate(TopMemoryContext, "al_ext model cache",
-										  ALLOCSET_DEFAULT_SIZES);
-		CacheRegisterRelcacheCallback(store_inval_callback, (Datum) 0);
-	}
-	return cache_cxt;
-}
-
-/* Oid of al.model_store (ERROR if the extension's table is missing). */
-Oid
-model_store_relid(void)
-{
-	Oid			nsp = get_namespace_oid("al", false);
-	Oid			relid = get_relname_relid("model_store", nsp);
-
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table al.model_store does not exist"),
-				 errhint("Is the al_ext extension installed in this database?")));
-	return relid;
-}
-
-/* Tell every backend (at commit) that the store changed. */
-void
-model_store_changed(void)
-{
-	CacheInvalidateRelcacheByRelid(model_store_relid());
-}
+static StorePlan plan_load = {
+	"SELECT name, version, owner::pg_catalog.oid, classes, n_features, members, weights "
+	"FROM al.model_store WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT8OID}
+};
+static StorePlan plan_exists = {
+	"SELECT 1 FROM al.model_store WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT8OID}
+};
+static StorePlan plan_latest = {
+	"SELECT id FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $1 "
+	"ORDER BY version DESC LIMIT 1", 1, {TEXTOID}
+};
+static StorePlan plan_version = {
+	"SELECT id FROM al.model_store "
+	"WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2", 2, {TEXTOID, INT4OID}
+};
+static StorePlan plan_state = {
+	"SELECT pg_catalog.count(*), coalesce(pg_catalog.max(id), 0) FROM al.model_store "
+	"WHERE name OPERATOR(pg_catalog.=) $1", 1, {TEXTOID}
+};
 
 /* Append a double in little-endian byte order. */
 static void
@@ -150,6 +115,13 @@ get_int32(const char *p)
 	bits = pg_bswap32(bits);
 #endif
 	return (int32) bits;
+}
+
+/* Bytes of the compact weights of m members of k classes and d features. */
+Size
+model_weights_size(int k, int d, int m, bool standardized)
+{
+	return 20 + sizeof(double) * ((standardized ? 2 * (Size) d : 0) + (Size) m * ((Size) k * d + k));
 }
 
 /*
@@ -225,7 +197,7 @@ model_weights_unpack(AlModel *model, bytea *blob)
 		k != model->k || d != model->d || m != model->members)
 		report_corrupt(model->id, "header does not match the model row");
 	doubles = (flags ? 2 * (Size) d : 0) + (Size) m * ((Size) k * d + k);
-	if (len != 20 + doubles * sizeof(double))
+	if (len != model_weights_size(k, d, m, flags))
 		report_corrupt(model->id, "wrong length");
 	vals = (double *) palloc_extended(Max(doubles, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	for (i = 0; i < (int) doubles; i++)
@@ -247,217 +219,183 @@ model_weights_unpack(AlModel *model, bytea *blob)
 	}
 }
 
-/* Run a one-parameter query on the store as its owner; returns SPI status. */
-static int
-store_query(const char *sql, Oid argtype, Datum arg)
+/*
+ * Run a read-only store query as the store owner, with the active snapshot
+ * or with snap; the plan is prepared on first use and kept.
+ */
+static void
+store_run(StorePlan *p, Datum *args, Snapshot snap)
 {
 	AlIdentity	save;
 	int			ret;
 
 	al_become_store_owner(&save);
-	ret = SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 0);
+	if (p->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->types);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare a query on al.model_store: %s",
+				 SPI_result_code_string(SPI_result));
+		p->plan = plan;
+	}
+	if (snap)
+		ret = SPI_execute_snapshot(p->plan, args, NULL, snap, InvalidSnapshot, true, false, 0);
+	else
+		ret = SPI_execute_plan(p->plan, args, NULL, true, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "SPI query on al.model_store failed: %d", ret);
-	return ret;
+		elog(ERROR, "query on al.model_store failed: %s", SPI_result_code_string(ret));
 }
 
-/* Build a cached AlModel from the store row of id; NULL if there is none. */
-static AlModel *
-model_load(int64 id)
-{
-	MemoryContext cxt = model_cache_context();
-	AlModel    *model = NULL;
-
-	SPI_connect();
-	store_query("SELECT name, version, owner::oid, classes, n_features, members, weights "
-				"FROM al.model_store WHERE id = $1", INT8OID, Int64GetDatum(id));
-	if (SPI_processed == 1)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		Datum	   *labels;
-		int			nlabels,
-					i;
-
-		model = (AlModel *) palloc0(sizeof(AlModel));
-		model->id = id;
-		model->name = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
-		model->version = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-		model->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
-		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(tup, desc, 4, &isnull)),
-						  TEXTOID, -1, false, TYPALIGN_INT, &labels, NULL, &nlabels);
-		model->k = nlabels;
-		model->classes = (char **) palloc(sizeof(char *) * nlabels);
-		for (i = 0; i < nlabels; i++)
-			model->classes[i] = TextDatumGetCString(labels[i]);
-		model->d = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
-		model->members = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
-		model_weights_unpack(model, DatumGetByteaPP(SPI_getbinval(tup, desc, 7, &isnull)));
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return model;
-}
-
-/* ERROR unless the current role has the privileges of the model's owner. */
-static void
-model_check_use(const AlModel *model)
-{
-	if (!has_privs_of_role(GetUserId(), model->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for model \"%s\"", model->name),
-				 errdetail("Only roles with the privileges of the model's owner, %s, may use it.",
-						   GetUserNameFromId(model->owner, false))));
-}
-
-/* Find id in the version cache, or load it (evicting the least used). */
-static AlModel *
-model_cached(int64 id)
-{
-	int			i,
-				victim = 0;
-
-	for (i = 0; i < MODEL_CACHE_SIZE; i++)
-	{
-		if (cached_models[i].model && cached_models[i].model->id == id)
-		{
-			cached_models[i].last_used = ++cache_clock;
-			return cached_models[i].model;
-		}
-		if (cached_models[i].last_used < cached_models[victim].last_used)
-			victim = i;
-	}
-	{
-		AlModel    *model = model_load(id);
-
-		if (model == NULL)
-			return NULL;
-		/* an evicted model's memory stays in the cache context: small, rare */
-		cached_models[victim].model = model;
-		cached_models[victim].last_used = ++cache_clock;
-		return model;
-	}
-}
-
-/* A stored model version by id; ERROR if unknown or not permitted. */
-AlModel *
-model_get_by_id(int64 id)
-{
-	AlModel    *model = model_cached(id);
-
-	if (model == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model with id " INT64_FORMAT " does not exist", id)));
-	model_check_use(model);
-	return model;
-}
-
-/* The id of name's latest version from the store, or 0 if none. */
+/* The int8 in the first column of the first result row, or 0 without rows. */
 static int64
-model_latest_id(const char *name)
+first_id(void)
 {
-	int64		id = 0;
+	bool		isnull;
 
-	SPI_connect();
-	store_query("SELECT id FROM al.model_store WHERE name = $1 ORDER BY version DESC LIMIT 1",
-				TEXTOID, CStringGetTextDatum(name));
-	if (SPI_processed == 1)
-	{
-		bool		isnull;
-
-		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	SPI_finish();
-	return id;
+	if (SPI_processed == 0)
+		return 0;
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*
- * The latest version of a model by name; ERROR if unknown or not
- * permitted.  The name -> id answer is cached until the store changes.
+ * Copy the store row in SPI_tuptable into a new AlModel, in a new memory
+ * context under the current one (the caller moves it where it belongs).
+ * Detoasted copies stay in the current context.
+ */
+static AlModel *
+model_from_row(int64 id)
+{
+	HeapTuple	tup = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext model",
+											  ALLOCSET_SMALL_SIZES);
+	ArrayType  *classes;
+	bytea	   *weights;
+	Datum	   *labels;
+	AlModel    *model;
+	MemoryContext old;
+	bool		isnull;
+	int			i;
+
+	classes = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 4, &isnull));
+	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &labels, NULL, &i);
+	weights = DatumGetByteaPP(SPI_getbinval(tup, desc, 7, &isnull));
+	old = MemoryContextSwitchTo(cxt);
+	model = (AlModel *) palloc0(sizeof(AlModel));
+	model->cxt = cxt;
+	model->id = id;
+	model->name = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
+	model->version = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
+	model->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+	model->k = i;
+	model->classes = (char **) palloc(sizeof(char *) * model->k);
+	for (i = 0; i < model->k; i++)
+		model->classes[i] = TextDatumGetCString(labels[i]);
+	model->d = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+	model->members = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	model_weights_unpack(model, weights);
+	MemoryContextSwitchTo(old);
+	MemoryContextCopyAndSetIdentifier(cxt, model->name);
+	return model;
+}
+
+/*
+ * The stored version id as an AlModel in its own new memory context (a
+ * child of the current one), or NULL if the current snapshot sees no such
+ * row.  SPI is connected.
  */
 AlModel *
-model_get_latest(const char *name)
+model_store_load(int64 id)
 {
-	int			i,
-				victim = 0;
-	int64		id;
+	Datum		arg = Int64GetDatum(id);
 
-	model_cache_context();
-	for (i = 0; i < MODEL_CACHE_SIZE; i++)
-	{
-		CachedName *c = &cached_names[i];
-
-		if (c->name && c->generation == store_generation && strcmp(c->name, name) == 0)
-			return model_get_by_id(c->id);
-		if (c->generation < cached_names[victim].generation)
-			victim = i;
-	}
-	id = model_latest_id(name);
-	if (id == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name)));
-	if (cached_names[victim].name)
-		pfree(cached_names[victim].name);
-	cached_names[victim].name = MemoryContextStrdup(cache_cxt, name);
-	cached_names[victim].id = id;
-	cached_names[victim].generation = store_generation;
-	return model_get_by_id(id);
+	store_run(&plan_load, &arg, NULL);
+	if (SPI_processed != 1)
+		return NULL;
+	return model_from_row(id);
 }
 
-/* A given version of a model by name; ERROR if unknown or not permitted. */
-AlModel *
-model_get_version(const char *name, int32 version)
+/* Whether the current snapshot sees version id in the store. */
+bool
+model_store_exists(int64 id)
 {
-	int64		id = 0;
+	Datum		arg = Int64GetDatum(id);
 
-	SPI_connect();
-	{
-		Oid			types[2] = {TEXTOID, INT4OID};
-		Datum		args[2] = {CStringGetTextDatum(name), Int32GetDatum(version)};
-		AlIdentity	save;
+	store_run(&plan_exists, &arg, NULL);
+	return SPI_processed == 1;
+}
 
-		al_become_store_owner(&save);
-		if (SPI_execute_with_args("SELECT id FROM al.model_store WHERE name = $1 AND version = $2",
-								  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "SPI query on al.model_store failed");
-		al_restore(&save);
-		if (SPI_processed == 1)
-		{
-			bool		isnull;
+/* The id of name's latest version, or 0 if there is none. */
+int64
+model_store_latest_id(const char *name)
+{
+	Datum		arg = CStringGetTextDatum(name);
 
-			id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		}
-	}
-	SPI_finish();
-	if (id == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" has no version %d", name, version)));
-	return model_get_by_id(id);
+	store_run(&plan_latest, &arg, NULL);
+	return first_id();
+}
+
+/* The id of a given version of name, or 0 if there is none. */
+int64
+model_store_version_id(const char *name, int32 version)
+{
+	Datum		args[2] = {CStringGetTextDatum(name), Int32GetDatum(version)};
+
+	store_run(&plan_version, args, NULL);
+	return first_id();
+}
+
+/* "count max(id)" of name's versions as snap (or the active snapshot) sees them. */
+static char *
+name_state(const char *name, Snapshot snap)
+{
+	Datum		arg = CStringGetTextDatum(name);
+
+	store_run(&plan_state, &arg, snap);
+	return psprintf("%s %s", SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+					SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
 }
 
 /*
- * ERROR unless the current role may add versions to (or drop) name: a new
- * name is anyone's; an existing one needs the privileges of its owner.
+ * Serialize the writers of one model name until the end of the transaction
+ * (training a new version, dropping), before the statement that reads the
+ * latest version takes its snapshot.  The lock is one no SQL can take.  In
+ * REPEATABLE READ and SERIALIZABLE the transaction's snapshot is older than
+ * the lock: if another transaction changed name's versions since, that is
+ * a serialization failure, as PostgreSQL reports one for a row changed
+ * under a snapshot.  SPI is connected.
  */
 void
-model_check_write_access(const char *name)
+model_store_lock_name(const char *name)
 {
-	int64		id = model_latest_id(name);
+	uint64		h = hash_bytes_extended((const unsigned char *) name, strlen(name), 0);
+	LOCKTAG		tag;
 
-	if (id != 0)
-	{
-		AlModel    *model = model_cached(id);
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h, AL_MODEL_LOCK_CLASS);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	if (IsolationUsesXactSnapshot() &&
+		strcmp(name_state(name, NULL), name_state(name, GetLatestSnapshot())) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to a concurrent change of model \"%s\"", name),
+				 errhint("Retry the transaction.")));
+}
 
-		if (model && !has_privs_of_role(GetUserId(), model->owner))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("must be owner of model \"%s\"", name)));
-	}
+/* Delete every version of name as the store owner; how many.  SPI is connected. */
+uint64
+model_store_delete(const char *name)
+{
+	Oid			type = TEXTOID;
+	Datum		arg = CStringGetTextDatum(name);
+	AlIdentity	save;
+
+	model_store_lock_name(name);
+	al_become_store_owner(&save);
+	if (SPI_execute_with_args("DELETE FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $1",
+							  1, &type, &arg, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not drop model \"%s\"", name);
+	al_restore(&save);
+	return SPI_processed;
 }

@@ -1,10 +1,12 @@
 /*
  * model_train.c - al.train_model and al.drop_model.
  *
- * The training rows are read with the caller's identity (so table and
- * column privileges and row-level security apply), trained in the core
- * (src/core/softmax_*), and stored as a new version in al.model_store by
- * the store owner.  Nothing is overwritten: each training adds a version.
+ * The training rows are read with the caller's identity (model_rows.c:
+ * table and column privileges and row-level security apply), trained in
+ * the core (src/core/softmax_*), and stored as a new version in
+ * al.model_store by the store owner.  Nothing is overwritten: each
+ * training adds a version; trainings of one name are serialized by the
+ * name's lock (model_store_lock_name).
  */
 #include "postgres.h"
 
@@ -35,32 +37,14 @@
 PG_FUNCTION_INFO_V1(al_train_model);
 PG_FUNCTION_INFO_V1(al_drop_model);
 
-#define FETCH_ROWS 10000
-
 /* Everything train_model was asked for, with defaults filled in. */
 typedef struct TrainRequest
 {
 	char	   *name;
 	Oid			owner;			/* owner of a new model */
-	Oid			relid;
-	char	   *relname;		/* qualified and quoted */
-	char	   *features;		/* quoted column names */
-	char	   *label;
-	Oid			feature_type;	/* FLOAT4ARRAYOID or FLOAT8ARRAYOID */
 	al_softmax_options opt;
 	double		holdout;
 } TrainRequest;
-
-/* The training rows, read from the table. */
-typedef struct TrainData
-{
-	float	   *x;				/* n x d */
-	int		   *y;				/* n labels, 0..k-1 */
-	int			n;
-	int			d;
-	char	  **classes;		/* k labels, in the label type's order */
-	int			k;
-} TrainData;
 
 /* palloc for the core's allocator hook: NULL instead of ERROR when out of memory. */
 static void *
@@ -145,213 +129,6 @@ parse_options(TrainRequest *req, Jsonb *options)
 	req->opt.alloc_fn = core_alloc;
 	req->opt.free_fn = core_free;
 	req->opt.progress = core_progress;
-}
-
-/* The type of column colname of relid; ERROR naming it if missing. */
-static Oid
-column_type(Oid relid, const char *colname)
-{
-	AttrNumber	att = get_attnum(relid, colname);
-
-	if (att == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						colname, get_rel_name(relid))));
-	return get_atttype(relid, att);
-}
-
-/* Fill the table and column parts of req, checking the feature type. */
-static void
-resolve_columns(TrainRequest *req, Oid relid, const char *features, const char *label)
-{
-	req->relid = relid;
-	req->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-											  get_rel_name(relid));
-	req->feature_type = column_type(relid, features);
-	if (req->feature_type != FLOAT4ARRAYOID && req->feature_type != FLOAT8ARRAYOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("feature column \"%s\" must be real[] or double precision[], not %s",
-						features, format_type_be(req->feature_type))));
-	(void) column_type(relid, label);
-	req->features = pstrdup(quote_identifier(features));
-	req->label = pstrdup(quote_identifier(label));
-}
-
-/* The distinct labels in the label type's own order, as text. */
-static void
-read_classes(const TrainRequest *req, TrainData *data)
-{
-	char	   *sql = psprintf("SELECT l::text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY l",
-							   req->label, req->relname, req->label);
-	uint64		i;
-
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the labels of %s", req->relname);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("no labeled rows to train on in %s", req->relname),
-				 errdetail("Rows whose label column %s is NULL are not training rows.", req->label)));
-	if (SPI_processed == 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("training data has a single class: \"%s\"",
-						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
-				 errhint("A classifier needs labels of at least two classes.")));
-	if (SPI_processed > 32767)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("training data has " UINT64_FORMAT " classes; at most 32767 are supported",
-						SPI_processed)));
-	data->k = (int) SPI_processed;
-	data->classes = (char **) palloc(sizeof(char *) * data->k);
-	for (i = 0; i < SPI_processed; i++)
-		data->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-}
-
-/* qsort comparator of class indexes by their label's bytes. */
-static const TrainData *sort_data;
-static int
-cmp_class_bytes(const void *a, const void *b)
-{
-	return strcmp(sort_data->classes[*(const int *) a], sort_data->classes[*(const int *) b]);
-}
-
-/* Index of label among the classes (binary search over byte order). */
-static int
-class_index(const TrainData *data, const int *by_bytes, const char *label)
-{
-	int			lo = 0,
-				hi = data->k - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(label, data->classes[by_bytes[mid]]);
-
-		if (c == 0)
-			return by_bytes[mid];
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	elog(ERROR, "label \"%s\" is not among the classes read before", label);
-	return -1;
-}
-
-/* ERROR for a bad feature value of training row `row` (1-based, scan order). */
-static void
-check_feature_value(double v, int j, int64 row)
-{
-	if (!isfinite(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("feature %d of training row " INT64_FORMAT " is not finite: %s",
-						j + 1, row, float8out_internal(v))));
-}
-
-/* Append one row's feature array to data->x (checking shape and values). */
-static void
-append_features(TrainData *data, ArrayType *a, Oid type, int64 row, int *capacity)
-{
-	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	float	   *dst;
-	int			j;
-
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("features of training row " INT64_FORMAT " must be a one-dimensional array", row)));
-	if (array_contains_nulls(a))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features of training row " INT64_FORMAT " contain a NULL", row)));
-	if (data->n == 0)
-		data->d = n;
-	if (n != data->d || n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("training row " INT64_FORMAT " has %d features, the first row has %d",
-						row, n, data->d)));
-	if (data->n == *capacity)
-	{
-		*capacity *= 2;
-		data->x = repalloc_huge(data->x, sizeof(float) * (Size) *capacity * data->d);
-		data->y = repalloc_huge(data->y, sizeof(int) * (Size) *capacity);
-	}
-	dst = data->x + (Size) data->n * data->d;
-	for (j = 0; j < n; j++)
-	{
-		double		v = (type == FLOAT4ARRAYOID) ? ((float4 *) ARR_DATA_PTR(a))[j]
-			: ((float8 *) ARR_DATA_PTR(a))[j];
-
-		check_feature_value(v, j, row);
-		dst[j] = (float) v;
-	}
-}
-
-/* Read every labeled row through a cursor, as the caller. */
-static void
-read_rows(const TrainRequest *req, TrainData *data)
-{
-	char	   *sql = psprintf("SELECT %s, %s::text FROM %s WHERE %s IS NOT NULL",
-							   req->features, req->label, req->relname, req->label);
-	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
-	Portal		portal;
-	int		   *by_bytes = (int *) palloc(sizeof(int) * data->k);
-	int			capacity = 1024;
-	int64		row = 0;
-	int			i;
-
-	for (i = 0; i < data->k; i++)
-		by_bytes[i] = i;
-	sort_data = data;
-	qsort(by_bytes, data->k, sizeof(int), cmp_class_bytes);
-	data->x = palloc_extended(sizeof(float) * capacity, MCXT_ALLOC_HUGE);
-	data->y = palloc(sizeof(int) * capacity);
-	data->n = 0;
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	for (;;)
-	{
-		uint64		r;
-
-		SPI_cursor_fetch(portal, true, FETCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		for (r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			bool		isnull;
-			Datum		f = SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull);
-
-			row++;
-			if (isnull)
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("features of training row " INT64_FORMAT " are NULL", row)));
-			if (data->n == 0)
-			{
-				/* size x for the first row's feature count */
-				ArrayType  *a = DatumGetArrayTypeP(f);
-
-				data->x = repalloc_huge(data->x, sizeof(float) * (Size) capacity *
-										Max(1, ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a))));
-			}
-			append_features(data, DatumGetArrayTypeP(f), req->feature_type, row, &capacity);
-			data->y[data->n++] = class_index(data, by_bytes,
-											 SPI_getvalue(tup, SPI_tuptable->tupdesc, 2));
-			if (data->n == INT_MAX / 2)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many training rows")));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
 }
 
 /* ERROR for a failed fit, in terms of the SQL call. */
@@ -453,17 +230,23 @@ options_json(const TrainRequest *req)
 					float8out_internal(req->holdout));
 }
 
-/* Insert the new version as the store owner; returns its id. */
+/*
+ * Insert the new version as the store owner; returns its id.  The name's
+ * lock is taken first, so the statement that reads the latest version has
+ * a snapshot that sees the versions of every earlier holder of the lock.
+ * SPI is connected.
+ */
 static int64
 store_model(const TrainRequest *req, const TrainData *data, const al_softmax_model *models,
 			const char *options, const char *metrics, int32 *version)
 {
 	static const char *sql =
-		"WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('al_ext.model:' || $1, 0))), "
-		"prev AS (SELECT max(version) AS v, (array_agg(owner ORDER BY version DESC))[1] AS o "
-		"         FROM al.model_store, lock WHERE name = $1) "
+		"WITH prev AS (SELECT pg_catalog.max(version) AS v, "
+		"                     (pg_catalog.array_agg(owner ORDER BY version DESC))[1] AS o "
+		"              FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $1) "
 		"INSERT INTO al.model_store (name, version, owner, classes, n_features, members, standardized, options, metrics, weights) "
-		"SELECT $1, coalesce(prev.v, 0) + 1, coalesce(prev.o, $2::regrole), $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9 "
+		"SELECT $1, coalesce(prev.v, 0) OPERATOR(pg_catalog.+) 1, coalesce(prev.o, $2::pg_catalog.regrole), "
+		"       $3, $4, $5, $6, $7::pg_catalog.jsonb, $8::pg_catalog.jsonb, $9 "
 		"FROM prev RETURNING id, version";
 	Oid			types[9] = {TEXTOID, OIDOID, TEXTARRAYOID, INT4OID, INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
 	Datum		args[9];
@@ -484,13 +267,13 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	args[6] = CStringGetTextDatum(options);
 	args[7] = CStringGetTextDatum(metrics);
 	args[8] = PointerGetDatum(model_weights_pack(models, req->opt.members));
+	model_store_lock_name(req->name);
 	al_become_store_owner(&save);
 	if (SPI_execute_with_args(sql, 9, types, args, NULL, false, 1) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not store model \"%s\"", req->name);
 	al_restore(&save);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	model_store_changed();
 	return id;
 }
 
@@ -509,6 +292,32 @@ split_holdout(const TrainRequest *req, const TrainData *data, double *weights,
 		weights[i] = 1.0;
 	for (i = 0; i < *n_hold; i++)
 		weights[hold_idx[i]] = 0.0;
+}
+
+/*
+ * ERROR, before any training, for a model the store could not hold or
+ * load back: too many features, or weights over the 1 GB a value can have.
+ */
+static void
+check_storable(const TrainRequest *req, const TrainData *data)
+{
+	if (data->k > MODEL_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has %d classes; at most %d are supported",
+						data->k, MODEL_MAX_CLASSES)));
+	if (data->d > MODEL_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has %d features; at most %d are supported",
+						data->d, MODEL_MAX_FEATURES)));
+	if (model_weights_size(data->k, data->d, req->opt.members, req->opt.standardize != 0) >
+		MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a model of %d members, %d classes and %d features is too large to store",
+						req->opt.members, data->k, data->d),
+				 errhint("Its weights must fit in 1 GB: use fewer members or features.")));
 }
 
 /*
@@ -533,6 +342,7 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 				elapsed;
 	al_sm_status st;
 
+	check_storable(req, data);
 	split_holdout(req, data, weights, train_idx, &n_train, hold_idx, &n_hold);
 	sd.x = data->x;
 	sd.y = data->y;
@@ -616,12 +426,11 @@ al_train_model(PG_FUNCTION_ARGS)
 				 errmsg("model name must not be empty")));
 	parse_options(&req, PG_ARGISNULL(4) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
 				  : PG_GETARG_JSONB_P(4));
-	resolve_columns(&req, PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)));
 	model_check_write_access(req.name);
 	req.owner = GetUserId();
 	SPI_connect();
-	read_classes(&req, &data);
-	read_rows(&req, &data);
+	model_read_training_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
+							 NameStr(*PG_GETARG_NAME(3)), &data);
 	fit_and_store(&req, &data, &fit);
 	SPI_finish();
 	PG_RETURN_INT64(fit.id);
@@ -632,24 +441,15 @@ Datum
 al_drop_model(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	Oid			type = TEXTOID;
-	Datum		arg = CStringGetTextDatum(name);
-	AlIdentity	save;
 	uint64		dropped;
 
 	model_check_write_access(name);
 	SPI_connect();
-	al_become_store_owner(&save);
-	if (SPI_execute_with_args("DELETE FROM al.model_store WHERE name = $1", 1, &type, &arg,
-							  NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not drop model \"%s\"", name);
-	al_restore(&save);
-	dropped = SPI_processed;
+	dropped = model_store_delete(name);
 	SPI_finish();
 	if (dropped == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
-	model_store_changed();
 	PG_RETURN_INT32((int32) dropped);
 }

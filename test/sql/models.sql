@@ -146,6 +146,12 @@ SELECT (metrics->>'train_rows')::int AS train_rows, (metrics->>'holdout_rows')::
        (metrics->>'holdout_accuracy')::float8 BETWEEN 0.5 AND 1 AS plausible_accuracy,
        (metrics->>'holdout_log_loss')::float8 > 0 AS positive_log_loss
 FROM al.models WHERE name = 'held';
+-- the classes are the labels in the label type's order (integers: 2 before 10)
+CREATE TABLE ordered AS SELECT i, ARRAY[i % 3, i % 5]::real[] AS x, i % 12 AS y FROM generate_series(1, 120) i;
+SELECT al.train_model('ordered', 'ordered', 'x', 'y', '{"max_iter": 5}') > 0 AS trained;
+SELECT classes FROM al.models WHERE name = 'ordered';
+SELECT al.predict('ordered', x) IN (SELECT unnest(classes) FROM al.models WHERE name = 'ordered') AS predicts_a_class
+FROM ordered WHERE i = 1;
 -- double precision[] features work too, for training and prediction
 CREATE TABLE mix3d AS SELECT id, y, x::float8[] AS x FROM mix3;
 SELECT al.train_model('m3d', 'mix3d', 'x', 'y') > 0 AS trained;
@@ -178,21 +184,53 @@ SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"holdout": 1
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"seed": -1}')$$) AS negative_seed;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '[1]')$$) AS options_not_object;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'nope', 'y')$$) AS unknown_column;
+SELECT pg_temp.try($$SELECT al.train_model('e', 1::regclass, 'x', 'y')$$) AS unknown_table_oid;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'id', 'y')$$) AS features_not_array;
 SELECT pg_temp.try($$SELECT al.train_model('', 'mix3', 'x', 'y')$$) AS empty_name;
 SELECT pg_temp.try($$SELECT al.train_model(NULL, 'mix3', 'x', 'y')$$) AS null_name;
-CREATE TABLE bad_rows (x real[], y int);
-INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,2,3], 1);
+-- a bad training row is named by its primary key (else its ctid), not by
+-- its position in the scan
+CREATE TABLE bad_rows (id int PRIMARY KEY, x real[], y int);
+INSERT INTO bad_rows VALUES (1, ARRAY[1,2], 0), (2, ARRAY[1,2,3], 1);
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS ragged_features;
-TRUNCATE bad_rows;
-INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,'NaN'::real], 1);
+UPDATE bad_rows SET x = ARRAY[1,'NaN'::real] WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS nan_training_feature;
-TRUNCATE bad_rows;
-INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (NULL, 1);
+UPDATE bad_rows SET x = ARRAY['-Infinity'::real,2] WHERE id = 2;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS infinite_training_feature;
+UPDATE bad_rows SET x = NULL WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS null_training_features;
-TRUNCATE bad_rows;
-INSERT INTO bad_rows VALUES (ARRAY[1,2], 0), (ARRAY[1,NULL], 1);
+UPDATE bad_rows SET x = ARRAY[1,NULL] WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS null_training_feature;
+UPDATE bad_rows SET x = ARRAY[[1,2],[3,4]] WHERE id = 2;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS two_dimensional_features;
+UPDATE bad_rows SET x = '{}' WHERE id = 2;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS empty_features;
+UPDATE bad_rows SET x = CASE id WHEN 1 THEN '{}' ELSE ARRAY[1,2] END;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS empty_first_row;
+-- a key of several columns, values as their type prints them
+CREATE TABLE bad_keys (a int, "B c" text, x real[], y int, PRIMARY KEY (a, "B c"));
+INSERT INTO bad_keys VALUES (1, 'p q', ARRAY[1,2], 0), (1, 'r', NULL, 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_keys', 'x', 'y')$$) AS composite_key;
+-- no primary key: the ctid, and the partition it is in
+CREATE TABLE bad_heap (x real[], y int);
+INSERT INTO bad_heap VALUES (ARRAY[1,2], 0), (ARRAY[1,NULL], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_heap', 'x', 'y')$$) AS no_key_ctid;
+CREATE TABLE bad_parts (x real[], y int) PARTITION BY LIST (y);
+CREATE TABLE bad_parts_0 PARTITION OF bad_parts FOR VALUES IN (0);
+CREATE TABLE bad_parts_1 PARTITION OF bad_parts FOR VALUES IN (1);
+INSERT INTO bad_parts VALUES (ARRAY[1,2], 0), (ARRAY[1,'NaN'::real], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_parts', 'x', 'y')$$) AS partition_ctid;
+-- a view has neither: the row's position in the scan
+CREATE VIEW bad_view AS SELECT x, y FROM bad_heap;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_view', 'x', 'y')$$) AS view_position;
+-- limits checked before training: a stored model can always be loaded again
+CREATE TABLE wide AS SELECT i, array_fill(0.5::real, ARRAY[1000001]) AS x, i % 2 AS y FROM generate_series(1, 2) i;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'wide', 'x', 'y')$$) AS too_many_features;
+CREATE TABLE broad AS SELECT i, array_fill(0.5::real, ARRAY[70000]) AS x, i % 2 AS y FROM generate_series(1, 2) i;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'broad', 'x', 'y', '{"members": 1000}')$$) AS too_large_to_store;
+CREATE TABLE many AS SELECT ARRAY[i % 7]::real[] AS x, i AS y FROM generate_series(1, 32768) i;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'many', 'x', 'y')$$) AS too_many_classes;
+DROP TABLE wide, broad, many;
 SELECT count(*) AS no_failed_model_stored FROM al.models WHERE name = 'e';
 
 -- privileges: no SELECT on the data, another owner's model
@@ -210,6 +248,22 @@ SELECT pg_temp.try($$SELECT al.predict('m3', ARRAY[0,0,0,0]::real[])$$) AS not_h
 SELECT pg_temp.try($$SELECT al.drop_model('m3')::text$$) AS cannot_drop;
 SELECT pg_temp.try($$SELECT al.train_model('m3', 'mix3', 'x', 'y')::text$$) AS cannot_add_version;
 SELECT pg_temp.try($$SELECT count(*) FROM al.model_store$$) AS store_is_private;
+-- al.models is a security barrier: a cheap function in the caller's WHERE
+-- clause sees the rows of the caller's models only
+CREATE FUNCTION pg_temp.leak(v text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001
+	AS $$BEGIN RAISE NOTICE 'leak name: %', v; RETURN true; END$$;
+CREATE FUNCTION pg_temp.leak(v text[]) RETURNS boolean LANGUAGE plpgsql COST 0.0000001
+	AS $$BEGIN RAISE NOTICE 'leak classes: %', v; RETURN true; END$$;
+CREATE FUNCTION pg_temp.leak(v jsonb) RETURNS boolean LANGUAGE plpgsql COST 0.0000001
+	AS $$BEGIN RAISE NOTICE 'leak metrics: % training rows', v->'train_rows'; RETURN true; END$$;
+SELECT name FROM al.models WHERE pg_temp.leak(name) AND pg_temp.leak(classes) AND pg_temp.leak(metrics);
+RESET ROLE;
+-- with SELECT on the feature and label columns only, rows are named by their position
+CREATE TABLE bad_cols (id int PRIMARY KEY, x real[], y int);
+INSERT INTO bad_cols VALUES (1, ARRAY[1,2], 0), (2, ARRAY[1,'NaN'::real], 1);
+GRANT SELECT (x, y) ON bad_cols TO regress_al_alice;
+SET ROLE regress_al_alice;
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_cols', 'x', 'y')$$) AS key_not_readable;
 RESET ROLE;
 SELECT al.drop_model('alices') AS dropped;
 DROP OWNED BY regress_al_alice;
@@ -220,5 +274,6 @@ SELECT al.drop_model('bag') AS dropped;
 SELECT pg_temp.try($$SELECT al.predict('bag', ARRAY[0,0,0,0]::real[])$$) AS after_drop;
 SELECT pg_temp.try($$SELECT al.drop_model('bag')::text$$) AS drop_again;
 
-DROP TABLE mix3, mix2, mix10, freq, sym, sep, mix3d, empty_data, one_class, bad_rows;
+DROP VIEW bad_view;
+DROP TABLE mix3, mix2, mix10, freq, sym, sep, mix3d, empty_data, one_class, ordered, bad_rows, bad_keys, bad_heap, bad_parts, bad_cols;
 SELECT al.drop_model(name) FROM (SELECT DISTINCT name FROM al.models) s ORDER BY name;

@@ -1,0 +1,489 @@
+/*
+ * model_rows.c - reading the labeled rows of a table for al.train_model.
+ *
+ * The table is locked (AccessShareLock, to the end of the transaction)
+ * before its columns are looked up, so no ALTER TABLE can change them
+ * between the check and the read; the reader still checks the type of what
+ * it actually gets.  Rows are read with the caller's identity (table and
+ * column privileges and row-level security apply) inside
+ * al_become_caller, so al_ext's statements are parsed with a pinned
+ * search_path.  A bad row is named by its primary key (or ctid) in the
+ * error, as PostgreSQL's own messages name rows.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "identity.h"
+#include "model.h"
+
+#define FETCH_ROWS 10000
+/* Room for the first rows' features: at most 1024 rows or 64 MB; then doubled. */
+#define FIRST_ROWS 1024
+#define FIRST_ROWS_BYTES ((Size) 64 * 1024 * 1024)
+
+/* How a row of the training table is named in errors. */
+typedef enum RowKeyKind
+{
+	ROWKEY_PRIMARY,				/* its primary key's columns */
+	ROWKEY_CTID,				/* its ctid (and the partition, if another) */
+	ROWKEY_POSITION				/* its position in the scan (views) */
+} RowKeyKind;
+
+/* The training table, resolved under its lock. */
+typedef struct TrainSource
+{
+	Oid			relid;
+	char	   *relname;		/* qualified and quoted */
+	const char *feature_name;	/* as given */
+	char	   *features;		/* quoted */
+	char	   *label;			/* quoted */
+	RowKeyKind key;
+	int			nkeys;			/* primary key columns */
+	char	  **keys;			/* their quoted names */
+	char	   *key_list;		/* ", a, b" / ", ctid, tableoid" / "" */
+} TrainSource;
+
+/* The type of column colname of relid; ERROR naming it if missing. */
+static Oid
+column_type(Oid relid, const char *colname)
+{
+	AttrNumber	att = get_attnum(relid, colname);
+
+	if (att == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						colname, get_rel_name(relid))));
+	return get_atttype(relid, att);
+}
+
+/* ERROR unless type is real[] or double precision[]. */
+static void
+check_feature_type(const char *column, Oid type)
+{
+	if (type != FLOAT4ARRAYOID && type != FLOAT8ARRAYOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("feature column \"%s\" must be real[] or double precision[], not %s",
+						column, format_type_be(type))));
+}
+
+/* Whether the current role may read column att of relid. */
+static bool
+column_readable(Oid relid, AttrNumber att)
+{
+	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK ||
+		pg_attribute_aclcheck(relid, att, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
+/*
+ * Name rows by the primary key of rel if it has one and the current role
+ * may read its columns; returns whether it did.
+ */
+static bool
+use_primary_key(TrainSource *src, Relation rel)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	Form_pg_index index;
+	StringInfoData list;
+	int			i;
+
+	if (!OidIsValid(pk))
+		return false;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", pk);
+	index = (Form_pg_index) GETSTRUCT(tup);
+	src->nkeys = index->indnkeyatts;
+	src->keys = (char **) palloc(sizeof(char *) * src->nkeys);
+	initStringInfo(&list);
+	for (i = 0; i < src->nkeys; i++)
+	{
+		AttrNumber	att = index->indkey.values[i];
+
+		if (!column_readable(src->relid, att))
+		{
+			ReleaseSysCache(tup);
+			return false;
+		}
+		src->keys[i] = pstrdup(quote_identifier(get_attname(src->relid, att, false)));
+		appendStringInfo(&list, ", %s", src->keys[i]);
+	}
+	ReleaseSysCache(tup);
+	src->key = ROWKEY_PRIMARY;
+	src->key_list = list.data;
+	return true;
+}
+
+/* Decide how errors name the rows of the (locked) table. */
+static void
+choose_row_key(TrainSource *src)
+{
+	Relation	rel = table_open(src->relid, NoLock);
+	char		kind = rel->rd_rel->relkind;
+
+	if (!use_primary_key(src, rel))
+	{
+		bool		has_ctid = (kind == RELKIND_RELATION || kind == RELKIND_MATVIEW ||
+								kind == RELKIND_PARTITIONED_TABLE);
+
+		if (has_ctid && pg_class_aclcheck(src->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
+		{
+			src->key = ROWKEY_CTID;
+			src->key_list = ", ctid, tableoid";
+		}
+		else
+		{
+			src->key = ROWKEY_POSITION;
+			src->key_list = "";
+		}
+	}
+	table_close(rel, NoLock);
+}
+
+/*
+ * Lock the table, then resolve and check its columns: nothing can change
+ * them until the end of the transaction.
+ */
+static void
+resolve_source(TrainSource *src, Oid relid, const char *features, const char *label)
+{
+	LockRelationOid(relid, AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	src->relid = relid;
+	src->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  get_rel_name(relid));
+	check_feature_type(features, column_type(relid, features));
+	(void) column_type(relid, label);
+	src->feature_name = features;
+	src->features = pstrdup(quote_identifier(features));
+	src->label = pstrdup(quote_identifier(label));
+	choose_row_key(src);
+}
+
+/* The distinct labels in the label type's own order, as text. */
+static void
+read_classes(const TrainSource *src, TrainData *data)
+{
+	char	   *sql = psprintf("SELECT s.l::pg_catalog.text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l",
+							   src->label, src->relname, src->label);
+	uint64		i;
+
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the labels of %s", src->relname);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no labeled rows to train on in %s", src->relname),
+				 errdetail("Rows whose label column %s is NULL are not training rows.", src->label)));
+	if (SPI_processed == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("training data has a single class: \"%s\"",
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errhint("A classifier needs labels of at least two classes.")));
+	if (SPI_processed > MODEL_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has " UINT64_FORMAT " classes; at most %d are supported",
+						SPI_processed, MODEL_MAX_CLASSES)));
+	data->k = (int) SPI_processed;
+	data->classes = (char **) palloc(sizeof(char *) * data->k);
+	for (i = 0; i < SPI_processed; i++)
+		data->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * How an error names row `position` (1-based, scan order) of the current
+ * fetch, e.g. "the row with id = 42", "the row with (a, b) = (1, x)",
+ * "the row with ctid = (0,17)".
+ */
+static char *
+describe_row(const TrainSource *src, HeapTuple tup, TupleDesc desc, int64 position)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	if (src->key == ROWKEY_PRIMARY)
+	{
+		appendStringInfoString(&buf, "the row with ");
+		for (i = 0; i < src->nkeys; i++)
+			appendStringInfo(&buf, "%s%s", i == 0 ? (src->nkeys > 1 ? "(" : "") : ", ", src->keys[i]);
+		appendStringInfoString(&buf, src->nkeys > 1 ? ") = (" : " = ");
+		for (i = 0; i < src->nkeys; i++)
+		{
+			char	   *v = SPI_getvalue(tup, desc, 3 + i);
+
+			appendStringInfo(&buf, "%s%s", i ? ", " : "", v ? v : "NULL");
+		}
+		appendStringInfoString(&buf, src->nkeys > 1 ? ")" : "");
+	}
+	else if (src->key == ROWKEY_CTID)
+	{
+		bool		isnull;
+		Oid			part = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+
+		appendStringInfo(&buf, "the row with ctid = %s", SPI_getvalue(tup, desc, 3));
+		if (part != src->relid)
+			appendStringInfo(&buf, " in %s",
+							 quote_qualified_identifier(get_namespace_name(get_rel_namespace(part)),
+														get_rel_name(part)));
+	}
+	else
+		appendStringInfo(&buf, "row " INT64_FORMAT " as read from %s", position, src->relname);
+	return buf.data;
+}
+
+/* The reading state of read_rows. */
+typedef struct RowReader
+{
+	const TrainSource *src;
+	TrainData  *data;
+	Oid			type;			/* the feature column's type, as read */
+	int		   *by_bytes;		/* class indexes sorted by their label's bytes */
+	int			capacity;		/* rows data->x and data->y have room for */
+	char	   *first_row;		/* how errors name the first row */
+	MemoryContext cxt;			/* where data and first_row live */
+} RowReader;
+
+/* Index of the first NULL element of the n elements of a, or -1. */
+static int
+first_null(ArrayType *a, int n)
+{
+	bits8	   *bitmap = ARR_NULLBITMAP(a);
+	int			j;
+
+	for (j = 0; bitmap && j < n; j++)
+		if (!(bitmap[j / 8] & (1 << (j % 8))))
+			return j;
+	return -1;
+}
+
+/* Check the shape of one row's features (the first row sets the count). */
+static void
+check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
+{
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features of %s must be a one-dimensional array", row)));
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features of %s are an empty array", row)));
+	if (r->data->n == 0)
+	{
+		if (n > MODEL_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("features of %s have %d values; at most %d are supported",
+							row, n, MODEL_MAX_FEATURES)));
+		r->data->d = n;
+		r->first_row = MemoryContextStrdup(r->cxt, row);
+		r->capacity = (int) Max(1, Min(FIRST_ROWS, FIRST_ROWS_BYTES / (sizeof(float) * n)));
+		r->data->x = repalloc_huge(r->data->x, sizeof(float) * (Size) r->capacity * n);
+	}
+	if (n != r->data->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s has %d features, %s has %d", row, n, r->first_row, r->data->d)));
+}
+
+/* Index of label among the classes (binary search over byte order). */
+static int
+class_index(const RowReader *r, const char *label)
+{
+	int			lo = 0,
+				hi = r->data->k - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(label, r->data->classes[r->by_bytes[mid]]);
+
+		if (c == 0)
+			return r->by_bytes[mid];
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	elog(ERROR, "label \"%s\" is not among the classes read before", label);
+	return -1;
+}
+
+/* Append one fetched row to r->data (checking its features). */
+static void
+append_row(RowReader *r, HeapTuple tup, TupleDesc desc, int64 position)
+{
+	TrainData  *data = r->data;
+	bool		isnull;
+	Datum		f = SPI_getbinval(tup, desc, 1, &isnull);
+	ArrayType  *a;
+	float	   *dst;
+	int			n,
+				j;
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("features of %s are NULL", describe_row(r->src, tup, desc, position))));
+	a = DatumGetArrayTypeP(f);
+	if (ARR_ELEMTYPE(a) != (r->type == FLOAT4ARRAYOID ? FLOAT4OID : FLOAT8OID))
+		elog(ERROR, "feature array of type %s in a column of type %s",
+			 format_type_be(ARR_ELEMTYPE(a)), format_type_be(r->type));
+	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	if (ARR_NDIM(a) != 1 || n != data->d || data->n == 0)
+		check_feature_shape(r, a, n, describe_row(r->src, tup, desc, position));
+	if ((j = first_null(a, n)) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature %d of %s is NULL", j + 1, describe_row(r->src, tup, desc, position))));
+	if (data->n == r->capacity)
+	{
+		r->capacity *= 2;
+		data->x = repalloc_huge(data->x, sizeof(float) * (Size) r->capacity * data->d);
+		data->y = repalloc_huge(data->y, sizeof(int) * (Size) r->capacity);
+	}
+	dst = data->x + (Size) data->n * data->d;
+	for (j = 0; j < n; j++)
+	{
+		double		v = (r->type == FLOAT4ARRAYOID) ? ((float4 *) ARR_DATA_PTR(a))[j]
+			: ((float8 *) ARR_DATA_PTR(a))[j];
+
+		if (!isfinite(v))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("feature %d of %s is not finite: %s", j + 1,
+							describe_row(r->src, tup, desc, position), float8out_internal(v))));
+		dst[j] = (float) v;
+	}
+	data->y[data->n++] = class_index(r, SPI_getvalue(tup, desc, 2));
+	if (data->n == INT_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many training rows")));
+}
+
+/* qsort comparator of class indexes by their label's bytes. */
+static char **sort_classes;
+static int
+cmp_class_bytes(const void *a, const void *b)
+{
+	return strcmp(sort_classes[*(const int *) a], sort_classes[*(const int *) b]);
+}
+
+/* Class indexes sorted by their label's bytes (for class_index). */
+static int *
+classes_by_bytes(const TrainData *data)
+{
+	int		   *by_bytes = (int *) palloc(sizeof(int) * data->k);
+	int			i;
+
+	for (i = 0; i < data->k; i++)
+		by_bytes[i] = i;
+	sort_classes = data->classes;
+	qsort(by_bytes, data->k, sizeof(int), cmp_class_bytes);
+	return by_bytes;
+}
+
+/*
+ * Read every labeled row through a cursor into data (whose classes are
+ * read), a block of rows at a time; what a block leaves is freed with it.
+ */
+static void
+read_rows(const TrainSource *src, TrainData *data)
+{
+	char	   *sql = psprintf("SELECT %s, %s::pg_catalog.text%s FROM %s WHERE %s IS NOT NULL",
+							   src->features, src->label, src->key_list, src->relname, src->label);
+	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
+	RowReader	r = {0};
+	MemoryContext block_cxt;
+	Portal		portal;
+	int64		position = 0;
+
+	if (plan == NULL)
+		elog(ERROR, "could not read the rows of %s: %s", src->relname,
+			 SPI_result_code_string(SPI_result));
+	r.src = src;
+	r.data = data;
+	r.cxt = CurrentMemoryContext;
+	r.capacity = FIRST_ROWS;
+	r.by_bytes = classes_by_bytes(data);
+	data->x = palloc_extended(sizeof(float) * r.capacity, MCXT_ALLOC_HUGE);
+	data->y = palloc_extended(sizeof(int) * r.capacity, MCXT_ALLOC_HUGE);
+	data->n = 0;
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	r.type = SPI_gettypeid(portal->tupDesc, 1);
+	check_feature_type(src->feature_name, r.type);
+	block_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext training rows",
+									  ALLOCSET_DEFAULT_SIZES);
+	for (;;)
+	{
+		MemoryContext old;
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, FETCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		old = MemoryContextSwitchTo(block_cxt);
+		for (i = 0; i < SPI_processed; i++)
+			append_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, ++position);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(block_cxt);
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(block_cxt);
+}
+
+/*
+ * Read the labeled rows of relid for training: lock the table, check the
+ * columns, then read the classes and the rows as the caller (isolated:
+ * al_become_caller), both with one snapshot taken after the lock (in READ
+ * COMMITTED a fresh one, so the rows match the columns just checked).  SPI
+ * is connected; data lives in its context.
+ */
+void
+model_read_training_data(Oid relid, const char *features, const char *label, TrainData *data)
+{
+	TrainSource src = {0};
+	AlIdentity	save;
+
+	resolve_source(&src, relid, features, label);
+	/* a snapshot taken under the lock sees the rows of the columns checked */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	al_become_caller(&save);
+	read_classes(&src, data);
+	read_rows(&src, data);
+	al_restore(&save);
+	PopActiveSnapshot();
+}

@@ -1,0 +1,241 @@
+# Models across sessions: a concurrent ALTER TABLE during al.train_model
+# (issue 7 defect 4), a drop seen by a session that cached the model
+# (defect 10), two trainings of one name at once (defect 14).  Every step is
+# ordered by waiting for the other session to block on a lock, never by
+# sleeping.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('models');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION al_ext;
+	CREATE TABLE data AS
+	SELECT i AS id, ARRAY[(i % 3) + (i % 7) * 0.1, (i % 3) * -1 + (i % 5) * 0.1]::real[] AS x,
+	       (i % 3)::text AS y
+	FROM generate_series(1, 300) i;
+	CREATE FUNCTION wait_for(key bigint) RETURNS boolean LANGUAGE sql
+		AS 'SELECT pg_advisory_lock(key) IS NOT NULL AND pg_advisory_unlock(key)';
+});
+
+# A session whose errors do not end it, reporting SQLSTATEs.
+sub session
+{
+	my $s = $node->background_psql('postgres', on_error_stop => 0);
+	$s->query_safe('\\set VERBOSITY verbose');
+	return $s;
+}
+
+# Send a statement to a session without waiting for it to finish.
+sub start_query
+{
+	my ($s, $sql) = @_;
+	$s->{stdin} .= "$sql;\n\\echo '--done--'\n";
+	$s->{run}->pump_nb();
+}
+
+# Wait until a started statement has finished; its output and errors.
+sub finish_query
+{
+	my ($s) = @_;
+	# a crashed backend ends psql: report it instead of dying
+	eval {
+		$s->{run}->pump() until $s->{stdout} =~ /--done--/ || $s->{timeout}->is_expired;
+	};
+	my ($out, $err) = ($s->{stdout}, $s->{stderr} . ($@ ? "psql died: $@" : ''));
+	$out =~ s/\n?--done--\n//;
+	($s->{stdout}, $s->{stderr}) = ('', '');
+	return ($out, $err);
+}
+
+# Wait until the backend of a session waits for a lock.
+sub wait_until_blocked
+{
+	my ($pid, $what) = @_;
+	ok($node->poll_query_until('postgres',
+			qq{SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid}),
+		"$what waits for the lock");
+}
+
+# The pid of a session's backend.
+sub backend_pid
+{
+	my ($s) = @_;
+	return $s->query_safe('SELECT pg_backend_pid()');
+}
+
+my $a = session();
+my $b = session();
+my $pid_b = backend_pid($b);
+my ($out, $err);
+
+# ---- defect 4: the feature column changes type while train_model waits ----
+$a->query_safe('BEGIN');
+$a->query_safe('ALTER TABLE data DROP COLUMN x, ADD COLUMN x bigint DEFAULT 12345');
+start_query($b, q{SELECT al.train_model('race', 'data', 'x', 'y')});
+wait_until_blocked($pid_b, 'train_model');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+like($err, qr/ERROR:  42804: feature column "x" must be real\[\] or double precision\[\], not bigint/,
+	'train_model checks the column under the lock: a clean error, no crash');
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server is up');
+unlike(slurp_file($node->logfile), qr/terminated by signal/, 'no backend crashed');
+$node->safe_psql('postgres', q{
+	ALTER TABLE data DROP COLUMN x;
+	ALTER TABLE data ADD COLUMN x real[];
+	UPDATE data SET x = ARRAY[(id % 3) + (id % 7) * 0.1, (id % 3) * -1 + (id % 5) * 0.1]::real[];
+});
+
+# the other way round: the column becomes a valid feature column meanwhile
+$node->safe_psql('postgres', 'ALTER TABLE data ADD COLUMN z bigint DEFAULT 1');
+$a->query_safe('BEGIN');
+$a->query_safe('ALTER TABLE data DROP COLUMN z, ADD COLUMN z real[]');
+$a->query_safe('UPDATE data SET z = x');
+start_query($b, q{SELECT al.train_model('race', 'data', 'z', 'y') > 0});
+wait_until_blocked($pid_b, 'train_model');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+is("$out|$err", 't|', 'train_model reads the new real[] column once the ALTER commits');
+is($node->safe_psql('postgres', q{SELECT n_features FROM al.models WHERE name = 'race'}), '2',
+	'the model has the features of the new column');
+
+# the table is dropped while train_model waits for it
+$node->safe_psql('postgres', 'CREATE TABLE doomed AS SELECT * FROM data');
+$a->query_safe('BEGIN');
+$a->query_safe('DROP TABLE doomed');
+start_query($b, q{SELECT al.train_model('race', 'doomed', 'x', 'y')});
+wait_until_blocked($pid_b, 'train_model of a table being dropped');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+like($err, qr/ERROR:  42P01: relation with OID \d+ does not exist/,
+	'a clean error when the table is dropped meanwhile');
+
+# ---- defect 10: a drop in one session, a cached model in another ----
+$node->safe_psql('postgres', q{SELECT al.train_model('m', 'data', 'x', 'y')});
+my $id = $node->safe_psql('postgres', q{SELECT id FROM al.models WHERE name = 'm'});
+my $p = q{al.predict_proba('m', ARRAY[1, 1]::real[])::text};
+my $pid = qq{al.predict_proba($id, ARRAY[1, 1]::real[])::text};
+isnt($b->query_safe("SELECT $p, $pid"), '', 'session B caches model m by name and by id');
+$a->query_safe(q{SELECT al.drop_model('m')});
+($out, $err) = $b->query("SELECT $p");
+like($b->{stderr}, qr/ERROR:  42704: model "m" does not exist/, 'B sees the drop by name');
+$b->{stderr} = '';
+$b->query("SELECT $pid");
+like($b->{stderr}, qr/ERROR:  42704: model with id $id does not exist/, 'B sees the drop by id');
+$b->{stderr} = '';
+
+# a long-running statement (a procedure's loop) sees a drop committed
+# between two of its statements
+$node->safe_psql('postgres', q{SELECT al.train_model('m', 'data', 'x', 'y')});
+$id = $node->safe_psql('postgres', q{SELECT id FROM al.models WHERE name = 'm'});
+$a->query_safe('SELECT pg_advisory_lock(1)');
+start_query($b, qq{
+	DO \$\$
+	DECLARE r text;
+	BEGIN
+		PERFORM al.predict_proba('m', ARRAY[1, 1]::real[]);
+		PERFORM al.predict_proba($id, ARRAY[1, 1]::real[]);
+		PERFORM wait_for(1);
+		BEGIN
+			PERFORM al.predict_proba($id, ARRAY[1, 1]::real[]);
+			RAISE NOTICE 'by id: still predicts';
+		EXCEPTION WHEN undefined_object THEN
+			RAISE NOTICE 'by id: %', SQLERRM;
+		END;
+		BEGIN
+			PERFORM al.predict_proba('m', ARRAY[1, 1]::real[]);
+			RAISE NOTICE 'by name: still predicts';
+		EXCEPTION WHEN undefined_object THEN
+			RAISE NOTICE 'by name: %', SQLERRM;
+		END;
+	END \$\$});
+wait_until_blocked($pid_b, 'the procedure');
+$node->safe_psql('postgres', q{SELECT al.drop_model('m')});
+$a->query_safe('SELECT pg_advisory_unlock(1)');
+($out, $err) = finish_query($b);
+like($err, qr/NOTICE:  00000: by id: model with id $id does not exist/,
+	'a later statement of the same procedure sees the drop by id');
+like($err, qr/NOTICE:  00000: by name: model "m" does not exist/,
+	'a later statement of the same procedure sees the drop by name');
+
+# a REPEATABLE READ transaction keeps seeing the store as of its snapshot;
+# the next transaction sees the drop
+$node->safe_psql('postgres', q{SELECT al.train_model('m', 'data', 'x', 'y')});
+$b->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ');
+my $before = $b->query_safe("SELECT $p");
+$a->query_safe(q{SELECT al.drop_model('m')});
+is($b->query_safe("SELECT $p"), $before,
+	'inside REPEATABLE READ the dropped model is still the snapshot\'s');
+$b->query_safe('COMMIT');
+$b->query("SELECT $p");
+like($b->{stderr}, qr/ERROR:  42704: model "m" does not exist/, 'the next transaction sees the drop');
+$b->{stderr} = '';
+
+# a new version committed elsewhere is used by the next statement
+$node->safe_psql('postgres', q{SELECT al.train_model('m', 'data', 'x', 'y')});
+$b->query_safe("SELECT $p");
+$a->query_safe(q{SELECT al.train_model('m', 'data', 'x', 'y', '{"c": 0.001}')});
+is($b->query_safe("SELECT $p"),
+	$node->safe_psql('postgres', qq{SELECT al.predict_proba((SELECT id FROM al.models WHERE name = 'm' AND version = 2), ARRAY[1, 1]::real[])::text}),
+	'B predicts with the new version');
+
+# ---- defect 14: two trainings of one name at once ----
+sub concurrent_trainings
+{
+	my ($name, $iso, $what) = @_;
+	$a->query_safe('BEGIN');
+	$a->query_safe("SELECT al.train_model('$name', 'data', 'x', 'y')");
+	$b->query_safe("BEGIN ISOLATION LEVEL $iso");
+	start_query($b, "SELECT al.train_model('$name', 'data', 'x', 'y') > 0");
+	wait_until_blocked($pid_b, "the second training ($what)");
+	$a->query_safe('COMMIT');
+	my ($o, $e) = finish_query($b);
+	$b->query('COMMIT');
+	$b->{stderr} = '';
+	return "$o|$e";
+}
+is(concurrent_trainings('twice', 'READ COMMITTED', 'new name'), 't|',
+	'the second training of a new name waits and succeeds');
+is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'twice'}),
+	'1,2', 'as consecutive versions 1 and 2');
+is(concurrent_trainings('twice', 'READ COMMITTED', 'existing name'), 't|',
+	'the second training of an existing name waits and succeeds');
+is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'twice'}),
+	'1,2,3,4', 'as versions 3 and 4');
+like(concurrent_trainings('twice', 'REPEATABLE READ', 'repeatable read'),
+	qr/^\|psql:\S+ ERROR:  40001: could not serialize access due to a concurrent change of model "twice"/,
+	'in REPEATABLE READ the second training is a serialization failure (40001)');
+is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'twice'}),
+	'1,2,3,4,5', 'one version more');
+
+# a learner's round (al.run_learner, or the worker) trains "learner/<name>"
+# through the same path: it waits for another training of that name
+$node->safe_psql('postgres', q{
+	CREATE TABLE pool AS SELECT id::bigint AS id, x, y AS truth FROM data;
+	ALTER TABLE pool ADD PRIMARY KEY (id);
+	SELECT al.create_learner('l', 'pool', 'id', 'x', ARRAY['0', '1', '2'], 'entropy',
+	                         '{"retrain_every": 5}');
+	SELECT al.label('l', id, truth) FROM pool WHERE id <= 30;
+});
+$a->query_safe('BEGIN');
+$a->query_safe(q{SELECT al.train_model('learner/l', 'data', 'x', 'y')});
+start_query($b, q{SELECT al.run_learner('l')});
+wait_until_blocked($pid_b, 'the learner\'s round');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+is("$out|$err", 'retrained|', 'the round waits for the other training and retrains');
+is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'learner/l'}),
+	'1,2', 'the round stored version 2');
+is($node->safe_psql('postgres', q{SELECT model_version FROM al.learners WHERE name = 'l'}),
+	'2', 'and published it');
+
+unlike(slurp_file($node->logfile), qr/duplicate key value/, 'never a duplicate-key error');
+
+$a->quit;
+$b->quit;
+$node->stop;
+done_testing();
