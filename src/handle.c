@@ -70,7 +70,11 @@ al_handle_name(Oid handle)
 /*
  * Create the handle "<kind> <id>" in schema al, owned by owner, with no
  * rights for anyone else, and a comment saying what it stands for.
- * Returns its oid.
+ * Returns its oid.  Its column is of the extension's type al.handle_id, so
+ * the handle depends on the extension (a dependency pg_dump recreates):
+ * DROP EXTENSION refuses while handles exist and drops them with CASCADE,
+ * instead of leaving views behind whose names a new installation would
+ * reuse.
  */
 Oid
 al_handle_create(const char *kind, int64 id, Oid owner, const char *comment)
@@ -79,7 +83,7 @@ al_handle_create(const char *kind, int64 id, Oid owner, const char *comment)
 	char	   *qname = quote_qualified_identifier("al", relname);
 	Oid			handle;
 
-	handle_ddl(psprintf("CREATE VIEW %s AS SELECT " INT64_FORMAT "::pg_catalog.int8 AS %s_id",
+	handle_ddl(psprintf("CREATE VIEW %s AS SELECT " INT64_FORMAT "::al.handle_id AS %s_id",
 						qname, id, kind));
 	handle_ddl(psprintf("REVOKE ALL ON %s FROM PUBLIC", qname));
 	handle_ddl(psprintf("COMMENT ON VIEW %s IS %s", qname, quote_literal_cstr(comment)));
