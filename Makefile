@@ -43,6 +43,9 @@ EXTRA_CLEAN = build
 # gains nothing for these functions.
 override with_llvm = no
 
+# Rebuild an object when a header it includes changes (PGXS's .deps files).
+autodepend = yes
+
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifeq ($(PGXS),)
 # No server headers yet: only the bootstrap targets work until deps are in.

@@ -5,11 +5,15 @@
 
 -- Every trained version is a row; nothing is overwritten.  Only al_ext's
 -- functions touch this table (as its owner); users read al.models.
+-- A model is owned either through a handle (a view in schema al whose
+-- owner owns the model: a model trained with al.train_model) or by a
+-- learner (its rounds' models, named learner/<learner>): doc/security.md.
 CREATE TABLE al.model_store (
 	id bigserial PRIMARY KEY,
 	name text NOT NULL CHECK (name <> ''),
 	version integer NOT NULL CHECK (version >= 1),
-	owner regrole NOT NULL,
+	handle regclass,				-- a standalone model's handle, the same on every version
+	learner_id bigint,				-- a learner's model: the learner (foreign key: 52_model_learners.sql)
 	classes text[] NOT NULL,
 	n_features integer NOT NULL CHECK (n_features >= 1),
 	members integer NOT NULL CHECK (members >= 1),
@@ -18,34 +22,40 @@ CREATE TABLE al.model_store (
 	metrics jsonb NOT NULL,
 	trained_at timestamptz NOT NULL DEFAULT now(),
 	weights bytea NOT NULL,
-	UNIQUE (name, version)
+	UNIQUE (name, version),
+	CONSTRAINT model_store_one_owner CHECK ((handle IS NULL) <> (learner_id IS NULL)),
+	CONSTRAINT model_store_learner_names
+		CHECK ((learner_id IS NOT NULL) = pg_catalog.starts_with(name, 'learner/'))
 );
 REVOKE ALL ON al.model_store FROM PUBLIC;
--- pg_dump keeps the models (an extension's tables are not dumped otherwise)
+-- the sql_drop event trigger (58_orphans.sql) finds a dropped handle's rows by it
+CREATE INDEX model_store_handle ON al.model_store (handle);
+CREATE INDEX model_store_learner ON al.model_store (learner_id);
+-- pg_dump keeps the models (an extension's tables are not dumped otherwise);
+-- the handles are ordinary views of schema al, dumped (with owner and
+-- grants) before this data, which names them
 SELECT pg_catalog.pg_extension_config_dump('al.model_store', '');
 SELECT pg_catalog.pg_extension_config_dump('al.model_store_id_seq', '');
 COMMENT ON TABLE al.model_store IS
 	'every trained model version with its compact weights; read it through al.models';
 
-CREATE VIEW al.models WITH (security_barrier) AS
-SELECT id, name, version, owner, classes, n_features, members, standardized,
-       options, metrics, trained_at, octet_length(weights) AS weight_bytes
-FROM al.model_store
-WHERE pg_catalog.pg_has_role(owner, 'USAGE');
-GRANT SELECT ON al.models TO PUBLIC;
-COMMENT ON VIEW al.models IS
-	'model versions visible to the current role (those of roles whose privileges it has)';
+-- al.models, which shows each role the models it may use, is defined in
+-- 52_model_learners.sql (it needs al.learner_store).
+CREATE FUNCTION al.model_usable(handle regclass, learner_id bigint) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'al_model_usable' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION al.model_usable(regclass, bigint) IS
+	'may the current role use the model of this handle (its owner''s privileges, or SELECT on it) or of this learner (the learner''s view right)?';
 
 CREATE FUNCTION al.train_model(name text, data regclass, features name, label name,
                                options jsonb DEFAULT '{}')
 	RETURNS bigint
 	AS 'MODULE_PATHNAME', 'al_train_model' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.train_model(text, regclass, name, name, jsonb) IS
-	'train a new version of a softmax-regression model (or bagged committee) on the labeled rows of data; returns its id. Options: c, max_iter, tol, members, seed, standardize, holdout';
+	'train a new version of a softmax-regression model (or bagged committee) on the labeled rows of data; returns its id. A new name belongs to the caller (its handle al."model <id>"); adding a version needs the owner''s privileges; names learner/... are the learners''. Options: c, max_iter, tol, members, seed, standardize, holdout';
 
 CREATE FUNCTION al.drop_model(name text) RETURNS integer
 	AS 'MODULE_PATHNAME', 'al_drop_model' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION al.drop_model(text) IS 'delete every version of a model; returns how many';
+COMMENT ON FUNCTION al.drop_model(text) IS 'delete every version of a model and its handle (needs the owner''s privileges); returns how many';
 
 CREATE FUNCTION al.model_coefficients(model text, version integer DEFAULT NULL)
 	RETURNS TABLE (member integer, class text, intercept double precision, coef double precision[])

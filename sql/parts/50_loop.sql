@@ -123,7 +123,7 @@ COMMENT ON FUNCTION al.alter_learner(text, text, jsonb) IS
 CREATE FUNCTION al.drop_learner(name text)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_drop_learner' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.drop_learner(text) IS
-	'drop a learner with its labels, leases, ranking and curve (its model versions stay in al.models)';
+	'drop a learner with its labels, leases, ranking, curve and model versions';
 
 CREATE FUNCTION al.label(learner text, item_id text, label text, annotator text DEFAULT current_user)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_label' LANGUAGE C VOLATILE PARALLEL UNSAFE;

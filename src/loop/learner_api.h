@@ -38,7 +38,8 @@ typedef struct Learner
 {
 	int64		id;
 	char	   *name;
-	Oid			owner;
+	Oid			handle;			/* owns the learner: al."learner <id>" (doc/security.md) */
+	Oid			owner;			/* the handle's owner */
 	Oid			pool;
 	char	   *id_column;
 	char	   *features_column;

@@ -735,7 +735,7 @@ retrain(Learner *l, int64 pool_size, int64 max_serial)
 	if (n < 2 || distinct_classes(y, n, l->k) < 2)
 		return false;
 	report(l, psprintf("training on %d labeled items", n));
-	model_fit_store(psprintf("learner/%s", l->name), l->owner, l->classes, l->k, x, y, n, d,
+	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, x, y, n, d,
 					&opt, l->options.holdout, &fit);
 	res = score_pool(l, &fit, d, fit.version, pool_size);
 	record_pool_rows(l, pool_size);

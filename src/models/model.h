@@ -7,7 +7,12 @@
 
 #include "postgres.h"
 
+#include "utils/snapshot.h"
+
 #include "softmax_model.h"
+
+/* A learner's models are named LEARNER_MODEL_PREFIX <learner name>. */
+#define LEARNER_MODEL_PREFIX "learner/"
 
 /* What a stored model may have (the store's reader refuses anything else). */
 #define MODEL_MAX_CLASSES	32767
@@ -23,7 +28,8 @@ typedef struct AlModel
 	int64		id;
 	char	   *name;
 	int32		version;
-	Oid			owner;
+	Oid			handle;			/* a standalone model's handle, else InvalidOid */
+	int64		learner_id;		/* a learner's model: the learner, else 0 */
 	int			k;				/* classes */
 	int			d;				/* features */
 	int			members;		/* committee size (1 = plain model) */
@@ -54,12 +60,42 @@ typedef struct TrainData
 	int			k;
 } TrainData;
 
+/*
+ * Who owns a model name, as a snapshot sees its versions: a handle (a
+ * standalone model), a learner, or nobody yet (a new name).
+ */
+typedef struct ModelOwnership
+{
+	bool		exists;			/* the name has versions */
+	Oid			handle;			/* a standalone model's handle, else InvalidOid */
+	int64		learner_id;		/* a learner's model: the learner, else 0 */
+} ModelOwnership;
+
+/*
+ * What a snapshot sees.  Two MVCC snapshots with the same xmax see the same
+ * set of finished transactions when their lists of running ones have the
+ * same length (a list can only lose members while xmax stays); within one
+ * (sub)transaction the command id tells which of its own changes they see.
+ */
+typedef struct SnapshotMark
+{
+	bool		valid;
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	CommandId	curcid;
+} SnapshotMark;
+
 /* reading a table's labeled rows (model_rows.c) */
 extern void model_read_training_data(Oid relid, const char *features, const char *label,
 									 TrainData *data);
 
 /* training (model_train.c) */
-extern void model_fit_store(const char *name, Oid owner, char **classes, int k, float *x,
+extern void model_fit_store(const char *name, int64 learner_id, char **classes, int k, float *x,
 							int *y, int n, int d, const al_softmax_options *opt,
 							double holdout, ModelFit *fit);
 
@@ -71,7 +107,16 @@ extern void model_fit_store(const char *name, Oid owner, char **classes, int k, 
 extern AlModel *model_get_latest(const char *name);
 extern AlModel *model_get_version(const char *name, int32 version);
 extern AlModel *model_get_by_id(int64 id);
-extern void model_check_write_access(const char *name);
+extern void model_snapshot_mark(SnapshotMark *m);
+extern bool model_same_snapshot(const SnapshotMark *a, const SnapshotMark *b);
+
+/* Who may use and change models (model_acl.c).  SPI is connected. */
+extern bool model_learner_usable(int64 learner_id);
+extern bool model_usable(Oid handle, int64 learner_id);
+extern void model_check_use(const AlModel *model);
+extern void model_precheck_owner(const char *name);
+extern void model_lock_for_writing(const char *name, ModelOwnership *o);
+extern void model_check_owner(const char *name, const ModelOwnership *o);
 
 /* The store (model_store.c); SPI must be connected for the queries. */
 extern Size model_weights_size(int k, int d, int m, bool standardized);
@@ -80,7 +125,11 @@ extern AlModel *model_store_load(int64 id);
 extern bool model_store_exists(int64 id);
 extern int64 model_store_latest_id(const char *name);
 extern int64 model_store_version_id(const char *name, int32 version);
+extern void model_store_owner_of(const char *name, Snapshot snap, ModelOwnership *o);
+extern Oid	model_store_learner_owner(int64 learner_id);
+extern int64 model_store_next_id(void);
 extern void model_store_lock_name(const char *name);
+extern void model_store_report_conflict(const char *name) pg_attribute_noreturn();
 extern uint64 model_store_delete(const char *name);
 
 #endif							/* AL_MODEL_H */

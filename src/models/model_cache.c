@@ -25,32 +25,12 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
-#include "utils/acl.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
 #include "model.h"
 
 #define MODEL_CACHE_SIZE	16
-
-/*
- * What a snapshot sees.  Two MVCC snapshots with the same xmax see the same
- * set of finished transactions when their lists of running ones have the
- * same length (a list can only lose members while xmax stays); within one
- * (sub)transaction the command id tells which of its own changes they see.
- */
-typedef struct SnapshotMark
-{
-	bool		valid;
-	LocalTransactionId lxid;
-	SubTransactionId subxid;
-	TransactionId xmin;
-	TransactionId xmax;
-	uint32		xcnt;
-	int32		subxcnt;
-	bool		suboverflowed;
-	CommandId	curcid;
-} SnapshotMark;
 
 /* A loaded version. */
 typedef struct CachedModel
@@ -90,8 +70,8 @@ model_cache_context(void)
 }
 
 /* The mark of the active snapshot (invalid without an MVCC one). */
-static void
-current_mark(SnapshotMark *m)
+void
+model_snapshot_mark(SnapshotMark *m)
 {
 	memset(m, 0, sizeof(*m));
 	if (ActiveSnapshotSet())
@@ -113,8 +93,8 @@ current_mark(SnapshotMark *m)
 }
 
 /* Whether two marks are of snapshots that see the store the same way. */
-static bool
-same_view(const SnapshotMark *a, const SnapshotMark *b)
+bool
+model_same_snapshot(const SnapshotMark *a, const SnapshotMark *b)
 {
 	return a->valid && b->valid && a->lxid == b->lxid && a->subxid == b->subxid &&
 		a->xmin == b->xmin && a->xmax == b->xmax &&
@@ -247,12 +227,12 @@ cached_model(int64 id, bool exists_now)
 	int			i;
 	bool		exists;
 
-	current_mark(&now);
+	model_snapshot_mark(&now);
 	trim_once_per_transaction();
 	i = find_model(id);
 	if (i < 0)
 		return load_entry(id, &now);
-	exists = exists_now || same_view(&models[i].seen, &now);
+	exists = exists_now || model_same_snapshot(&models[i].seen, &now);
 	if (!exists)
 	{
 		SPI_connect();
@@ -264,18 +244,6 @@ cached_model(int64 id, bool exists_now)
 	models[i].dead = true;
 	trim_cache(MODEL_CACHE_SIZE);
 	return NULL;
-}
-
-/* ERROR unless the current role has the privileges of the model's owner. */
-static void
-model_check_use(const AlModel *model)
-{
-	if (!has_privs_of_role(GetUserId(), model->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for model \"%s\"", model->name),
-				 errdetail("Only roles with the privileges of the model's owner, %s, may use it.",
-						   GetUserNameFromId(model->owner, false))));
 }
 
 /* A stored model version by id; ERROR if unknown or not permitted. */
@@ -336,8 +304,8 @@ latest_id(const char *name)
 	CachedName *c = find_name(name);
 	int64		id;
 
-	current_mark(&now);
-	if (c && same_view(&c->seen, &now))
+	model_snapshot_mark(&now);
+	if (c && model_same_snapshot(&c->seen, &now))
 	{
 		c->last_used = ++cache_clock;
 		return c->id;
@@ -396,23 +364,4 @@ model_get_version(const char *name, int32 version)
 	if (pushed)
 		PopActiveSnapshot();
 	return model;
-}
-
-/*
- * ERROR unless the current role may add versions to (or drop) name: a new
- * name is anyone's; an existing one needs the privileges of its owner.
- */
-void
-model_check_write_access(const char *name)
-{
-	bool		pushed = ensure_snapshot();
-	int64		id = latest_id(name);
-	AlModel    *model = id ? cached_model(id, true) : NULL;
-
-	if (model && !has_privs_of_role(GetUserId(), model->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of model \"%s\"", name)));
-	if (pushed)
-		PopActiveSnapshot();
 }

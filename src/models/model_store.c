@@ -6,7 +6,8 @@
  * to the store owner for the query itself (src/identity.c) after the
  * caller checked that the calling role may use the model.  Stored versions
  * never change; a model name gets new versions and loses them all at once.
- * The per-backend cache of loaded versions is in model_cache.c.
+ * The per-backend cache of loaded versions is in model_cache.c, who may
+ * use and change a model in model_acl.c.
  */
 #include "postgres.h"
 
@@ -45,7 +46,7 @@ typedef struct StorePlan
 } StorePlan;
 
 static StorePlan plan_load = {
-	"SELECT name, version, owner::pg_catalog.oid, classes, n_features, members, weights "
+	"SELECT name, version, handle::pg_catalog.oid, learner_id, classes, n_features, members, weights "
 	"FROM al.model_store WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT8OID}
 };
 static StorePlan plan_exists = {
@@ -58,6 +59,14 @@ static StorePlan plan_latest = {
 static StorePlan plan_version = {
 	"SELECT id FROM al.model_store "
 	"WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2", 2, {TEXTOID, INT4OID}
+};
+static StorePlan plan_owner = {
+	"SELECT handle::pg_catalog.oid, learner_id FROM al.model_store "
+	"WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC LIMIT 1", 1, {TEXTOID}
+};
+static StorePlan plan_learner_owner = {
+	"SELECT owner::pg_catalog.oid FROM al.learner_store WHERE id OPERATOR(pg_catalog.=) $1",
+	1, {INT8OID}
 };
 static StorePlan plan_state = {
 	"SELECT pg_catalog.count(*), coalesce(pg_catalog.max(id), 0) FROM al.model_store "
@@ -279,22 +288,27 @@ model_from_row(int64 id)
 	bool		isnull;
 	int			i;
 
-	classes = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 4, &isnull));
+	classes = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 5, &isnull));
 	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &labels, NULL, &i);
-	weights = DatumGetByteaPP(SPI_getbinval(tup, desc, 7, &isnull));
+	weights = DatumGetByteaPP(SPI_getbinval(tup, desc, 8, &isnull));
 	old = MemoryContextSwitchTo(cxt);
 	model = (AlModel *) palloc0(sizeof(AlModel));
 	model->cxt = cxt;
 	model->id = id;
 	model->name = TextDatumGetCString(SPI_getbinval(tup, desc, 1, &isnull));
 	model->version = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-	model->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+	model->handle = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+	if (isnull)
+		model->handle = InvalidOid;
+	model->learner_id = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
+	if (isnull)
+		model->learner_id = 0;
 	model->k = i;
 	model->classes = (char **) palloc(sizeof(char *) * model->k);
 	for (i = 0; i < model->k; i++)
 		model->classes[i] = TextDatumGetCString(labels[i]);
-	model->d = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
-	model->members = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	model->d = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	model->members = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));
 	model_weights_unpack(model, weights);
 	MemoryContextSwitchTo(old);
 	MemoryContextCopyAndSetIdentifier(cxt, model->name);
@@ -347,6 +361,61 @@ model_store_version_id(const char *name, int32 version)
 	return first_id();
 }
 
+/*
+ * Who owns name, as snap (or the active snapshot) sees its latest version.
+ * SPI is connected.
+ */
+void
+model_store_owner_of(const char *name, Snapshot snap, ModelOwnership *o)
+{
+	Datum		arg = CStringGetTextDatum(name);
+	bool		isnull;
+	Datum		d;
+
+	memset(o, 0, sizeof(*o));
+	store_run(&plan_owner, &arg, snap);
+	if (SPI_processed == 0)
+		return;
+	o->exists = true;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	o->handle = isnull ? InvalidOid : DatumGetObjectId(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	o->learner_id = isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * The owner of a learner as the active snapshot sees it, or InvalidOid if
+ * there is no such learner.  SPI is connected.
+ */
+Oid
+model_store_learner_owner(int64 learner_id)
+{
+	Datum		arg = Int64GetDatum(learner_id);
+	bool		isnull;
+
+	store_run(&plan_learner_owner, &arg, NULL);
+	if (SPI_processed == 0)
+		return InvalidOid;
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* A new id of al.model_store's sequence (the first version's id names a handle). */
+int64
+model_store_next_id(void)
+{
+	AlIdentity	save;
+	bool		isnull;
+	int			ret;
+
+	al_become_store_owner(&save);
+	ret = SPI_execute("SELECT pg_catalog.nextval('al.model_store_id_seq'::pg_catalog.regclass)",
+					  false, 1);
+	al_restore(&save);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not draw a model id: %s", SPI_result_code_string(ret));
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 /* "count max(id)" of name's versions as snap (or the active snapshot) sees them. */
 static char *
 name_state(const char *name, Snapshot snap)
@@ -377,13 +446,26 @@ model_store_lock_name(const char *name)
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 	if (IsolationUsesXactSnapshot() &&
 		strcmp(name_state(name, NULL), name_state(name, GetLatestSnapshot())) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to a concurrent change of model \"%s\"", name),
-				 errhint("Retry the transaction.")));
+		model_store_report_conflict(name);
 }
 
-/* Delete every version of name as the store owner; how many.  SPI is connected. */
+/*
+ * ERROR: name's versions changed after the transaction's snapshot (REPEATABLE
+ * READ, SERIALIZABLE), as PostgreSQL reports a row changed under one.
+ */
+void
+model_store_report_conflict(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not serialize access due to a concurrent change of model \"%s\"", name),
+			 errhint("Retry the transaction.")));
+}
+
+/*
+ * Delete every version of name as the store owner (the caller holds the
+ * name's lock); how many.  SPI is connected.
+ */
 uint64
 model_store_delete(const char *name)
 {
@@ -391,7 +473,6 @@ model_store_delete(const char *name)
 	Datum		arg = CStringGetTextDatum(name);
 	AlIdentity	save;
 
-	model_store_lock_name(name);
 	al_become_store_owner(&save);
 	if (SPI_execute_with_args("DELETE FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $1",
 							  1, &type, &arg, NULL, false, 0) != SPI_OK_DELETE)

@@ -6,7 +6,9 @@
  * the core (src/core/softmax_*), and stored as a new version in
  * al.model_store by the store owner.  Nothing is overwritten: each
  * training adds a version; trainings of one name are serialized by the
- * name's lock (model_store_lock_name).
+ * name's lock, and who may add the version is checked under it
+ * (model_lock_for_writing).  A new standalone name gets a handle owned by
+ * the caller; a learner's versions belong to the learner (model_acl.c).
  */
 #include "postgres.h"
 
@@ -30,6 +32,7 @@
 #include "al_blas.h"
 #include "al_ext.h"
 #include "committee_model.h"
+#include "handle.h"
 #include "identity.h"
 #include "model.h"
 #include "sql_args.h"
@@ -41,7 +44,7 @@ PG_FUNCTION_INFO_V1(al_drop_model);
 typedef struct TrainRequest
 {
 	char	   *name;
-	Oid			owner;			/* owner of a new model */
+	int64		learner_id;		/* a learner's round: the learner; 0: al.train_model */
 	al_softmax_options opt;
 	double		holdout;
 } TrainRequest;
@@ -231,49 +234,91 @@ options_json(const TrainRequest *req)
 }
 
 /*
- * Insert the new version as the store owner; returns its id.  The name's
- * lock is taken first, so the statement that reads the latest version has
- * a snapshot that sees the versions of every earlier holder of the lock.
- * SPI is connected.
+ * The handle of a new standalone model, owned by the caller and named after
+ * id, its first version's id.  Its comment does not name the model: every
+ * role can read pg_class, while only those who may use a model see its name
+ * in al.models.
+ */
+static Oid
+create_model_handle(int64 id)
+{
+	return al_handle_create("model", id, GetUserId(),
+							"an al_ext model: its owner owns the model, SELECT on it lets a role use the model (al.models shows it)");
+}
+
+/*
+ * Take name's lock and check, under it, that the version may be stored:
+ * al.train_model needs the owner's privileges on an existing name (a new
+ * one gets a handle owned by the caller); a learner's round stores into a
+ * name that is new or its learner's.  Draws the new row's id (after the
+ * lock: ids grow with versions) and returns the handle for the new row
+ * (InvalidOid for a learner's model).  SPI is connected.
+ */
+static Oid
+claim_name(const TrainRequest *req, int64 *id)
+{
+	ModelOwnership o;
+
+	model_lock_for_writing(req->name, &o);
+	if (req->learner_id == 0)
+		model_check_owner(req->name, &o);
+	else if (o.exists && o.learner_id != req->learner_id)
+		elog(ERROR, "model \"%s\" does not belong to learner " INT64_FORMAT,
+			 req->name, req->learner_id);
+	*id = model_store_next_id();
+	if (req->learner_id != 0)
+		return InvalidOid;
+	return o.exists ? o.handle : create_model_handle(*id);
+}
+
+/*
+ * Insert the new version as the store owner, once claim_name allowed it;
+ * returns its id.  The statement that reads the latest version runs after
+ * the name's lock, with a snapshot that sees the versions of every earlier
+ * holder of the lock.  SPI is connected.
  */
 static int64
 store_model(const TrainRequest *req, const TrainData *data, const al_softmax_model *models,
 			const char *options, const char *metrics, int32 *version)
 {
 	static const char *sql =
-		"WITH prev AS (SELECT pg_catalog.max(version) AS v, "
-		"                     (pg_catalog.array_agg(owner ORDER BY version DESC))[1] AS o "
-		"              FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $1) "
-		"INSERT INTO al.model_store (name, version, owner, classes, n_features, members, standardized, options, metrics, weights) "
-		"SELECT $1, coalesce(prev.v, 0) OPERATOR(pg_catalog.+) 1, coalesce(prev.o, $2::pg_catalog.regrole), "
-		"       $3, $4, $5, $6, $7::pg_catalog.jsonb, $8::pg_catalog.jsonb, $9 "
-		"FROM prev RETURNING id, version";
-	Oid			types[9] = {TEXTOID, OIDOID, TEXTARRAYOID, INT4OID, INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
-	Datum		args[9];
+		"INSERT INTO al.model_store (id, name, version, handle, learner_id, classes, n_features, members, standardized, options, metrics, weights) "
+		"SELECT $1, $2, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $3, $4, "
+		"       $5, $6, $7, $8, $9::pg_catalog.jsonb, $10::pg_catalog.jsonb, $11 "
+		"FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $2 RETURNING version";
+	Oid			types[11] = {INT8OID, TEXTOID, REGCLASSOID, INT8OID, TEXTARRAYOID, INT4OID,
+		INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
+	Datum		args[11];
+	char		nulls[11];
 	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * data->k);
 	AlIdentity	save;
 	bool		isnull;
 	int			i;
 	int64		id;
+	Oid			handle;
 
 	for (i = 0; i < data->k; i++)
 		labels[i] = CStringGetTextDatum(data->classes[i]);
-	args[0] = CStringGetTextDatum(req->name);
-	args[1] = ObjectIdGetDatum(req->owner);
-	args[2] = PointerGetDatum(construct_array(labels, data->k, TEXTOID, -1, false, TYPALIGN_INT));
-	args[3] = Int32GetDatum(data->d);
-	args[4] = Int32GetDatum(req->opt.members);
-	args[5] = BoolGetDatum(req->opt.standardize != 0);
-	args[6] = CStringGetTextDatum(options);
-	args[7] = CStringGetTextDatum(metrics);
-	args[8] = PointerGetDatum(model_weights_pack(models, req->opt.members));
-	model_store_lock_name(req->name);
+	handle = claim_name(req, &id);
+	memset(nulls, ' ', sizeof(nulls));
+	args[0] = Int64GetDatum(id);
+	args[1] = CStringGetTextDatum(req->name);
+	args[2] = ObjectIdGetDatum(handle);
+	nulls[2] = OidIsValid(handle) ? ' ' : 'n';
+	args[3] = Int64GetDatum(req->learner_id);
+	nulls[3] = req->learner_id != 0 ? ' ' : 'n';
+	args[4] = PointerGetDatum(construct_array(labels, data->k, TEXTOID, -1, false, TYPALIGN_INT));
+	args[5] = Int32GetDatum(data->d);
+	args[6] = Int32GetDatum(req->opt.members);
+	args[7] = BoolGetDatum(req->opt.standardize != 0);
+	args[8] = CStringGetTextDatum(options);
+	args[9] = CStringGetTextDatum(metrics);
+	args[10] = PointerGetDatum(model_weights_pack(models, req->opt.members));
 	al_become_store_owner(&save);
-	if (SPI_execute_with_args(sql, 9, types, args, NULL, false, 1) != SPI_OK_INSERT_RETURNING)
+	if (SPI_execute_with_args(sql, 11, types, args, nulls, false, 1) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not store model \"%s\"", req->name);
 	al_restore(&save);
-	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	return id;
 }
 
@@ -375,19 +420,21 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 }
 
 /*
- * Train a new version of model `name` for owner on rows already in memory
- * (the learner's round uses this); classes are given, in their order.
- * SPI is connected.  ERRORs as al.train_model does.
+ * Train a new version of model `name` of learner learner_id on rows already
+ * in memory (the learner's round uses this, after checking the caller may
+ * run it); classes are given, in their order.  The version belongs to the
+ * learner.  SPI is connected.  ERRORs as al.train_model does.
  */
 void
-model_fit_store(const char *name, Oid owner, char **classes, int k, float *x, int *y,
+model_fit_store(const char *name, int64 learner_id, char **classes, int k, float *x, int *y,
 				int n, int d, const al_softmax_options *opt, double holdout, ModelFit *fit)
 {
 	TrainRequest req = {0};
 	TrainData	data = {0};
 
+	Assert(learner_id != 0);
 	req.name = pstrdup(name);
-	req.owner = owner;
+	req.learner_id = learner_id;
 	req.opt = *opt;
 	req.opt.alloc_fn = core_alloc;
 	req.opt.free_fn = core_free;
@@ -400,6 +447,26 @@ model_fit_store(const char *name, Oid owner, char **classes, int k, float *x, in
 	data.classes = classes;
 	data.k = k;
 	fit_and_store(&req, &data, fit);
+}
+
+/*
+ * ERROR for a name al.train_model may not use: empty, or learner/...,
+ * which belong to the learners (their rounds train them).
+ */
+static void
+check_standalone_name(const char *name)
+{
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model name must not be empty")));
+	if (strncmp(name, LEARNER_MODEL_PREFIX, strlen(LEARNER_MODEL_PREFIX)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("model name \"%s\" is reserved for the models of learner \"%s\"",
+						name, name + strlen(LEARNER_MODEL_PREFIX)),
+				 errhint("A learner's rounds train its models (al.run_learner, al.retrain); choose a name that does not start with \"%s\".",
+						 LEARNER_MODEL_PREFIX)));
 }
 
 /*
@@ -420,15 +487,11 @@ al_train_model(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 3, "label column");
 	memset(&req, 0, sizeof(req));
 	req.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (req.name[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("model name must not be empty")));
+	check_standalone_name(req.name);
 	parse_options(&req, PG_ARGISNULL(4) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
 				  : PG_GETARG_JSONB_P(4));
-	model_check_write_access(req.name);
-	req.owner = GetUserId();
 	SPI_connect();
+	model_precheck_owner(req.name);
 	model_read_training_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
 							 NameStr(*PG_GETARG_NAME(3)), &data);
 	fit_and_store(&req, &data, &fit);
@@ -436,20 +499,28 @@ al_train_model(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(fit.id);
 }
 
-/* al.drop_model(name) -> integer: delete every version; returns how many. */
+/*
+ * al.drop_model(name) -> integer: delete every version and the handle;
+ * returns how many versions.  Needs the owner's privileges, checked under
+ * the name's lock; a learner's models go only with the learner.
+ */
 Datum
 al_drop_model(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ModelOwnership o;
 	uint64		dropped;
 
-	model_check_write_access(name);
 	SPI_connect();
-	dropped = model_store_delete(name);
-	SPI_finish();
-	if (dropped == 0)
+	model_precheck_owner(name);
+	model_lock_for_writing(name, &o);
+	if (!o.exists)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name)));
+	model_check_owner(name, &o);
+	dropped = model_store_delete(name);
+	al_handle_drop(o.handle);
+	SPI_finish();
 	PG_RETURN_INT32((int32) dropped);
 }

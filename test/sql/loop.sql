@@ -189,11 +189,12 @@ SELECT al.drop_learner('carols');
 DROP OWNED BY regress_al_carol;
 DROP ROLE regress_al_carol, regress_al_dave;
 
--- dropping a learner removes its labels, leases, ranking and curve; its models stay
+-- dropping a learner removes its labels, leases, ranking, curve and models
+SELECT count(*) > 0 AS has_models FROM al.models WHERE name = 'learner/colors_bald';
 SELECT al.drop_learner('colors_bald');
 SELECT (SELECT count(*) FROM al.labels b JOIN al.learners l ON l.id = b.learner_id WHERE l.name = 'colors_bald') AS labels,
-       (SELECT count(*) FROM al.models WHERE name = 'learner/colors_bald') > 0 AS models_kept;
+       (SELECT count(*) FROM al.models WHERE name = 'learner/colors_bald') AS models;
 SELECT al.drop_learner('colors'), al.drop_learner('texts'), al.drop_learner('uuids');
 SELECT count(*) AS learners, (SELECT count(*) FROM al.scores) AS scores, (SELECT count(*) FROM al.leases) AS leases FROM al.learners;
-SELECT al.drop_model(name) > 0 FROM (SELECT DISTINCT name FROM al.models) m ORDER BY name;
+SELECT count(*) AS models_left FROM al.models;
 DROP TABLE pool3, pool_text, pool_uuid;

@@ -240,16 +240,20 @@ GRANT SELECT ON mix3 TO regress_al_alice;
 SET ROLE regress_al_bob;
 SELECT pg_temp.try($$SELECT al.train_model('bobs', 'mix3', 'x', 'y')$$) AS no_select_privilege;
 RESET ROLE;
+-- m2 is shared with alice (SELECT on its handle); m3 is not
+DO $$ BEGIN EXECUTE format('GRANT SELECT ON %s TO regress_al_alice',
+                           (SELECT handle FROM al.models WHERE name = 'm2')); END $$;
 SET ROLE regress_al_alice;
 SELECT al.train_model('alices', 'mix3', 'x', 'y') > 0 AS alice_trains;
-SELECT name, owner FROM al.models ORDER BY name;
+SELECT name, owner = 'regress_al_alice'::regrole AS hers FROM al.models ORDER BY name;
 SELECT pg_temp.try($$SELECT al.predict('alices', ARRAY[0,0,0,0]::real[])$$) AS alice_predicts;
+SELECT pg_temp.try($$SELECT al.predict('m2', ARRAY[0,0]::real[])$$) AS shared_with_her;
 SELECT pg_temp.try($$SELECT al.predict('m3', ARRAY[0,0,0,0]::real[])$$) AS not_her_model;
 SELECT pg_temp.try($$SELECT al.drop_model('m3')::text$$) AS cannot_drop;
 SELECT pg_temp.try($$SELECT al.train_model('m3', 'mix3', 'x', 'y')::text$$) AS cannot_add_version;
 SELECT pg_temp.try($$SELECT count(*) FROM al.model_store$$) AS store_is_private;
 -- al.models is a security barrier: a cheap function in the caller's WHERE
--- clause sees the rows of the caller's models only
+-- clause sees the rows of the caller's models and of those shared with her only
 CREATE FUNCTION pg_temp.leak(v text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001
 	AS $$BEGIN RAISE NOTICE 'leak name: %', v; RETURN true; END$$;
 CREATE FUNCTION pg_temp.leak(v text[]) RETURNS boolean LANGUAGE plpgsql COST 0.0000001

@@ -1,6 +1,8 @@
 # Models across sessions: a concurrent ALTER TABLE during al.train_model
 # (issue 7 defect 4), a drop seen by a session that cached the model
-# (defect 10), two trainings of one name at once (defect 14).  Every step is
+# (defect 10), two trainings of one name at once (defect 14), two roles
+# claiming a new name at once and DROP OWNED during a training (issue 8
+# item 4), two rounds of a learner at once.  Every step is
 # ordered by waiting for the other session to block on a lock, never by
 # sleeping.
 use strict;
@@ -212,8 +214,64 @@ like(concurrent_trainings('twice', 'REPEATABLE READ', 'repeatable read'),
 is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'twice'}),
 	'1,2,3,4,5', 'one version more');
 
+# ---- issue 8 item 4: two roles train a new name at once ----
+# The ownership check runs under the name's lock with a snapshot taken after
+# it: one role owns the name, the other gets a clean 42501.
+$node->safe_psql('postgres', q{
+	CREATE ROLE alice;
+	CREATE ROLE bob;
+	GRANT SELECT ON data TO alice, bob;
+});
+$a->query_safe('SET ROLE alice');
+$b->query_safe('SET ROLE bob');
+$a->query_safe('BEGIN');
+$a->query_safe(q{SELECT al.train_model('contested', 'data', 'x', 'y')});
+start_query($b, q{SELECT al.train_model('contested', 'data', 'x', 'y') > 0});
+wait_until_blocked($pid_b, 'bob\'s training of the new name alice is training');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+like($err, qr/ERROR:  42501: must be owner of model "contested"/,
+	'the second role to train a new name gets 42501, not a version of its own');
+is($node->safe_psql('postgres', q{SELECT string_agg(version || ' ' || owner, ',') FROM al.models WHERE name = 'contested'}),
+	'1 alice', 'one version, owned by the first role');
+
+# DROP OWNED waits for a training that holds the handle, then drops the new
+# version too
+my $old_handle = $node->safe_psql('postgres', q{SELECT DISTINCT handle::oid FROM al.models WHERE name = 'contested'});
+$a->query_safe('BEGIN');
+$a->query_safe(q{SELECT al.train_model('contested', 'data', 'x', 'y')});
+start_query($b, q{RESET ROLE; DROP OWNED BY alice});
+wait_until_blocked($pid_b, 'DROP OWNED BY alice during her training');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+is($err, '', 'DROP OWNED succeeds once the training committed');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM al.model_store WHERE name = 'contested'}),
+	'0', 'and the version committed meanwhile went with the handle');
+
+# the other way round: a training waits for an uncommitted DROP OWNED and
+# then finds the name free
+$node->safe_psql('postgres', q{GRANT SELECT ON data TO alice});
+$a->query_safe(q{SELECT al.train_model('contested', 'data', 'x', 'y')});
+$old_handle = $node->safe_psql('postgres', q{SELECT DISTINCT handle::oid FROM al.models WHERE name = 'contested'});
+$b->query_safe('BEGIN');
+$b->query_safe('DROP OWNED BY alice');
+$b->query_safe('GRANT SELECT ON data TO alice');
+my $pid_a = backend_pid($a);
+start_query($a, q{SELECT al.train_model('contested', 'data', 'x', 'y') > 0});
+wait_until_blocked($pid_a, 'alice\'s training during DROP OWNED BY alice');
+$b->query_safe('COMMIT');
+($out, $err) = finish_query($a);
+is("$out|$err", 't|', 'the training goes on once the handle is gone');
+is($node->safe_psql('postgres', qq{
+	SELECT string_agg(version || ' ' || owner || ' ' || (handle::oid <> $old_handle), ',')
+	FROM al.models WHERE name = 'contested'}),
+	'1 alice true', 'as version 1 of a new model with a new handle, never a row without a handle');
+$a->query_safe(q{SELECT al.drop_model('contested')});
+$a->query_safe('RESET ROLE');
+
 # a learner's round (al.run_learner, or the worker) trains "learner/<name>"
-# through the same path: it waits for another training of that name
+# through the same path: two rounds at once store consecutive versions;
+# nobody can train that name with al.train_model (squatting, issue 8 item 4)
 $node->safe_psql('postgres', q{
 	CREATE TABLE pool AS SELECT id::bigint AS id, x, y AS truth FROM data;
 	ALTER TABLE pool ADD PRIMARY KEY (id);
@@ -221,17 +279,21 @@ $node->safe_psql('postgres', q{
 	                         '{"retrain_every": 5}');
 	SELECT al.label('l', id, truth) FROM pool WHERE id <= 30;
 });
+$a->query('SELECT al.train_model(\'learner/l\', \'data\', \'x\', \'y\')');
+like($a->{stderr}, qr/ERROR:  42501: model name "learner\/l" is reserved for the models of learner "l"/,
+	'al.train_model refuses a learner\'s model name');
+$a->{stderr} = '';
 $a->query_safe('BEGIN');
-$a->query_safe(q{SELECT al.train_model('learner/l', 'data', 'x', 'y')});
+is($a->query_safe(q{SELECT al.run_learner('l')}), 'retrained', 'a round trains version 1');
 start_query($b, q{SELECT al.run_learner('l')});
-wait_until_blocked($pid_b, 'the learner\'s round');
+wait_until_blocked($pid_b, 'the second round');
 $a->query_safe('COMMIT');
 ($out, $err) = finish_query($b);
-is("$out|$err", 'retrained|', 'the round waits for the other training and retrains');
-is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',' ORDER BY version) FROM al.models WHERE name = 'learner/l'}),
-	'1,2', 'the round stored version 2');
+is("$out|$err", 'retrained|', 'the second round waits for the first and retrains');
+is($node->safe_psql('postgres', q{SELECT string_agg(version || ' ' || learner || ' ' || (handle IS NULL), ',' ORDER BY version) FROM al.models WHERE name = 'learner/l'}),
+	'1 l true,2 l true', 'versions 1 and 2, both the learner\'s');
 is($node->safe_psql('postgres', q{SELECT model_version FROM al.learners WHERE name = 'l'}),
-	'2', 'and published it');
+	'2', 'and the second is published');
 
 unlike(slurp_file($node->logfile), qr/duplicate key value/, 'never a duplicate-key error');
 
