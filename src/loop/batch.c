@@ -1,0 +1,270 @@
+/*
+ * batch.c - al.next_batch and al.release: leased batches of items for
+ * annotators.
+ *
+ * A batch is the best-scored unlabeled items of the published ranking that
+ * no one holds (or, before the first model, a seeded random sample of the
+ * pool), leased to the annotator.  The lease key (learner, item) is what
+ * guarantees that no item is leased twice.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "tcop/utility.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "identity.h"
+#include "learner_api.h"
+#include "sql_args.h"
+
+PG_FUNCTION_INFO_V1(al_next_batch);
+PG_FUNCTION_INFO_V1(al_release);
+
+/* Output row of next_batch. */
+typedef struct BatchItem
+{
+	char	   *item;
+	bool		scored;
+	double		score;
+	char	   *predicted;
+	Datum		probs;
+} BatchItem;
+
+/*
+ * Up to k candidates for a batch: the best-scored unlabeled items without a
+ * live lease, from the published ranking (as the store owner).
+ */
+static int
+scored_candidates(const Learner *l, int k, BatchItem *out)
+{
+	/*
+	 * Every item left out is labeled or leased, so the best k + (labels +
+	 * leases) rows by score hold the answer: a bounded sort over one scan,
+	 * whatever the planner knows of the freshly replaced ranking.
+	 */
+	static const char *sql =
+		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
+		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY score DESC, item_id"
+		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
+		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)) s "
+		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
+		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
+		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
+		"                AND x.expires_at > pg_catalog.now()) "
+		"ORDER BY s.score DESC, s.item_id LIMIT $2";
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
+	uint64		i;
+
+	/* not read-only: a fresh snapshot sees what the lock's previous holder committed */
+	learner_store_exec(sql, 2, types, args, false, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		out[i].item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		out[i].scored = true;
+		out[i].score = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		out[i].predicted = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
+		out[i].probs = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull),
+										 false, -1);
+	}
+	return (int) SPI_processed;
+}
+
+/*
+ * Cold start (no model yet): a seeded random sample of the pool, skipping
+ * labeled and leased items.  The pool is read as the caller.
+ */
+static int
+random_candidates(const Learner *l, int k, BatchItem *out)
+{
+	static const char *taken_sql =
+		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
+		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
+		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t";
+	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
+	Datum		args[3];
+	bool		isnull;
+	const char *id = quote_identifier(l->id_column);
+	char	   *sql;
+	AlIdentity	save;
+	int			ret;
+	uint64		i;
+
+	args[0] = Int64GetDatum(l->id);
+	learner_store_exec(taken_sql, 1, types, args, false, 0);
+	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+								false, -1);
+	args[2] = Int32GetDatum(k);
+	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
+				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
+				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
+				   id, learner_pool_name(l), id, id, id, l->options.seed, id);
+	al_become_caller(&save);
+	ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
+	al_restore(&save);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not sample the pool of learner \"%s\"", l->name);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		out[i].item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		out[i].scored = false;
+	}
+	return (int) SPI_processed;
+}
+
+/*
+ * Drop repeated item ids from the n candidates (a pool that holds an id
+ * twice: the round refuses it, but its cold-start sample or an old ranking
+ * may still show it), so the lease insert affects each lease once.
+ * Returns the new count.
+ */
+static int
+distinct_candidates(BatchItem *items, int n)
+{
+	ItemMap    *seen = item_map_create("al_ext batch items", n);
+	int			i,
+				kept = 0;
+
+	for (i = 0; i < n; i++)
+		if (item_map_add(seen, items[i].item, i))
+			items[kept++] = items[i];
+	return kept;
+}
+
+/* Lease the items to annotator; returns how many were leased (all, normally). */
+static int
+lease_items(const Learner *l, BatchItem *items, int n, const char *annotator)
+{
+	static const char *sql =
+		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
+		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.now() + $4::pg_catalog.interval "
+		"ON CONFLICT (learner_id, (al.item_key(item_id))) DO UPDATE "
+		"SET annotator = EXCLUDED.annotator, leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
+		"WHERE al.leases.expires_at <= pg_catalog.now()";
+	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
+	Datum		args[4];
+	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		ids[i] = CStringGetTextDatum(items[i].item);
+	args[0] = Int64GetDatum(l->id);
+	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = CStringGetTextDatum(annotator);
+	args[3] = CStringGetTextDatum(l->options.lease);
+	learner_store_exec(sql, 4, types, args, false, 0);
+	return (int) SPI_processed;
+}
+
+/*
+ * Serialize batch hand-outs of one learner (transaction-level advisory
+ * lock).  The queries after it take fresh snapshots, so they see the leases
+ * and labels of the lock's previous holder; a transaction-wide snapshot
+ * (REPEATABLE READ, SERIALIZABLE) cannot, hence the error.
+ */
+static void
+lock_learner(const Learner *l)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
+
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
+				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('al_ext.learner', $1))",
+							  1, &type, &arg, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock learner \"%s\"", l->name);
+}
+
+/*
+ * al.next_batch(learner, k, annotator) -> setof (item_id, score, predicted,
+ * probs): the k best unlabeled items no one else holds, leased to annotator.
+ */
+Datum
+al_next_batch(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Learner    *l;
+	BatchItem  *items;
+	char	   *annotator;
+	int			k,
+				n,
+				i;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 2, "annotator");
+	/* before its statements can show what they write */
+	PreventCommandIfReadOnly("al.next_batch()");
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	learner_lock_pool(l);
+	k = PG_ARGISNULL(1) ? l->options.batch_size : PG_GETARG_INT32(1);
+	if (k < 1 || k > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch size must be between 1 and 100000, not %d", k)));
+	annotator = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (annotator[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("annotator must not be empty")));
+	items = (BatchItem *) palloc0(sizeof(BatchItem) * k);
+	lock_learner(l);
+	n = l->model_id ? scored_candidates(l, k, items) : random_candidates(l, k, items);
+	n = distinct_candidates(items, n);
+	if (n > 0 && lease_items(l, items, n, annotator) != n)
+		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, !items[i].scored, !items[i].scored, !items[i].scored};
+
+		values[0] = CStringGetTextDatum(items[i].item);
+		values[1] = Float8GetDatum(items[i].score);
+		values[2] = items[i].scored ? CStringGetTextDatum(items[i].predicted) : (Datum) 0;
+		values[3] = items[i].probs;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* al.release(learner, item_ids text[], annotator) -> integer: give leases back. */
+Datum
+al_release(PG_FUNCTION_ARGS)
+{
+	Oid			types[3] = {INT8OID, TEXTARRAYOID, TEXTOID};
+	Datum		args[3];
+	Learner    *l;
+	int			n;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "item ids");
+	al_require_arg(fcinfo, 2, "annotator");
+	PreventCommandIfReadOnly("al.release()");
+	SPI_connect();
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	args[0] = Int64GetDatum(l->id);
+	args[1] = PG_GETARG_DATUM(1);
+	args[2] = PG_GETARG_DATUM(2);
+	learner_store_exec("DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
+					   "WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) "
+					   "AND x.item_id = u.i AND x.annotator = $3",
+					   3, types, args, false, 0);
+	n = (int) SPI_processed;
+	SPI_finish();
+	PG_RETURN_INT32(n);
+}
+
