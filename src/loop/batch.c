@@ -21,27 +21,67 @@
 
 #include "identity.h"
 #include "learner_api.h"
+#include "probvec.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_next_batch);
 PG_FUNCTION_INFO_V1(al_release);
 
-/* Output row of next_batch. */
-typedef struct BatchItem
+/* Rows of the ranking read per block by al.next_batch: at most 1,000, and about 8 MB of probvecs. */
+#define BATCH_BLOCK_ROWS 1000
+#define BATCH_BLOCK_BYTES (8 * 1024 * 1024)
+
+/* What streaming the ranking into a batch fills in, block by block. */
+typedef struct BatchState
 {
-	char	   *item;
-	bool		scored;
-	double		score;
-	char	   *predicted;
-	Datum		probs;
-} BatchItem;
+	ReturnSetInfo *rsinfo;
+	int			k;
+	int			n;				/* items taken so far */
+	char	  **items;			/* their ids */
+	ItemMap    *seen;
+	MemoryContext keep;			/* where the ids go */
+} BatchState;
+
+/* Put one block of ranking rows (id, score, predicted, probs) into the result. */
+static void
+take_batch_block(void *arg)
+{
+	BatchState *st = (BatchState *) arg;
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	uint64		r;
+
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+		char	   *item = SPI_getvalue(tup, desc, 1);
+
+		/* an id twice in the ranking (an old ranking of a pool with duplicates) */
+		if (st->n >= st->k || !item_map_add(st->seen, item, st->n))
+			continue;
+		st->items[st->n++] = MemoryContextStrdup(st->keep, item);
+		values[0] = CStringGetTextDatum(item);
+		values[1] = SPI_getbinval(tup, desc, 2, &nulls[1]);
+		values[2] = SPI_getbinval(tup, desc, 3, &nulls[2]);
+		values[3] = SPI_getbinval(tup, desc, 4, &nulls[3]);
+		/* the result outlives the rows it came from: no TOAST pointer into al.scores */
+		if (!nulls[3])
+			values[3] = PointerGetDatum(PG_DETOAST_DATUM(values[3]));
+		tuplestore_putvalues(st->rsinfo->setResult, st->rsinfo->setDesc, values, nulls);
+	}
+}
 
 /*
- * Up to k candidates for a batch: the best-scored unlabeled items without a
- * live lease, from the published ranking (as the store owner).
+ * Put up to k candidates from the published ranking into the result: the
+ * best-scored unlabeled items without a live lease (as the store owner),
+ * each once.  The rows are read block by block through a cursor and go
+ * straight into the result's tuplestore (which spills to disk), so a large
+ * batch of many-class probvecs never sits in memory; only the ids stay, in
+ * items.  Returns how many.
  */
 static int
-scored_candidates(const Learner *l, int k, BatchItem *out)
+scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 {
 	/*
 	 * Every item left out is labeled or leased, so the best k + (labels +
@@ -61,30 +101,22 @@ scored_candidates(const Learner *l, int k, BatchItem *out)
 		"ORDER BY s.score DESC, s.item_id LIMIT $2";
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
-	uint64		i;
+	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
 
-	/* not read-only: a fresh snapshot sees what the lock's previous holder committed */
-	learner_store_exec(sql, 2, types, args, false, 0);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-
-		out[i].item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		out[i].scored = true;
-		out[i].score = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-		out[i].predicted = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3);
-		out[i].probs = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull),
-										 false, -1);
-	}
-	return (int) SPI_processed;
+	/* a fresh snapshot sees what the lock's previous holder committed */
+	learner_query_blocks(al_store_owner(), sql, 2, types, args, true,
+						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
+						 take_batch_block, &st);
+	return st.n;
 }
 
 /*
  * Cold start (no model yet): a seeded random sample of the pool, skipping
- * labeled and leased items.  The pool is read as the caller.
+ * labeled and leased items, each id once, put into the result unscored.
+ * The pool is read as the caller.
  */
 static int
-random_candidates(const Learner *l, int k, BatchItem *out)
+random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 {
 	static const char *taken_sql =
 		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
@@ -96,7 +128,9 @@ random_candidates(const Learner *l, int k, BatchItem *out)
 	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
 	AlIdentity	save;
-	int			ret;
+	ItemMap    *seen = item_map_create("al_ext batch items", k);
+	int			ret,
+				n = 0;
 	uint64		i;
 
 	args[0] = Int64GetDatum(l->id);
@@ -115,34 +149,23 @@ random_candidates(const Learner *l, int k, BatchItem *out)
 		elog(ERROR, "could not sample the pool of learner \"%s\"", l->name);
 	for (i = 0; i < SPI_processed; i++)
 	{
-		out[i].item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		out[i].scored = false;
+		Datum		values[4] = {0, 0, 0, 0};
+		bool		nulls[4] = {false, true, true, true};
+		char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		/* a pool that gained a duplicate id since its last round */
+		if (!item_map_add(seen, item, n))
+			continue;
+		items[n++] = item;
+		values[0] = CStringGetTextDatum(item);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	return (int) SPI_processed;
-}
-
-/*
- * Drop repeated item ids from the n candidates (a pool that holds an id
- * twice: the round refuses it, but its cold-start sample or an old ranking
- * may still show it), so the lease insert affects each lease once.
- * Returns the new count.
- */
-static int
-distinct_candidates(BatchItem *items, int n)
-{
-	ItemMap    *seen = item_map_create("al_ext batch items", n);
-	int			i,
-				kept = 0;
-
-	for (i = 0; i < n; i++)
-		if (item_map_add(seen, items[i].item, i))
-			items[kept++] = items[i];
-	return kept;
+	return n;
 }
 
 /* Lease the items to annotator; returns how many were leased (all, normally). */
 static int
-lease_items(const Learner *l, BatchItem *items, int n, const char *annotator)
+lease_items(const Learner *l, char **items, int n, const char *annotator)
 {
 	static const char *sql =
 		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
@@ -156,7 +179,7 @@ lease_items(const Learner *l, BatchItem *items, int n, const char *annotator)
 	int			i;
 
 	for (i = 0; i < n; i++)
-		ids[i] = CStringGetTextDatum(items[i].item);
+		ids[i] = CStringGetTextDatum(items[i]);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = CStringGetTextDatum(annotator);
@@ -196,11 +219,10 @@ al_next_batch(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Learner    *l;
-	BatchItem  *items;
+	char	  **items;
 	char	   *annotator;
 	int			k,
-				n,
-				i;
+				n;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 2, "annotator");
@@ -220,23 +242,11 @@ al_next_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("annotator must not be empty")));
-	items = (BatchItem *) palloc0(sizeof(BatchItem) * k);
+	items = (char **) palloc(sizeof(char *) * k);
 	lock_learner(l);
-	n = l->model_id ? scored_candidates(l, k, items) : random_candidates(l, k, items);
-	n = distinct_candidates(items, n);
+	n = l->model_id ? scored_candidates(l, k, rsinfo, items) : random_candidates(l, k, rsinfo, items);
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
-	for (i = 0; i < n; i++)
-	{
-		Datum		values[4];
-		bool		nulls[4] = {false, !items[i].scored, !items[i].scored, !items[i].scored};
-
-		values[0] = CStringGetTextDatum(items[i].item);
-		values[1] = Float8GetDatum(items[i].score);
-		values[2] = items[i].scored ? CStringGetTextDatum(items[i].predicted) : (Datum) 0;
-		values[3] = items[i].probs;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
 	SPI_finish();
 	return (Datum) 0;
 }

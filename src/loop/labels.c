@@ -152,10 +152,21 @@ note_features(FeatureReport *fr, int i, FeatureProblem problem, int dim, MemoryC
 	}
 }
 
+/* What the pool lookup fills in, block by block. */
+typedef struct LookupState
+{
+	LabelBatch *b;
+	MemoryContext keep;			/* where the found ids go */
+	int			dim;			/* the model's feature count, or -1 */
+	FeatureReport *fr;
+} LookupState;
+
 /* Take one block of lookup rows: (element, the pool's id text, features). */
 static void
-take_lookup_block(LabelBatch *b, MemoryContext keep, int dim, FeatureReport *fr)
+take_lookup_block(void *arg)
 {
+	LookupState *st = (LookupState *) arg;
+	LabelBatch *b = st->b;
 	TupleDesc	desc = SPI_tuptable->tupdesc;
 	uint64		r;
 
@@ -172,9 +183,9 @@ take_lookup_block(LabelBatch *b, MemoryContext keep, int dim, FeatureReport *fr)
 
 		if (i < 0 || i >= b->n || b->canonical[i] != NULL)
 			continue;			/* a pool holding the id twice: its first row */
-		b->canonical[i] = MemoryContextStrdup(keep, SPI_getvalue(tup, desc, 2));
+		b->canonical[i] = MemoryContextStrdup(st->keep, SPI_getvalue(tup, desc, 2));
 		f = SPI_getbinval(tup, desc, 3, &isnull);
-		note_features(fr, i, pool_read_features(f, isnull, dim, NULL), dim, keep);
+		note_features(st->fr, i, pool_read_features(f, isnull, st->dim, NULL), st->dim, st->keep);
 	}
 }
 
@@ -193,36 +204,12 @@ lookup_items(const Learner *l, LabelBatch *b, FeatureReport *fr)
 							   learner_pool_name(l), quote_identifier(l->id_column));
 	Oid			type = get_array_type(l->id_type);
 	Datum		arg = parsed_items(l, b);
-	int			dim = model_dimension(l);
-	MemoryContext keep = CurrentMemoryContext;
-	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext label lookup",
-												ALLOCSET_DEFAULT_SIZES);
-	AlIdentity	save;
-	Portal		portal;
+	LookupState st = {b, CurrentMemoryContext, model_dimension(l), fr};
 	int			i;
 
 	b->canonical = (char **) palloc_extended(sizeof(char *) * Max(b->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	al_become_caller(&save);
-	portal = SPI_cursor_open_with_args(NULL, sql, 1, &type, &arg, NULL, true, 0);
-	al_restore(&save);
-	for (;;)
-	{
-		MemoryContext old;
-
-		al_become_caller(&save);
-		SPI_cursor_fetch(portal, true, LOOKUP_BLOCK_ROWS);
-		al_restore(&save);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(block);
-		take_lookup_block(b, keep, dim, fr);
-		MemoryContextSwitchTo(old);
-		SPI_freetuptable(SPI_tuptable);
-		MemoryContextReset(block);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	MemoryContextDelete(block);
+	learner_query_blocks(GetUserId(), sql, 1, &type, &arg, false, LOOKUP_BLOCK_ROWS,
+						 take_lookup_block, &st);
 	for (i = 0; i < b->n; i++)
 		if (b->canonical[i] == NULL)
 			ereport(ERROR,

@@ -90,6 +90,11 @@ extern char *learner_options_json(const LearnerOptions *o);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
 extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
+
+/* Called by learner_query_blocks for each block (in SPI_tuptable). */
+typedef void (*LearnerBlockFn) (void *arg);
+extern void learner_query_blocks(Oid role, const char *sql, int nargs, Oid *types, Datum *args,
+								 bool fresh, long block_rows, LearnerBlockFn fn, void *arg);
 extern Learner *learner_get(const char *name);
 extern Learner *learner_get_by_id(int64 id);
 extern Learner *learner_lock_row(int64 id, bool wait);

@@ -211,6 +211,49 @@ learner_store_int8(const char *sql, int64 arg, int64 if_none)
 	return isnull ? if_none : DatumGetInt64(d);
 }
 
+/*
+ * Run a read-only query through a cursor with role's identity (al_become
+ * around the opening and each fetch: that is where the query's code runs)
+ * and call fn(arg) for each block of at most block_rows rows, with the
+ * block in SPI_tuptable/SPI_processed and, as the current memory context,
+ * one reset after each block.  fresh: the cursor takes a new snapshot (it
+ * sees what committed since the statement began), else the active one.  fn
+ * may run SPI statements once it has read the block; it must not free it.
+ */
+void
+learner_query_blocks(Oid role, const char *sql, int nargs, Oid *types, Datum *args, bool fresh,
+					 long block_rows, LearnerBlockFn fn, void *arg)
+{
+	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext query block",
+												ALLOCSET_DEFAULT_SIZES);
+	AlIdentity	save;
+	Portal		portal;
+
+	al_become(role, &save);
+	portal = SPI_cursor_open_with_args(NULL, sql, nargs, types, args, NULL, !fresh, 0);
+	al_restore(&save);
+	for (;;)
+	{
+		MemoryContext old;
+		SPITupleTable *rows;
+
+		al_become(role, &save);
+		SPI_cursor_fetch(portal, true, block_rows);
+		al_restore(&save);
+		if (SPI_processed == 0)
+			break;
+		rows = SPI_tuptable;
+		old = MemoryContextSwitchTo(block);
+		fn(arg);
+		MemoryContextSwitchTo(old);
+		SPI_freetuptable(rows);
+		MemoryContextReset(block);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(block);
+}
+
 /* Column `col` (1-based) of result row `row` as text (NULL -> NULL). */
 static char *
 result_text(int row, int col)

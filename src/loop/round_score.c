@@ -283,10 +283,42 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w)
 	return rows;
 }
 
+/* A scoring of the pool on its way, block by block. */
+typedef struct ScoreState
+{
+	const Learner *l;
+	const ModelFit *fit;
+	int			d;
+	int32		version;
+	int64		pool_size;
+	ItemMap    *labeled;
+	ScoreBlock *block;
+	ScoreWork	w;
+	Oid			pv_type;
+	ScoreResult res;
+	int64		seen;
+} ScoreState;
+
+/*
+ * Score one block of pool rows and insert it (everything of the block, its
+ * insert included, in the block's context).
+ */
+static void
+score_block(void *arg)
+{
+	ScoreState *st = (ScoreState *) arg;
+	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w);
+
+	st->seen += SPI_processed;
+	score_rows(st->l, st->fit, st->d, rows, &st->w, st->block, st->pv_type, &st->res);
+	insert_block(st->l, st->version, st->block, st->pv_type);
+	round_report(st->l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, st->seen, st->pool_size));
+}
+
 /*
  * Score every unlabeled pool item with the committee and replace the
  * learner's rows of al.scores with them (same transaction: readers see the
- * old ranking until commit).
+ * old ranking until commit).  The pool is read as the learner's owner.
  */
 ScoreResult
 round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size)
@@ -294,49 +326,25 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	char	   *sql = psprintf("SELECT %s::pg_catalog.text, %s FROM %s",
 							   quote_identifier(l->id_column), quote_identifier(l->features_column),
 							   learner_pool_name(l));
-	ItemMap    *labeled = labeled_items(l);
-	MemoryContext block_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext scoring block",
-													ALLOCSET_DEFAULT_SIZES);
-	ScoreBlock *block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
-	ScoreWork	w;
-	ScoreResult res = {0, 0.0};
-	Oid			pv_type = probvec_oid();
+	ScoreState	st;
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
-	AlIdentity	save;
-	Portal		portal;
-	int64		seen = 0;
 
 	/* a round that only rescores may be this backend's first use of BLAS */
 	al_blas_ensure();
-	score_work_init(&w, l, fit, d);
+	st.l = l;
+	st.fit = fit;
+	st.d = d;
+	st.version = version;
+	st.pool_size = pool_size;
+	st.labeled = labeled_items(l);
+	st.block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
+	score_work_init(&st.w, l, fit, d);
+	st.pv_type = probvec_oid();
+	st.res.scored = 0;
+	st.res.entropy_sum = 0.0;
+	st.seen = 0;
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	al_become(l->owner, &save);
-	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
-	al_restore(&save);
-	for (;;)
-	{
-		MemoryContext old;
-		int			rows;
-
-		al_become(l->owner, &save);
-		SPI_cursor_fetch(portal, true, w.block_rows);
-		al_restore(&save);
-		if (SPI_processed == 0)
-			break;
-		/* everything of the block, its insert included, goes in block_cxt */
-		old = MemoryContextSwitchTo(block_cxt);
-		rows = buffer_rows(l, labeled, d, &w);
-		seen += SPI_processed;
-		SPI_freetuptable(SPI_tuptable);
-		score_rows(l, fit, d, rows, &w, block, pv_type, &res);
-		insert_block(l, version, block, pv_type);
-		round_report(l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, seen, pool_size));
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(block_cxt);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	MemoryContextDelete(block_cxt);
-	return res;
+	learner_query_blocks(l->owner, sql, 0, NULL, NULL, false, st.w.block_rows, score_block, &st);
+	return st.res;
 }

@@ -1,6 +1,7 @@
 # Memory of the learner API is bounded by its real data (issue 7, defect 7:
 # al.create_learner with 8,000 classes peaked at 1.5 GB, al.label_many of
-# 80,000 labels at 881 MB).  Each call runs in a fresh session, whose peak
+# 80,000 labels at 881 MB), and a round or a batch of a learner with 32,767
+# classes by a block of rows.  Each call runs in a fresh session, whose peak
 # resident memory (VmHWM of /proc/self/status, read by the same backend)
 # must stay below a generous bound.  shared_buffers is small, so the shared
 # pages a backend touches add little to its resident memory.
@@ -76,6 +77,26 @@ is($node->safe_psql('postgres', q{SELECT count(*) || ' ' || count(DISTINCT seria
 	'repeating labels changed nothing');
 ($peak, $res) = peak_after(q{SELECT al.label_many('c8000', labels) FROM batch8000});
 is($res, '80000', 'label_many of 80,000 labels on a learner of 8,000 classes');
+cmp_ok($peak, '<', $bound_kb, "peaks at $peak kB");
+
+# a round and a batch of a learner with 32,767 classes (a probvec of 128 kB
+# per item): memory is bounded by a block of rows, not by the pool or the
+# batch (3,000 items: 390 MB of probabilities)
+$node->safe_psql('postgres', q{
+	CREATE TABLE wide_pool AS SELECT i::bigint AS id, ARRAY[i % 7, i % 11]::real[] AS x FROM generate_series(1, 3000) i;
+	ALTER TABLE wide_pool ADD PRIMARY KEY (id);
+	SELECT al.create_learner('wide', 'wide_pool', 'id', 'x', ARRAY(SELECT 'c' || i FROM generate_series(1, 32767) i),
+	                         'entropy', '{"retrain_every": 3, "max_iter": 20}');
+	SELECT al.label('wide', 1, 'c1'), al.label('wide', 2, 'c2'), al.label('wide', 3, 'c32767');
+});
+($peak, $res) = peak_after(q{SELECT al.run_learner('wide')});
+is($res, 'retrained', 'a round of a learner with 32,767 classes');
+cmp_ok($peak, '<', 2 * $bound_kb, "peaks at $peak kB");
+is($node->safe_psql('postgres', q{
+	SELECT count(*) || ' ' || min(al.num_classes(probs)) FROM al.scores s JOIN al.learners l ON l.id = s.learner_id
+	WHERE l.name = 'wide'}), '2997 32767', 'it ranked the 2,997 unlabeled items with 32,767 probabilities each');
+($peak, $res) = peak_after(q{SELECT count(*) || ' ' || min(al.num_classes(probs)) FROM al.next_batch('wide', 3000)});
+is($res, '2997 32767', 'a batch of all of them');
 cmp_ok($peak, '<', $bound_kb, "peaks at $peak kB");
 
 $node->stop;
