@@ -107,6 +107,7 @@ extern void pool_columns(Oid relid, const char *id_column, const char *features_
 						 const char *learner, PoolColumns *out);
 extern void pool_check_kind(Oid relid);
 extern void learner_lock_pool(Learner *l);
+extern bool learner_try_lock_pool(Learner *l);
 extern void pool_check_duplicates(Oid relid, const char *id_column, AttrNumber id_att,
 								  const char *learner);
 extern Datum learner_parse_item(const Learner *l, const char *item, int element);

@@ -37,6 +37,8 @@
 
 PG_FUNCTION_INFO_V1(al_item_key);
 
+static void check_locked_pool(Learner *l);
+
 /* Whether an id column of this type is accepted. */
 static bool
 id_type_ok(Oid type)
@@ -147,9 +149,31 @@ pool_check_kind(Oid relid)
 void
 learner_lock_pool(Learner *l)
 {
+	LockRelationOid(l->pool, AccessShareLock);
+	check_locked_pool(l);
+}
+
+/*
+ * learner_lock_pool for the worker: false, without waiting, if another
+ * transaction holds (or waits for) a lock on the pool that conflicts, such
+ * as an ALTER TABLE in progress; the worker then skips the learner this
+ * pass instead of waiting on it.
+ */
+bool
+learner_try_lock_pool(Learner *l)
+{
+	if (!ConditionalLockRelationOid(l->pool, AccessShareLock))
+		return false;
+	check_locked_pool(l);
+	return true;
+}
+
+/* The checks of learner_lock_pool, the pool locked. */
+static void
+check_locked_pool(Learner *l)
+{
 	PoolColumns cols;
 
-	LockRelationOid(l->pool, AccessShareLock);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(l->pool)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),

@@ -554,9 +554,12 @@ reset_if_model_dropped(Learner *l)
 	return true;
 }
 
-/* The work of a round on a learner whose row is locked; see learner_round. */
+/*
+ * The work of a round on a learner whose row is locked; see learner_round.
+ * Without wait, a pool locked by another transaction is skipped.
+ */
 static LearnerRoundResult
-round_locked(Learner *l)
+round_locked(Learner *l, bool wait)
 {
 	int64		waiting,
 				max_serial,
@@ -564,7 +567,10 @@ round_locked(Learner *l)
 	ModelFit	fit;
 
 	round_report(l, "checking");
-	learner_lock_pool(l);
+	if (wait)
+		learner_lock_pool(l);
+	else if (!learner_try_lock_pool(l))
+		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
 	waiting = learner_store_int8(psprintf("SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1 "
 								   "AND serial > " INT64_FORMAT, l->trained_label_serial), l->id, 0);
 	max_serial = learner_store_int8("SELECT pg_catalog.max(serial) FROM al.labels WHERE learner_id = $1", l->id, 0);
@@ -587,7 +593,8 @@ round_locked(Learner *l)
 
 /*
  * One round for a learner (see learner.h): with wait, wait for a round of
- * the same learner running elsewhere; without, skip the learner then.
+ * the same learner running elsewhere, or for a lock on its pool; without,
+ * skip the learner then (the worker: it never waits on one learner's locks).
  * Once the row is locked, the round reads with a snapshot taken after the
  * lock, so it sees all that the lock's previous holder committed (its model
  * version, its ranking), not only the row.
@@ -601,7 +608,7 @@ learner_round(int64 learner_id, bool wait)
 	if (l == NULL)
 		return LEARNER_IDLE;	/* dropped, or busy in another transaction */
 	PushActiveSnapshot(GetTransactionSnapshot());
-	result = round_locked(l);
+	result = round_locked(l, wait);
 	PopActiveSnapshot();
 	return result;
 }

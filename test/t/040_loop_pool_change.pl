@@ -71,6 +71,19 @@ unlike($log, qr/all server processes terminated; reinitializing/, 'the server ne
 is($node->safe_psql('postgres', q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'}),
 	$checkpointer, 'the same checkpointer runs: no crash restart');
 
+# a transaction that holds the broken learner's pool (an ALTER TABLE in
+# progress) does not stall the worker: it skips that learner and goes on
+my $locker = $node->background_psql('postgres');
+$locker->query_safe('BEGIN; LOCK TABLE pool_broken IN ACCESS EXCLUSIVE MODE');
+$node->safe_psql('postgres', q{SELECT al.label('sound', id, CASE WHEN id % 2 = 1 THEN 'odd' ELSE 'even' END) FROM pool_sound WHERE id BETWEEN 5 AND 6});
+ok($node->poll_query_until('postgres', q{SELECT model_version = 3 FROM al.learners WHERE name = 'sound'}),
+	'with the broken learner\'s pool locked, the sound learner still got version 3');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	WHERE a.backend_type = 'al_ext worker' AND NOT l.granted}), '0', 'the worker waits for no lock');
+$locker->query_safe('COMMIT');
+$locker->quit;
+
 # in a session too: a clean error for run_learner, and for the id column
 my ($ret, $out, $err) = $node->psql('postgres', q{SELECT al.run_learner('broken')});
 like($err, qr/ERROR:  feature column "x" of the pool of learner "broken" must be real\[\] or double precision\[\], not bigint/,
