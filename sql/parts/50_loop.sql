@@ -5,6 +5,14 @@
 -- Only al_ext's functions write these tables (as their owner, after checking
 -- the caller); people and BI tools read the views below.
 
+-- Item ids are kept in their text form, as long as the pool's ids are; a
+-- btree holds keys of at most about 2.7 kB, so labels and leases are keyed
+-- by this digest of the id (and every lookup also compares the id itself).
+CREATE FUNCTION al.item_key(item_id text) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'al_item_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.item_key(text) IS
+	'the key al.labels and al.leases index an item id by: the SHA-256 of its text';
+
 CREATE TABLE al.learner_store (
 	id bigserial PRIMARY KEY,
 	name text NOT NULL UNIQUE CHECK (name <> ''),
@@ -22,7 +30,6 @@ CREATE TABLE al.learner_store (
 	model_version integer,
 	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
 	published_at timestamptz,
-	published_pool_rows bigint,		-- the pool's row count when the ranking was last written
 	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;
@@ -39,10 +46,11 @@ CREATE TABLE al.labels (
 	annotator text NOT NULL,
 	label text NOT NULL,
 	labeled_at timestamptz NOT NULL DEFAULT now(),
-	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq'),
-	PRIMARY KEY (learner_id, item_id, annotator)
+	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq')
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
+-- one label per learner, item and annotator (al.label upserts on it)
+CREATE UNIQUE INDEX labels_item_annotator ON al.labels (learner_id, al.item_key(item_id), annotator);
 CREATE INDEX ON al.labels (learner_id, serial);
 SELECT pg_catalog.pg_extension_config_dump('al.labels', '');
 COMMENT ON TABLE al.labels IS 'who labeled which item how, and when; one row per learner, item and annotator';
@@ -52,10 +60,12 @@ CREATE TABLE al.leases (
 	item_id text NOT NULL,
 	annotator text NOT NULL,
 	leased_at timestamptz NOT NULL DEFAULT now(),
-	expires_at timestamptz NOT NULL,
-	PRIMARY KEY (learner_id, item_id)
+	expires_at timestamptz NOT NULL
 );
 REVOKE ALL ON al.leases FROM PUBLIC;
+-- at most one lease per learner and item: what makes a live lease unique
+CREATE UNIQUE INDEX leases_item ON al.leases (learner_id, al.item_key(item_id));
+SELECT pg_catalog.pg_extension_config_dump('al.leases', '');
 COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; the key makes a live lease unique';
 
 -- No foreign key and no index: a round replaces up to a whole pool of rows,
@@ -74,6 +84,20 @@ REVOKE ALL ON al.scores FROM PUBLIC;
 COMMENT ON TABLE al.scores IS
 	'the published ranking of each learner''s unlabeled items; replaced in one transaction per model version';
 
+-- Which model version and pool row count each learner's rows of al.scores
+-- were written for.  Like al.scores it is not dumped: after a restore a
+-- learner with a published model has no row here, and its next round
+-- rebuilds the ranking.
+CREATE TABLE al.ranking_state (
+	learner_id bigint PRIMARY KEY REFERENCES al.learner_store (id) ON DELETE CASCADE,
+	model_version integer NOT NULL,
+	pool_rows bigint NOT NULL,
+	ranked_at timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON al.ranking_state FROM PUBLIC;
+COMMENT ON TABLE al.ranking_state IS
+	'the model version and pool row count of each learner''s published ranking (derived, not dumped)';
+
 CREATE TABLE al.curve_store (
 	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	model_version integer NOT NULL,
@@ -85,6 +109,7 @@ CREATE TABLE al.curve_store (
 	kappa_previous double precision,
 	stop_predictions integer[] NOT NULL,
 	trained_at timestamptz NOT NULL DEFAULT now(),
+	labels_unusable integer NOT NULL DEFAULT 0,	-- labeled items the training could not use
 	PRIMARY KEY (learner_id, model_version)
 );
 REVOKE ALL ON al.curve_store FROM PUBLIC;
@@ -157,7 +182,14 @@ CREATE FUNCTION al.release(learner text, item_ids bigint[], annotator text DEFAU
 CREATE FUNCTION al.release(learner text, item_ids uuid[], annotator text DEFAULT current_user)
 	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
 	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
+-- An untyped literal ('{1,2}', as drivers send parameters) resolves to this
+-- one: text is the preferred category for unknown literals, and no array
+-- type is preferred among text[], bigint[] and uuid[].
+CREATE FUNCTION al.release(learner text, item_ids text, annotator text DEFAULT current_user)
+	RETURNS integer LANGUAGE sql VOLATILE PARALLEL UNSAFE
+	BEGIN ATOMIC SELECT al.release(learner, item_ids::text[], annotator); END;
 COMMENT ON FUNCTION al.release(text, text[], text) IS 'give back the annotator''s leases on these items; returns how many';
+COMMENT ON FUNCTION al.release(text, text, text) IS 'al.release for an array literal such as ''{1,2}'' (an untyped parameter)';
 COMMENT ON FUNCTION al.release(text, bigint[], text) IS 'al.release for integer item ids';
 COMMENT ON FUNCTION al.release(text, uuid[], text) IS 'al.release for uuid item ids';
 
@@ -199,7 +231,7 @@ CREATE FUNCTION al.learner_status_rows()
 	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
 	               leased bigint, labels_waiting bigint, retrain_every integer, model_version integer,
 	               trained_at timestamptz, holdout_accuracy double precision, phase text,
-	               suggested_stop boolean, stop_reason text)
+	               suggested_stop boolean, stop_reason text, labels_unusable integer)
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -223,7 +255,7 @@ BEGIN
 			WHERE b.learner_id = l.id AND b.serial > l.trained_label_serial;
 		model_version := l.model_version;
 		trained_at := l.published_at;
-		SELECT c.holdout_accuracy INTO holdout_accuracy FROM al.curve_store c
+		SELECT c.holdout_accuracy, c.labels_unusable INTO holdout_accuracy, labels_unusable FROM al.curve_store c
 			WHERE c.learner_id = l.id ORDER BY c.model_version DESC LIMIT 1;
 		SELECT coalesce(string_agg(w.phase, '; '), 'idle') INTO phase
 			FROM al.worker_phases() w WHERE w.learner_id = l.id;
@@ -244,12 +276,12 @@ COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
 CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
 GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
-	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop';
+	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop, labels the latest model could not use (unusable features or gone from the pool)';
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
-       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id
+       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
-	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set';
+	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set, labeled items the training could not use';

@@ -1,14 +1,17 @@
 /*
- * learner_api.h - learners as the glue sees them (src/learner_common.c,
- * src/learner.c, src/learner_round.c).
+ * learner_api.h - learners as the glue sees them (src/loop: learner_common.c,
+ * learner_pool.c, learner.c, labels.c, batch.c, learner_round.c,
+ * round_score.c).
  */
 #ifndef AL_LEARNER_API_H
 #define AL_LEARNER_API_H
 
 #include "postgres.h"
 
+#include "access/attnum.h"
 #include "utils/jsonb.h"
 
+#include "item_map.h"
 #include "learner.h"
 
 /* A strategy: which score ranks the pool, and what it needs. */
@@ -43,9 +46,12 @@ typedef struct Learner
 	Oid			pool;
 	char	   *id_column;
 	char	   *features_column;
-	Oid			id_type;
+	Oid			id_type;		/* as recorded; learner_lock_pool sets the current one */
+	Oid			features_type;	/* set by learner_lock_pool */
+	AttrNumber	id_att;			/* set by learner_lock_pool */
 	char	  **classes;
 	int			k;
+	ItemMap    *class_index;	/* class text -> index in classes */
 	char	   *strategy;
 	LearnerOptions options;
 	int64		model_id;		/* 0 = no model yet */
@@ -54,6 +60,29 @@ typedef struct Learner
 	bool		retrain_requested;
 } Learner;
 
+/* A pool's id and feature columns as the catalog has them now. */
+typedef struct PoolColumns
+{
+	AttrNumber	id_att;
+	AttrNumber	features_att;
+	Oid			id_type;
+	Oid			features_type;
+} PoolColumns;
+
+/* Why a pool row's features cannot be used (pool_read_features). */
+typedef enum FeatureProblem
+{
+	FEATURES_OK,
+	FEATURES_NULL,
+	FEATURES_SHAPE,				/* not one-dimensional */
+	FEATURES_LENGTH,			/* not the expected length */
+	FEATURES_NULL_ELEMENT,
+	FEATURES_NOT_FINITE
+} FeatureProblem;
+
+/* The most classes a learner may have: what a probvec can hold. */
+#define LEARNER_MAX_CLASSES 32767
+
 extern const LearnerStrategy *learner_strategy(const char *name);
 extern void learner_check_strategy(const char *strategy, int committee);
 extern void learner_options_init(LearnerOptions *o);
@@ -61,9 +90,34 @@ extern void learner_options_apply(LearnerOptions *o, Jsonb *options);
 extern char *learner_options_json(const LearnerOptions *o);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
+extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
+
+/* Called by learner_query_blocks for each block (in SPI_tuptable). */
+typedef void (*LearnerBlockFn) (void *arg);
+extern void learner_query_blocks(Oid role, const char *sql, int nargs, Oid *types, Datum *args,
+								 bool fresh, long block_rows, LearnerBlockFn fn, void *arg);
 extern Learner *learner_get(const char *name);
 extern Learner *learner_get_by_id(int64 id);
+extern Learner *learner_lock_row(int64 id, bool wait);
 extern char *learner_pool_name(const Learner *l);
 extern int	learner_class_index(const Learner *l, const char *label);
+extern char *learner_classes_text(const Learner *l);
+
+/* learner_pool.c */
+extern void pool_columns(Oid relid, const char *id_column, const char *features_column,
+						 const char *learner, PoolColumns *out);
+extern void pool_check_kind(Oid relid);
+extern void learner_lock_pool(Learner *l);
+extern bool learner_try_lock_pool(Learner *l);
+extern void pool_check_duplicates(Oid relid, const char *id_column, AttrNumber id_att,
+								  const char *learner);
+extern Datum learner_parse_item(const Learner *l, const char *item, int element);
+extern Datum learner_typed_items(const Learner *l, char **items, int n);
+extern bool pool_features_type_ok(Oid type);
+extern FeatureProblem pool_read_features(Datum d, bool isnull, int dim, float *x);
+extern const char *pool_feature_problem_text(FeatureProblem problem, int dim);
+
+/* learner_round.c: a round, waiting for (wait) or skipping a busy learner */
+extern LearnerRoundResult learner_round(int64 learner_id, bool wait);
 
 #endif							/* AL_LEARNER_API_H */

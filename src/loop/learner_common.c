@@ -84,7 +84,10 @@ learner_options_init(LearnerOptions *o)
 	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
 }
 
-/* Check a lease text is a positive interval (the server parses it). */
+/* The longest lease, in days (a month counts 30, as in interval comparisons). */
+#define LEASE_MAX_DAYS 366
+
+/* Check a lease text is a positive interval of at most a year (the server parses it). */
 static void
 set_lease(LearnerOptions *o, JsonbValue *v)
 {
@@ -100,6 +103,9 @@ set_lease(LearnerOptions *o, JsonbValue *v)
 											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
 	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
 		al_bad_option("lease", "must be a positive interval");
+	/* now() + lease must stay a timestamp: a lease is a working reservation */
+	if ((double) iv->month * DAYS_PER_MONTH + iv->day + (double) iv->time / USECS_PER_DAY > LEASE_MAX_DAYS)
+		al_bad_option("lease", "must be at most 1 year (366 days)");
 	strlcpy(o->lease, text, sizeof(o->lease));
 }
 
@@ -118,16 +124,18 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 	else if (strcmp(key, "c") == 0)
 	{
 		o->c = al_option_number(key, v);
-		if (!(isfinite(o->c) && o->c > 0))
-			al_bad_option(key, "must be a positive number");
+		/* outside this range the objective is not finite: every retrain would fail */
+		if (!(o->c >= 1e-10 && o->c <= 1e10))
+			al_bad_option(key, "must be a number between 1e-10 and 1e10");
 	}
 	else if (strcmp(key, "seed") == 0)
 		o->seed = (int) al_option_integer(key, v, 0, INT_MAX);
 	else if (strcmp(key, "holdout") == 0)
 	{
 		o->holdout = al_option_number(key, v);
-		if (!(o->holdout >= 0 && o->holdout < 1))
-			al_bad_option(key, "must be a fraction in [0, 1)");
+		/* more would leave most labels out of training, or all of them */
+		if (!(o->holdout >= 0 && o->holdout <= 0.5))
+			al_bad_option(key, "must be a fraction between 0 and 0.5");
 	}
 	else if (strcmp(key, "max_iter") == 0)
 		o->max_iter = (int) al_option_integer(key, v, 1, 100000);
@@ -183,6 +191,69 @@ learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool rea
 	return ret;
 }
 
+/*
+ * The bigint result of a read-only store query with one bigint parameter
+ * (the first column of its first row); if_none when there is no row or it
+ * is NULL.
+ */
+int64
+learner_store_int8(const char *sql, int64 arg, int64 if_none)
+{
+	Oid			type = INT8OID;
+	Datum		value = Int64GetDatum(arg);
+	bool		isnull;
+	Datum		d;
+
+	learner_store_exec(sql, 1, &type, &value, true, 1);
+	if (SPI_processed == 0)
+		return if_none;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? if_none : DatumGetInt64(d);
+}
+
+/*
+ * Run a read-only query through a cursor with role's identity (al_become
+ * around the opening and each fetch: that is where the query's code runs)
+ * and call fn(arg) for each block of at most block_rows rows, with the
+ * block in SPI_tuptable/SPI_processed and, as the current memory context,
+ * one reset after each block.  fresh: the cursor takes a new snapshot (it
+ * sees what committed since the statement began), else the active one.  fn
+ * may run SPI statements once it has read the block; it must not free it.
+ */
+void
+learner_query_blocks(Oid role, const char *sql, int nargs, Oid *types, Datum *args, bool fresh,
+					 long block_rows, LearnerBlockFn fn, void *arg)
+{
+	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext query block",
+												ALLOCSET_DEFAULT_SIZES);
+	AlIdentity	save;
+	Portal		portal;
+
+	al_become(role, &save);
+	portal = SPI_cursor_open_with_args(NULL, sql, nargs, types, args, NULL, !fresh, 0);
+	al_restore(&save);
+	for (;;)
+	{
+		MemoryContext old;
+		SPITupleTable *rows;
+
+		al_become(role, &save);
+		SPI_cursor_fetch(portal, true, block_rows);
+		al_restore(&save);
+		if (SPI_processed == 0)
+			break;
+		rows = SPI_tuptable;
+		old = MemoryContextSwitchTo(block);
+		fn(arg);
+		MemoryContextSwitchTo(old);
+		SPI_freetuptable(rows);
+		MemoryContextReset(block);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(block);
+}
+
 /* Column `col` (1-based) of result row `row` as text (NULL -> NULL). */
 static char *
 result_text(int row, int col)
@@ -217,8 +288,14 @@ learner_from_result(void)
 	deconstruct_array(DatumGetArrayTypeP(result_datum(0, 8, &isnull)), TEXTOID, -1, false,
 					  TYPALIGN_INT, &cls, NULL, &l->k);
 	l->classes = (char **) palloc(sizeof(char *) * l->k);
+	l->class_index = item_map_create("al_ext learner classes", l->k);
 	for (i = 0; i < l->k; i++)
+	{
 		l->classes[i] = TextDatumGetCString(cls[i]);
+		item_map_add(l->class_index, l->classes[i], i);
+	}
+	l->features_type = InvalidOid;
+	l->id_att = InvalidAttrNumber;
 	l->strategy = pstrdup(result_text(0, 9));
 	learner_options_init(&l->options);
 	learner_options_apply(&l->options, DatumGetJsonbP(result_datum(0, 10, &isnull)));
@@ -247,6 +324,27 @@ learner_fetch(const char *name, int64 id)
 	learner_store_exec(name ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE name = $1"
 					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1",
 					   1, &type, &arg, true, 1);
+	return SPI_processed == 1 ? learner_from_result() : NULL;
+}
+
+/*
+ * Load a learner by id and lock its row of al.learner_store (FOR NO KEY
+ * UPDATE, to the end of the transaction) for a round: al.drop_learner,
+ * al.alter_learner and al.retrain wait for the round, and a second round of
+ * the same learner waits (wait) or skips it.  Returns NULL if the learner is
+ * gone (dropped meanwhile) or, without wait, if another transaction holds
+ * the row.  The statement takes a fresh snapshot, so it sees what the
+ * lock's previous holder committed.  SPI connected.
+ */
+Learner *
+learner_lock_row(int64 id, bool wait)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(id);
+
+	learner_store_exec(wait ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1 FOR NO KEY UPDATE"
+					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
+					   1, &type, &arg, false, 1);
 	return SPI_processed == 1 ? learner_from_result() : NULL;
 }
 
@@ -296,10 +394,23 @@ learner_pool_name(const Learner *l)
 int
 learner_class_index(const Learner *l, const char *label)
 {
+	return item_map_find(l->class_index, label);
+}
+
+/* The classes shown in messages: at most this many, then a count. */
+#define CLASSES_SHOWN 20
+
+/* The learner's classes as one comma-separated line, for messages. */
+char *
+learner_classes_text(const Learner *l)
+{
+	StringInfoData buf;
 	int			i;
 
-	for (i = 0; i < l->k; i++)
-		if (strcmp(l->classes[i], label) == 0)
-			return i;
-	return -1;
+	initStringInfo(&buf);
+	for (i = 0; i < l->k && i < CLASSES_SHOWN; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", l->classes[i]);
+	if (l->k > CLASSES_SHOWN)
+		appendStringInfo(&buf, ", ... (%d classes)", l->k);
+	return buf.data;
 }

@@ -1,112 +1,35 @@
 /*
  * learner_round.c - one round of a learner's work, inside the caller's
  * transaction: retrain when enough labels arrived, score the unlabeled pool
- * in batches through the core kernels, publish the ranking, record the
- * learning-curve point, NOTIFY.  Everything becomes visible at commit, or
- * not at all.
+ * (round_score.c), publish the ranking, record the learning-curve point,
+ * NOTIFY.  Everything becomes visible at commit, or not at all.
  *
- * The pool is read with the learner owner's identity; al_ext's tables are
- * written as their owner (learner_store_exec).
+ * A round first locks the learner's row of al.learner_store (so a drop or
+ * an alter waits for it, and two rounds of one learner never overlap), then
+ * the pool (so its columns cannot change under the round), and checks the
+ * pool's columns from the catalog under that lock.  The pool is read with
+ * the learner owner's identity; al_ext's tables are written as their owner
+ * (learner_store_exec).
  */
 #include "postgres.h"
 
 #include <math.h>
 
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
-#include "pgstat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
-#include "utils/hsearch.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
-#include "utils/syscache.h"
+#include "utils/snapmgr.h"
 
 #include "agreement.h"
-#include "al_ext.h"
 #include "committee_model.h"
-#include "learner_api.h"
 #include "identity.h"
-#include "model.h"
-#include "probvec.h"
-#include "scores.h"
+#include "round.h"
 
-#define SCORE_BLOCK_ROWS 4096
 #define STOP_SET_SIZE 1000
-
-/* What scoring the pool produced. */
-typedef struct ScoreResult
-{
-	int64		scored;
-	double		entropy_sum;
-} ScoreResult;
-
-/* Run a read-only query on the pool as the learner's owner. */
-static void
-pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args)
-{
-	AlIdentity	save;
-
-	al_become(l->owner, &save);
-	if (SPI_execute_with_args(sql, nargs, types, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "query on the pool of learner \"%s\" failed", l->name);
-	al_restore(&save);
-}
-
-/* A single int8 result of a store query. */
-static int64
-store_count(const char *sql, int64 learner_id)
-{
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(learner_id);
-	bool		isnull;
-	Datum		d;
-
-	learner_store_exec(sql, 1, &type, &arg, true, 0);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt64(d);
-}
-
-/* Show what the round is doing in pg_stat_activity. */
-static void
-report(const Learner *l, const char *what)
-{
-	char		buf[256];
-
-	snprintf(buf, sizeof(buf), "learner " INT64_FORMAT " (%s): %s", l->id, l->name, what);
-	pgstat_report_activity(STATE_RUNNING, buf);
-}
-
-/* The item-id text -> row index map used to align labels with features. */
-typedef struct ItemEntry
-{
-	char		key[NAMEDATALEN * 2];
-	int			index;
-} ItemEntry;
-
-/* A hash table of item-id strings (ids longer than the key are hashed whole). */
-static HTAB *
-item_table(const char *name, long size)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = NAMEDATALEN * 2;
-	ctl.entrysize = sizeof(ItemEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, Max(size, 16), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-}
-
-/* Key of an item id for item_table (long ids are truncated: see item_key_ok). */
-static void
-item_key(const char *item, char *key)
-{
-	strlcpy(key, item, NAMEDATALEN * 2);
-}
 
 /* Training labels: each labeled item's majority label (ties: the latest). */
 static int
@@ -114,7 +37,8 @@ majority_labels(const Learner *l, char ***items, int **classes)
 {
 	static const char *sql =
 		"SELECT DISTINCT ON (item_id) item_id, label FROM ("
-		"  SELECT item_id, label, count(*) AS n, max(labeled_at) AS last, max(serial) AS s"
+		"  SELECT item_id, label, pg_catalog.count(*) AS n, pg_catalog.max(labeled_at) AS last,"
+		"         pg_catalog.max(serial) AS s"
 		"  FROM al.labels WHERE learner_id = $1 GROUP BY item_id, label) v "
 		"ORDER BY item_id, n DESC, last DESC, s DESC";
 	Oid			type = INT8OID;
@@ -124,380 +48,201 @@ majority_labels(const Learner *l, char ***items, int **classes)
 
 	learner_store_exec(sql, 1, &type, &arg, true, 0);
 	n = (int) SPI_processed;
-	*items = (char **) palloc(sizeof(char *) * Max(n, 1));
-	*classes = (int *) palloc(sizeof(int) * Max(n, 1));
+	*items = (char **) palloc_extended(sizeof(char *) * Max(n, 1), MCXT_ALLOC_HUGE);
+	*classes = (int *) palloc_extended(sizeof(int) * Max(n, 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < n; i++)
 	{
 		(*items)[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 		(*classes)[i] = learner_class_index(l, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2));
 	}
+	SPI_freetuptable(SPI_tuptable);
 	return n;
 }
 
-/* Copy one feature array into x (d values); false if it is unusable. */
-static bool
-copy_features(Datum d, bool isnull, int dim, float *x)
+/* What a retrain trains on. */
+typedef struct TrainingRows
 {
-	ArrayType  *a;
-	int			n,
-				j;
+	float	   *x;				/* n x d */
+	int		   *y;
+	int			n;				/* rows: labeled items with usable features */
+	int			d;				/* features per row */
+	int			unusable;		/* labeled items left out: gone, or unusable features */
+} TrainingRows;
 
-	if (isnull)
-		return false;
-	a = DatumGetArrayTypeP(d);
-	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	if (ARR_NDIM(a) != 1 || n != dim || array_contains_nulls(a))
-		return false;
-	for (j = 0; j < n; j++)
-	{
-		double		v = ARR_ELEMTYPE(a) == FLOAT4OID ? ((float4 *) ARR_DATA_PTR(a))[j]
-			: ((float8 *) ARR_DATA_PTR(a))[j];
+/* Order ints ascending (for the most common feature count). */
+static int
+int_cmp(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
 
-		if (!isfinite(v))
-			return false;
-		x[j] = (float) v;
-	}
-	return true;
+	return (x > y) - (x < y);
 }
 
-/* The feature count of the pool: that of its first row with features. */
+/* The most common of n lengths (ties: the smallest); 0 if n is 0. */
 static int
-pool_dimension(const Learner *l)
+most_common_length(int *lengths, int n)
 {
-	char	   *sql = psprintf("SELECT cardinality(%s) FROM %s WHERE %s IS NOT NULL LIMIT 1",
-							   quote_identifier(l->features_column), learner_pool_name(l),
-							   quote_identifier(l->features_column));
-	bool		isnull;
-	Datum		d;
+	int			best = 0,
+				best_count = 0,
+				i,
+				run = 0;
 
-	pool_query(l, sql, 0, NULL, NULL);
-	if (SPI_processed == 0)
-		return 0;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt32(d);
+	qsort(lengths, n, sizeof(int), int_cmp);
+	for (i = 0; i < n; i++)
+	{
+		run = (i > 0 && lengths[i] == lengths[i - 1]) ? run + 1 : 1;
+		if (run > best_count)
+		{
+			best_count = run;
+			best = lengths[i];
+		}
+	}
+	return best;
 }
 
 /*
- * Training rows: features of the labeled items (as the owner), aligned with
- * their majority labels.  Returns the row count; items gone from the pool
- * or with unusable features are left out.
+ * The labeled rows of the pool (as the owner) that the training can use:
+ * the row of each labeled item whose label is a class, whose features are
+ * a finite array without NULL, of the most common length among them.
  */
-static int
-training_rows(const Learner *l, int d, float **x, int **y)
+static void
+training_rows(const Learner *l, TrainingRows *t)
 {
 	char	  **items;
 	int		   *labels;
 	int			n = majority_labels(l, &items, &labels);
-	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
-	HTAB	   *index = item_table("al_ext labeled items", n);
-	char	   *sql;
-	Oid			type = TEXTARRAYOID;
-	Datum		arg;
-	int			rows = 0,
+	ItemMap    *index = item_map_create("al_ext labeled items", n);
+	bool	   *used = (bool *) palloc_extended(sizeof(bool) * Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	int		   *row_label;
+	int		   *lengths;
+	int			usable = 0,
+				classed = 0,
 				i;
 	uint64		r;
+	Oid			type = get_array_type(l->id_type);
+	Datum		arg = learner_typed_items(l, items, n);
+	const char *id = quote_identifier(l->id_column);
+	char	   *sql;
 
 	for (i = 0; i < n; i++)
 	{
-		ItemEntry  *e;
-		char		key[NAMEDATALEN * 2];
-
-		ids[i] = CStringGetTextDatum(items[i]);
-		item_key(items[i], key);
-		e = (ItemEntry *) hash_search(index, key, HASH_ENTER, NULL);
-		e->index = i;
+		item_map_add(index, items[i], i);
+		classed += labels[i] >= 0;
 	}
-	arg = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
-	/* compare in the id's own type, so an index on the pool's ids is used */
-	sql = psprintf("SELECT %s::text, %s FROM %s WHERE %s = ANY ($1::%s[])",
-				   quote_identifier(l->id_column), quote_identifier(l->features_column),
-				   learner_pool_name(l), quote_identifier(l->id_column),
-				   format_type_be_qualified(l->id_type));
-	pool_query(l, sql, 1, &type, &arg);
-	*x = (float *) palloc_extended(sizeof(float) * Max(SPI_processed, 1) * d, MCXT_ALLOC_HUGE);
-	*y = (int *) palloc(sizeof(int) * Max(SPI_processed, 1));
+	/* compared in the id's own type, so an index on the pool's ids serves */
+	sql = psprintf("SELECT p.%s::pg_catalog.text, p.%s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
+				   id, quote_identifier(l->features_column), learner_pool_name(l), id);
+	round_pool_query(l, sql, 1, &type, &arg);
+	round_check_features_column(l, 2);
+	/* first pass: which rows are usable, and their lengths */
+	row_label = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
+	lengths = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	for (r = 0; r < SPI_processed; r++)
 	{
-		char		key[NAMEDATALEN * 2];
 		bool		isnull;
-		ItemEntry  *e;
+		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+		int			e = item_map_find(index, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
+
+		row_label[r] = -1;
+		if (e < 0 || labels[e] < 0 || used[e] ||
+			pool_read_features(f, isnull, -1, NULL) != FEATURES_OK)
+			continue;
+		used[e] = true;
+		row_label[r] = labels[e];
+		lengths[usable++] = (int) ArrayGetNItems(1, ARR_DIMS(DatumGetArrayTypeP(f)));
+	}
+	t->d = most_common_length(lengths, usable);
+	/* second pass: copy the rows of that length */
+	t->x = (float *) palloc_extended(sizeof(float) * Max(usable, 1) * Max(t->d, 1), MCXT_ALLOC_HUGE);
+	t->y = (int *) palloc_extended(sizeof(int) * Max(usable, 1), MCXT_ALLOC_HUGE);
+	t->n = 0;
+	for (r = 0; r < SPI_processed && t->d > 0; r++)
+	{
+		bool		isnull;
 		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
 
-		item_key(SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), key);
-		e = (ItemEntry *) hash_search(index, key, HASH_FIND, NULL);
-		if (e == NULL || labels[e->index] < 0 || !copy_features(f, isnull, d, *x + (Size) rows * d))
-			continue;
-		(*y)[rows++] = labels[e->index];
+		if (row_label[r] >= 0 &&
+			pool_read_features(f, isnull, t->d, t->x + (Size) t->n * t->d) == FEATURES_OK)
+			t->y[t->n++] = row_label[r];
 	}
-	return rows;
+	SPI_freetuptable(SPI_tuptable);
+	t->unusable = classed - t->n;
 }
 
-/* Number of distinct classes among n labels. */
+/* Number of distinct classes among the rows idx (all n rows if idx is NULL). */
 static int
-distinct_classes(const int *y, int n, int k)
+distinct_classes(const int *y, const int *idx, int n, int k)
 {
 	bool	   *seen = (bool *) palloc0(sizeof(bool) * k);
 	int			count = 0,
 				i;
 
 	for (i = 0; i < n; i++)
-		if (!seen[y[i]])
+	{
+		int			c = y[idx ? idx[i] : i];
+
+		if (!seen[c])
 		{
-			seen[y[i]] = true;
+			seen[c] = true;
 			count++;
 		}
+	}
+	pfree(seen);
 	return count;
 }
 
-/* The oid of al.probvec. */
-static Oid
-probvec_oid(void)
-{
-	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("probvec"),
-						   ObjectIdGetDatum(get_namespace_oid("al", false)));
-}
-
-/* Deterministic pseudo-random score in [0, 1) of an item, for 'random'. */
-static double
-random_score(const char *item, int seed)
-{
-	uint64		h = hash_bytes_extended((const unsigned char *) item, strlen(item), (uint64) seed);
-
-	return (double) (h >> 11) / 9007199254740992.0;
-}
-
-/* A block of scored rows on its way into al.scores. */
-typedef struct ScoreBlock
-{
-	int			n;
-	Datum		items[SCORE_BLOCK_ROWS];
-	Datum		scores[SCORE_BLOCK_ROWS];
-	Datum		predicted[SCORE_BLOCK_ROWS];
-	Datum		probs[SCORE_BLOCK_ROWS];
-} ScoreBlock;
-
-/* Insert a block of scored rows into al.scores (as the store owner). */
-static void
-insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type)
-{
-	static const char *sql =
-		"INSERT INTO al.scores (learner_id, item_id, model_version, score, predicted, probs) "
-		"SELECT $1, unnest($2::text[]), $3, unnest($4::float8[]), unnest($5::text[]), unnest($6)";
-	Oid			types[6] = {INT8OID, TEXTARRAYOID, INT4OID, FLOAT8ARRAYOID, TEXTARRAYOID,
-	get_array_type(pv_type)};
-	Datum		args[6];
-
-	if (b->n == 0)
-		return;
-	args[0] = Int64GetDatum(l->id);
-	args[1] = PointerGetDatum(construct_array(b->items, b->n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[2] = Int32GetDatum(version);
-	args[3] = PointerGetDatum(construct_array(b->scores, b->n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = PointerGetDatum(construct_array(b->predicted, b->n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[5] = PointerGetDatum(construct_array(b->probs, b->n, pv_type, -1, false, TYPALIGN_INT));
-	learner_store_exec(sql, 6, types, args, false, 0);
-	b->n = 0;
-}
-
-/* The strategy's score of one row (members x k probabilities in m). */
-static double
-row_score(const Learner *l, const char *item, const float *p, const float *m, int members,
-		  const float *x, int d, double *work)
-{
-	const char *s = l->strategy;
-
-	if (strcmp(s, "entropy") == 0)
-		return al_entropy(p, l->k);
-	if (strcmp(s, "least_confidence") == 0)
-		return al_least_confidence(p, l->k);
-	if (strcmp(s, "margin_confidence") == 0)
-		return al_margin_confidence(p, l->k);
-	if (strcmp(s, "ratio_confidence") == 0)
-		return al_ratio_confidence(p, l->k);
-	if (strcmp(s, "expected_gradient_length") == 0)
-		return al_expected_gradient_length(p, l->k, x, d);
-	if (strcmp(s, "vote_entropy") == 0)
-		return al_vote_entropy(m, members, l->k, work);
-	if (strcmp(s, "consensus_entropy") == 0)
-		return al_consensus_entropy(m, members, l->k, work);
-	if (strcmp(s, "max_disagreement") == 0)
-		return al_max_disagreement(m, members, l->k, work);
-	if (strcmp(s, "bald") == 0)
-		return al_bald(m, members, l->k, work);
-	return random_score(item, l->options.seed);
-}
-
-/* Scoring workspace for one block. */
-typedef struct ScoreWork
-{
-	float	   *x;				/* rows x d */
-	float	   *pm;				/* members x rows x k */
-	float	   *p;				/* k: the committee mean of one row */
-	float	   *m;				/* members x k of one row */
-	double	   *pred_work;
-	double	   *work;
-	char	   *items[SCORE_BLOCK_ROWS];
-} ScoreWork;
-
-/* Predict and score `rows` buffered rows, appending them to block. */
-static void
-score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
-		   ScoreBlock *block, Oid pv_type, ScoreResult *res)
-{
-	int			k = l->k;
-	int			members = fit->members;
-	int			i,
-				j,
-				c;
-
-	for (i = 0; i < members; i++)
-		if (al_softmax_predict_ws(&fit->models[i], w->x, rows, w->pm + (Size) i * rows * k,
-								  w->pred_work) != AL_SM_OK)
-			elog(ERROR, "batch prediction failed for learner \"%s\"", l->name);
-	for (j = 0; j < rows; j++)
-	{
-		ProbVec    *pv = (ProbVec *) palloc(PROBVEC_SIZE(k));
-
-		for (c = 0; c < k; c++)
-		{
-			double		sum = 0.0;
-
-			for (i = 0; i < members; i++)
-			{
-				w->m[i * k + c] = w->pm[((Size) i * rows + j) * k + c];
-				sum += w->m[i * k + c];
-			}
-			w->p[c] = (float) (sum / members);
-		}
-		SET_VARSIZE(pv, PROBVEC_SIZE(k));
-		pv->dim = (int16) k;
-		pv->unused = 0;
-		memcpy(pv->x, w->p, sizeof(float) * k);
-		probvec_check_values(pv->x, k);
-		block->items[block->n] = CStringGetTextDatum(w->items[j]);
-		block->scores[block->n] = Float8GetDatum(row_score(l, w->items[j], w->p, w->m, members,
-														   w->x + (Size) j * d, d, w->work));
-		block->predicted[block->n] = CStringGetTextDatum(l->classes[al_argmax(w->p, k)]);
-		block->probs[block->n] = PointerGetDatum(pv);
-		block->n++;
-		res->entropy_sum += al_entropy(w->p, k);
-	}
-	res->scored += rows;
-}
-
-/* The labeled item ids of the learner, as a hash set. */
-static HTAB *
-labeled_items(const Learner *l)
-{
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
-	HTAB	   *set;
-	uint64		i;
-
-	learner_store_exec("SELECT DISTINCT item_id FROM al.labels WHERE learner_id = $1",
-					   1, &type, &arg, true, 0);
-	set = item_table("al_ext labeled set", (long) SPI_processed);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		char		key[NAMEDATALEN * 2];
-
-		item_key(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), key);
-		hash_search(set, key, HASH_ENTER, NULL);
-	}
-	return set;
-}
-
 /*
- * Score every unlabeled pool item with the committee and replace the
- * learner's rows of al.scores with them (same transaction: readers see the
- * old ranking until commit).
+ * Whether the rows can train a model: 2 or more rows of 2 or more classes
+ * left for training once the holdout (the same seeded split the training
+ * makes) is set aside.  Otherwise the learner waits for more labels.
  */
-static ScoreResult
-score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size)
+static bool
+can_train(const Learner *l, const TrainingRows *t)
 {
-	char	   *sql = psprintf("SELECT %s::text, %s FROM %s",
-							   quote_identifier(l->id_column), quote_identifier(l->features_column),
-							   learner_pool_name(l));
-	HTAB	   *labeled = labeled_items(l);
-	MemoryContext block_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext scoring block",
-													ALLOCSET_DEFAULT_SIZES);
-	ScoreBlock *block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
-	ScoreWork	w;
-	ScoreResult res = {0, 0.0};
-	Oid			pv_type = probvec_oid();
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
-	AlIdentity	save;
-	Portal		portal;
-	int64		seen = 0;
+	int		   *train_idx,
+			   *hold_idx;
+	int			n_train,
+				n_hold;
 
-	w.x = (float *) palloc_extended(sizeof(float) * SCORE_BLOCK_ROWS * Max(d, 1), MCXT_ALLOC_HUGE);
-	w.pm = (float *) palloc_extended(sizeof(float) * SCORE_BLOCK_ROWS * l->k * fit->members, MCXT_ALLOC_HUGE);
-	w.p = (float *) palloc(sizeof(float) * l->k);
-	w.m = (float *) palloc(sizeof(float) * l->k * fit->members);
-	w.work = (double *) palloc(sizeof(double) * 4 * l->k);
-	w.pred_work = (double *) palloc_extended(sizeof(double) *
-											 al_softmax_predict_work_size(&fit->models[0], SCORE_BLOCK_ROWS),
-											 MCXT_ALLOC_HUGE);
-	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	al_become(l->owner, &save);
-	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
-	al_restore(&save);
-	for (;;)
-	{
-		MemoryContext old;
-		int			rows = 0;
-		uint64		r;
-
-		al_become(l->owner, &save);
-		SPI_cursor_fetch(portal, true, SCORE_BLOCK_ROWS);
-		al_restore(&save);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(block_cxt);
-		for (r = 0; r < SPI_processed; r++)
-		{
-			char		key[NAMEDATALEN * 2];
-			bool		isnull;
-			char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-			Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
-
-			if (item == NULL)
-				continue;
-			item_key(item, key);
-			if (hash_search(labeled, key, HASH_FIND, NULL) != NULL ||
-				!copy_features(f, isnull, d, w.x + (Size) rows * d))
-				continue;
-			w.items[rows++] = item;
-		}
-		seen += SPI_processed;
-		SPI_freetuptable(SPI_tuptable);
-		score_rows(l, fit, d, rows, &w, block, pv_type, &res);
-		MemoryContextSwitchTo(old);
-		insert_block(l, version, block, pv_type);
-		MemoryContextReset(block_cxt);
-		report(l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, seen, pool_size));
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	return res;
+	if (t->n < 2 || t->d < 1)
+		return false;
+	train_idx = (int *) palloc_extended(sizeof(int) * t->n, MCXT_ALLOC_HUGE);
+	hold_idx = (int *) palloc_extended(sizeof(int) * t->n, MCXT_ALLOC_HUGE);
+	if (al_softmax_holdout_split(t->n, l->options.holdout, (uint64) l->options.seed,
+								 train_idx, &n_train, hold_idx, &n_hold) != AL_SM_OK)
+		return false;
+	return n_train >= 2 && distinct_classes(t->y, train_idx, n_train, l->k) >= 2;
 }
 
 /* Predicted class index of each stop-set item (-1 if it has no usable features). */
 static int *
 stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items, int *n)
 {
-	char	   *sql = psprintf("SELECT s.item, p.%s FROM unnest($1::text[]) WITH ORDINALITY s(item, o) "
-							   "LEFT JOIN %s p ON p.%s = s.item::%s ORDER BY s.o",
+	char	   *sql = psprintf("SELECT s.o, p.%s FROM pg_catalog.unnest($1) WITH ORDINALITY s(item, o) "
+							   "LEFT JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item ORDER BY s.o",
 							   quote_identifier(l->features_column), learner_pool_name(l),
-							   quote_identifier(l->id_column), format_type_be_qualified(l->id_type));
-	Oid			type = TEXTARRAYOID;
+							   quote_identifier(l->id_column));
+	Oid			type = get_array_type(l->id_type);
+	Datum	   *texts;
+	bool	   *nulls;
+	char	  **items;
+	int			n_items,
+				i;
+	Datum		arg;
 	float	   *x = (float *) palloc(sizeof(float) * Max(d, 1));
 	double	   *p = (double *) palloc(sizeof(double) * 2 * l->k);
 	int		   *pred;
 	uint64		r;
 
-	pool_query(l, sql, 1, &type, &stop_items);
+	deconstruct_array(DatumGetArrayTypeP(stop_items), TEXTOID, -1, false, TYPALIGN_INT,
+					  &texts, &nulls, &n_items);
+	items = (char **) palloc(sizeof(char *) * Max(n_items, 1));
+	for (i = 0; i < n_items; i++)
+		items[i] = nulls[i] ? NULL : TextDatumGetCString(texts[i]);
+	arg = learner_typed_items(l, items, n_items);
+	round_pool_query(l, sql, 1, &type, &arg);
+	round_check_features_column(l, 2);
 	*n = (int) SPI_processed;
 	pred = (int *) palloc(sizeof(int) * Max(*n, 1));
 	for (r = 0; r < SPI_processed; r++)
@@ -508,7 +253,7 @@ stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items,
 					best = 0;
 
 		pred[r] = -1;
-		if (!copy_features(f, isnull, d, x))
+		if (pool_read_features(f, isnull, d, x) != FEATURES_OK)
 			continue;
 		al_committee_predict_row(fit->models, fit->members, x, p, p + l->k);
 		for (c = 1; c < l->k; c++)
@@ -516,6 +261,7 @@ stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items,
 				best = c;
 		pred[r] = best;
 	}
+	SPI_freetuptable(SPI_tuptable);
 	return pred;
 }
 
@@ -528,16 +274,17 @@ stop_set(const Learner *l)
 	bool		isnull;
 	Datum		d;
 	char	   *sql;
+	const char *id = quote_identifier(l->id_column);
 
 	learner_store_exec("SELECT stop_items FROM al.learner_store WHERE id = $1", 1, &type, &arg, true, 1);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		return SPI_datumTransfer(d, false, -1);
-	sql = psprintf("SELECT coalesce(array_agg(i), '{}') FROM (SELECT %s::text AS i FROM %s "
-				   "ORDER BY hashtextextended(%s::text, %d), 1 LIMIT %d) s",
-				   quote_identifier(l->id_column), learner_pool_name(l),
-				   quote_identifier(l->id_column), l->options.seed, STOP_SET_SIZE);
-	pool_query(l, sql, 0, NULL, NULL);
+	sql = psprintf("SELECT coalesce(pg_catalog.array_agg(i), '{}') FROM ("
+				   "SELECT %s::pg_catalog.text AS i FROM %s WHERE %s IS NOT NULL "
+				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), 1 LIMIT %d) s",
+				   id, learner_pool_name(l), id, id, l->options.seed, STOP_SET_SIZE);
+	round_pool_query(l, sql, 0, NULL, NULL);
 	d = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 						  false, -1);
 	{
@@ -586,19 +333,21 @@ kappa_previous(const Learner *l, const int *pred, int n)
 
 /* Record the learning-curve point of a new version. */
 static void
-record_curve(const Learner *l, const ModelFit *fit, int labels_used, double mean_uncertainty,
+record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, double mean_uncertainty,
 			 const int *pred, int n_stop)
 {
 	static const char *sql =
 		"INSERT INTO al.curve_store (learner_id, model_version, model_id, labels_used, holdout_accuracy, "
-		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-	Oid			types[9] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-	FLOAT8OID, INT4ARRAYOID};
-	Datum		args[9];
-	char		nulls[9] = "         ";
+		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions, labels_unusable) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	Oid			types[10] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	FLOAT8OID, INT4ARRAYOID, INT4OID};
+	Datum		args[10];
+	char		nulls[10] = "          ";
 	Datum	   *p = (Datum *) palloc(sizeof(Datum) * Max(n_stop, 1));
 	double		kappa = kappa_previous(l, pred, n_stop);
+	AlIdentity	save;
+	int			ret;
 	int			i;
 
 	for (i = 0; i < n_stop; i++)
@@ -606,7 +355,7 @@ record_curve(const Learner *l, const ModelFit *fit, int labels_used, double mean
 	args[0] = Int64GetDatum(l->id);
 	args[1] = Int32GetDatum(fit->version);
 	args[2] = Int64GetDatum(fit->id);
-	args[3] = Int32GetDatum(labels_used);
+	args[3] = Int32GetDatum(t->n);
 	args[4] = Float8GetDatum(fit->holdout_accuracy);
 	nulls[4] = isnan(fit->holdout_accuracy) ? 'n' : ' ';
 	args[5] = Float8GetDatum(fit->holdout_log_loss);
@@ -616,14 +365,12 @@ record_curve(const Learner *l, const ModelFit *fit, int labels_used, double mean
 	args[7] = Float8GetDatum(kappa);
 	nulls[7] = isnan(kappa) ? 'n' : ' ';
 	args[8] = PointerGetDatum(construct_array(p, n_stop, INT4OID, 4, true, TYPALIGN_INT));
-	{
-		AlIdentity	save;
-
-		al_become_store_owner(&save);
-		if (SPI_execute_with_args(sql, 9, types, args, nulls, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
-		al_restore(&save);
-	}
+	args[9] = Int32GetDatum(t->unusable);
+	al_become_store_owner(&save);
+	ret = SPI_execute_with_args(sql, 10, types, args, nulls, false, 0);
+	al_restore(&save);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
 }
 
 /* Mark the version published and tell listeners (NOTIFY al_ext). */
@@ -638,7 +385,7 @@ publish(const Learner *l, int64 model_id, int32 version, int64 label_serial)
 
 	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
 					   "trained_label_serial = greatest(trained_label_serial, $4), "
-					   "retrain_requested = false, published_at = now() WHERE id = $1",
+					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
 					   4, types, args, false, 0);
 	{
 		StringInfoData buf;
@@ -649,7 +396,7 @@ publish(const Learner *l, int64 model_id, int32 version, int64 label_serial)
 		appendStringInfo(&buf, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
 		payload = CStringGetTextDatum(buf.data);
 	}
-	if (SPI_execute_with_args("SELECT pg_notify('al_ext', $1)", 1, &ntype, &payload, NULL, false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_notify('al_ext', $1)", 1, &ntype, &payload, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not notify al_ext");
 }
 
@@ -669,58 +416,83 @@ learner_fit_options(const Learner *l)
 }
 
 /* The published model version as a ModelFit (for rescoring new rows). */
-static bool
+static void
 published_model(const Learner *l, ModelFit *fit)
 {
-	AlModel    *m;
+	AlModel    *m = model_get_by_id(l->model_id);
 
-	if (l->model_id == 0)
-		return false;
-	m = model_get_by_id(l->model_id);
 	fit->id = m->id;
 	fit->version = m->version;
 	fit->models = m->m;
 	fit->members = m->members;
-	return true;
 }
 
 /*
- * Whether the pool changed since the ranking was written: its row count
- * differs from the one recorded then (one count, no join with the ranking).
+ * Whether the published ranking is missing or stale: al.ranking_state (not
+ * dumped, like al.scores) has no row for the published version (after a
+ * restore, or before the first ranking), or the pool's row count differs
+ * from the one the ranking was written for.  One key lookup.
  */
 static bool
-pool_changed(const Learner *l, int64 pool_size)
+ranking_stale(const Learner *l, int64 pool_size)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
 	bool		isnull;
-	Datum		d;
+	int32		version;
+	int64		rows;
 
-	learner_store_exec("SELECT published_pool_rows FROM al.learner_store WHERE id = $1",
+	learner_store_exec("SELECT model_version, pool_rows FROM al.ranking_state WHERE learner_id = $1",
 					   1, &type, &arg, true, 1);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull || DatumGetInt64(d) != pool_size;
+	if (SPI_processed == 0)
+		return true;
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	return version != l->model_version || rows != pool_size;
 }
 
-/* Record the pool's row count the ranking was written for. */
+/* Record which version and pool row count the ranking was written for. */
 static void
-record_pool_rows(const Learner *l, int64 pool_size)
+record_ranking(const Learner *l, int32 version, int64 pool_size)
 {
-	Oid			types[2] = {INT8OID, INT8OID};
-	Datum		args[2] = {Int64GetDatum(l->id), Int64GetDatum(pool_size)};
+	Oid			types[3] = {INT8OID, INT4OID, INT8OID};
+	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size)};
 
-	learner_store_exec("UPDATE al.learner_store SET published_pool_rows = $2 WHERE id = $1",
-					   2, types, args, false, 0);
+	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows) "
+					   "VALUES ($1, $2, $3) ON CONFLICT (learner_id) DO UPDATE "
+					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
+					   "ranked_at = pg_catalog.now()",
+					   3, types, args, false, 0);
+}
+
+/* ERROR if the pool holds an id twice, as the owner sees the pool. */
+static void
+check_duplicates(const Learner *l)
+{
+	AlIdentity	save;
+
+	al_become(l->owner, &save);
+	pool_check_duplicates(l->pool, l->id_column, l->id_att, l->name);
+	al_restore(&save);
+}
+
+/* Score the pool with fit as version, and record that ranking. */
+static ScoreResult
+rank_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size)
+{
+	ScoreResult res;
+
+	check_duplicates(l);
+	res = round_score_pool(l, fit, d, version, pool_size);
+	record_ranking(l, version, pool_size);
+	return res;
 }
 
 /* Retrain, rescore, record and publish.  Returns false if it cannot train yet. */
 static bool
 retrain(Learner *l, int64 pool_size, int64 max_serial)
 {
-	int			d = pool_dimension(l);
-	float	   *x;
-	int		   *y;
-	int			n;
+	TrainingRows t;
 	ModelFit	fit;
 	al_softmax_options opt = learner_fit_options(l);
 	ScoreResult res;
@@ -728,20 +500,18 @@ retrain(Learner *l, int64 pool_size, int64 max_serial)
 	int		   *pred;
 	int			n_stop;
 
-	if (d < 1)
+	round_report(l, "reading labels");
+	training_rows(l, &t);
+	if (!can_train(l, &t))
 		return false;
-	report(l, "reading labels");
-	n = training_rows(l, d, &x, &y);
-	if (n < 2 || distinct_classes(y, n, l->k) < 2)
-		return false;
-	report(l, psprintf("training on %d labeled items", n));
-	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, x, y, n, d,
+	check_duplicates(l);
+	round_report(l, psprintf("training on %d labeled items", t.n));
+	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, t.x, t.y, t.n, t.d,
 					&opt, l->options.holdout, &fit);
-	res = score_pool(l, &fit, d, fit.version, pool_size);
-	record_pool_rows(l, pool_size);
+	res = rank_pool(l, &fit, t.d, fit.version, pool_size);
 	stop = stop_set(l);
-	pred = stop_predictions(l, &fit, d, stop, &n_stop);
-	record_curve(l, &fit, n, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
+	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);
+	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
 	publish(l, fit.id, fit.version, max_serial);
 	return true;
 }
@@ -752,38 +522,100 @@ pool_count(const Learner *l)
 {
 	bool		isnull;
 
-	pool_query(l, psprintf("SELECT count(*) FROM %s", learner_pool_name(l)), 0, NULL, NULL);
+	round_pool_query(l, psprintf("SELECT pg_catalog.count(*) FROM %s", learner_pool_name(l)), 0, NULL, NULL);
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
-/* One round for a learner: see learner.h. */
-LearnerRoundResult
-learner_run_round(int64 learner_id)
+/*
+ * If the learner's published model version is gone from al.model_store
+ * (al.drop_model), start the learner over: its ranking, ranking state and
+ * learning curve describe versions that no longer exist (and the next
+ * version is numbered 1 again), so they go, the learner has no model, and a
+ * retrain is requested.  Returns whether it did.
+ */
+static bool
+reset_if_model_dropped(Learner *l)
 {
-	Learner    *l = learner_get_by_id(learner_id);
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
+
+	if (l->model_id == 0 ||
+		learner_store_int8("SELECT pg_catalog.count(*) FROM al.model_store WHERE id = $1", l->model_id, 0) > 0)
+		return false;
+	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
+	learner_store_exec("DELETE FROM al.ranking_state WHERE learner_id = $1", 1, &type, &arg, false, 0);
+	learner_store_exec("DELETE FROM al.curve_store WHERE learner_id = $1", 1, &type, &arg, false, 0);
+	learner_store_exec("UPDATE al.learner_store SET model_id = NULL, model_version = NULL, "
+					   "published_at = NULL, retrain_requested = true WHERE id = $1",
+					   1, &type, &arg, false, 0);
+	l->model_id = 0;
+	l->model_version = 0;
+	l->retrain_requested = true;
+	return true;
+}
+
+/*
+ * The work of a round on a learner whose row is locked; see learner_round.
+ * Without wait, a pool locked by another transaction is skipped.
+ */
+static LearnerRoundResult
+round_locked(Learner *l, bool wait)
+{
 	int64		waiting,
 				max_serial,
 				pool_size;
 	ModelFit	fit;
 
-	if (l == NULL)
-		return LEARNER_IDLE;
-	report(l, "checking");
-	waiting = store_count(psprintf("SELECT count(*) FROM al.labels WHERE learner_id = $1 AND serial > " INT64_FORMAT,
-								   l->trained_label_serial), l->id);
-	max_serial = store_count("SELECT max(serial) FROM al.labels WHERE learner_id = $1", l->id);
+	round_report(l, "checking");
+	if (wait)
+		learner_lock_pool(l);
+	else if (!learner_try_lock_pool(l))
+		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
+	waiting = learner_store_int8(psprintf("SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1 "
+								   "AND serial > " INT64_FORMAT, l->trained_label_serial), l->id, 0);
+	max_serial = learner_store_int8("SELECT pg_catalog.max(serial) FROM al.labels WHERE learner_id = $1", l->id, 0);
 	pool_size = pool_count(l);
+	reset_if_model_dropped(l);
 	if (l->retrain_requested || waiting >= l->options.retrain_every)
 	{
 		if (retrain(l, pool_size, max_serial))
 			return LEARNER_RETRAINED;
 		return LEARNER_IDLE;
 	}
-	if (published_model(l, &fit) && pool_changed(l, pool_size))
+	if (l->model_id != 0 && ranking_stale(l, pool_size))
 	{
-		score_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
-		record_pool_rows(l, pool_size);
+		published_model(l, &fit);
+		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
 		return LEARNER_RESCORED;
 	}
 	return LEARNER_IDLE;
+}
+
+/*
+ * One round for a learner (see learner.h): with wait, wait for a round of
+ * the same learner running elsewhere, or for a lock on its pool; without,
+ * skip the learner then (the worker: it never waits on one learner's locks).
+ * Once the row is locked, the round reads with a snapshot taken after the
+ * lock, so it sees all that the lock's previous holder committed (its model
+ * version, its ranking), not only the row.
+ */
+LearnerRoundResult
+learner_round(int64 learner_id, bool wait)
+{
+	Learner    *l = learner_lock_row(learner_id, wait);
+	LearnerRoundResult result;
+
+	if (l == NULL)
+		return LEARNER_IDLE;	/* dropped, or busy in another transaction */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	result = round_locked(l, wait);
+	PopActiveSnapshot();
+	return result;
+}
+
+/* One round for the worker: a learner busy elsewhere is skipped (see learner.h). */
+LearnerRoundResult
+learner_run_round(int64 learner_id)
+{
+	return learner_round(learner_id, false);
 }

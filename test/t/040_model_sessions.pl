@@ -285,6 +285,8 @@ like($a->{stderr}, qr/ERROR:  42501: model name "learner\/l" is reserved for the
 $a->{stderr} = '';
 $a->query_safe('BEGIN');
 is($a->query_safe(q{SELECT al.run_learner('l')}), 'retrained', 'a round trains version 1');
+# (and asks for another, so that the waiting round below has work once it runs)
+$a->query_safe(q{SELECT al.retrain('l')});
 start_query($b, q{SELECT al.run_learner('l')});
 wait_until_blocked($pid_b, 'the second round');
 $a->query_safe('COMMIT');

@@ -1,0 +1,280 @@
+/*
+ * batch.c - al.next_batch and al.release: leased batches of items for
+ * annotators.
+ *
+ * A batch is the best-scored unlabeled items of the published ranking that
+ * no one holds (or, before the first model, a seeded random sample of the
+ * pool), leased to the annotator.  The lease key (learner, item) is what
+ * guarantees that no item is leased twice.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "tcop/utility.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "identity.h"
+#include "learner_api.h"
+#include "probvec.h"
+#include "sql_args.h"
+
+PG_FUNCTION_INFO_V1(al_next_batch);
+PG_FUNCTION_INFO_V1(al_release);
+
+/* Rows of the ranking read per block by al.next_batch: at most 1,000, and about 8 MB of probvecs. */
+#define BATCH_BLOCK_ROWS 1000
+#define BATCH_BLOCK_BYTES (8 * 1024 * 1024)
+
+/* What streaming the ranking into a batch fills in, block by block. */
+typedef struct BatchState
+{
+	ReturnSetInfo *rsinfo;
+	int			k;
+	int			n;				/* items taken so far */
+	char	  **items;			/* their ids */
+	ItemMap    *seen;
+	MemoryContext keep;			/* where the ids go */
+} BatchState;
+
+/* Put one block of ranking rows (id, score, predicted, probs) into the result. */
+static void
+take_batch_block(void *arg)
+{
+	BatchState *st = (BatchState *) arg;
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	uint64		r;
+
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+		char	   *item = SPI_getvalue(tup, desc, 1);
+
+		/* an id twice in the ranking (an old ranking of a pool with duplicates) */
+		if (st->n >= st->k || !item_map_add(st->seen, item, st->n))
+			continue;
+		st->items[st->n++] = MemoryContextStrdup(st->keep, item);
+		values[0] = CStringGetTextDatum(item);
+		values[1] = SPI_getbinval(tup, desc, 2, &nulls[1]);
+		values[2] = SPI_getbinval(tup, desc, 3, &nulls[2]);
+		values[3] = SPI_getbinval(tup, desc, 4, &nulls[3]);
+		/* the result outlives the rows it came from: no TOAST pointer into al.scores */
+		if (!nulls[3])
+			values[3] = PointerGetDatum(PG_DETOAST_DATUM(values[3]));
+		tuplestore_putvalues(st->rsinfo->setResult, st->rsinfo->setDesc, values, nulls);
+	}
+}
+
+/*
+ * Put up to k candidates from the published ranking into the result: the
+ * best-scored unlabeled items without a live lease (as the store owner),
+ * each once.  The rows are read block by block through a cursor and go
+ * straight into the result's tuplestore (which spills to disk), so a large
+ * batch of many-class probvecs never sits in memory; only the ids stay, in
+ * items.  Returns how many.
+ */
+static int
+scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+{
+	/*
+	 * Every item left out is labeled or leased, so the best k + (labels +
+	 * leases) rows by score hold the answer: a bounded sort over one scan,
+	 * whatever the planner knows of the freshly replaced ranking.
+	 */
+	static const char *sql =
+		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
+		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY score DESC, item_id"
+		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
+		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)) s "
+		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
+		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
+		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
+		"                AND x.expires_at > pg_catalog.now()) "
+		"ORDER BY s.score DESC, s.item_id LIMIT $2";
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
+	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
+
+	/* a fresh snapshot sees what the lock's previous holder committed */
+	learner_query_blocks(al_store_owner(), sql, 2, types, args, true,
+						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
+						 take_batch_block, &st);
+	return st.n;
+}
+
+/*
+ * Cold start (no model yet): a seeded random sample of the pool, skipping
+ * labeled and leased items, each id once, put into the result unscored.
+ * The pool is read as the caller.
+ */
+static int
+random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+{
+	static const char *taken_sql =
+		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
+		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
+		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t";
+	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
+	Datum		args[3];
+	bool		isnull;
+	const char *id = quote_identifier(l->id_column);
+	char	   *sql;
+	AlIdentity	save;
+	ItemMap    *seen = item_map_create("al_ext batch items", k);
+	int			ret,
+				n = 0;
+	uint64		i;
+
+	args[0] = Int64GetDatum(l->id);
+	learner_store_exec(taken_sql, 1, types, args, false, 0);
+	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+								false, -1);
+	args[2] = Int32GetDatum(k);
+	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
+				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
+				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
+				   id, learner_pool_name(l), id, id, id, l->options.seed, id);
+	al_become_caller(&save);
+	ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
+	al_restore(&save);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not sample the pool of learner \"%s\"", l->name);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		values[4] = {0, 0, 0, 0};
+		bool		nulls[4] = {false, true, true, true};
+		char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		/* a pool that gained a duplicate id since its last round */
+		if (!item_map_add(seen, item, n))
+			continue;
+		items[n++] = item;
+		values[0] = CStringGetTextDatum(item);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return n;
+}
+
+/* Lease the items to annotator; returns how many were leased (all, normally). */
+static int
+lease_items(const Learner *l, char **items, int n, const char *annotator)
+{
+	static const char *sql =
+		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
+		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.now() + $4::pg_catalog.interval "
+		"ON CONFLICT (learner_id, (al.item_key(item_id))) DO UPDATE "
+		"SET annotator = EXCLUDED.annotator, leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
+		"WHERE al.leases.expires_at <= pg_catalog.now()";
+	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
+	Datum		args[4];
+	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		ids[i] = CStringGetTextDatum(items[i]);
+	args[0] = Int64GetDatum(l->id);
+	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = CStringGetTextDatum(annotator);
+	args[3] = CStringGetTextDatum(l->options.lease);
+	learner_store_exec(sql, 4, types, args, false, 0);
+	return (int) SPI_processed;
+}
+
+/*
+ * Serialize batch hand-outs of one learner (transaction-level advisory
+ * lock).  The queries after it take fresh snapshots, so they see the leases
+ * and labels of the lock's previous holder; a transaction-wide snapshot
+ * (REPEATABLE READ, SERIALIZABLE) cannot, hence the error.
+ */
+static void
+lock_learner(const Learner *l)
+{
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
+
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
+				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('al_ext.learner', $1))",
+							  1, &type, &arg, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock learner \"%s\"", l->name);
+}
+
+/*
+ * al.next_batch(learner, k, annotator) -> setof (item_id, score, predicted,
+ * probs): the k best unlabeled items no one else holds, leased to annotator.
+ */
+Datum
+al_next_batch(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Learner    *l;
+	char	  **items;
+	char	   *annotator;
+	int			k,
+				n;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 2, "annotator");
+	/* before its statements can show what they write */
+	PreventCommandIfReadOnly("al.next_batch()");
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	learner_lock_pool(l);
+	k = PG_ARGISNULL(1) ? l->options.batch_size : PG_GETARG_INT32(1);
+	if (k < 1 || k > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch size must be between 1 and 100000, not %d", k)));
+	annotator = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (annotator[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("annotator must not be empty")));
+	items = (char **) palloc(sizeof(char *) * k);
+	lock_learner(l);
+	n = l->model_id ? scored_candidates(l, k, rsinfo, items) : random_candidates(l, k, rsinfo, items);
+	if (n > 0 && lease_items(l, items, n, annotator) != n)
+		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* al.release(learner, item_ids text[], annotator) -> integer: give leases back. */
+Datum
+al_release(PG_FUNCTION_ARGS)
+{
+	Oid			types[3] = {INT8OID, TEXTARRAYOID, TEXTOID};
+	Datum		args[3];
+	Learner    *l;
+	int			n;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "item ids");
+	al_require_arg(fcinfo, 2, "annotator");
+	PreventCommandIfReadOnly("al.release()");
+	SPI_connect();
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	args[0] = Int64GetDatum(l->id);
+	args[1] = PG_GETARG_DATUM(1);
+	args[2] = PG_GETARG_DATUM(2);
+	learner_store_exec("DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
+					   "WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) "
+					   "AND x.item_id = u.i AND x.annotator = $3",
+					   3, types, args, false, 0);
+	n = (int) SPI_processed;
+	SPI_finish();
+	PG_RETURN_INT32(n);
+}
+

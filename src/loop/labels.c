@@ -1,0 +1,431 @@
+/*
+ * labels.c - al.label and al.label_many: validate labels against the
+ * learner's classes and pool, then record them.
+ *
+ * Both go through one path that works on a whole batch with a fixed number
+ * of statements, whatever its size: item ids are read in the pool's id
+ * type in C (a malformed id is a clean error naming the element), looked up
+ * in the pool in one query run as the caller (read block by block through a
+ * cursor, so memory holds one block of feature arrays at a time), and
+ * recorded in one upsert into al.labels and one delete from al.leases, as
+ * the store owner.  A label on an item whose features the round cannot use
+ * is recorded, with a WARNING.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "tcop/utility.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "identity.h"
+#include "learner_api.h"
+#include "sql_args.h"
+
+PG_FUNCTION_INFO_V1(al_label);
+PG_FUNCTION_INFO_V1(al_label_many);
+
+/* Pool rows read per block when looking labeled items up. */
+#define LOOKUP_BLOCK_ROWS 1000
+
+/* A batch of labels on its way in (parallel arrays of n). */
+typedef struct LabelBatch
+{
+	int			n;
+	int			capacity;
+	bool		many;			/* from al.label_many: messages name the element */
+	char	  **items;			/* as given */
+	char	  **labels;
+	char	  **annotators;
+	char	  **canonical;		/* the pool's text of each item, once found */
+} LabelBatch;
+
+/* What the lookup found about the items' features. */
+typedef struct FeatureReport
+{
+	int			unusable;		/* labeled items whose features the round skips */
+	int			first;			/* 0-based element of the first one */
+	const char *problem;		/* what is wrong with it */
+} FeatureReport;
+
+/* " (element N of labels)" for a batch from al.label_many, else "". */
+static char *
+element_text(const LabelBatch *b, int i)
+{
+	return b->many ? psprintf(" (element %d of labels)", i + 1) : "";
+}
+
+/* Append one label to the batch. */
+static void
+batch_add(LabelBatch *b, char *item, char *label, char *annotator)
+{
+	if (b->n == b->capacity)
+	{
+		b->capacity = Max(16, b->capacity * 2);
+		b->items = (char **) repalloc_huge(b->items, sizeof(char *) * b->capacity);
+		b->labels = (char **) repalloc_huge(b->labels, sizeof(char *) * b->capacity);
+		b->annotators = (char **) repalloc_huge(b->annotators, sizeof(char *) * b->capacity);
+	}
+	b->items[b->n] = item;
+	b->labels[b->n] = label;
+	b->annotators[b->n] = annotator;
+	b->n++;
+}
+
+/* An empty batch. */
+static void
+batch_init(LabelBatch *b, bool many)
+{
+	b->n = 0;
+	b->capacity = 16;
+	b->many = many;
+	b->items = (char **) palloc(sizeof(char *) * b->capacity);
+	b->labels = (char **) palloc(sizeof(char *) * b->capacity);
+	b->annotators = (char **) palloc(sizeof(char *) * b->capacity);
+	b->canonical = NULL;
+}
+
+/* ERROR unless every label is a class and every annotator is named. */
+static void
+check_labels(const Learner *l, const LabelBatch *b)
+{
+	int			i;
+
+	for (i = 0; i < b->n; i++)
+	{
+		if (learner_class_index(l, b->labels[i]) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("label \"%s\"%s is not a class of learner \"%s\"",
+							b->labels[i], element_text(b, i), l->name),
+					 errdetail("The classes are: %s.", learner_classes_text(l))));
+		if (b->annotators[i][0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("annotator%s must not be empty", element_text(b, i))));
+	}
+}
+
+/* The item ids read in the pool's id type, as an array of that type. */
+static Datum
+parsed_items(const Learner *l, const LabelBatch *b)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *values = (Datum *) palloc_extended(sizeof(Datum) * Max(b->n, 1), MCXT_ALLOC_HUGE);
+	int			i;
+
+	for (i = 0; i < b->n; i++)
+		values[i] = learner_parse_item(l, b->items[i], b->many ? i + 1 : 0);
+	get_typlenbyvalalign(l->id_type, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(values, b->n, l->id_type, typlen, typbyval, typalign));
+}
+
+/* The feature count of the learner's published model, or -1 if none. */
+static int
+model_dimension(const Learner *l)
+{
+	if (l->model_id == 0)
+		return -1;
+	return (int) learner_store_int8("SELECT n_features::pg_catalog.int8 FROM al.model_store WHERE id = $1",
+									l->model_id, -1);
+}
+
+/* Note what is wrong with the features of element i (keeping the first, in keep). */
+static void
+note_features(FeatureReport *fr, int i, FeatureProblem problem, int dim, MemoryContext keep)
+{
+	if (problem == FEATURES_OK)
+		return;
+	if (fr->unusable++ == 0 || i < fr->first)
+	{
+		fr->first = i;
+		fr->problem = MemoryContextStrdup(keep, pool_feature_problem_text(problem, dim));
+	}
+}
+
+/* What the pool lookup fills in, block by block. */
+typedef struct LookupState
+{
+	LabelBatch *b;
+	MemoryContext keep;			/* where the found ids go */
+	int			dim;			/* the model's feature count, or -1 */
+	FeatureReport *fr;
+} LookupState;
+
+/* Take one block of lookup rows: (element, the pool's id text, features). */
+static void
+take_lookup_block(void *arg)
+{
+	LookupState *st = (LookupState *) arg;
+	LabelBatch *b = st->b;
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	uint64		r;
+
+	if (SPI_gettypeid(desc, 1) != INT8OID || SPI_gettypeid(desc, 2) != TEXTOID ||
+		!pool_features_type_ok(SPI_gettypeid(desc, 3)))
+		elog(ERROR, "unexpected column types in the pool lookup");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		bool		isnull;
+		int64		o = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		Datum		f;
+		int			i = (int) o - 1;
+
+		if (i < 0 || i >= b->n || b->canonical[i] != NULL)
+			continue;			/* a pool holding the id twice: its first row */
+		b->canonical[i] = MemoryContextStrdup(st->keep, SPI_getvalue(tup, desc, 2));
+		f = SPI_getbinval(tup, desc, 3, &isnull);
+		note_features(st->fr, i, pool_read_features(f, isnull, st->dim, NULL), st->dim, st->keep);
+	}
+}
+
+/*
+ * Find every item of the batch in the pool (as the caller, through a
+ * cursor): fills b->canonical; ERROR naming the first item that is not
+ * there.  Reports unusable features in fr.
+ */
+static void
+lookup_items(const Learner *l, LabelBatch *b, FeatureReport *fr)
+{
+	char	   *sql = psprintf("SELECT s.o, p.%s::pg_catalog.text, p.%s "
+							   "FROM pg_catalog.unnest($1) WITH ORDINALITY s(i, o) "
+							   "JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.i",
+							   quote_identifier(l->id_column), quote_identifier(l->features_column),
+							   learner_pool_name(l), quote_identifier(l->id_column));
+	Oid			type = get_array_type(l->id_type);
+	Datum		arg = parsed_items(l, b);
+	LookupState st = {b, CurrentMemoryContext, model_dimension(l), fr};
+	int			i;
+
+	b->canonical = (char **) palloc_extended(sizeof(char *) * Max(b->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	learner_query_blocks(GetUserId(), sql, 1, &type, &arg, false, LOOKUP_BLOCK_ROWS,
+						 take_lookup_block, &st);
+	for (i = 0; i < b->n; i++)
+		if (b->canonical[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("item \"%s\"%s is not in the pool of learner \"%s\"",
+							b->items[i], element_text(b, i), l->name)));
+}
+
+/* A text[] of n C strings. */
+static Datum
+text_array(char **strings, int n)
+{
+	Datum	   *d = (Datum *) palloc_extended(sizeof(Datum) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(strings[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Record the batch's labels (the last one of an item and annotator wins)
+ * and end the items' leases, as the store owner, in two statements.
+ */
+static void
+store_labels(const Learner *l, const LabelBatch *b)
+{
+	static const char *upsert =
+		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label) "
+		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb "
+		"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+		"                pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY u(i, a, lb, o) "
+		"ORDER BY u.i, u.a, u.o DESC "
+		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
+		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial "
+		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
+	static const char *release =
+		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
+		"WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i";
+	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum		args[4];
+
+	args[0] = Int64GetDatum(l->id);
+	args[1] = text_array(b->canonical, b->n);
+	args[2] = text_array(b->annotators, b->n);
+	args[3] = text_array(b->labels, b->n);
+	learner_store_exec(upsert, 4, types, args, false, 0);
+	learner_store_exec(release, 2, types, args, false, 0);
+}
+
+/* WARNING about labels on items whose features the round cannot use. */
+static void
+warn_unusable(const Learner *l, const LabelBatch *b, const FeatureReport *fr)
+{
+	if (fr->unusable == 0)
+		return;
+	if (!b->many)
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("item \"%s\" of learner \"%s\" has no usable features: %s",
+						b->canonical[fr->first], l->name, fr->problem),
+				 errdetail("The label is recorded, but training skips the item until its features are a finite array of the pool's length."),
+				 errhint("al.learner_status counts such labels in labels_unusable.")));
+	else
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("%d of the labeled items of learner \"%s\" have no usable features; the first, item \"%s\"%s: %s",
+						fr->unusable, l->name, b->canonical[fr->first], element_text(b, fr->first),
+						fr->problem),
+				 errdetail("The labels are recorded, but training skips those items until their features are finite arrays of the pool's length."),
+				 errhint("al.learner_status counts such labels in labels_unusable.")));
+}
+
+/* Validate and record a batch of labels for learner name.  SPI connected. */
+static void
+record_labels(const char *name, LabelBatch *b)
+{
+	Learner    *l = learner_get(name);
+	FeatureReport fr = {0, 0, NULL};
+
+	check_labels(l, b);
+	if (b->n == 0)
+		return;
+	learner_lock_pool(l);
+	lookup_items(l, b, &fr);
+	store_labels(l, b);
+	warn_unusable(l, b, &fr);
+}
+
+/* al.label(learner, item_id text, label, annotator): record a label. */
+Datum
+al_label(PG_FUNCTION_ARGS)
+{
+	LabelBatch	b;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "item id");
+	al_require_arg(fcinfo, 2, "label");
+	al_require_arg(fcinfo, 3, "annotator");
+	PreventCommandIfReadOnly("al.label()");
+	batch_init(&b, false);
+	batch_add(&b, text_to_cstring(PG_GETARG_TEXT_PP(1)), text_to_cstring(PG_GETARG_TEXT_PP(2)),
+			  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	SPI_connect();
+	record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
+	SPI_finish();
+	learner_wake_worker();
+	PG_RETURN_VOID();
+}
+
+/* A scalar JSON value as text (strings unquoted); NULL for null or non-scalars. */
+static char *
+json_scalar_text(JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvString:
+			return pnstrdup(v->val.string.val, v->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+		case jbvBool:
+			return pstrdup(v->val.boolean ? "true" : "false");
+		default:
+			return NULL;
+	}
+}
+
+/* The field key of a JSON object as scalar text, or NULL. */
+static char *
+json_field(JsonbContainer *c, const char *key)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = unconstify(char *, key);
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(c, JB_FOBJECT, &k);
+	return v ? json_scalar_text(v) : NULL;
+}
+
+/* A copy of s in cxt, or NULL. */
+static char *
+copy_or_null(MemoryContext cxt, const char *s)
+{
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/*
+ * Read the JSON array of label objects into the batch; ERROR on a bad
+ * element.  Each element is read in a scratch context reset per element:
+ * only its three strings stay.
+ */
+static void
+batch_from_json(LabelBatch *b, Jsonb *labels)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *me = GetUserNameFromId(GetUserId(), false);
+	MemoryContext keep = CurrentMemoryContext;
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "al_ext label element",
+												  ALLOCSET_SMALL_SIZES);
+
+	if (!JB_ROOT_IS_ARRAY(labels) || JB_ROOT_IS_SCALAR(labels))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("labels must be a JSON array of objects like {\"item\": 42, \"label\": \"cat\"}")));
+	it = JsonbIteratorInit(&labels->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *item,
+				   *label,
+				   *annotator;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of labels is not an object", b->n + 1)));
+		MemoryContextSwitchTo(scratch);
+		item = json_field(v.val.binary.data, "item");
+		label = json_field(v.val.binary.data, "label");
+		annotator = json_field(v.val.binary.data, "annotator");
+		MemoryContextSwitchTo(keep);
+		if (item == NULL || label == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of labels needs \"item\" and \"label\"", b->n + 1)));
+		batch_add(b, copy_or_null(keep, item), copy_or_null(keep, label),
+				  annotator ? copy_or_null(keep, annotator) : me);
+		MemoryContextReset(scratch);
+	}
+	MemoryContextDelete(scratch);
+}
+
+/*
+ * al.label_many(learner, labels jsonb) -> integer: an array of
+ * {"item": ..., "label": ..., "annotator": ...} (annotator optional), all
+ * or nothing.
+ */
+Datum
+al_label_many(PG_FUNCTION_ARGS)
+{
+	LabelBatch	b;
+
+	al_require_arg(fcinfo, 0, "learner name");
+	al_require_arg(fcinfo, 1, "labels");
+	PreventCommandIfReadOnly("al.label_many()");
+	batch_init(&b, true);
+	batch_from_json(&b, PG_GETARG_JSONB_P(1));
+	SPI_connect();
+	record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
+	SPI_finish();
+	if (b.n > 0)
+		learner_wake_worker();
+	PG_RETURN_INT32(b.n);
+}

@@ -1,0 +1,27 @@
+/*
+ * round.h - the parts of a learner's round (learner_round.c: deciding,
+ * training, publishing; round_score.c: scoring the pool).  Internal to
+ * src/loop.
+ */
+#ifndef AL_ROUND_H
+#define AL_ROUND_H
+
+#include "postgres.h"
+
+#include "learner_api.h"
+#include "model.h"
+
+/* What scoring the pool produced. */
+typedef struct ScoreResult
+{
+	int64		scored;
+	double		entropy_sum;
+} ScoreResult;
+
+extern void round_report(const Learner *l, const char *what);
+extern void round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args);
+extern void round_check_features_column(const Learner *l, int column);
+extern ScoreResult round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version,
+									int64 pool_size);
+
+#endif							/* AL_ROUND_H */
