@@ -20,8 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest k accepted anywhere: bounds the state at a few hundred MB. */
-#define TOPK_MAX_K			10000000
+/*
+ * Largest k accepted anywhere: any positive int4.  Memory follows the rows
+ * kept, min(k, rows), never k itself (see doc/topk.md).
+ */
+#define TOPK_MAX_K			2147483647
 
 /* Entry flag owned by the core: the id is NULL (ranks after all others). */
 #define TOPK_ID_NULL		0x1u

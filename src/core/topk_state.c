@@ -255,6 +255,9 @@ topk_read_binary_entry(TopkReader *r, TopkForm *f, TopkFormError *err)
 		id = topk_take(r, len);
 		if (id == NULL)
 			return topk_form_fail(err, TOPK_FORM_SHORT, "The data ends early.");
+		/* no text value holds one, and the text form could not show it */
+		if (f->idtype == TOPK_IDTYPE_TEXT && len > 0 && memchr(id, 0, len) != NULL)
+			return topk_form_fail(err, TOPK_FORM_BINARY, "A text id contains a zero byte.");
 	}
 	if (!topk_form_add(f, score, flag == 1, (int64_t) word, (const char *) id, len))
 		return topk_form_fail(err, TOPK_FORM_NOMEM, "Out of memory.");
@@ -265,8 +268,8 @@ topk_read_binary_entry(TopkReader *r, TopkForm *f, TopkFormError *err)
  * Parse the binary form (untrusted): the version, id type, k and count are
  * checked before anything is allocated, the count also against the bytes
  * left (every entry takes at least 9), then every entry, and no byte may
- * follow the last one.  Text ids are taken as bytes: checking and
- * converting their encoding is the caller's job.
+ * follow the last one.  Text ids are bytes without a zero byte (as in any
+ * text value): checking and converting their encoding is the caller's job.
  */
 TopkFormStatus
 topk_parse_binary(const unsigned char *data, size_t len, TopkForm *f,
@@ -291,9 +294,9 @@ topk_parse_binary(const unsigned char *data, size_t len, TopkForm *f,
 		return topk_form_fail(err, TOPK_FORM_BINARY, "Unsupported format version %d.", (int) version);
 	if (idtype < TOPK_IDTYPE_BIGINT || idtype > TOPK_IDTYPE_UUID)
 		return topk_form_fail(err, TOPK_FORM_BINARY, "Unknown id type %d.", (int) idtype);
-	if (k < 1 || k > TOPK_MAX_K)
+	if (k < 1)
 		return topk_form_fail(err, TOPK_FORM_BINARY, "k must be between 1 and %d, not %d.",
-							  TOPK_MAX_K, (int) k);
+							  (int) TOPK_MAX_K, (int) k);
 	if (count < 0 || count > k)
 		return topk_form_fail(err, TOPK_FORM_BINARY,
 							  "The entry count %d is not between 0 and k (%d).",

@@ -374,7 +374,7 @@ topk_read_header(TopkParser *ps)
 		return 0;
 	topk_skip_ws(ps);
 	if (!topk_parse_int64(ps, &k) || k < 1 || k > TOPK_MAX_K)
-		return topk_syntax(ps, "k must be an integer between 1 and %d.", TOPK_MAX_K);
+		return topk_syntax(ps, "k must be an integer between 1 and %d.", (int) TOPK_MAX_K);
 	topk_form_start(ps->f, idtype, (int32_t) k);
 	return 1;
 }

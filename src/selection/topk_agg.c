@@ -28,7 +28,10 @@ PG_FUNCTION_INFO_V1(al_top_k_final_bigint);
 PG_FUNCTION_INFO_V1(al_top_k_final_text);
 PG_FUNCTION_INFO_V1(al_top_k_final_uuid);
 
-/* k from argument argno, checked: not NULL, 1 .. TOPK_MAX_K. */
+/*
+ * k from argument argno, checked: not NULL, at least 1.  Any larger int4
+ * is fine: the state grows with the rows kept, never with k.
+ */
 static int32
 topk_arg_k(FunctionCallInfo fcinfo, int argno)
 {
@@ -43,11 +46,6 @@ topk_arg_k(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be at least 1"),
-				 errdetail("k is %d.", k)));
-	if (k > TOPK_MAX_K)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be at most %d", TOPK_MAX_K),
 				 errdetail("k is %d.", k)));
 	return k;
 }

@@ -55,8 +55,7 @@ topk_ctx_init(TopkCtx *ctx, const TopkState *s, Oid collation)
 static void
 topk_check_size(Size cap, Size area)
 {
-	if (cap > TOPK_MAX_K || area > MaxAllocSize ||
-		TOPK_SIZE(cap, area) > MaxAllocSize)
+	if (area > MaxAllocSize || TOPK_SIZE(cap, area) > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("top_k state would exceed the maximum size of %zu bytes",
@@ -90,7 +89,7 @@ topk_check_state(const TopkState *s)
 {
 	if (VARSIZE(s) < TOPK_HDRSZ ||
 		s->idtype < TOPK_IDTYPE_BIGINT || s->idtype > TOPK_IDTYPE_UUID ||
-		s->k < 1 || s->k > TOPK_MAX_K ||
+		s->k < 1 ||
 		s->count < 0 || s->count > s->capacity || s->capacity > s->k ||
 		s->area_live > s->area_used || s->area_used > s->area_size ||
 		VARSIZE(s) != TOPK_SIZE(s->capacity, s->area_size))
@@ -154,10 +153,30 @@ topk_compact(TopkState *s)
 }
 
 /*
+ * Entry slots after growth: twice as many (at least TOPK_INITIAL_CAPACITY),
+ * never more than k, and never more than fit in one palloc'd state beside
+ * `area` id bytes, so that the rows that still fit are taken before the
+ * size error (topk_check_size) comes.
+ */
+static int32
+topk_grown_capacity(const TopkState *s, Size area)
+{
+	int64		cap = Min((int64) s->k,
+						  Max((int64) TOPK_INITIAL_CAPACITY, (int64) s->capacity * 2));
+	int64		fits = ((int64) MaxAllocSize - (int64) TOPK_HDRSZ - (int64) area) /
+		(int64) sizeof(TopkEntry);
+
+	if (cap > fits)
+		cap = Max(fits, (int64) s->count + 1);
+	return (int32) cap;
+}
+
+/*
  * Make s writable (*owned) with room for one more entry and `bytes` more id
  * bytes: in place when possible, else a larger copy.  Entry slots double up
  * to k; the id area doubles over the live bytes, so that garbage costs
- * amortized O(1) per stored byte.
+ * amortized O(1) per stored byte.  Memory follows the entries kept, never
+ * k: a state of k = 2^31-1 over 10 rows has 16 slots.
  */
 static TopkState *
 topk_reserve(TopkState *s, bool *owned, Size bytes)
@@ -174,14 +193,12 @@ topk_reserve(TopkState *s, bool *owned, Size bytes)
 		topk_compact(s);
 		return s;
 	}
-	if (need_entry)
-		cap = Min(s->k, Max(TOPK_INITIAL_CAPACITY, cap * 2));
 	if (need_bytes)
-	{
 		area = 2 * ((Size) s->area_live + bytes);
-		if (TOPK_SIZE(cap, area) > MaxAllocSize)
-			area = (Size) s->area_live + bytes;
-	}
+	if (need_entry)
+		cap = topk_grown_capacity(s, need_bytes ? (Size) s->area_live + bytes : area);
+	if (need_bytes && TOPK_SIZE(cap, area) > MaxAllocSize)
+		area = (Size) s->area_live + bytes;
 	*owned = true;
 	return topk_rebuild(s, cap, area);
 }

@@ -134,7 +134,7 @@ test_text_valid(void)
 			   (int64_t) f.entries[0].id == INT64_MIN && (int64_t) f.entries[1].id == INT64_MAX,
 			   "bigint extremes");
 	form_free(&f);
-	UNIT_CHECK(parse_text("bigint k=10000000 []", &f, &err) == TOPK_FORM_OK && f.count == 0 &&
+	UNIT_CHECK(parse_text("bigint k=2147483647 []", &f, &err) == TOPK_FORM_OK && f.count == 0 &&
 			   f.k == TOPK_MAX_K, "empty state with the largest k");
 	form_free(&f);
 }
@@ -169,10 +169,10 @@ test_text_errors(void)
 		{"bigint", "Expected \"k=\" after the id type."},
 		{"bigint k3 []", "Expected \"k=\" after the id type."},
 		{"bigint k []", "Expected \"=\" after \"k\"."},
-		{"bigint k=0 []", "k must be an integer between 1 and 10000000."},
-		{"bigint k=10000001 []", "k must be an integer between 1 and 10000000."},
-		{"bigint k=2147483648 []", "k must be an integer between 1 and 10000000."},
-		{"bigint k=99999999999999999999 []", "k must be an integer between 1 and 10000000."},
+		{"bigint k=0 []", "k must be an integer between 1 and 2147483647."},
+		{"bigint k=-1 []", "k must be an integer between 1 and 2147483647."},
+		{"bigint k=2147483648 []", "k must be an integer between 1 and 2147483647."},
+		{"bigint k=99999999999999999999 []", "k must be an integer between 1 and 2147483647."},
 		{"bigint k=3", "Expected \"[\" before the entries."},
 		{"bigint k=3 [", "Expected \"(\" at the start of entry 1."},
 		{"bigint k=3 [(1,2)", "Expected \",\" or \"]\" after entry 1."},
@@ -314,9 +314,9 @@ test_binary_errors(void)
 		{"02010000000200000000", TOPK_FORM_BINARY, "Unsupported format version 2."},
 		{"01090000000200000000", TOPK_FORM_BINARY, "Unknown id type 9."},
 		{"01000000000200000000", TOPK_FORM_BINARY, "Unknown id type 0."},
-		{"01010000000000000000", TOPK_FORM_BINARY, "k must be between 1 and 10000000, not 0."},
-		{"01010098968100000000", TOPK_FORM_BINARY, "k must be between 1 and 10000000, not 10000001."},
-		{"0101ffffffff00000000", TOPK_FORM_BINARY, "k must be between 1 and 10000000, not -1."},
+		{"01010000000000000000", TOPK_FORM_BINARY, "k must be between 1 and 2147483647, not 0."},
+		{"0101ffffffff00000000", TOPK_FORM_BINARY, "k must be between 1 and 2147483647, not -1."},
+		{"010180000000ffffffff", TOPK_FORM_BINARY, "k must be between 1 and 2147483647, not -2147483648."},
 		{"0101000000027fffffff", TOPK_FORM_BINARY, "The entry count 2147483647 is not between 0 and k (2)."},
 		{"010100000002ffffffff", TOPK_FORM_BINARY, "The entry count -1 is not between 0 and k (2)."},
 		{"01010000000200000003", TOPK_FORM_BINARY, "The entry count 3 is not between 0 and k (2)."},
@@ -329,6 +329,8 @@ test_binary_errors(void)
 		{"010300000002000000013ff00000000000000000010203040506070809", TOPK_FORM_SHORT, "The data ends early."},
 		{"010100000002000000013ff00000000000000000000000000000000500", TOPK_FORM_BINARY, "There are extra bytes after the last entry."},
 		{"0101000000020000000000", TOPK_FORM_BINARY, "There are extra bytes after the last entry."},
+		{"010200000002000000013ff00000000000000000000003610062", TOPK_FORM_BINARY, "A text id contains a zero byte."},
+		{"010200000002000000013ff0000000000000000000000100", TOPK_FORM_BINARY, "A text id contains a zero byte."},
 	};
 	size_t		i;
 
@@ -356,12 +358,12 @@ test_binary_round_trip(void)
 	TopkFormError err;
 	unsigned char in[64];
 	unsigned char out[64];
-	size_t		n = unhex("010200000005000000023ff00000000000000000000003610062000000000000000001", in);
+	size_t		n = unhex("010200000005000000023ff00000000000000000000003" "61ff62" "0000000000000000" "01", in);
 	size_t		m;
 
 	topk_form_init(&f, counting_grow);
 	UNIT_CHECK(topk_parse_binary(in, n, &f, &err) == TOPK_FORM_OK && f.count == 2 &&
-			   f.entries[0].len == 3 && memcmp(f.area + f.entries[0].id, "a\0b", 3) == 0,
+			   f.entries[0].len == 3 && memcmp(f.area + f.entries[0].id, "a\xff" "b", 3) == 0,
 			   "binary text ids are bytes (encoding is the glue's job)");
 	m = topk_format_binary(&f, out);
 	UNIT_CHECK(m == n && memcmp(in, out, n) == 0, "binary form round-trips in entry order");
@@ -386,8 +388,16 @@ test_memory_bounds(void)
 			   "count = k = 10,000,000 in 11 bytes: rejected before any allocation");
 	form_free(&f);
 	grow_calls = grow_largest = 0;
+	UNIT_CHECK(parse_hex("01017fffffff7fffffff00", &f, &err) == TOPK_FORM_BINARY && grow_calls == 0,
+			   "count = k = 2^31-1 in 11 bytes: rejected before any allocation");
+	form_free(&f);
+	grow_calls = grow_largest = 0;
 	UNIT_CHECK(parse_text("bigint k=10000000 [(1,1),(2,2),(3,3)]", &f, &err) == TOPK_FORM_OK &&
 			   grow_largest <= 64 * sizeof(TopkEntry), "k = 10,000,000 with 3 entries: 64 slots at most");
+	form_free(&f);
+	grow_calls = grow_largest = 0;
+	UNIT_CHECK(parse_text("text k=2147483647 [(1,\"a\"),(2,NULL)]", &f, &err) == TOPK_FORM_OK &&
+			   grow_largest <= 64 * sizeof(TopkEntry), "k = 2^31-1 with 2 entries: 64 slots at most");
 	form_free(&f);
 
 	/* 150 entries: slots 64 -> 128 -> 150 (k), never more than k */
