@@ -55,6 +55,7 @@ check_text_round_trip(const float *x, int n)
 	free(text);
 }
 
+/* libFuzzer's entry point: one input, checked against the invariants above. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -63,6 +63,7 @@ format(const float *x, int n)
 	return buf;
 }
 
+/* libFuzzer's entry point: one input, checked against the invariants above. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -30,6 +30,7 @@ canonical_nans(TopkForm *f)
 	topk_form_sort(f);
 }
 
+/* libFuzzer's entry point: one input, checked against the invariants above. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,6 +10,7 @@
  */
 #include "fuzz_topk.h"
 
+/* libFuzzer's entry point: one input, checked against the invariants above. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

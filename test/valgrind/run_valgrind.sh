@@ -3,8 +3,10 @@
 # throwaway server that runs under valgrind memcheck, backends and parallel
 # workers included (forked, so traced; --trace-children=yes also follows
 # anything exec'd), then sort every error valgrind reports:
-#   - al_ext errors: a stack with a frame in al_ext.so.  Each is printed
-#     whole and the run fails.
+#   - al_ext errors: a frame of the error's stack, or of the origin of
+#     uninitialised bytes, in al_ext's code (a source file under src/ of
+#     this tree: al_ext.so has debug information; or al_ext.so itself).
+#     Each is printed whole and the run fails.
 #   - PostgreSQL's own (Debian's server is not built with USE_VALGRIND):
 #     suppressed by test/valgrind/postgres.supp when known, else counted and
 #     listed by their first frames, but they do not fail the run.
@@ -47,6 +49,7 @@ as_pg initdb -D "$W/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$W/ini
 # shellcheck disable=SC2086
 as_pg valgrind --tool=memcheck --trace-children=yes --leak-check=no \
 	--num-callers=40 --error-limit=no --read-var-info=no --track-origins=yes \
+	--fullpath-after= \
 	--suppressions="$W/postgres.supp" \
 	--error-markers=VALGRINDERROR-BEGIN,VALGRINDERROR-END \
 	--log-file="$W/vg/%p.log" ${VALGRIND_EXTRA:-} \
@@ -71,7 +74,7 @@ as_pg "$PGBIN/pg_ctl" -D "$W/data" -m fast -w -t 600 stop >/dev/null 2>&1
 wait
 
 echo "== valgrind errors"
-perl test/valgrind/sort_errors.pl "$W/vg"/*.log
+perl test/valgrind/sort_errors.pl "$PWD/src/" "$W/vg"/*.log
 vg_rc=$?
 echo "  logs: $W/vg, server log: $W/server.log"
 if [ "$regress_rc" -ne 0 ]; then

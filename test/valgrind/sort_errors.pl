@@ -1,12 +1,16 @@
 #!/usr/bin/perl
 # Sort the errors of valgrind logs (written with --error-markers=
-# VALGRINDERROR-BEGIN,VALGRINDERROR-END): an error whose stack has a frame
-# in al_ext.so is al_ext's and is printed whole; the others (PostgreSQL,
-# libc, OpenBLAS) are counted by kind and first frames.  Exits 1 when
-# al_ext has any error.
+# VALGRINDERROR-BEGIN,VALGRINDERROR-END and --fullpath-after=):
+#   sort_errors.pl SRCDIR LOG...
+# An error with a frame in al_ext's code, in its stack or in the origin of
+# uninitialised bytes (a source file under SRCDIR, or al_ext.so when no
+# line is known), is al_ext's and is printed whole; the others (PostgreSQL,
+# libc, OpenBLAS) are counted by kind, first frames and origin.  Exits 1
+# when al_ext has any error.
 use strict;
 use warnings;
 
+my $srcdir = shift @ARGV;
 my (@ours, %theirs, $in, @block, $file);
 my $logs = 0;
 for $file (@ARGV) {
@@ -19,7 +23,7 @@ for $file (@ARGV) {
 		if ($line =~ /VALGRINDERROR-END/) {
 			$in = 0;
 			my $text = join('', @block);
-			if ($text =~ /al_ext\.so/) {
+			if ($text =~ /al_ext\.so/ || index($text, "($srcdir") >= 0) {
 				push @ours, "-- $file\n$text";
 			} else {
 				my ($stack) = split(/\n\s*(?:Address|Uninitialised value)/, $text, 2);
