@@ -4,6 +4,8 @@
 #   make test    set up everything, then run every test (C unit, pg_regress, TAP)
 #   make bench   run the benchmarks (bench/)
 #   make accept  copy the last regression results over expected/ (review the diff!)
+#   make fuzz    fuzz every parser of untrusted input, FUZZ_SECONDS (300) each
+#   make test-valgrind  the regression suite against a server under valgrind
 
 EXTENSION  = al_ext
 EXTVERSION = 0.1.0
@@ -73,8 +75,52 @@ build/unit/%: test/unit/%.c $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_S
 
 unit: $(UNIT_BINS)
 
+# ---- the same unit tests and src/core under AddressSanitizer and
+# UndefinedBehaviorSanitizer (gcc; any error aborts the test binary) ----
+SAN_FLAGS   = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS  = -O1 -g -std=gnu99 $(WARN_FLAGS) $(SAN_FLAGS) -Isrc/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
+SAN_OBJS    = $(patsubst src/core/%.c,build/unit-san/core/%.o,$(CORE_SRCS))
+SAN_BINS    = $(patsubst test/unit/%.c,build/unit-san/%,$(UNIT_SRCS))
+
+build/unit-san/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+build/unit-san/%: test/unit/%.c $(SAN_OBJS) test/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itest/unit $< $(SAN_OBJS) -lm -ldl -o $@
+
+unit-san: $(SAN_BINS)
+
+# ---- libFuzzer harnesses of the parsers of untrusted input (clang) ----
+FUZZ_CC      = clang
+FUZZ_SAN     = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = -O1 -g -std=gnu99 $(WARN_FLAGS) -Isrc/core -Itest/fuzz $(FUZZ_SAN)
+FUZZ_CORE    = al_probvec topk topk_state topk_state_text
+FUZZ_OBJS    = $(patsubst %,build/fuzz/core/%.o,$(FUZZ_CORE))
+FUZZ_BINS    = $(patsubst test/fuzz/%.c,build/fuzz/%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
+# seconds per harness of `make fuzz` (make test runs each for AL_FUZZ_SECONDS, 10)
+FUZZ_SECONDS ?= 300
+
+build/fuzz/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJS) $(wildcard test/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -lm -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	bash test/fuzz/run_fuzz.sh --long $(FUZZ_SECONDS)
+
+# ---- the regression suite against a server under valgrind memcheck (slow) ----
+test-valgrind:
+	bash test/valgrind/run_valgrind.sh
+
 # ---- the two commands, and friends ----
-.PHONY: deps test demo bench accept unit
+.PHONY: deps test demo bench accept unit unit-san fuzz-build fuzz test-valgrind
 
 deps:
 	bash .ci/install-deps.sh

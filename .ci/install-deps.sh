@@ -3,8 +3,10 @@
 # but only those that are missing.  Debian packages only.
 set -euo pipefail
 
+# clang and its compiler-rt (libFuzzer, sanitizer runtimes) build the fuzz
+# harnesses; gcc's own sanitizer runtimes come with gcc.
 PKGS=(postgresql-15 postgresql-server-dev-15 postgresql-contrib libopenblas-dev libipc-run-perl
-      pkg-config gcc make perl)
+      pkg-config gcc make perl clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run every test of al_ext: C unit tests of src/core, pg_regress on a temporary
-# instance, TAP tests with PostgreSQL::Test::Cluster.  Ends with the line
+# Run every test of al_ext: C unit tests of src/core (plain, then under ASan
+# and UBSan), a short run of the libFuzzer harnesses, pg_regress on a
+# temporary instance, TAP tests with PostgreSQL::Test::Cluster.  Ends with the line
 # "N passed, N failed".  --accept copies regression results over expected/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,16 +16,16 @@ bash .ci/install-deps.sh || exit 1
 echo "== build (-Wall -Wextra -Werror) and install"
 build_and_install || { echo "0 passed, 1 failed"; exit 1; }
 
-# AL_SKIP="unit regress tap" skips parts; AL_TESTS="probvec scores" runs only
+# AL_SKIP="unit san fuzz regress tap" skips parts; AL_TESTS="probvec scores" runs only
 # those regression tests, AL_TAP="t/020_loop.pl" only those TAP files (for
 # quick iterations; CI runs everything).
 skip() { [[ " ${AL_SKIP:-} " == *" $1 "* ]]; }
 
-echo "== C unit tests (src/core)"
-if skip unit; then
-	echo "  (skipped)"
-elif $MAKE -s unit; then
-	for bin in build/unit/test_*; do
+# run_unit_bins DIR: run every test binary in DIR, count its TAP lines;
+# a binary that dies (a sanitizer report aborts it) counts as a failure.
+run_unit_bins() {
+	local bin out rc ok nok
+	for bin in "$1"/test_*; do
 		out=$("$bin" 2>&1)
 		rc=$?
 		ok=$(grep -cE '^ok [0-9]+' <<<"$out")
@@ -33,9 +34,44 @@ elif $MAKE -s unit; then
 		pass=$((pass + ok)); fail=$((fail + nok))
 		printf '  %-28s %4d ok, %d failed\n' "$(basename "$bin")" "$ok" "$nok"
 		[ "$nok" -gt 0 ] && grep -E -A3 '^not ok' <<<"$out" | head -40
+		[ "$rc" -ne 0 ] && grep -E -A12 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error' <<<"$out" | head -40
 	done
+}
+
+echo "== C unit tests (src/core)"
+if skip unit; then
+	echo "  (skipped)"
+elif $MAKE -s unit; then
+	run_unit_bins build/unit
 else
 	echo "  unit tests did not build"; fail=$((fail + 1))
+fi
+
+# The same tests on src/core built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (gcc): any report aborts the binary.
+echo "== C unit tests under ASan + UBSan (src/core built again)"
+if skip san; then
+	echo "  (skipped)"
+elif $MAKE -s unit-san; then
+	ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 run_unit_bins build/unit-san
+else
+	echo "  sanitizer build failed"; fail=$((fail + 1))
+fi
+
+# A short bounded run of every libFuzzer harness (clang); `make fuzz` runs
+# them longer.
+echo "== fuzzing (libFuzzer, ${AL_FUZZ_SECONDS:-10} s per harness)"
+if skip fuzz; then
+	echo "  (skipped)"
+elif $MAKE -s fuzz-build; then
+	out=$(bash test/fuzz/run_fuzz.sh "${AL_FUZZ_SECONDS:-10}")
+	sed 's/^/  /' <<<"$out"
+	pass=$((pass + $(grep -cE '^ok - ' <<<"$out")))
+	fail=$((fail + $(grep -cE '^not ok - ' <<<"$out")))
+else
+	echo "  fuzz harnesses did not build (clang with libFuzzer needed: .ci/install-deps.sh)"
+	fail=$((fail + 1))
 fi
 
 echo "== pg_regress (test/sql vs expected/)"

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,70 @@ al_pv_parse(const char *text, float *out, int capacity, int *count,
 		return syntax_error(err, text, p, "Junk after closing bracket.");
 	*count = n;
 	return al_pv_check_count(n, err);
+}
+
+/* Read a big-endian 16-bit field as a signed value. */
+static int
+read_int16(const unsigned char *p)
+{
+	return (int16_t) (uint16_t) (p[0] << 8 | p[1]);
+}
+
+/*
+ * Check the binary form's header (untrusted): at least the 4 header bytes,
+ * a class count of 1 .. AL_PROBVEC_MAX_CLASSES, the reserved field 0, and
+ * exactly 4 bytes of value per class after it.  On success *count is the
+ * class count, so the caller can size the buffer for al_pv_binary_values.
+ */
+al_pv_status
+al_pv_binary_header(const unsigned char *data, size_t len, int *count,
+					al_pv_error *err)
+{
+	int			dim;
+
+	memset(err, 0, sizeof(*err));
+	if (len < AL_PROBVEC_BINARY_HEADER)
+	{
+		err->status = AL_PV_BIN_SHORT;
+		err->value = (double) len;
+		return err->status;
+	}
+	dim = read_int16(data);
+	err->position = dim;
+	if (dim < 1 || dim > AL_PROBVEC_MAX_CLASSES)
+		err->status = AL_PV_BIN_COUNT;
+	else if (read_int16(data + 2) != 0)
+	{
+		err->status = AL_PV_BIN_RESERVED;
+		err->value = read_int16(data + 2);
+	}
+	else if (len - AL_PROBVEC_BINARY_HEADER != (size_t) dim * sizeof(float))
+	{
+		err->status = AL_PV_BIN_LENGTH;
+		err->value = (double) (len - AL_PROBVEC_BINARY_HEADER);
+	}
+	*count = dim;
+	return err->status;
+}
+
+/*
+ * Decode the count big-endian float4 values of a binary form whose header
+ * al_pv_binary_header accepted into out (count floats).  The values are
+ * al_pv_check_values()'s to check.
+ */
+void
+al_pv_binary_values(const unsigned char *data, int count, float *out)
+{
+	const unsigned char *p = data + AL_PROBVEC_BINARY_HEADER;
+	int			i;
+
+	for (i = 0; i < count; i++, p += 4)
+	{
+		uint32_t	bits = (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 |
+			(uint32_t) p[2] << 8 | p[3];
+
+		memcpy(&out[i], &bits, sizeof(float));
+	}
 }
 
 /* Check the class count is within 1 .. AL_PROBVEC_MAX_CLASSES. */

@@ -12,6 +12,8 @@
 #define AL_PROBVEC_MAX_CLASSES	32767
 /* The values must sum to 1 within this tolerance. */
 #define AL_PROBVEC_SUM_TOLERANCE 1e-3
+/* Bytes of the binary form's header: int16 class count, int16 reserved. */
+#define AL_PROBVEC_BINARY_HEADER 4
 /* Bytes one formatted value takes at most, separator included. */
 #define AL_PROBVEC_VALUE_CHARS	20
 
@@ -24,15 +26,21 @@ typedef enum al_pv_status
 	AL_PV_FLOAT_RANGE,			/* a number outside float4's range */
 	AL_PV_NOT_FINITE,			/* NaN or infinity */
 	AL_PV_OUT_OF_RANGE,			/* below 0 or above 1 */
-	AL_PV_BAD_SUM				/* sum not within the tolerance of 1 */
+	AL_PV_BAD_SUM,				/* sum not within the tolerance of 1 */
+	AL_PV_BIN_SHORT,			/* binary: shorter than its header */
+	AL_PV_BIN_COUNT,			/* binary: class count out of range */
+	AL_PV_BIN_RESERVED,			/* binary: reserved field not 0 */
+	AL_PV_BIN_LENGTH			/* binary: values do not match the count */
 } al_pv_status;
 
 /* Where and why input was rejected; filled by the parser and the checks. */
 typedef struct al_pv_error
 {
 	al_pv_status status;
-	int			position;		/* 1-based class position, 0 if none */
-	double		value;			/* offending value, or the sum */
+	int			position;		/* 1-based class position, 0 if none; the
+								 * class count of binary errors */
+	double		value;			/* offending value, or the sum; the byte
+								 * count or field of binary errors */
 	int			offset;			/* byte offset into the text (syntax) */
 	int			length;			/* length of the offending token */
 	const char *detail;			/* static text describing a syntax error */
@@ -44,6 +52,10 @@ typedef int (*al_float_formatter) (float value, char *buf);
 extern int	al_pv_count_bound(const char *text);
 extern al_pv_status al_pv_parse(const char *text, float *out, int capacity,
 								int *count, al_pv_error *err);
+extern al_pv_status al_pv_binary_header(const unsigned char *data, size_t len,
+										int *count, al_pv_error *err);
+extern void al_pv_binary_values(const unsigned char *data, int count,
+								float *out);
 extern al_pv_status al_pv_check_values(const float *x, int n, al_pv_error *err);
 extern al_pv_status al_pv_check_count(int n, al_pv_error *err);
 extern int	al_float_shortest(float value, char *buf);

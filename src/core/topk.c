@@ -28,6 +28,33 @@ topk_bits_cmp(double a, double b)
 	return (x > y) - (x < y);
 }
 
+/* bigint ids (the id field as a signed 64-bit value): numeric order. */
+int
+topk_cmp_id_int64(const TopkEntry *a, const TopkEntry *b, void *arg)
+{
+	int64_t		x = (int64_t) a->id;
+	int64_t		y = (int64_t) b->id;
+
+	(void) arg;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Byte-string ids (uuid, text in the C collation): memcmp, a prefix first.
+ * arg is a TopkIdCmpArg naming the id area of non-external entries.
+ */
+int
+topk_cmp_id_bytes(const TopkEntry *a, const TopkEntry *b, void *arg)
+{
+	const char *area = ((const TopkIdCmpArg *) arg)->area;
+	uint32_t	n = a->len < b->len ? a->len : b->len;
+	int			c = n > 0 ? memcmp(topk_id_bytes(a, area), topk_id_bytes(b, area), n) : 0;
+
+	if (c != 0)
+		return c;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
 /*
  * Rank order of two entries: negative when a ranks before b (a higher
  * score, or the same score and a smaller id), positive when after, 0 only

@@ -20,11 +20,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest k accepted anywhere: bounds the state at a few hundred MB. */
-#define TOPK_MAX_K			10000000
+/*
+ * Largest k accepted anywhere: any positive int4.  Memory follows the rows
+ * kept, min(k, rows), never k itself (see doc/topk.md).
+ */
+#define TOPK_MAX_K			2147483647
 
 /* Entry flag owned by the core: the id is NULL (ranks after all others). */
 #define TOPK_ID_NULL		0x1u
+/*
+ * Entry flag owned by the core: the id field holds a pointer to the id's
+ * bytes (a candidate whose bytes are still outside any id area), not an
+ * offset into the area.
+ */
+#define TOPK_ID_EXTERNAL	0x2u
 
 /* One candidate: 24 bytes. */
 typedef struct TopkEntry
@@ -37,6 +46,17 @@ typedef struct TopkEntry
 
 /* Orders two non-NULL ids: <0, 0, >0 as a sorts before, with, after b. */
 typedef int (*TopkIdCmp) (const TopkEntry *a, const TopkEntry *b, void *arg);
+
+/*
+ * The argument of the core's id comparators: the id area that entry
+ * offsets point into, and a value for the caller's own comparators (the
+ * glue keeps the collation there).
+ */
+typedef struct TopkIdCmpArg
+{
+	const char *area;
+	uint32_t	collation;
+} TopkIdCmpArg;
 
 /* The full ranking: a comparator for ids and its argument. */
 typedef struct TopkOrder
@@ -70,6 +90,17 @@ topk_fast_reject(const TopkEntry *heap, int count, int k, double score)
 	return count >= k && score < heap[0].score;
 }
 
+/* Where an entry's id bytes are: outside any area, or in this area. */
+static inline const char *
+topk_id_bytes(const TopkEntry *e, const char *area)
+{
+	if (e->flags & TOPK_ID_EXTERNAL)
+		return (const char *) (uintptr_t) e->id;
+	return area + e->id;
+}
+
+extern int	topk_cmp_id_int64(const TopkEntry *a, const TopkEntry *b, void *arg);
+extern int	topk_cmp_id_bytes(const TopkEntry *a, const TopkEntry *b, void *arg);
 extern int	topk_rank_cmp(const TopkEntry *a, const TopkEntry *b,
 						  const TopkOrder *order);
 extern int	topk_accepts(const TopkEntry *heap, int count, int k,

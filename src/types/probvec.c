@@ -243,44 +243,59 @@ probvec_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf);
 }
 
+/* ereport a binary-input failure found by the core (never returns). */
+static void
+report_binary_error(const al_pv_error *err)
+{
+	switch (err->status)
+	{
+		case AL_PV_BIN_SHORT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("external probvec value is too short: %d bytes",
+							(int) err->value)));
+			break;
+		case AL_PV_BIN_COUNT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid class count in external probvec value: %d",
+							err->position)));
+			break;
+		case AL_PV_BIN_RESERVED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("reserved field of external probvec value must be 0, not %d",
+							(int) err->value)));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("external probvec value of %d classes has %d bytes of values, not %d",
+							err->position, (int) err->value,
+							(int) sizeof(float4) * err->position)));
+	}
+}
+
 /*
  * Binary input: int16 class count, int16 reserved (0), float4 values.
- * Untrusted like text: every field and value is validated.
+ * Untrusted like text: the core checks the header and the length before
+ * anything is allocated, then every value is validated.
  */
 Datum
 probvec_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		typmod = PG_GETARG_INT32(2);
+	const unsigned char *data = (const unsigned char *) buf->data + buf->cursor;
+	al_pv_error err;
 	int			dim;
-	int			reserved;
 	float4	   *x;
-	int			i;
 
-	if (buf->len - buf->cursor < (int) (2 * sizeof(int16)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("external probvec value is too short: %d bytes",
-						buf->len - buf->cursor)));
-	dim = (int16) pq_getmsgint(buf, sizeof(int16));
-	reserved = (int16) pq_getmsgint(buf, sizeof(int16));
-	if (dim < 1 || dim > AL_PROBVEC_MAX_CLASSES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid class count in external probvec value: %d", dim)));
-	if (reserved != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("reserved field of external probvec value must be 0, not %d",
-						reserved)));
-	if (buf->len - buf->cursor != (int) sizeof(float4) * dim)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("external probvec value of %d classes has %d bytes of values, not %d",
-						dim, buf->len - buf->cursor, (int) sizeof(float4) * dim)));
+	if (al_pv_binary_header(data, buf->len - buf->cursor, &dim, &err) != AL_PV_OK)
+		report_binary_error(&err);
 	x = (float4 *) palloc(sizeof(float4) * dim);
-	for (i = 0; i < dim; i++)
-		x[i] = pq_getmsgfloat4(buf);
+	al_pv_binary_values(data, dim, x);
+	buf->cursor = buf->len;
 	PG_RETURN_PROBVEC_P(probvec_from_floats(x, dim, typmod));
 }
 

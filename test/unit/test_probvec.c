@@ -188,6 +188,40 @@ test_format(void)
 	UNIT_CHECK(strcmp(buf, "[0.1]") == 0, "one-value format");
 }
 
+/* The binary form's header: each rejection with its fields, then values. */
+static void
+test_binary(void)
+{
+	/* 2 classes, reserved 0, 0.25 (3e800000) and 0.75 (3f400000) */
+	static const unsigned char ok[] = {0, 2, 0, 0, 0x3e, 0x80, 0, 0, 0x3f, 0x40, 0, 0};
+	static const unsigned char zero[] = {0, 0, 0, 0};
+	static const unsigned char negative[] = {0x80, 0x00, 0, 0};
+	static const unsigned char reserved[] = {0, 1, 0xff, 0xfe, 0x3f, 0x80, 0, 0};
+	static const unsigned char long_data[] = {0, 1, 0, 0, 0x3f, 0x80, 0, 0, 0};
+	al_pv_error err;
+	float		x[2] = {0, 0};
+	int			n = -1;
+
+	UNIT_CHECK(al_pv_binary_header(ok, sizeof(ok), &n, &err) == AL_PV_OK && n == 2,
+			   "binary header of 2 classes");
+	al_pv_binary_values(ok, n, x);
+	UNIT_CHECK(x[0] == 0.25f && x[1] == 0.75f, "binary values are big-endian float4");
+	UNIT_CHECK(al_pv_binary_header(ok, 3, &n, &err) == AL_PV_BIN_SHORT && err.value == 3,
+			   "3 bytes: too short, with the byte count");
+	UNIT_CHECK(al_pv_binary_header(ok, 0, &n, &err) == AL_PV_BIN_SHORT && err.value == 0,
+			   "no byte: too short");
+	UNIT_CHECK(al_pv_binary_header(zero, sizeof(zero), &n, &err) == AL_PV_BIN_COUNT &&
+			   err.position == 0, "class count 0");
+	UNIT_CHECK(al_pv_binary_header(negative, sizeof(negative), &n, &err) == AL_PV_BIN_COUNT &&
+			   err.position == -32768, "class count -32768 (the int16 is signed)");
+	UNIT_CHECK(al_pv_binary_header(reserved, sizeof(reserved), &n, &err) == AL_PV_BIN_RESERVED &&
+			   err.value == -2, "reserved field -2");
+	UNIT_CHECK(al_pv_binary_header(ok, sizeof(ok) - 1, &n, &err) == AL_PV_BIN_LENGTH &&
+			   err.position == 2 && err.value == 7, "2 classes in 7 bytes of values");
+	UNIT_CHECK(al_pv_binary_header(long_data, sizeof(long_data), &n, &err) == AL_PV_BIN_LENGTH &&
+			   err.position == 1 && err.value == 5, "1 class in 5 bytes of values");
+}
+
 int
 main(void)
 {
@@ -196,5 +230,6 @@ main(void)
 	test_parse_limits();
 	test_check_values();
 	test_format();
+	test_binary();
 	return unit_done();
 }
