@@ -36,17 +36,16 @@ WARN_FLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-init
 PG_CPPFLAGS = $(foreach d,$(GLUE_DIRS),-I$(srcdir)/$(d)) -I$(srcdir)/src/core $(OPENBLAS_CFLAGS) $(OPENBLAS_DEF)
 # PostgreSQL's own array macros trip -Wsign-compare, so the glue goes without
 # it; src/core is still built with it by the unit-test build.
-PG_CFLAGS   = $(WARN_FLAGS) -Wno-sign-compare
+# -MMD -MP: gcc writes each object's header dependencies next to it (x.d),
+# included below, so a changed header rebuilds what includes it.
+PG_CFLAGS   = $(WARN_FLAGS) -Wno-sign-compare -MMD -MP
 SHLIB_LINK  = -lm -ldl
 
-EXTRA_CLEAN = build
+EXTRA_CLEAN = build $(OBJS:.o=.d)
 
 # No LLVM bitcode: it would need clang on every machine, and JIT inlining
 # gains nothing for these functions.
 override with_llvm = no
-
-# Rebuild an object when a header it includes changes (PGXS's .deps files).
-autodepend = yes
 
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifeq ($(PGXS),)
@@ -56,6 +55,8 @@ all install:
 else
 include $(PGXS)
 endif
+
+-include $(OBJS:.o=.d)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $(SQL_PARTS) > $@

@@ -55,7 +55,7 @@ def wait_asleep(cur):
 
 
 def wait_version(listen, learner, v0, t_start):
-    """Block until a NOTIFY al_ext names learner with a version > v0; returns it."""
+    """Block until the learner's channel announces a version > v0; returns it."""
     while True:
         left = TIMEOUT - (time.perf_counter() - t_start)
         if left <= 0:
@@ -94,7 +94,9 @@ def label_round(listen, annot, learner, pool, k):
 def main():
     host, port, learner, pool, case, rounds = sys.argv[1:7]
     listen = connect(host, port)
-    listen.cursor().execute('LISTEN al_ext')
+    # each learner announces new versions on its own channel (al.learners.channel)
+    channel = one(listen.cursor(), 'SELECT channel FROM al.learners WHERE name = %s', (learner,))
+    listen.cursor().execute('LISTEN "%s"' % channel)
     annot = connect(host, port)
     cur = annot.cursor()
     for rnd in range(0, int(rounds) + 1):

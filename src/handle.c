@@ -163,3 +163,20 @@ al_handle_drop(Oid handle)
 	if (al_handle_exists(handle))
 		handle_ddl(psprintf("DROP VIEW %s", al_handle_name(handle)));
 }
+
+/*
+ * May the current role use what the handle owns: it exists, and the role
+ * has its owner's privileges or any privilege in mode on it.
+ */
+bool
+al_handle_viewable(Oid handle, AclMode mode)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(handle));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return has_privs_of_role(GetUserId(), owner) || al_handle_allows(handle, mode);
+}

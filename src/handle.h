@@ -19,5 +19,6 @@ extern void al_handle_grant(Oid handle, const char *privileges, Oid grantee, boo
 extern void al_handle_set_owner(Oid handle, Oid new_owner);
 extern void al_handle_drop(Oid handle);
 extern char *al_handle_name(Oid handle);
+extern bool al_handle_viewable(Oid handle, AclMode mode);
 
 #endif							/* AL_HANDLE_H */

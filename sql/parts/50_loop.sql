@@ -13,10 +13,17 @@ CREATE FUNCTION al.item_key(item_id text) RETURNS bytea
 COMMENT ON FUNCTION al.item_key(text) IS
 	'the key al.labels and al.leases index an item id by: the SHA-256 of its text';
 
+-- A learner is owned through its handle, the view al."learner <id>": the
+-- learner's owner is the handle's owner, and the rights on it (view,
+-- annotate, proxy) are privileges on the handle (doc/security.md).
 CREATE TABLE al.learner_store (
 	id bigserial PRIMARY KEY,
 	name text NOT NULL UNIQUE CHECK (name <> ''),
-	owner regrole NOT NULL,
+	handle regclass NOT NULL UNIQUE,
+	-- the NOTIFY channel of new versions: unguessable, so LISTEN tells a
+	-- role nothing of learners it may not view
+	channel text NOT NULL UNIQUE
+		DEFAULT 'al_ext_' || pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
 	pool regclass NOT NULL,
 	id_column name NOT NULL,
 	features_column name NOT NULL,
@@ -43,9 +50,10 @@ SELECT pg_catalog.pg_extension_config_dump('al.label_serial_seq', '');
 CREATE TABLE al.labels (
 	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	item_id text NOT NULL,
-	annotator text NOT NULL,
+	annotator text NOT NULL,			-- in whose name
 	label text NOT NULL,
 	labeled_at timestamptz NOT NULL DEFAULT now(),
+	recorded_by text NOT NULL,			-- the role that recorded it (an annotator, or a proxy)
 	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq')
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
@@ -116,14 +124,22 @@ REVOKE ALL ON al.curve_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.curve_store', '');
 COMMENT ON TABLE al.curve_store IS 'one row per model version of a learner: its learning-curve point';
 
+-- Whether the current role may view the learner of a handle (its owner's
+-- privileges, or the view, annotate or proxy right): the row-level security
+-- of al_ext's tables.
+CREATE FUNCTION al.learner_visible(handle regclass) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'al_learner_visible' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.learner_visible(regclass) IS
+	'whether the current role may view the learner of this handle (owner, or a view, annotate or proxy right); used by row-level security';
+
 -- People and BI tools read through these views; row-level security shows
--- each role the learners whose owner's privileges it has.
+-- each role the learners it may view.
 ALTER TABLE al.learner_store ENABLE ROW LEVEL SECURITY;
 ALTER TABLE al.labels ENABLE ROW LEVEL SECURITY;
 ALTER TABLE al.leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE al.scores ENABLE ROW LEVEL SECURITY;
 ALTER TABLE al.curve_store ENABLE ROW LEVEL SECURITY;
-CREATE POLICY learner_visible ON al.learner_store FOR SELECT USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY learner_visible ON al.learner_store FOR SELECT USING (al.learner_visible(handle));
 CREATE POLICY label_visible ON al.labels FOR SELECT
 	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
 CREATE POLICY lease_visible ON al.leases FOR SELECT
@@ -205,78 +221,29 @@ COMMENT ON FUNCTION al.run_learner(text) IS
 -- ---- views for people and BI tools ----
 
 CREATE VIEW al.learners WITH (security_invoker = true) AS
-SELECT id, name, owner, pool, id_column, features_column, id_type, classes, strategy, options,
-       created_at, model_version, published_at
-FROM al.learner_store;
+SELECT l.id, l.name, h.relowner::pg_catalog.regrole AS owner, l.pool, l.id_column, l.features_column,
+       l.id_type, l.classes, l.strategy, l.options, l.created_at, l.model_version, l.published_at,
+       l.handle, l.channel
+FROM al.learner_store l
+JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) l.handle;
 GRANT SELECT ON al.learners TO PUBLIC;
-COMMENT ON VIEW al.learners IS 'the learners the current role may use';
+COMMENT ON VIEW al.learners IS
+	'the learners the current role may view; handle: the view that owns it (GRANT on it, or al.grant_learner); channel: LISTEN to it for new versions';
 
--- What the worker is doing for each learner, from pg_stat_activity (which hides
--- other roles' activity from ordinary roles: hence SECURITY DEFINER).  It
--- shows only learner ids and phases; al.learner_status joins it to the
--- learners the caller may see.
-CREATE FUNCTION al.worker_phases(OUT learner_id bigint, OUT phase text)
-	RETURNS SETOF record LANGUAGE sql STABLE SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-	BEGIN ATOMIC
-	SELECT substring(query FROM '^learner ([0-9]+) ')::bigint,
-	       substring(query FROM '^learner [0-9]+ \(.*\): (.*)$')
-	FROM pg_catalog.pg_stat_activity
-	WHERE backend_type = 'al_ext worker' AND datname = pg_catalog.current_database()
-	  AND state = 'active' AND query ~ '^learner [0-9]+ ';
-	END;
-COMMENT ON FUNCTION al.worker_phases() IS 'learner ids the al_ext worker is working on now, with its phase';
-
+-- One row per learner the caller may view; pools are counted as their
+-- learner's owner, isolated (src/loop/learner_status.c).
 CREATE FUNCTION al.learner_status_rows()
 	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
-	               leased bigint, labels_waiting bigint, retrain_every integer, model_version integer,
-	               trained_at timestamptz, holdout_accuracy double precision, phase text,
-	               suggested_stop boolean, stop_reason text, labels_unusable integer)
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	l record;
-	kappas double precision[];
-BEGIN
-	FOR l IN SELECT * FROM al.learner_store ORDER BY name LOOP
-		learner := l.name;
-		strategy := l.strategy;
-		retrain_every := (l.options->>'retrain_every')::int;
-		BEGIN
-			EXECUTE format('SELECT count(*) FROM %s', l.pool) INTO pool_size;
-		EXCEPTION WHEN insufficient_privilege OR undefined_table THEN
-			pool_size := NULL;
-		END;
-		SELECT count(DISTINCT b.item_id) INTO labeled FROM al.labels b WHERE b.learner_id = l.id;
-		unlabeled := pool_size - labeled;
-		SELECT count(*) INTO leased FROM al.leases x WHERE x.learner_id = l.id AND x.expires_at > now();
-		SELECT count(*) INTO labels_waiting FROM al.labels b
-			WHERE b.learner_id = l.id AND b.serial > l.trained_label_serial;
-		model_version := l.model_version;
-		trained_at := l.published_at;
-		SELECT c.holdout_accuracy, c.labels_unusable INTO holdout_accuracy, labels_unusable FROM al.curve_store c
-			WHERE c.learner_id = l.id ORDER BY c.model_version DESC LIMIT 1;
-		SELECT coalesce(string_agg(w.phase, '; '), 'idle') INTO phase
-			FROM al.worker_phases() w WHERE w.learner_id = l.id;
-		SELECT array_agg(c.kappa_previous ORDER BY c.model_version DESC) INTO kappas
-			FROM (SELECT * FROM al.curve_store c WHERE c.learner_id = l.id
-			      ORDER BY c.model_version DESC LIMIT 3) c;
-		suggested_stop := coalesce(array_length(kappas, 1) = 3
-			AND (SELECT bool_and(k >= 0.99) FROM unnest(kappas) k), false);
-		stop_reason := CASE WHEN suggested_stop
-			THEN 'predictions on the stop set stable: kappa >= 0.99 over the last 3 versions'
-			ELSE format('%s of the last 3 versions had kappa >= 0.99 against their predecessor',
-			            coalesce((SELECT count(*) FROM unnest(kappas) k WHERE k >= 0.99), 0)) END;
-		RETURN NEXT;
-	END LOOP;
-END $$;
+	               leased bigint, labels_waiting bigint, labels_unusable integer, retrain_every integer,
+	               model_version integer, trained_at timestamptz, holdout_accuracy double precision,
+	               phase text, suggested_stop boolean, stop_reason text, problem text)
+	AS 'MODULE_PATHNAME', 'al_learner_status_rows' LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
 
 CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
 GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
-	'per learner: pool, labeled, unlabeled, leased, labels waiting for a retrain, model version, accuracy, worker phase, suggested stop, labels the latest model could not use (unusable features or gone from the pool)';
+	'per learner the caller may view: pool, labeled, unlabeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, and what keeps the pool from being counted';
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,

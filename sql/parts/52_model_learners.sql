@@ -16,12 +16,13 @@ ALTER TABLE al.model_store
 -- owner: the handle's owner, or the learner's for a learner's model.
 CREATE VIEW al.models WITH (security_barrier) AS
 SELECT m.id, m.name, m.version,
-       coalesce(h.relowner, l.owner::pg_catalog.oid)::pg_catalog.regrole AS owner,
+       coalesce(h.relowner, lh.relowner)::pg_catalog.regrole AS owner,
        m.handle, l.name AS learner, m.classes, m.n_features, m.members, m.standardized,
        m.options, m.metrics, m.trained_at, pg_catalog.octet_length(m.weights) AS weight_bytes
 FROM al.model_store m
 LEFT JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) m.handle
 LEFT JOIN al.learner_store l ON l.id OPERATOR(pg_catalog.=) m.learner_id
+LEFT JOIN pg_catalog.pg_class lh ON lh.oid OPERATOR(pg_catalog.=) l.handle
 WHERE al.model_usable(m.handle, m.learner_id);
 GRANT SELECT ON al.models TO PUBLIC;
 COMMENT ON VIEW al.models IS

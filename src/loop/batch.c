@@ -20,7 +20,8 @@
 #include "utils/builtins.h"
 
 #include "identity.h"
-#include "learner_api.h"
+#include "learner_acl.h"
+#include "locks.h"
 #include "probvec.h"
 #include "sql_args.h"
 
@@ -113,7 +114,7 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 /*
  * Cold start (no model yet): a seeded random sample of the pool, skipping
  * labeled and leased items, each id once, put into the result unscored.
- * The pool is read as the caller.
+ * The pool is read as the learner's owner.
  */
 static int
 random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
@@ -142,7 +143,8 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
 				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
 				   id, learner_pool_name(l), id, id, id, l->options.seed, id);
-	al_become_caller(&save);
+	/* as the learner's owner, as the round reads it: annotators need no right on the pool */
+	al_become(l->owner, &save);
 	ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_SELECT)
@@ -161,6 +163,22 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return n;
+}
+
+/*
+ * Is there a ranking of the learner's published model to take batches from?
+ * Not before the first model (cold start), nor after a restore until the
+ * next round rebuilds it (al.ranking_state is not dumped): then the batch is
+ * the cold start's seeded sample rather than nothing.
+ */
+static bool
+ranking_published(const Learner *l)
+{
+	if (l->model_id == 0)
+		return false;
+	return learner_store_int8("SELECT 1 FROM al.ranking_state r WHERE r.learner_id = $1 "
+							  "AND r.model_version = (SELECT s.model_version FROM al.learner_store s "
+							  "                       WHERE s.id = $1)", l->id, 0) != 0;
 }
 
 /* Lease the items to annotator; returns how many were leased (all, normally). */
@@ -189,25 +207,21 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 }
 
 /*
- * Serialize batch hand-outs of one learner (transaction-level advisory
- * lock).  The queries after it take fresh snapshots, so they see the leases
- * and labels of the lock's previous holder; a transaction-wide snapshot
+ * Serialize batch hand-outs of one learner: a transaction lock that only
+ * al_ext can take (locks.h), so no role can hold it to stall annotators.
+ * The queries after it take fresh snapshots, so they see the leases and
+ * labels of the lock's previous holder; a transaction-wide snapshot
  * (REPEATABLE READ, SERIALIZABLE) cannot, hence the error.
  */
 static void
 lock_learner(const Learner *l)
 {
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
-
 	if (IsolationUsesXactSnapshot())
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
 				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
-	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('al_ext.learner', $1))",
-							  1, &type, &arg, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not lock learner \"%s\"", l->name);
+	al_lock_xact(AL_LOCK_BATCH, (uint64) l->id);
 }
 
 /*
@@ -230,21 +244,19 @@ al_next_batch(PG_FUNCTION_ARGS)
 	PreventCommandIfReadOnly("al.next_batch()");
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_ANNOTATE);
+	annotator = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	learner_require_annotator(l, annotator);
 	learner_lock_pool(l);
 	k = PG_ARGISNULL(1) ? l->options.batch_size : PG_GETARG_INT32(1);
 	if (k < 1 || k > 100000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch size must be between 1 and 100000, not %d", k)));
-	annotator = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	if (annotator[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("annotator must not be empty")));
 	items = (char **) palloc(sizeof(char *) * k);
 	lock_learner(l);
-	n = l->model_id ? scored_candidates(l, k, rsinfo, items) : random_candidates(l, k, rsinfo, items);
+	n = ranking_published(l) ? scored_candidates(l, k, rsinfo, items)
+		: random_candidates(l, k, rsinfo, items);
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
 	SPI_finish();
@@ -265,7 +277,8 @@ al_release(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 2, "annotator");
 	PreventCommandIfReadOnly("al.release()");
 	SPI_connect();
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_ANNOTATE);
+	learner_require_annotator(l, text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	args[0] = Int64GetDatum(l->id);
 	args[1] = PG_GETARG_DATUM(1);
 	args[2] = PG_GETARG_DATUM(2);

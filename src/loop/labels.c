@@ -5,7 +5,7 @@
  * Both go through one path that works on a whole batch with a fixed number
  * of statements, whatever its size: item ids are read in the pool's id
  * type in C (a malformed id is a clean error naming the element), looked up
- * in the pool in one query run as the caller (read block by block through a
+ * in the pool in one query run as the learner's owner (read block by block through a
  * cursor, so memory holds one block of feature arrays at a time), and
  * recorded in one upsert into al.labels and one delete from al.leases, as
  * the store owner.  A label on an item whose features the round cannot use
@@ -26,7 +26,7 @@
 #include "utils/numeric.h"
 
 #include "identity.h"
-#include "learner_api.h"
+#include "learner_acl.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_label);
@@ -92,10 +92,15 @@ batch_init(LabelBatch *b, bool many)
 	b->canonical = NULL;
 }
 
-/* ERROR unless every label is a class and every annotator is named. */
+/*
+ * ERROR unless every label is a class and every annotator is named and is
+ * the caller, or the caller has the proxy right (labels in others' names).
+ */
 static void
 check_labels(const Learner *l, const LabelBatch *b)
 {
+	const char *me = GetUserNameFromId(GetUserId(), false);
+	bool		proxy = learner_has_right(l, LEARNER_PROXY);
 	int			i;
 
 	for (i = 0; i < b->n; i++)
@@ -110,6 +115,13 @@ check_labels(const Learner *l, const LabelBatch *b)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("annotator%s must not be empty", element_text(b, i))));
+		if (!proxy && strcmp(b->annotators[i], me) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to act as annotator \"%s\"%s in learner \"%s\"",
+							b->annotators[i], element_text(b, i), l->name),
+					 errdetail("Role \"%s\" may label only in its own name; labeling for others needs the proxy right.",
+							   me)));
 	}
 }
 
@@ -190,7 +202,7 @@ take_lookup_block(void *arg)
 }
 
 /*
- * Find every item of the batch in the pool (as the caller, through a
+ * Find every item of the batch in the pool (as the learner's owner, through a
  * cursor): fills b->canonical; ERROR naming the first item that is not
  * there.  Reports unusable features in fr.
  */
@@ -208,7 +220,8 @@ lookup_items(const Learner *l, LabelBatch *b, FeatureReport *fr)
 	int			i;
 
 	b->canonical = (char **) palloc_extended(sizeof(char *) * Max(b->n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	learner_query_blocks(GetUserId(), sql, 1, &type, &arg, false, LOOKUP_BLOCK_ROWS,
+	/* as the learner's owner: annotators label through the learner, not the pool */
+	learner_query_blocks(l->owner, sql, 1, &type, &arg, false, LOOKUP_BLOCK_ROWS,
 						 take_lookup_block, &st);
 	for (i = 0; i < b->n; i++)
 		if (b->canonical[i] == NULL)
@@ -238,25 +251,27 @@ static void
 store_labels(const Learner *l, const LabelBatch *b)
 {
 	static const char *upsert =
-		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label) "
-		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb "
+		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by) "
+		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5 "
 		"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
 		"                pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY u(i, a, lb, o) "
 		"ORDER BY u.i, u.a, u.o DESC "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
-		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial "
+		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial, "
+		"    recorded_by = EXCLUDED.recorded_by "
 		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
 	static const char *release =
 		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
 		"WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i";
-	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-	Datum		args[4];
+	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID};
+	Datum		args[5];
 
 	args[0] = Int64GetDatum(l->id);
 	args[1] = text_array(b->canonical, b->n);
 	args[2] = text_array(b->annotators, b->n);
 	args[3] = text_array(b->labels, b->n);
-	learner_store_exec(upsert, 4, types, args, false, 0);
+	args[4] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	learner_store_exec(upsert, 5, types, args, false, 0);
 	learner_store_exec(release, 2, types, args, false, 0);
 }
 
@@ -287,7 +302,7 @@ warn_unusable(const Learner *l, const LabelBatch *b, const FeatureReport *fr)
 static void
 record_labels(const char *name, LabelBatch *b)
 {
-	Learner    *l = learner_get(name);
+	Learner    *l = learner_get(name, LEARNER_ANNOTATE);
 	FeatureReport fr = {0, 0, NULL};
 
 	check_labels(l, b);

@@ -23,8 +23,9 @@
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
 
+#include "handle.h"
 #include "identity.h"
-#include "learner_api.h"
+#include "learner_acl.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_create_learner);
@@ -37,8 +38,7 @@ PG_FUNCTION_INFO_V1(al_run_learner);
 static void
 check_select(Oid relid, AttrNumber att)
 {
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-		pg_attribute_aclcheck(relid, att, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	if (!pool_column_readable(relid, att, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for table %s", get_rel_name(relid))));
@@ -163,18 +163,18 @@ Datum
 al_create_learner(PG_FUNCTION_ARGS)
 {
 	static const char *sql =
-		"INSERT INTO al.learner_store (name, owner, pool, id_column, features_column, id_type, "
-		"classes, strategy, options) VALUES ($1, $2::regrole, $3::regclass, $4, $5, $6::regtype, $7, $8, $9::jsonb) "
-		"RETURNING id";
-	Oid			types[9] = {TEXTOID, OIDOID, OIDOID, NAMEOID, NAMEOID, OIDOID, TEXTARRAYOID, TEXTOID, TEXTOID};
-	Datum		args[9];
+		"INSERT INTO al.learner_store (name, handle, pool, id_column, features_column, id_type, "
+		"classes, strategy, options, id) VALUES ($1, $2::pg_catalog.regclass, $3::pg_catalog.regclass, "
+		"$4, $5, $6::pg_catalog.regtype, $7, $8, $9::pg_catalog.jsonb, $10)";
+	Oid			types[10] = {TEXTOID, OIDOID, OIDOID, NAMEOID, NAMEOID, OIDOID, TEXTARRAYOID, TEXTOID, TEXTOID,
+	INT8OID};
+	Datum		args[10];
 	char	   *name;
 	char	   *strategy;
 	LearnerOptions o;
 	Oid			id_type;
 	AttrNumber	id_att;
 	AlIdentity	save;
-	bool		isnull;
 	int64		id;
 
 	al_require_arg(fcinfo, 0, "learner name");
@@ -207,7 +207,12 @@ al_create_learner(PG_FUNCTION_ARGS)
 	al_become_caller(&save);
 	pool_check_duplicates(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), id_att, NULL);
 	al_restore(&save);
-	args[1] = ObjectIdGetDatum(GetUserId());
+	/* the learner's id names its handle, owned by the caller */
+	id = learner_store_int8("SELECT pg_catalog.nextval('al.learner_store_id_seq'::pg_catalog.regclass) "
+							"WHERE $1 IS NOT NULL", 0, 0);
+	/* (pg_description is public: the comment names no learner) */
+	args[1] = ObjectIdGetDatum(al_handle_create("learner", id, GetUserId(),
+												psprintf("owns the al_ext learner with id " INT64_FORMAT, id)));
 	args[2] = PG_GETARG_DATUM(1);
 	args[3] = PG_GETARG_DATUM(2);
 	args[4] = PG_GETARG_DATUM(3);
@@ -215,8 +220,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 	args[6] = PG_GETARG_DATUM(4);
 	args[7] = CStringGetTextDatum(strategy);
 	args[8] = CStringGetTextDatum(learner_options_json(&o));
-	learner_store_exec(sql, 9, types, args, false, 1);
-	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	args[9] = Int64GetDatum(id);
+	learner_store_exec(sql, 10, types, args, false, 0);
 	SPI_finish();
 	PG_RETURN_INT64(id);
 }
@@ -233,7 +238,7 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 0, "learner name");
 	PreventCommandIfReadOnly("al.alter_learner()");
 	SPI_connect();
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_OWN);
 	learner_lock_pool(l);
 	strategy = PG_ARGISNULL(1) ? l->strategy : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (!PG_ARGISNULL(2))
@@ -268,7 +273,7 @@ al_drop_learner(PG_FUNCTION_ARGS)
 
 	PreventCommandIfReadOnly("al.drop_learner()");
 	SPI_connect();
-	l = learner_get(name);
+	l = learner_get(name, LEARNER_OWN);
 	arg = Int64GetDatum(l->id);
 	learner_store_exec("SELECT 1 FROM al.learner_store WHERE id = $1 FOR UPDATE", 1, &type, &arg, false, 0);
 	if (SPI_processed == 0)
@@ -278,6 +283,7 @@ al_drop_learner(PG_FUNCTION_ARGS)
 	/* al.scores has no foreign key (see 50_loop.sql): its rows go first */
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
+	al_handle_drop(l->handle);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -292,7 +298,7 @@ al_retrain(PG_FUNCTION_ARGS)
 
 	PreventCommandIfReadOnly("al.retrain()");
 	SPI_connect();
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_OWN);
 	learner_lock_pool(l);
 	arg = Int64GetDatum(l->id);
 	learner_store_exec("UPDATE al.learner_store SET retrain_requested = true WHERE id = $1",
@@ -315,7 +321,7 @@ al_run_learner(PG_FUNCTION_ARGS)
 
 	PreventCommandIfReadOnly("al.run_learner()");
 	SPI_connect();
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_OWN);
 	/* wait for a round of the learner that runs elsewhere (the worker's) */
 	r = learner_round(l->id, true);
 	SPI_finish();

@@ -131,8 +131,7 @@ owned_learner(FunctionCallInfo fcinfo)
 	Learner    *l;
 
 	al_require_arg(fcinfo, 0, "learner name");
-	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	learner_require(l, LEARNER_OWN);
+	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_OWN);
 	return l;
 }
 
@@ -201,6 +200,14 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be member of role \"%s\"", GetUserNameFromId(new_owner, false))));
+	/* the new owner reads the pool from now on */
+	learner_lock_pool(l);
+	{
+		PoolColumns cols;
+
+		pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
+		learner_check_pool_reader(l, new_owner, &cols);
+	}
 	al_handle_set_owner(l->handle, new_owner);
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -214,10 +221,5 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 Datum
 al_learner_visible(PG_FUNCTION_ARGS)
 {
-	Oid			handle = PG_GETARG_OID(0);
-
-	if (!al_handle_exists(handle))
-		PG_RETURN_BOOL(false);
-	PG_RETURN_BOOL(has_privs_of_role(GetUserId(), al_handle_owner(handle)) ||
-				   al_handle_allows(handle, right_privileges(LEARNER_VIEW)));
+	PG_RETURN_BOOL(al_handle_viewable(PG_GETARG_OID(0), right_privileges(LEARNER_VIEW)));
 }

@@ -10,6 +10,7 @@
 
 #include "access/attnum.h"
 #include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 #include "item_map.h"
 #include "learner.h"
@@ -43,6 +44,7 @@ typedef struct Learner
 	char	   *name;
 	Oid			handle;			/* owns the learner: al."learner <id>" (doc/security.md) */
 	Oid			owner;			/* the handle's owner */
+	char	   *channel;		/* NOTIFY channel of new versions */
 	Oid			pool;
 	char	   *id_column;
 	char	   *features_column;
@@ -58,6 +60,7 @@ typedef struct Learner
 	int32		model_version;
 	int64		trained_label_serial;
 	bool		retrain_requested;
+	TimestampTz published_at;	/* 0 = never */
 } Learner;
 
 /* A pool's id and feature columns as the catalog has them now. */
@@ -96,7 +99,7 @@ extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
 typedef void (*LearnerBlockFn) (void *arg);
 extern void learner_query_blocks(Oid role, const char *sql, int nargs, Oid *types, Datum *args,
 								 bool fresh, long block_rows, LearnerBlockFn fn, void *arg);
-extern Learner *learner_get(const char *name);
+extern Learner *learner_get(const char *name, int right);
 extern Learner *learner_get_by_id(int64 id);
 extern Learner *learner_lock_row(int64 id, bool wait);
 extern char *learner_pool_name(const Learner *l);
@@ -108,6 +111,8 @@ extern void pool_columns(Oid relid, const char *id_column, const char *features_
 						 const char *learner, PoolColumns *out);
 extern void pool_check_kind(Oid relid);
 extern void learner_lock_pool(Learner *l);
+extern bool pool_column_readable(Oid relid, AttrNumber att, Oid role);
+extern void learner_check_pool_reader(const Learner *l, Oid role, const PoolColumns *cols);
 extern bool learner_try_lock_pool(Learner *l);
 extern void pool_check_duplicates(Oid relid, const char *id_column, AttrNumber id_att,
 								  const char *learner);

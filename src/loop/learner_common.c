@@ -21,7 +21,9 @@
 #include "utils/numeric.h"
 
 #include "learner_api.h"
+#include "handle.h"
 #include "identity.h"
+#include "learner_acl.h"
 #include "model.h"
 #include "sql_args.h"
 
@@ -268,6 +270,13 @@ result_datum(int row, int col, bool *isnull)
 	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
+/* The owner of a learner's handle, or InvalidOid if the handle is gone. */
+static Oid
+handle_owner(Oid handle)
+{
+	return al_handle_exists(handle) ? al_handle_owner(handle) : InvalidOid;
+}
+
 /* Fill a Learner from result row 0 (copying into the upper context). */
 static Learner *
 learner_from_result(void)
@@ -280,7 +289,8 @@ learner_from_result(void)
 
 	l->id = DatumGetInt64(result_datum(0, 1, &isnull));
 	l->name = pstrdup(result_text(0, 2));
-	l->owner = DatumGetObjectId(result_datum(0, 3, &isnull));
+	l->handle = DatumGetObjectId(result_datum(0, 3, &isnull));
+	l->owner = handle_owner(l->handle);
 	l->pool = DatumGetObjectId(result_datum(0, 4, &isnull));
 	l->id_column = pstrdup(result_text(0, 5));
 	l->features_column = pstrdup(result_text(0, 6));
@@ -307,12 +317,30 @@ learner_from_result(void)
 		l->model_version = 0;
 	l->trained_label_serial = DatumGetInt64(result_datum(0, 13, &isnull));
 	l->retrain_requested = DatumGetBool(result_datum(0, 14, &isnull));
+	l->channel = pstrdup(result_text(0, 15));
+	l->published_at = DatumGetTimestampTz(result_datum(0, 16, &isnull));
+	if (isnull)
+		l->published_at = 0;
 	MemoryContextSwitchTo(old);
 	return l;
 }
 
-#define LEARNER_COLUMNS "id, name, owner::oid, pool::oid, id_column, features_column, id_type::oid, " \
-	"classes, strategy, options, model_id, model_version, trained_label_serial, retrain_requested"
+/*
+ * The learner of result row 0, or NULL if there is none, or if its handle
+ * is gone (dropped while the event trigger that deletes its learner could
+ * not run): such a learner no longer exists for anyone.
+ */
+static Learner *
+learner_found(void)
+{
+	Learner    *l = SPI_processed == 1 ? learner_from_result() : NULL;
+
+	return (l != NULL && OidIsValid(l->owner)) ? l : NULL;
+}
+
+#define LEARNER_COLUMNS "id, name, handle::oid, pool::oid, id_column, features_column, id_type::oid, " \
+	"classes, strategy, options, model_id, model_version, trained_label_serial, retrain_requested, " \
+	"channel, published_at"
 
 /* Load a learner by name or id (name NULL); NULL if there is none. SPI connected. */
 static Learner *
@@ -324,7 +352,7 @@ learner_fetch(const char *name, int64 id)
 	learner_store_exec(name ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE name = $1"
 					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1",
 					   1, &type, &arg, true, 1);
-	return SPI_processed == 1 ? learner_from_result() : NULL;
+	return learner_found();
 }
 
 /*
@@ -345,15 +373,15 @@ learner_lock_row(int64 id, bool wait)
 	learner_store_exec(wait ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1 FOR NO KEY UPDATE"
 					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
 					   1, &type, &arg, false, 1);
-	return SPI_processed == 1 ? learner_from_result() : NULL;
+	return learner_found();
 }
 
 /*
- * The learner named name, which the current role may use (it has the
- * privileges of the learner's owner); ERROR otherwise.  SPI connected.
+ * The learner named name, on which the current role has the right (a
+ * LearnerRight, learner_acl.h); ERROR otherwise.  SPI connected.
  */
 Learner *
-learner_get(const char *name)
+learner_get(const char *name, int right)
 {
 	Learner    *l = learner_fetch(name, 0);
 
@@ -361,10 +389,7 @@ learner_get(const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("learner \"%s\" does not exist", name)));
-	if (!has_privs_of_role(GetUserId(), l->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for learner \"%s\"", name)));
+	learner_require(l, (LearnerRight) right);
 	return l;
 }
 

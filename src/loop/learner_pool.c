@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -183,6 +184,35 @@ check_locked_pool(Learner *l)
 	l->id_type = cols.id_type;
 	l->features_type = cols.features_type;
 	l->id_att = cols.id_att;
+	learner_check_pool_reader(l, l->owner, &cols);
+}
+
+/* May role SELECT column att of relid (or the whole table)? */
+bool
+pool_column_readable(Oid relid, AttrNumber att, Oid role)
+{
+	return pg_class_aclcheck(relid, role, ACL_SELECT) == ACLCHECK_OK ||
+		pg_attribute_aclcheck(relid, att, role, ACL_SELECT) == ACLCHECK_OK;
+}
+
+/*
+ * ERROR unless role (the learner's owner, or its next one) may read the
+ * pool's id and feature columns: everything that reads the pool for the
+ * learner does so as its owner.
+ */
+void
+learner_check_pool_reader(const Learner *l, Oid role, const PoolColumns *cols)
+{
+	if (pool_column_readable(l->pool, cols->id_att, role) &&
+		pool_column_readable(l->pool, cols->features_att, role))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("role \"%s\" may not read the pool of learner \"%s\"",
+					GetUserNameFromId(role, false), l->name),
+			 errdetail("The pool, its learner's rounds, labels and batches are read as the learner's owner, which needs SELECT on the columns \"%s\" and \"%s\" of %s.",
+					   l->id_column, l->features_column, learner_pool_name(l)),
+			 errhint("Grant it SELECT on them, or give the learner to a role that may read them.")));
 }
 
 /*

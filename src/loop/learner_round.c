@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "commands/async.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -373,31 +374,28 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
 }
 
-/* Mark the version published and tell listeners (NOTIFY al_ext). */
+/*
+ * Mark the version published and tell listeners on the learner's own
+ * channel (al.learners.channel: unguessable, so only roles that may view
+ * the learner learn of it).  The notification goes out at commit.
+ */
 static void
 publish(const Learner *l, int64 model_id, int32 version, int64 label_serial)
 {
 	Oid			types[4] = {INT8OID, INT8OID, INT4OID, INT8OID};
 	Datum		args[4] = {Int64GetDatum(l->id), Int64GetDatum(model_id), Int32GetDatum(version),
 	Int64GetDatum(label_serial)};
-	Oid			ntype = TEXTOID;
-	Datum		payload;
+	StringInfoData payload;
 
 	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
 					   "trained_label_serial = greatest(trained_label_serial, $4), "
 					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
 					   4, types, args, false, 0);
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		appendStringInfoString(&buf, "{\"learner\": ");
-		escape_json(&buf, l->name);
-		appendStringInfo(&buf, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
-		payload = CStringGetTextDatum(buf.data);
-	}
-	if (SPI_execute_with_args("SELECT pg_catalog.pg_notify('al_ext', $1)", 1, &ntype, &payload, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not notify al_ext");
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"learner\": ");
+	escape_json(&payload, l->name);
+	appendStringInfo(&payload, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
+	Async_Notify(l->channel, payload.data);
 }
 
 /* The committee options of a learner's model. */

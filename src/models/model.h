@@ -126,7 +126,7 @@ extern bool model_store_exists(int64 id);
 extern int64 model_store_latest_id(const char *name);
 extern int64 model_store_version_id(const char *name, int32 version);
 extern void model_store_owner_of(const char *name, Snapshot snap, ModelOwnership *o);
-extern Oid	model_store_learner_owner(int64 learner_id);
+extern Oid	model_store_learner_handle(int64 learner_id);
 extern int64 model_store_next_id(void);
 extern void model_store_lock_name(const char *name);
 extern void model_store_report_conflict(const char *name) pg_attribute_noreturn();

@@ -26,37 +26,36 @@
 
 PG_FUNCTION_INFO_V1(al_model_usable);
 
-/* The learner owner model_learner_usable last read, valid for one snapshot. */
+/* The learner handle model_learner_usable last read, valid for one snapshot. */
 static struct
 {
 	int64		learner_id;
 	SnapshotMark seen;
-	Oid			owner;
+	Oid			handle;
 }			learner_memo;
 
 /*
  * Has the current role the view right on a learner (so it may use the
- * learner's models)?  For now the learner's owner's privileges, the owner
- * read from al.learner_store under the active snapshot; the owner is
- * remembered for the snapshot, so a prediction over many rows reads the
- * learner once.
+ * learner's models)?  The learner's handle is read from al.learner_store
+ * under the active snapshot and remembered for the snapshot, so a
+ * prediction over many rows reads the learner once.
  */
 bool
 model_learner_usable(int64 learner_id)
 {
-	/* lead: switch to the learner's handle (al_handle_usable) */
 	SnapshotMark now;
 
 	model_snapshot_mark(&now);
 	if (learner_memo.learner_id != learner_id || !model_same_snapshot(&learner_memo.seen, &now))
 	{
 		SPI_connect();
-		learner_memo.owner = model_store_learner_owner(learner_id);
+		learner_memo.handle = model_store_learner_handle(learner_id);
 		SPI_finish();
 		learner_memo.learner_id = learner_id;
 		learner_memo.seen = now;
 	}
-	return OidIsValid(learner_memo.owner) && has_privs_of_role(GetUserId(), learner_memo.owner);
+	return OidIsValid(learner_memo.handle) &&
+		al_handle_viewable(learner_memo.handle, ACL_SELECT | ACL_INSERT | ACL_UPDATE);
 }
 
 /*
@@ -67,8 +66,7 @@ model_learner_usable(int64 learner_id)
 static bool
 handle_usable(Oid handle)
 {
-	return al_handle_exists(handle) &&
-		(al_handle_owned_by_me(handle) || al_handle_allows(handle, ACL_SELECT));
+	return al_handle_viewable(handle, ACL_SELECT);
 }
 
 /* May the current role use a model owned through handle, or by learner_id? */

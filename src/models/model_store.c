@@ -24,17 +24,11 @@
 #include "utils/snapmgr.h"
 
 #include "identity.h"
+#include "locks.h"
 #include "model.h"
 
 #define MODEL_MAGIC			"ALM1"
 
-/*
- * locktag_field4 of the lock that serializes new versions of one model name:
- * (database oid, the two halves of the name's 64-bit hash, this).  SQL-level
- * advisory locks use 1 and 2 there and the worker's lock 16716, so no role
- * can take or hold this lock from SQL.
- */
-#define AL_MODEL_LOCK_CLASS	16720
 
 /* A read-only query on the store, prepared once per backend. */
 typedef struct StorePlan
@@ -64,8 +58,8 @@ static StorePlan plan_owner = {
 	"SELECT handle::pg_catalog.oid, learner_id FROM al.model_store "
 	"WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version DESC LIMIT 1", 1, {TEXTOID}
 };
-static StorePlan plan_learner_owner = {
-	"SELECT owner::pg_catalog.oid FROM al.learner_store WHERE id OPERATOR(pg_catalog.=) $1",
+static StorePlan plan_learner_handle = {
+	"SELECT handle::pg_catalog.oid FROM al.learner_store WHERE id OPERATOR(pg_catalog.=) $1",
 	1, {INT8OID}
 };
 static StorePlan plan_state = {
@@ -384,16 +378,16 @@ model_store_owner_of(const char *name, Snapshot snap, ModelOwnership *o)
 }
 
 /*
- * The owner of a learner as the active snapshot sees it, or InvalidOid if
+ * The handle of a learner as the active snapshot sees it, or InvalidOid if
  * there is no such learner.  SPI is connected.
  */
 Oid
-model_store_learner_owner(int64 learner_id)
+model_store_learner_handle(int64 learner_id)
 {
 	Datum		arg = Int64GetDatum(learner_id);
 	bool		isnull;
 
-	store_run(&plan_learner_owner, &arg, NULL);
+	store_run(&plan_learner_handle, &arg, NULL);
 	if (SPI_processed == 0)
 		return InvalidOid;
 	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -440,10 +434,9 @@ void
 model_store_lock_name(const char *name)
 {
 	uint64		h = hash_bytes_extended((const unsigned char *) name, strlen(name), 0);
-	LOCKTAG		tag;
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h, AL_MODEL_LOCK_CLASS);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	/* serializes new versions of one name; no role can take it (locks.h) */
+	al_lock_xact(AL_LOCK_MODEL_NAME, h);
 	if (IsolationUsesXactSnapshot() &&
 		strcmp(name_state(name, NULL), name_state(name, GetLatestSnapshot())) != 0)
 		model_store_report_conflict(name);

@@ -12,15 +12,16 @@
 #include "postmaster/bgworker.h"
 #include "storage/lock.h"
 
+#include "locks.h"
+
 /* What pg_stat_activity.backend_type shows for the worker. */
 #define AL_WORKER_TYPE			"al_ext worker"
 
 /*
  * locktag_field4 of the session advisory lock (database oid, 0, 0, this)
- * that the worker of a database holds while it runs.  SQL-level advisory
- * locks use 1 and 2 there, so no role can take or block this lock.
+ * that the worker of a database holds while it runs (locks.h).
  */
-#define AL_WORKER_LOCK_CLASS	16716
+#define AL_WORKER_LOCK_CLASS	AL_LOCK_WORKER
 
 /* Settings (al_ext.*), defined in worker_control.c. */
 extern int	al_worker_naptime;		/* ms */

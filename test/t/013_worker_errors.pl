@@ -77,10 +77,8 @@ $node->safe_psql('postgres', q{
 	CREATE TABLE pool_ok (id bigint PRIMARY KEY, x real[]);
 	INSERT INTO pool_ok SELECT i, ARRAY[i, -i]::real[] FROM generate_series(1, 20) i;
 	CREATE TABLE pool_gone (id bigint PRIMARY KEY, x real[]);
-	INSERT INTO al.learner_store (name, owner, pool, id_column, features_column, id_type,
-	                              classes, strategy, options)
-	VALUES ('gone', 'postgres', 'pool_gone', 'id', 'x', 'bigint', '{a,b}', 'entropy', '{}'),
-	       ('ok', 'postgres', 'pool_ok', 'id', 'x', 'bigint', '{a,b}', 'entropy', '{}');
+	SELECT al.create_learner('gone', 'pool_gone', 'id', 'x', ARRAY['a', 'b']);
+	SELECT al.create_learner('ok', 'pool_ok', 'id', 'x', ARRAY['a', 'b']);
 	DROP TABLE pool_gone;
 });
 my $gone = $node->safe_psql('postgres', q{SELECT id FROM al.learner_store WHERE name = 'gone'});
@@ -96,7 +94,7 @@ unlike($tail, qr/exited with exit code|terminated by signal/, 'no worker exit');
 
 # DROP EXTENSION ends a worker started with al.start_worker
 $offset = -s $node->logfile;
-$node->safe_psql('postgres', 'DROP EXTENSION al_ext');
+$node->safe_psql('postgres', 'DROP EXTENSION al_ext CASCADE');
 $node->wait_for_log(qr/al_ext worker for database "postgres" exiting: extension "al_ext" was dropped/, $offset);
 $node->wait_for_log(qr/background worker "al_ext worker" \(PID $pid\) exited with exit code 0/, $offset);
 $node->poll_query_until('postgres',

@@ -16,6 +16,8 @@ $node->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'al_ext'
 al_ext.databases = 'postgres'
 al_ext.naptime = '100ms'
+# the test holds the worker on a lock inside the pool for as long as it needs
+al_ext.lock_timeout = 0
 });
 $node->start;
 $node->safe_psql('postgres', q{

@@ -115,8 +115,8 @@ is($node->safe_psql('dst', q{SELECT count(*) FROM pg_class WHERE relname LIKE 'm
 # DROP EXTENSION: refused while handles exist; CASCADE drops them (the
 # event trigger runs during the drop and must not fail)
 my ($ret, $out, $err) = $node->psql('dst', 'DROP EXTENSION al_ext', extra_params => [ '-v', 'VERBOSITY=verbose' ]);
-like($err, qr/ERROR:  2BP01: cannot drop extension al_ext because other objects depend on it\nDETAIL:  view al."model \d+" depends on type al.handle_id/,
-	'DROP EXTENSION refuses while models exist');
+like($err, qr/ERROR:  2BP01: cannot drop extension al_ext because other objects depend on it\nDETAIL:  view al."(model|learner) \d+" depends on type al.handle_id/,
+	'DROP EXTENSION refuses while models or learners exist');
 ($ret, $out, $err) = $node->psql('dst', 'DROP EXTENSION al_ext CASCADE');
 is($ret, 0, 'DROP EXTENSION al_ext CASCADE succeeds') or diag($err);
 is($node->safe_psql('dst', q{SELECT count(*) FROM pg_class WHERE relname LIKE 'model %'}), '0',

@@ -1,0 +1,22 @@
+/*
+ * locks.h - the heavyweight locks al_ext takes on its own objects.
+ *
+ * They are advisory locks whose fourth tag field is one of the classes
+ * below.  SQL's advisory lock functions only ever use 1 and 2 there, so no
+ * role can take, hold or wait on these locks from SQL: they serialize
+ * al_ext's own work without giving anyone a way to stall it (issue 8,
+ * item 6).  pg_locks shows them as locktype 'advisory' with objsubid the
+ * class.
+ */
+#ifndef AL_LOCKS_H
+#define AL_LOCKS_H
+
+#include "postgres.h"
+
+#define AL_LOCK_WORKER		16716	/* session lock: the worker of a database */
+#define AL_LOCK_BATCH		16717	/* batch hand-outs of one learner */
+#define AL_LOCK_MODEL_NAME	16720	/* versions of one model name */
+
+extern void al_lock_xact(uint32 lock_class, uint64 key);
+
+#endif							/* AL_LOCKS_H */

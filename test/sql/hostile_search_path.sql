@@ -1,0 +1,293 @@
+-- No al_ext statement resolves a name through a search_path the caller
+-- controls (issue 8, item 1).  A plain role puts a schema of look-alikes
+-- first on its search_path: functions, aggregates and operators named like
+-- every one al_ext's SQL uses, domains named like the types it casts to, and
+-- temporary views named like al_ext's tables.  Each look-alike records that
+-- it ran (and as whom) in public.hijack_log and tries to make the attacker a
+-- superuser.  Then the attacker calls every al_ext function.  Nothing may be
+-- logged, and the attacker must stay a plain role.
+-- (pg_temp.try runs under the hostile search_path too: every name in it is
+-- qualified, so that whatever runs was reached through al_ext)
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r pg_catalog.text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN 'ok';
+EXCEPTION WHEN others THEN
+	RETURN pg_catalog.concat(SQLSTATE, ': ', SQLERRM);
+END $$;
+
+CREATE ROLE al_attacker;
+CREATE TABLE public.hijack_log (what text, run_as name, as_superuser boolean);
+GRANT INSERT, SELECT ON public.hijack_log TO PUBLIC;
+CREATE SCHEMA evil AUTHORIZATION al_attacker;
+CREATE SCHEMA attacker_data AUTHORIZATION al_attacker;
+
+SET ROLE al_attacker;
+
+-- the spy: log, try to escalate, return something plausible
+CREATE FUNCTION evil.spy(what text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO public.hijack_log
+	SELECT what, current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;
+	BEGIN
+		EXECUTE 'ALTER ROLE al_attacker SUPERUSER';
+	EXCEPTION WHEN others THEN NULL;
+	END;
+	RETURN true;
+END $$;
+
+-- look-alike functions (exact argument types, so they win when searched first)
+CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE sql
+	AS $$ SELECT pg_catalog.now() WHERE evil.spy('now()') $$;
+CREATE FUNCTION evil.hashtextextended(text, bigint) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT pg_catalog.hashtextextended($1, $2) WHERE evil.spy('hashtextextended') $$;
+CREATE FUNCTION evil.pg_notify(text, text) RETURNS void LANGUAGE sql
+	AS $$ SELECT pg_catalog.pg_notify($1, $2) WHERE evil.spy('pg_notify') $$;
+CREATE FUNCTION evil.pg_advisory_xact_lock(bigint) RETURNS void LANGUAGE sql
+	AS $$ SELECT pg_catalog.pg_advisory_xact_lock($1) WHERE evil.spy('pg_advisory_xact_lock') $$;
+CREATE FUNCTION evil.unnest(text[]) RETURNS SETOF text LANGUAGE sql
+	AS $$ SELECT pg_catalog.unnest($1) WHERE evil.spy('unnest(text[])') $$;
+CREATE FUNCTION evil.unnest(double precision[]) RETURNS SETOF double precision LANGUAGE sql
+	AS $$ SELECT pg_catalog.unnest($1) WHERE evil.spy('unnest(float8[])') $$;
+CREATE FUNCTION evil.unnest(bigint[]) RETURNS SETOF bigint LANGUAGE sql
+	AS $$ SELECT pg_catalog.unnest($1) WHERE evil.spy('unnest(int8[])') $$;
+CREATE FUNCTION evil.cardinality(real[]) RETURNS integer LANGUAGE sql
+	AS $$ SELECT pg_catalog.cardinality($1) WHERE evil.spy('cardinality(real[])') $$;
+CREATE FUNCTION evil.cardinality(double precision[]) RETURNS integer LANGUAGE sql
+	AS $$ SELECT pg_catalog.cardinality($1) WHERE evil.spy('cardinality(float8[])') $$;
+CREATE FUNCTION evil.array_length(anyarray, integer) RETURNS integer LANGUAGE sql
+	AS $$ SELECT pg_catalog.array_length($1, $2) WHERE evil.spy('array_length') $$;
+CREATE FUNCTION evil.format(text, VARIADIC text[]) RETURNS text LANGUAGE plpgsql
+	AS $$ BEGIN PERFORM evil.spy('format'); RETURN $1; END $$;
+CREATE FUNCTION evil.jsonb_build_object(VARIADIC text[]) RETURNS jsonb LANGUAGE plpgsql
+	AS $$ BEGIN PERFORM evil.spy('jsonb_build_object'); RETURN '{}'; END $$;
+CREATE FUNCTION evil.gen_random_uuid() RETURNS uuid LANGUAGE sql
+	AS $$ SELECT pg_catalog.gen_random_uuid() WHERE evil.spy('gen_random_uuid') $$;
+CREATE FUNCTION evil.nextval(regclass) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT pg_catalog.nextval($1) WHERE evil.spy('nextval') $$;
+CREATE FUNCTION evil.has_column_privilege(oid, smallint, text) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('has_column_privilege') $$;
+CREATE FUNCTION evil.pg_has_role(oid, text) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('pg_has_role(oid, text)') $$;
+CREATE FUNCTION evil.pg_has_role(name, text) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('pg_has_role(name, text)') $$;
+CREATE FUNCTION evil.current_database() RETURNS name LANGUAGE sql
+	AS $$ SELECT pg_catalog.current_database() WHERE evil.spy('current_database') $$;
+
+-- look-alike aggregates
+CREATE FUNCTION evil.agg_step(bigint, anyelement) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT coalesce($1, 0) + 1 WHERE evil.spy('aggregate step') $$;
+CREATE FUNCTION evil.agg_step_star(bigint) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT coalesce($1, 0) + 1 WHERE evil.spy('count(*) step') $$;
+CREATE AGGREGATE evil.count(*) (sfunc = evil.agg_step_star, stype = bigint, initcond = '0');
+CREATE AGGREGATE evil.count(text) (sfunc = evil.agg_step, stype = bigint, initcond = '0');
+CREATE AGGREGATE evil.count(bigint) (sfunc = evil.agg_step, stype = bigint, initcond = '0');
+CREATE AGGREGATE evil.max(bigint) (sfunc = evil.agg_step, stype = bigint);
+CREATE AGGREGATE evil.max(integer) (sfunc = evil.agg_step, stype = bigint);
+CREATE AGGREGATE evil.max(timestamptz) (sfunc = evil.agg_step, stype = bigint);
+CREATE AGGREGATE evil.min(bigint) (sfunc = evil.agg_step, stype = bigint);
+CREATE AGGREGATE evil.sum(bigint) (sfunc = evil.agg_step, stype = bigint);
+CREATE AGGREGATE evil.sum(double precision) (sfunc = evil.agg_step, stype = bigint);
+CREATE FUNCTION evil.arr_step(text[], text) RETURNS text[] LANGUAGE sql
+	AS $$ SELECT $1 || $2 WHERE evil.spy('array_agg(text) step') $$;
+CREATE AGGREGATE evil.array_agg(text) (sfunc = evil.arr_step, stype = text[]);
+CREATE FUNCTION evil.str_step(text, text, text) RETURNS text LANGUAGE sql
+	AS $$ SELECT $2 WHERE evil.spy('string_agg step') $$;
+CREATE AGGREGATE evil.string_agg(text, text) (sfunc = evil.str_step, stype = text);
+CREATE FUNCTION evil.bool_step(boolean, boolean) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT $2 WHERE evil.spy('bool_and step') $$;
+CREATE AGGREGATE evil.bool_and(boolean) (sfunc = evil.bool_step, stype = boolean);
+
+-- look-alike operators for every type pair al_ext compares, adds or concatenates
+CREATE FUNCTION evil.op_tt(text, text) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('text operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_bb(bigint, bigint) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('bigint operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_ii(integer, integer) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('integer operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_bi(bigint, integer) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('bigint-integer operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_ts(timestamptz, timestamptz) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('timestamptz operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_oo(oid, oid) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('oid operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_ff(double precision, double precision) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('float8 operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_uu(uuid, uuid) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('uuid operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_jj(jsonb, jsonb) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('jsonb operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
+CREATE FUNCTION evil.op_jt(jsonb, text) RETURNS jsonb LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.->) $2 WHERE evil.spy('jsonb -> text') $$;
+CREATE FUNCTION evil.op_ti(timestamptz, interval) RETURNS timestamptz LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.+) $2 WHERE evil.spy('timestamptz + interval') $$;
+CREATE FUNCTION evil.op_cat(text, text) RETURNS text LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.||) $2 WHERE evil.spy('text || text') $$;
+CREATE FUNCTION evil.op_bplus(bigint, bigint) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.+) $2 WHERE evil.spy('bigint + bigint') $$;
+CREATE FUNCTION evil.op_iplus(integer, integer) RETURNS integer LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.+) $2 WHERE evil.spy('integer + integer') $$;
+CREATE FUNCTION evil.op_biplus(integer, bigint) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.+) $2 WHERE evil.spy('integer + bigint') $$;
+CREATE FUNCTION evil.op_match(text, text) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT evil.spy('text ~ text') $$;
+DO $$
+DECLARE
+	op text;
+	pair record;
+BEGIN
+	FOREACH op IN ARRAY ARRAY['=', '<>', '<', '>', '<=', '>='] LOOP
+		FOR pair IN SELECT * FROM (VALUES ('text', 'text', 'op_tt'), ('bigint', 'bigint', 'op_bb'),
+				('integer', 'integer', 'op_ii'), ('bigint', 'integer', 'op_bi'),
+				('timestamptz', 'timestamptz', 'op_ts'), ('oid', 'oid', 'op_oo'),
+				('double precision', 'double precision', 'op_ff'), ('uuid', 'uuid', 'op_uu'),
+				('jsonb', 'jsonb', 'op_jj')) v(l, r, f) LOOP
+			EXECUTE pg_catalog.format('CREATE OPERATOR evil.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = evil.%s)',
+			                          op, pair.l, pair.r, pair.f);
+		END LOOP;
+	END LOOP;
+END $$;
+CREATE OPERATOR evil.-> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = evil.op_jt);
+CREATE OPERATOR evil.+ (LEFTARG = timestamptz, RIGHTARG = interval, FUNCTION = evil.op_ti);
+CREATE OPERATOR evil.+ (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = evil.op_bplus);
+CREATE OPERATOR evil.+ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.op_iplus);
+CREATE OPERATOR evil.+ (LEFTARG = integer, RIGHTARG = bigint, FUNCTION = evil.op_biplus);
+CREATE OPERATOR evil.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.op_cat);
+CREATE OPERATOR evil.~ (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.op_match);
+
+-- look-alike types: a cast to any of them runs the spy through the CHECK
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['text', 'int8', 'int4', 'float8', 'float4', 'oid', 'jsonb', 'interval',
+	                         'regrole', 'regclass', 'regtype', 'name', 'uuid', 'bool', 'bytea',
+	                         'timestamptz', 'probvec'] LOOP
+		EXECUTE pg_catalog.format('CREATE DOMAIN evil.%I AS pg_catalog.%I CHECK (evil.spy(%L))',
+		                          t, CASE t WHEN 'probvec' THEN 'text' ELSE t END, 'cast to ' || t);
+	END LOOP;
+END $$;
+
+-- look-alike tables: temporary views named like al_ext's tables
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['learner_store', 'labels', 'leases', 'scores', 'curve_store',
+	                         'model_store', 'models', 'learners'] LOOP
+		EXECUTE pg_catalog.format('CREATE TEMP VIEW %I AS SELECT 1 AS id WHERE evil.spy(%L)',
+		                          t, 'temp view ' || t);
+	END LOOP;
+END $$;
+
+-- the attacker's own data: a pool, a training table
+CREATE TABLE attacker_data.pool AS
+SELECT i::bigint AS id, ARRAY[(i % 2) * 2 + (i % 7) * 0.1, (i % 3) * 0.5]::real[] AS x,
+       (ARRAY['a', 'b'])[i % 2 + 1] AS truth
+FROM generate_series(1, 60) i;
+CREATE TABLE attacker_data.tpool AS SELECT 'item' || id AS id, x FROM attacker_data.pool;
+
+-- every al_ext function, called through the hostile search_path
+SET search_path = evil, pg_catalog, public, pg_temp;
+-- (the calls name only keywords and qualified names, so any look-alike that
+-- runs was reached by al_ext's own SQL)
+SELECT v.call, pg_temp.try(v.call) AS result
+FROM (VALUES
+	('SELECT al.least_confidence(''[0.2,0.8]'')'),
+	('SELECT al.margin_confidence(''[0.2,0.8]'')'),
+	('SELECT al.ratio_confidence(''[0.2,0.8]'')'),
+	('SELECT al.entropy(''[0.2,0.8]''::al.probvec)'),
+	('SELECT al.max_prob(''[0.2,0.8]''), al.margin(''[0.2,0.8]''), al.argmax(''[0.2,0.8]''), al.num_classes(''[0.2,0.8]'')'),
+	('SELECT al.kl_divergence(''[0.2,0.8]'', ''[0.5,0.5]''), al.js_divergence(''[0.2,0.8]'', ''[0.5,0.5]'')'),
+	('SELECT al.softmax(ARRAY[1,2]::double precision[]), al.softmax(ARRAY[1,2]::double precision[], 2), al.normalize(ARRAY[1,3]::double precision[])'),
+	('SELECT al.vote_entropy(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
+	('SELECT al.consensus_entropy(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
+	('SELECT al.max_disagreement(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
+	('SELECT al.bald(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
+	('SELECT al.expected_gradient_length(''[0.2,0.8]'', ARRAY[1,2]::real[])'),
+	('SELECT al.consensus(p)::pg_catalog.text FROM (VALUES (''[0.2,0.8]''::al.probvec), (''[0.6,0.4]'')) v(p)'),
+	('SELECT ARRAY[0.5,0.5]::real[]::al.probvec, ARRAY[0.5,0.5]::double precision[]::al.probvec, ARRAY[0.5,0.5]::numeric[]::al.probvec'),
+	('SELECT ''[0.5,0.5]''::al.probvec::real[], ''[0.5,0.5]''::al.probvec::double precision[], ''[0.5,0.5]''::al.probvec(2)'),
+	('SELECT al.top_k(i::bigint, i::double precision, 3) FROM generate_series(1, 10) i'),
+	('SELECT al.top_k(i::pg_catalog.text, i::double precision, 3) FROM generate_series(1, 10) i'),
+	('SELECT al.top_k(md5(i::pg_catalog.text)::pg_catalog.uuid, i::double precision, 3) FROM generate_series(1, 10) i'),
+	('SELECT al.train_model(''spy_model'', ''attacker_data.pool'', ''x'', ''truth'', ''{"holdout": 0.2, "members": 2}'')'),
+	('SELECT al.predict_proba(''spy_model'', ARRAY[1, 0.5]::real[])'),
+	('SELECT al.predict_proba(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
+	('SELECT al.predict_proba((SELECT pg_catalog.max(id) FROM al.models WHERE name OPERATOR(pg_catalog.=) ''spy_model''), ARRAY[1, 0.5]::real[])'),
+	('SELECT al.predict_proba((SELECT pg_catalog.max(id) FROM al.models WHERE name OPERATOR(pg_catalog.=) ''spy_model''), ARRAY[1, 0.5]::double precision[])'),
+	('SELECT al.predict(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
+	('SELECT al.predict_committee(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict_committee(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
+	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
+	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
+	('SELECT pg_catalog.count(*) FROM al.models'),
+	('SELECT al.create_learner(''spy'', ''attacker_data.pool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''entropy'', ''{"retrain_every": 4, "batch_size": 3, "lease": "1 hour"}'')'),
+	('SELECT al.create_learner(''spy_text'', ''attacker_data.tpool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''margin_confidence'', ''{"committee": 2}'')'),
+	('SELECT pg_catalog.count(*) FROM al.next_batch(''spy'')'),
+	('SELECT pg_catalog.count(*) FROM al.next_batch(''spy_text'', 2)'),
+	('SELECT al.label(''spy'', 1::bigint, ''b''), al.label(''spy'', ''2'', ''a''), al.label(''spy'', 3::bigint, ''b''), al.label(''spy'', 4::bigint, ''a'')'),
+	('SELECT al.label(''spy_text'', ''item1'', ''b'')'),
+	('SELECT al.label(''spy'', ''00000000-0000-0000-0000-000000000001''::pg_catalog.uuid, ''a'')'),
+	('SELECT al.label_many(''spy'', ''[{"item": 5, "label": "b"}, {"item": 6, "label": "a"}]'')'),
+	('SELECT al.run_learner(''spy'')'),
+	('SELECT pg_catalog.count(*) FROM al.next_batch(''spy'', 2)'),
+	('SELECT al.release(''spy'', ARRAY[''7'', ''8'']), al.release(''spy'', ARRAY[7, 8]::bigint[]), al.release(''spy'', ARRAY[''00000000-0000-0000-0000-000000000001'']::pg_catalog.uuid[])'),
+	('SELECT al.retrain(''spy'')'),
+	('SELECT al.alter_learner(''spy'', ''least_confidence'', ''{"batch_size": 2}'')'),
+	('SELECT al.grant_learner(''spy'', ''al_attacker'', ''proxy'')'),
+	('SELECT al.label(''spy'', 9::bigint, ''a'', ''expert 1'')'),
+	('SELECT al.revoke_learner(''spy'', ''al_attacker'', ''view'')'),
+	('SELECT al.alter_learner_owner(''spy'', ''al_attacker'')'),
+	('SELECT al.learner_visible(handle) FROM al.learners'),
+	('SELECT al.item_key(''x'')'),
+	('SELECT al.run_learner(''spy'')'),
+	('SELECT pg_catalog.count(*) FROM al.learners'),
+	('SELECT pg_catalog.count(*) FROM al.learner_status'),
+	('SELECT pg_catalog.count(*) FROM al.learning_curve'),
+	('SELECT pg_catalog.count(*) FROM al.worker_status'),
+	('SELECT pg_catalog.count(*) FROM al.worker_processes()'),
+	('SELECT pg_catalog.count(*) FROM al.blas_info()'),
+	('SELECT al.wake_worker()'),
+	('SELECT al.drop_learner(''spy_text'')'),
+	('SELECT al.drop_model(''spy_model'')')
+) v(call);
+RESET search_path;
+RESET ROLE;
+
+-- nothing of the attacker's ran, under any identity
+SELECT what, run_as, as_superuser FROM public.hijack_log;
+SELECT rolsuper AS attacker_is_superuser FROM pg_roles WHERE rolname = 'al_attacker';
+
+-- every al_ext function is exercised above (a new function must be added)
+SELECT array_agg(DISTINCT p.proname ORDER BY p.proname) AS not_exercised
+FROM pg_proc p
+WHERE p.pronamespace = 'al'::regnamespace
+  AND p.proname NOT IN (
+	'least_confidence', 'margin_confidence', 'ratio_confidence', 'entropy', 'max_prob', 'margin',
+	'argmax', 'num_classes', 'kl_divergence', 'js_divergence', 'softmax', 'normalize',
+	'vote_entropy', 'consensus_entropy', 'max_disagreement', 'bald', 'expected_gradient_length',
+	'consensus', 'consensus_transfn', 'consensus_combinefn', 'consensus_finalfn',
+	'probvec', 'probvec_in', 'probvec_out', 'probvec_recv', 'probvec_send', 'probvec_typmod_in',
+	'probvec_typmod_out', 'array_to_probvec', 'probvec_to_real', 'probvec_to_float',
+	'top_k', 'top_k_trans', 'top_k_combine', 'top_k_final_bigint', 'top_k_final_text',
+	'top_k_final_uuid', 'top_k_state_in', 'top_k_state_out', 'top_k_state_recv', 'top_k_state_send',
+	'train_model', 'predict_proba', 'predict', 'predict_committee', 'model_coefficients', 'drop_model',
+	'create_learner', 'next_batch', 'label', 'label_many', 'run_learner', 'release', 'retrain',
+	'alter_learner', 'drop_learner', 'learner_status_rows', 'worker_processes', 'blas_info',
+	'wake_worker', 'grant_learner', 'revoke_learner', 'alter_learner_owner', 'learner_visible',
+	'item_key',
+	-- reached through the calls above: the probvec cast to float8[], the
+	-- planner's rewrite of expected_gradient_length on real[], the filter of
+	-- al.models, the sql_drop event trigger (al.drop_learner, al.drop_model)
+	'probvec_to_float8', 'expected_gradient_length_support', 'expected_gradient_length_real',
+	'model_usable', 'drop_orphans',
+	-- called by their own tests only: they need a superuser and start or stop processes
+	'start_worker', 'stop_worker');
+
+SELECT al.drop_learner('spy');
+DROP SCHEMA evil CASCADE;
+DROP SCHEMA attacker_data CASCADE;
+DROP TABLE public.hijack_log;
+DROP ROLE al_attacker;
