@@ -7,6 +7,8 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
 #include "utils/snapshot.h"
 
 #include "softmax_model.h"
@@ -89,6 +91,22 @@ typedef struct SnapshotMark
 	bool		suboverflowed;
 	CommandId	curcid;
 } SnapshotMark;
+
+/*
+ * What is wrong with feature value v for a model, NULL if nothing: models
+ * compute on float4 features, so v must be finite and, as a double, within
+ * float4's range (beyond it, it would become infinite and make every logit
+ * and probability NaN).  Training and prediction apply the same rule.
+ */
+static inline const char *
+model_feature_problem(double v)
+{
+	if (!isfinite(v))
+		return "is not finite";
+	if (isinf((float) v))
+		return "is out of range for type real";
+	return NULL;
+}
 
 /* reading a table's labeled rows (model_rows.c) */
 extern void model_read_training_data(Oid relid, const char *features, const char *label,

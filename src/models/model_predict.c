@@ -30,15 +30,28 @@ PG_FUNCTION_INFO_V1(al_model_coefficients);
 /* Features on the stack up to this many, palloc'd beyond. */
 #define STACK_FEATURES 256
 
+/* ERROR for feature j (0-based) of value v if the model cannot use it. */
+static void
+check_feature(int j, double v)
+{
+	const char *problem = model_feature_problem(v);
+
+	if (problem)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("feature %d %s: %s", j + 1, problem, float8out_internal(v))));
+}
+
 /*
  * Read a real[] or double precision[] feature vector for model into x
- * (model->d floats), checking shape, NULLs and finiteness.
+ * (model->d floats), checking shape, NULLs and values.  The array is read
+ * where it lies (a detoasted copy only for what is stored toasted,
+ * compressed or with a short header).
  */
 static void
 read_features(const AlModel *model, ArrayType *a, float *x)
 {
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	Oid			type = ARR_ELEMTYPE(a);
 	int			j;
 
 	if (ARR_NDIM(a) > 1)
@@ -60,17 +73,30 @@ read_features(const AlModel *model, ArrayType *a, float *x)
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("feature %d is null", j + 1)));
 	}
-	for (j = 0; j < n; j++)
+	if (ARR_ELEMTYPE(a) == FLOAT4OID)
 	{
-		double		v = (type == FLOAT4OID) ? ((float4 *) ARR_DATA_PTR(a))[j]
-			: ((float8 *) ARR_DATA_PTR(a))[j];
+		const float4 *v = (const float4 *) ARR_DATA_PTR(a);
 
-		if (!isfinite(v))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("feature %d is not finite: %s", j + 1, float8out_internal(v))));
-		x[j] = (float) v;
+		for (j = 0; j < n; j++)
+		{
+			if (!isfinite(v[j]))
+				check_feature(j, v[j]);
+			x[j] = v[j];
+		}
 	}
+	else if (ARR_ELEMTYPE(a) == FLOAT8OID)
+	{
+		const float8 *v = (const float8 *) ARR_DATA_PTR(a);
+
+		for (j = 0; j < n; j++)
+		{
+			x[j] = (float) v[j];
+			if (!isfinite(x[j]))
+				check_feature(j, v[j]);
+		}
+	}
+	else
+		elog(ERROR, "unexpected feature array element type %u", ARR_ELEMTYPE(a));
 }
 
 /* The committee's mean distribution for features a, as float4 values. */

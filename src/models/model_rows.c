@@ -377,12 +377,14 @@ append_row(RowReader *r, HeapTuple tup, TupleDesc desc, int64 position)
 	{
 		double		v = (r->type == FLOAT4ARRAYOID) ? ((float4 *) ARR_DATA_PTR(a))[j]
 			: ((float8 *) ARR_DATA_PTR(a))[j];
+		const char *problem = model_feature_problem(v);
 
-		if (!isfinite(v))
+		if (problem)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("feature %d of %s is not finite: %s", j + 1,
-							describe_row(r->src, tup, desc, position), float8out_internal(v))));
+					 errmsg("feature %d of %s %s: %s", j + 1,
+							describe_row(r->src, tup, desc, position), problem,
+							float8out_internal(v))));
 		dst[j] = (float) v;
 	}
 	data->y[data->n++] = class_index(r, SPI_getvalue(tup, desc, 2));

@@ -157,6 +157,15 @@ CREATE TABLE mix3d AS SELECT id, y, x::float8[] AS x FROM mix3;
 SELECT al.train_model('m3d', 'mix3d', 'x', 'y') > 0 AS trained;
 SELECT al.predict_proba('m3d', ARRAY[0.5,0.5,0.5,0.5]::float8[])::text = al.predict_proba('m3', ARRAY[0.5,0.5,0.5,0.5]::real[])::text AS same_as_real;
 
+-- a double precision feature is rounded to real, as in training; one
+-- beyond real's range is an error (it made every probability NaN: 22003
+-- "probability ... is not finite" from al.predict_proba, a silently wrong
+-- class from al.predict)
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,2,1e300,4]::float8[])::text$$) AS huge_feature,
+       pg_temp.try($$SELECT al.predict('m3', ARRAY[1,2,3,-3.5e38]::float8[])$$) AS huge_feature_predict,
+       pg_temp.try($$SELECT al.predict_committee('bag', ARRAY[-1e39,2,3,4]::float8[])::text$$) AS huge_feature_committee,
+       pg_temp.try($$SELECT al.predict('m3', ARRAY[1,2,3.4e38,4]::float8[])$$) ~ '^ok: ' AS largest_real_is_fine;
+
 -- errors
 SELECT pg_temp.try($$SELECT al.predict_proba('nope', ARRAY[1]::real[])::text$$) AS unknown_model;
 SELECT pg_temp.try($$SELECT al.predict_proba(999999, ARRAY[1]::real[])::text$$) AS unknown_id;
@@ -197,6 +206,13 @@ UPDATE bad_rows SET x = ARRAY[1,'NaN'::real] WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS nan_training_feature;
 UPDATE bad_rows SET x = ARRAY['-Infinity'::real,2] WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS infinite_training_feature;
+-- a double precision feature beyond real's range (the model computes on
+-- real features: it became infinite and failed the training as "feature
+-- values must be finite", naming no row)
+CREATE TABLE bad_doubles (id int PRIMARY KEY, x float8[], y int);
+INSERT INTO bad_doubles VALUES (1, ARRAY[1,2], 0), (2, ARRAY[3.4e38,-1e300], 1), (3, ARRAY[2,1], 1);
+SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_doubles', 'x', 'y')$$) AS huge_training_feature;
+DROP TABLE bad_doubles;
 UPDATE bad_rows SET x = NULL WHERE id = 2;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'bad_rows', 'x', 'y')$$) AS null_training_features;
 UPDATE bad_rows SET x = ARRAY[1,NULL] WHERE id = 2;
