@@ -338,10 +338,10 @@ INSERT INTO bench.cases (id, section, label, query, ref, requires) VALUES
 	'SELECT sum(array_length(x, 1)) FROM committee', 70, '{}'),
 (71, 'egl', 'al.top_k(id, al.expected_gradient_length(p, x), 100)',
 	'SELECT al.top_k(id, al.expected_gradient_length(p, x), 100) FROM committee', 70,
-	'{"al.expected_gradient_length(al.probvec,real[])","al.top_k(bigint,double precision,integer)"}'),
+	'{"al.expected_gradient_length(al.probvec,double precision[])","al.top_k(bigint,double precision,integer)"}'),
 (72, 'egl', 'max(al.expected_gradient_length(p, x))  [score cost alone]',
 	'SELECT max(al.expected_gradient_length(p, x)) FROM committee', 70,
-	'{"al.expected_gradient_length(al.probvec,real[])"}'),
+	'{"al.expected_gradient_length(al.probvec,double precision[])"}'),
 
 -- 9. 100 classes
 (80, 'c100', 'scan reference: sum(array_length(a, 1)) FROM pool100_real',

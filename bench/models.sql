@@ -66,7 +66,7 @@ INSERT INTO bench.cases (id, section, label, query, ref, requires) VALUES
 	'SELECT sum(array_length(x, 1)) FROM mix_1m', 120, '{}'),
 (121, 'predict', 'sum(al.num_classes(al.predict_proba(''bench'', x))) FROM mix_1m',
 	'SELECT sum(al.num_classes(al.predict_proba(''bench'', x))) FROM mix_1m', 120,
-	'{"al.predict_proba(text,real[])","al.num_classes(al.probvec)"}'),
+	'{"al.predict_proba(text,double precision[])","al.num_classes(al.probvec)"}'),
 (122, 'predict', 'max(al.entropy(al.predict_proba(''bench'', x))) FROM mix_1m',
 	'SELECT max(al.entropy(al.predict_proba(''bench'', x))) FROM mix_1m', 120,
-	'{"al.predict_proba(text,real[])","al.entropy(al.probvec)"}');
+	'{"al.predict_proba(text,double precision[])","al.entropy(al.probvec)"}');

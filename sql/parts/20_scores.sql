@@ -12,19 +12,23 @@ CREATE FUNCTION al.ratio_confidence(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_ratio_confidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.entropy(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_entropy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
--- Expected gradient length has one public signature, over double precision[]
--- features, so that untyped literals (as drivers send parameters), integer
--- and numeric arrays resolve without ambiguity.  A real[] argument arrives
--- widened to double precision[]; the planner support function hands it to
--- al.expected_gradient_length_real instead, which reads it in place (the
--- widening is exact: same result, no copy per row).
+-- Functions over features (expected gradient length here, the predictions
+-- of 40_models.sql) have one public signature, over double precision[], so
+-- that untyped literals (as drivers send parameters), integer and numeric
+-- arrays resolve without ambiguity.  A real[] argument arrives widened to
+-- double precision[] (a new array per row); the planner support function
+-- al.real_features_support turns such a call of F into F_real on the real[]
+-- itself, read in place (the widening is exact: the same result, no copy).
+CREATE FUNCTION al.real_features_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'al_real_features_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.real_features_support(internal) IS
+	'planner support of the functions over double precision[] features (al.expected_gradient_length, al.predict_proba, al.predict, al.predict_committee): turns a call F(..., x) on real[] features widened to double precision[] into F_real(..., x real[])';
+
 CREATE FUNCTION al.expected_gradient_length_real(p al.probvec, x real[]) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_expected_gradient_length' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION al.expected_gradient_length_support(internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'score_egl_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.expected_gradient_length(p al.probvec, x double precision[]) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_expected_gradient_length_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
-	SUPPORT al.expected_gradient_length_support;
+	SUPPORT al.real_features_support;
 
 COMMENT ON FUNCTION al.least_confidence(al.probvec) IS
 	'uncertainty score 1 - max p: high when the predicted class is unsure';
@@ -38,8 +42,6 @@ COMMENT ON FUNCTION al.expected_gradient_length(al.probvec, double precision[]) 
 	'expected norm of the cross-entropy gradient of a softmax-regression model with bias for features x, labels drawn from p: ||(x,1)|| * sum_y p_y ||p - e_y||; an empty x is valid (||(x,1)|| = 1); real[] features are read in place (see al.expected_gradient_length_real)';
 COMMENT ON FUNCTION al.expected_gradient_length_real(al.probvec, real[]) IS
 	'al.expected_gradient_length for real[] features, read in place; the planner calls it for al.expected_gradient_length on a real[] argument';
-COMMENT ON FUNCTION al.expected_gradient_length_support(internal) IS
-	'planner support of al.expected_gradient_length: turns a call on real[] features widened to double precision[] into al.expected_gradient_length_real';
 
 CREATE FUNCTION al.max_prob(p al.probvec) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_max_prob' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -63,32 +63,49 @@ CREATE FUNCTION al.model_coefficients(model text, version integer DEFAULT NULL)
 COMMENT ON FUNCTION al.model_coefficients(text, integer) IS
 	'weights of each member and class in the original feature space (logit = x . coef + intercept), like scikit-learn''s coef_ and intercept_; version NULL = latest';
 
-CREATE FUNCTION al.predict_proba(model text, x real[]) RETURNS al.probvec
+-- Prediction has one public signature per model argument (a name: the
+-- latest version; an id: a fixed version) over double precision[] features;
+-- each has a twin <name>_real over real[] that al.real_features_support
+-- (20_scores.sql) calls instead for a real[] argument.  The model rounds
+-- every feature to real either way: the same result, without the copy.
+CREATE FUNCTION al.predict_proba_real(model text, x real[]) RETURNS al.probvec
 	AS 'MODULE_PATHNAME', 'al_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_proba_real(model_id bigint, x real[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.predict_proba(model text, x double precision[]) RETURNS al.probvec
-	AS 'MODULE_PATHNAME', 'al_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION al.predict_proba(model_id bigint, x real[]) RETURNS al.probvec
-	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'al_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
 CREATE FUNCTION al.predict_proba(model_id bigint, x double precision[]) RETURNS al.probvec
-	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION al.predict_proba(text, real[]) IS 'class probabilities of the latest version of a model (a committee''s mean)';
-COMMENT ON FUNCTION al.predict_proba(text, double precision[]) IS 'class probabilities of the latest version of a model (a committee''s mean)';
-COMMENT ON FUNCTION al.predict_proba(bigint, real[]) IS 'class probabilities of a fixed model version, by id';
-COMMENT ON FUNCTION al.predict_proba(bigint, double precision[]) IS 'class probabilities of a fixed model version, by id';
+	AS 'MODULE_PATHNAME', 'al_predict_proba_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_proba(text, double precision[]) IS
+	'class probabilities of the latest version of a model (a committee''s mean); features are rounded to real, as in training; real[] features are read in place (al.predict_proba_real)';
+COMMENT ON FUNCTION al.predict_proba(bigint, double precision[]) IS
+	'class probabilities of a fixed model version, by id; features are rounded to real, as in training; real[] features are read in place (al.predict_proba_real)';
+COMMENT ON FUNCTION al.predict_proba_real(text, real[]) IS
+	'al.predict_proba for real[] features, read in place; the planner calls it for al.predict_proba on a real[] argument';
+COMMENT ON FUNCTION al.predict_proba_real(bigint, real[]) IS
+	'al.predict_proba by model id for real[] features, read in place; the planner calls it for al.predict_proba on a real[] argument';
 
-CREATE FUNCTION al.predict(model text, x real[]) RETURNS text
+CREATE FUNCTION al.predict_real(model text, x real[]) RETURNS text
 	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.predict(model text, x double precision[]) RETURNS text
-	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION al.predict(text, real[]) IS 'most probable class of the latest version of a model (ties: the first class)';
-COMMENT ON FUNCTION al.predict(text, double precision[]) IS 'most probable class of the latest version of a model (ties: the first class)';
+	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict(text, double precision[]) IS
+	'most probable class of the latest version of a model (ties: the first class); real[] features are read in place (al.predict_real)';
+COMMENT ON FUNCTION al.predict_real(text, real[]) IS
+	'al.predict for real[] features, read in place; the planner calls it for al.predict on a real[] argument';
 
-CREATE FUNCTION al.predict_committee(model text, x real[]) RETURNS al.probvec[]
+CREATE FUNCTION al.predict_committee_real(model text, x real[]) RETURNS al.probvec[]
 	AS 'MODULE_PATHNAME', 'al_predict_committee' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.predict_committee(model text, x double precision[]) RETURNS al.probvec[]
-	AS 'MODULE_PATHNAME', 'al_predict_committee' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION al.predict_committee(text, real[]) IS 'each committee member''s class probabilities (latest version)';
-COMMENT ON FUNCTION al.predict_committee(text, double precision[]) IS 'each committee member''s class probabilities (latest version)';
+	AS 'MODULE_PATHNAME', 'al_predict_committee' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_committee(text, double precision[]) IS
+	'each committee member''s class probabilities (latest version); real[] features are read in place (al.predict_committee_real)';
+COMMENT ON FUNCTION al.predict_committee_real(text, real[]) IS
+	'al.predict_committee for real[] features, read in place; the planner calls it for al.predict_committee on a real[] argument';
 
 CREATE FUNCTION al.blas_info(OUT library text, OUT core text, OUT forced_coretype text, OUT auto_coretype text)
 	AS 'MODULE_PATHNAME', 'al_blas_info' LANGUAGE C VOLATILE PARALLEL UNSAFE;

@@ -3,6 +3,13 @@
  *
  * Per row, plain loops in double (src/core: al_softmax_predict_row through
  * al_committee_predict_row); the model comes from the per-backend cache.
+ *
+ * Each prediction function has one public signature over double precision[]
+ * features and a twin named <name>_real over real[] (the same C function:
+ * it reads either element type in place).  The planner support function
+ * of the public ones, al.real_features_support (src/real_features.c), calls
+ * the twin when the argument is really a real[] widened to double
+ * precision[], so a real[] column is not copied into a new array per row.
  */
 #include "postgres.h"
 

@@ -16,13 +16,8 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
-#include "nodes/makefuncs.h"
-#include "nodes/nodeFuncs.h"
-#include "nodes/supportnodes.h"
-#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/float.h"
-#include "utils/lsyscache.h"
 
 #include "probvec.h"
 #include "scores.h"
@@ -39,7 +34,6 @@ PG_FUNCTION_INFO_V1(score_kl_divergence);
 PG_FUNCTION_INFO_V1(score_js_divergence);
 PG_FUNCTION_INFO_V1(score_expected_gradient_length);
 PG_FUNCTION_INFO_V1(score_expected_gradient_length_float8);
-PG_FUNCTION_INFO_V1(score_egl_support);
 PG_FUNCTION_INFO_V1(score_softmax);
 PG_FUNCTION_INFO_V1(score_normalize);
 
@@ -294,7 +288,7 @@ score_egl(FunctionCallInfo fcinfo, Oid elemtype)
 /*
  * al.expected_gradient_length_real(p, x real[]): the real[] features read
  * in place.  Calls of al.expected_gradient_length on real[] are turned into
- * this one by score_egl_support.
+ * this one by al.real_features_support (src/real_features.c).
  */
 Datum
 score_expected_gradient_length(PG_FUNCTION_ARGS)
@@ -311,46 +305,6 @@ Datum
 score_expected_gradient_length_float8(PG_FUNCTION_ARGS)
 {
 	return score_egl(fcinfo, FLOAT8OID);
-}
-
-/*
- * Planner support of al.expected_gradient_length: a real[] argument reaches
- * it widened to double precision[] (an ArrayCoerceExpr, a new array per
- * row); call al.expected_gradient_length_real on the real[] itself instead.
- * The widening is exact, and both kernels compute in double, so the result
- * is the same, without the copy.
- */
-Datum
-score_egl_support(PG_FUNCTION_ARGS)
-{
-	Node	   *req = (Node *) PG_GETARG_POINTER(0);
-	FuncExpr   *call;
-	ArrayCoerceExpr *widen;
-	Oid		   *argtypes;
-	int			nargs;
-	Oid			real_fn;
-	List	   *name;
-
-	if (!IsA(req, SupportRequestSimplify))
-		PG_RETURN_POINTER(NULL);
-	call = ((SupportRequestSimplify *) req)->fcall;
-	if (list_length(call->args) != 2 || !IsA(lsecond(call->args), ArrayCoerceExpr))
-		PG_RETURN_POINTER(NULL);
-	widen = (ArrayCoerceExpr *) lsecond(call->args);
-	if (widen->resulttype != FLOAT8ARRAYOID ||
-		exprType((Node *) widen->arg) != FLOAT4ARRAYOID)
-		PG_RETURN_POINTER(NULL);
-	get_func_signature(call->funcid, &argtypes, &nargs);
-	argtypes[1] = FLOAT4ARRAYOID;
-	name = list_make2(makeString(get_namespace_name(get_func_namespace(call->funcid))),
-					  makeString("expected_gradient_length_real"));
-	real_fn = LookupFuncName(name, nargs, argtypes, true);
-	if (!OidIsValid(real_fn))
-		PG_RETURN_POINTER(NULL);
-	call = (FuncExpr *) copyObject(call);
-	call->funcid = real_fn;
-	call->args = list_make2(linitial(call->args), widen->arg);
-	PG_RETURN_POINTER(call);
 }
 
 /*

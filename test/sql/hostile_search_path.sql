@@ -207,6 +207,7 @@ FROM (VALUES
 	('SELECT al.max_disagreement(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
 	('SELECT al.bald(ARRAY[''[0.2,0.8]'', ''[0.6,0.4]'']::al.probvec[])'),
 	('SELECT al.expected_gradient_length(''[0.2,0.8]'', ARRAY[1,2]::real[])'),
+	('SELECT pg_catalog.count(al.expected_gradient_length(''[0.2,0.8]'', x)) FROM attacker_data.pool'),
 	('SELECT al.consensus(p)::pg_catalog.text FROM (VALUES (''[0.2,0.8]''::al.probvec), (''[0.6,0.4]'')) v(p)'),
 	('SELECT ARRAY[0.5,0.5]::real[]::al.probvec, ARRAY[0.5,0.5]::double precision[]::al.probvec, ARRAY[0.5,0.5]::numeric[]::al.probvec'),
 	('SELECT ''[0.5,0.5]''::al.probvec::real[], ''[0.5,0.5]''::al.probvec::double precision[], ''[0.5,0.5]''::al.probvec(2)'),
@@ -220,6 +221,10 @@ FROM (VALUES
 	('SELECT al.predict_proba((SELECT pg_catalog.max(id) FROM al.models WHERE name OPERATOR(pg_catalog.=) ''spy_model''), ARRAY[1, 0.5]::double precision[])'),
 	('SELECT al.predict(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
 	('SELECT al.predict_committee(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict_committee(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
+	('SELECT al.predict_proba(''spy_model'', ''{1,0.5}''), al.predict(''spy_model'', ''{1,0.5}''), al.predict_committee(''spy_model'', ''{1,0.5}'')'),
+	('SELECT pg_catalog.count(al.predict_proba(''spy_model'', x)) FROM attacker_data.pool'),
+	('SELECT pg_catalog.count(al.predict(''spy_model'', x)), pg_catalog.count(al.predict_committee(''spy_model'', x)) FROM attacker_data.pool'),
+	('SELECT pg_catalog.count(al.predict_proba(m.id, p.x)) FROM attacker_data.pool p, al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_model'''),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
 	('SELECT pg_catalog.count(*) FROM al.models'),
@@ -279,9 +284,11 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'wake_worker', 'grant_learner', 'revoke_learner', 'alter_learner_owner', 'learner_visible',
 	'item_key',
 	-- reached through the calls above: the probvec cast to float8[], the
-	-- planner's rewrite of expected_gradient_length on real[], the filter of
-	-- al.models, the sql_drop event trigger (al.drop_learner, al.drop_model)
-	'probvec_to_float8', 'expected_gradient_length_support', 'expected_gradient_length_real',
+	-- planner's rewrites of expected_gradient_length and of the predictions
+	-- on real[] columns, the filter of al.models, the sql_drop event trigger
+	-- (al.drop_learner, al.drop_model)
+	'probvec_to_float8', 'real_features_support', 'expected_gradient_length_real',
+	'predict_proba_real', 'predict_real', 'predict_committee_real',
 	'model_usable', 'drop_orphans',
 	-- called by their own tests only: they need a superuser and start or stop processes
 	'start_worker', 'stop_worker');

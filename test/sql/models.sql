@@ -157,6 +157,68 @@ CREATE TABLE mix3d AS SELECT id, y, x::float8[] AS x FROM mix3;
 SELECT al.train_model('m3d', 'mix3d', 'x', 'y') > 0 AS trained;
 SELECT al.predict_proba('m3d', ARRAY[0.5,0.5,0.5,0.5]::float8[])::text = al.predict_proba('m3', ARRAY[0.5,0.5,0.5,0.5]::real[])::text AS same_as_real;
 
+-- One public signature per model argument over double precision[] features
+-- (issue 7, defect 15): untyped literals (as drivers send parameters), a
+-- model id as an integer literal, integer and numeric arrays all resolve
+-- (with real[] and double precision[] overloads they were "not unique",
+-- 42725).  Each answer equals the call with explicitly typed features.
+SELECT al.predict_proba('m3', '{1,-1,0.5,2}')::text = al.predict_proba('m3', ARRAY[1,-1,0.5,2]::float8[])::text AS untyped_literal;
+SELECT pg_temp.try(format($$SELECT al.predict_proba(%s, '{1,-1,0.5,2}')::text$$, id))
+     = 'ok: ' || al.predict_proba('m3', ARRAY[1,-1,0.5,2]::float8[])::text AS id_as_integer_literal
+FROM al.models WHERE name = 'm3';
+SELECT pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1,-1,0,2])::text$$)
+     = 'ok: ' || al.predict_proba('m3', ARRAY[1,-1,0,2]::float8[])::text AS integer_array,
+       pg_temp.try($$SELECT al.predict_proba('m3', ARRAY[1.5,-1,0.25,2])::text$$)
+     = 'ok: ' || al.predict_proba('m3', ARRAY[1.5,-1,0.25,2]::float8[])::text AS numeric_array,
+       pg_temp.try($$SELECT al.predict('m3', '{1,-1,0.5,2}')$$)
+     = 'ok: ' || al.predict('m3', ARRAY[1,-1,0.5,2]::float8[]) AS predict_untyped,
+       pg_temp.try($$SELECT al.predict('m3', ARRAY[1,-1,0,2])$$)
+     = 'ok: ' || al.predict('m3', ARRAY[1,-1,0,2]::float8[]) AS predict_integer_array,
+       pg_temp.try($$SELECT al.predict_committee('bag', '{1,-1,0.5,2}')::text$$)
+     = 'ok: ' || al.predict_committee('bag', ARRAY[1,-1,0.5,2]::float8[])::text AS committee_untyped,
+       pg_temp.try($$SELECT al.predict_committee('bag', ARRAY[1,-1,0,2])::text$$)
+     = 'ok: ' || al.predict_committee('bag', ARRAY[1,-1,0,2]::float8[])::text AS committee_integer_array;
+-- parameters of unspecified type, as a driver prepares them: text and double precision[]
+PREPARE untyped_predict AS SELECT al.predict_proba($1, $2)::text, al.predict($1, $2);
+SELECT parameter_types FROM pg_prepared_statements WHERE name = 'untyped_predict';
+EXECUTE untyped_predict('m3', '{1,-1,0.5,2}');
+SELECT al.predict_proba('m3', ARRAY[1,-1,0.5,2]::real[])::text AS expected, al.predict('m3', ARRAY[1,-1,0.5,2]::real[]) AS expected_class;
+DEALLOCATE untyped_predict;
+
+-- real[] features reach the double precision[] signature widened (a new
+-- array per row); the planner support function calls the real[] twin
+-- instead, which reads the array in place.  Rewritten: a real[] column, a
+-- real[] parameter, a domain over real[].  Not rewritten: a double
+-- precision[] column, a constant (folded to a double precision[] constant).
+CREATE DOMAIN pg_temp.feats AS real[];
+CREATE TABLE mix3dom AS SELECT id, x::pg_temp.feats AS x FROM mix3;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT al.predict_proba('m3', x), al.predict_proba(1, x), al.predict('m3', x), al.predict_committee('bag', x),
+       al.predict_proba('m3', ARRAY[1,2,3,4]::real[])
+FROM mix3;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT al.predict_proba('m3', x), al.predict('m3', x), al.predict_committee('bag', x) FROM mix3d;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT al.predict_proba('m3', x) FROM mix3dom;
+PREPARE real_param(real[]) AS SELECT al.predict_proba('m3', $1);
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE real_param('{1,2,3,4}');
+RESET plan_cache_mode;
+DEALLOCATE real_param;
+-- the same results through both paths, on every row: the real[] column
+-- (rewritten) against the same values stored as double precision[] (not
+-- rewritten), and against the real[] twins called directly
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE al.predict_proba('m3', r.x)::text <> al.predict_proba('m3', d.x)::text) AS proba_differ,
+       count(*) FILTER (WHERE al.predict_proba(m.id, r.x)::text <> al.predict_proba(m.id, d.x)::text) AS proba_by_id_differ,
+       count(*) FILTER (WHERE al.predict('m3', r.x) <> al.predict('m3', d.x)) AS predict_differ,
+       count(*) FILTER (WHERE al.predict_committee('bag', r.x)::text <> al.predict_committee('bag', d.x)::text) AS committee_differ,
+       count(*) FILTER (WHERE al.predict_proba_real('m3', r.x)::text <> al.predict_proba('m3', d.x)::text
+                           OR al.predict_proba_real(m.id, r.x)::text <> al.predict_proba(m.id, d.x)::text
+                           OR al.predict_real('m3', r.x) <> al.predict('m3', d.x)
+                           OR al.predict_committee_real('bag', r.x)::text <> al.predict_committee('bag', d.x)::text) AS twins_differ,
+       count(*) FILTER (WHERE al.predict_proba('m3', dom.x)::text <> al.predict_proba('m3', d.x)::text) AS domain_differs
+FROM mix3 r JOIN mix3d d USING (id) JOIN mix3dom dom USING (id), (SELECT id FROM al.models WHERE name = 'm3') m;
+DROP TABLE mix3dom;
+DROP DOMAIN pg_temp.feats;
 -- a double precision feature is rounded to real, as in training; one
 -- beyond real's range is an error (it made every probability NaN: 22003
 -- "probability ... is not finite" from al.predict_proba, a silently wrong

@@ -211,7 +211,11 @@ FROM unnest(ARRAY[
 	'al.predict(m, x)',
 	'al.predict(m, xd)',
 	'al.predict_committee(m, x)',
-	'al.predict_committee(m, xd)'
+	'al.predict_committee(m, xd)',
+	'al.predict_proba_real(m, x)',
+	'al.predict_proba_real((SELECT id FROM al.models WHERE name = m), x)',
+	'al.predict_real(m, x)',
+	'al.predict_committee_real(m, x)'
 ]) WITH ORDINALITY u(expr, i)
 ORDER BY i;
 
@@ -262,8 +266,17 @@ BEGIN
 	fn := 'committee scores';
 	same := al.bald(c) = al.bald(c::text::al.probvec[]) AND al.vote_entropy(c) = al.vote_entropy(c::text::al.probvec[]);
 	RETURN NEXT;
-	fn := 'predict_proba';
+	fn := 'predict_proba real[]';
 	same := al.predict_proba('sf_768', x)::text = al.predict_proba('sf_768', x::text::real[])::text;
+	RETURN NEXT;
+	fn := 'predict_proba double precision[]';
+	same := al.predict_proba('sf_768', xd)::text = al.predict_proba('sf_768', xd::text::float8[])::text;
+	RETURN NEXT;
+	fn := 'predict, predict_committee';
+	same := al.predict('sf_768', x) = al.predict('sf_768', x::text::real[])
+		AND al.predict('sf_768', xd) = al.predict('sf_768', xd::text::float8[])
+		AND al.predict_committee('sf_768', x)::text = al.predict_committee('sf_768', x::text::real[])::text
+		AND al.predict_committee('sf_768', xd)::text = al.predict_committee('sf_768', xd::text::float8[])::text;
 	RETURN NEXT;
 END $$;
 SELECT * FROM pg_temp.expanded_same();
