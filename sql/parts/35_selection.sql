@@ -5,16 +5,19 @@
 -- helpers and exploration keys.  The kernels are src/core/select_*.c, the
 -- same the learner's round calls.
 --
--- The selection aggregates keep every row they see (state `internal`, memory
--- proportional to the rows and their features) and have no combine
--- function: each kernel needs all rows at once, so PostgreSQL never splits
--- them across parallel workers; PARALLEL = SAFE only lets a whole aggregate
--- run inside one worker (e.g. in a parallel subquery), which is correct.
--- Their transition functions check every row and are not strict (NULL
--- inputs get their own errors); the final functions sort the rows in place
--- by id (the same rows, an input-independent order), which later
--- transitions and other final calls accept, so FINALFUNC_MODIFY = READ_ONLY
--- holds for what the state means.
+-- al.kcenter, al.ranked_batch and al.badge keep every row they see (state
+-- `internal`, memory proportional to the rows and their features) and have
+-- no combine function: each kernel needs all rows at once, so PostgreSQL
+-- never splits them across parallel workers; PARALLEL = SAFE only lets a
+-- whole aggregate run inside one worker (e.g. in a parallel subquery),
+-- which is correct.  al.balanced_top_k and al.epsilon_greedy keep only the
+-- rows they can pick (at most k per class; the k best scores and the k
+-- largest keys) and have combine, serialize and deserialize functions, so
+-- they run as Partial/Finalize Aggregate.  Their transition functions
+-- check every row and are not strict (NULL inputs get their own errors);
+-- the final functions sort the rows in place by id (the same rows, an
+-- input-independent order), which later transitions and other final calls
+-- accept, so FINALFUNC_MODIFY = READ_ONLY holds for what the state means.
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION al.kcenter_trans(internal, bigint, double precision[], integer)
@@ -115,11 +118,27 @@ COMMENT ON FUNCTION al.balanced_top_k_trans(internal, bigint, double precision, 
 COMMENT ON FUNCTION al.balanced_top_k_final(internal) IS
 	'final function of al.balanced_top_k: the class-capped top-k order, ids best first';
 
+CREATE FUNCTION al.balanced_top_k_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'al_balanced_top_k_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION al.balanced_top_k_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'al_balanced_top_k_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.balanced_top_k_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'al_balanced_top_k_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.balanced_top_k_combine(internal, internal) IS
+	'combine function of al.balanced_top_k: the rows of both partial states, the best k of each class kept';
+COMMENT ON FUNCTION al.balanced_top_k_serialize(internal) IS
+	'serialize function of al.balanced_top_k: a partial state as bytea, for parallel query';
+COMMENT ON FUNCTION al.balanced_top_k_deserialize(bytea, internal) IS
+	'deserialize function of al.balanced_top_k: a partial state from its bytea';
+
 CREATE AGGREGATE al.balanced_top_k(id bigint, score double precision, p al.probvec, k integer, class_cap double precision) (
 	SFUNC = al.balanced_top_k_trans,
 	STYPE = internal,
 	FINALFUNC = al.balanced_top_k_final,
 	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = al.balanced_top_k_combine,
+	SERIALFUNC = al.balanced_top_k_serialize,
+	DESERIALFUNC = al.balanced_top_k_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE al.balanced_top_k(bigint, double precision, al.probvec, integer, double precision) IS
@@ -135,15 +154,31 @@ COMMENT ON FUNCTION al.epsilon_greedy_trans(internal, bigint, double precision, 
 COMMENT ON FUNCTION al.epsilon_greedy_final(internal) IS
 	'final function of al.epsilon_greedy: the seeded epsilon-greedy order, ids in pick order';
 
+CREATE FUNCTION al.epsilon_greedy_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'al_epsilon_greedy_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION al.epsilon_greedy_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'al_epsilon_greedy_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.epsilon_greedy_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'al_epsilon_greedy_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.epsilon_greedy_combine(internal, internal) IS
+	'combine function of al.epsilon_greedy: the rows of both partial states, the k best scores and k largest keys kept';
+COMMENT ON FUNCTION al.epsilon_greedy_serialize(internal) IS
+	'serialize function of al.epsilon_greedy: a partial state as bytea, for parallel query';
+COMMENT ON FUNCTION al.epsilon_greedy_deserialize(bytea, internal) IS
+	'deserialize function of al.epsilon_greedy: a partial state from its bytea';
+
 CREATE AGGREGATE al.epsilon_greedy(id bigint, score double precision, k integer, epsilon double precision, seed bigint) (
 	SFUNC = al.epsilon_greedy_trans,
 	STYPE = internal,
 	FINALFUNC = al.epsilon_greedy_final,
 	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = al.epsilon_greedy_combine,
+	SERIALFUNC = al.epsilon_greedy_serialize,
+	DESERIALFUNC = al.epsilon_greedy_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE al.epsilon_greedy(bigint, double precision, integer, double precision, bigint) IS
-	'ids of k rows, each pick uniformly random among the rest with probability epsilon, else the best score left; seeded';
+	'ids of k rows, each pick with probability epsilon the row left with the largest key of (seed, id) (a uniform draw), else the best score left; seeded';
 
 -- Information density: al.mean_direction has a plain double precision[]
 -- state {row count, sums} and a combine function, so it runs in parallel

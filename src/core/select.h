@@ -151,11 +151,17 @@ extern al_sel_status al_sel_balanced(const double *score, const int *cls,
 									 al_sel_where *where);
 
 /*
- * Epsilon-greedy: each pick is, with probability epsilon, a uniform draw
- * among the remaining rows, else the best remaining row.  epsilon in
- * [0, 1].  O(m log m + npick).
+ * Epsilon-greedy: each pick is, with probability epsilon (one draw of
+ * al_rng seeded with seed per pick), the remaining row of the largest key,
+ * else the remaining row of the best score; ties to the lowest position.
+ * With key[i] = al_sel_key_uniform(seed, id of row i), independent draws,
+ * the largest key among any remaining rows is a uniform draw among them.
+ * Only the npick best scores and the npick largest keys can be picked, so
+ * a caller may keep just those rows (what lets the SQL aggregate split).
+ * epsilon in [0, 1]; keys finite.  O(m log m + npick).
  */
-extern al_sel_status al_sel_epsilon_greedy(const double *score, int m,
+extern al_sel_status al_sel_epsilon_greedy(const double *score,
+										   const double *key, int m,
 										   double epsilon, uint64_t seed,
 										   int npick, int *order,
 										   double *work, al_sel_where *where);

@@ -161,22 +161,31 @@ al_sel_balanced(const double *score, const int *cls, int m, int nclasses,
 	return AL_SEL_OK;
 }
 
+/* The first row of sorted[*next ..] not yet picked; advances *next. */
+static int
+order_next_open(const int *sorted, const unsigned char *picked, int *next)
+{
+	while (picked[sorted[*next]])
+		(*next)++;
+	return sorted[*next];
+}
+
 /*
- * Epsilon-greedy: one uniform draw per pick decides between the best
- * remaining row (a pointer into the sorted rows) and a uniform draw among
- * the remaining rows (kept in rem[], pos[i] = index of row i in rem or -1).
+ * Epsilon-greedy: the rows sorted by score and by key; one uniform draw
+ * per pick decides which of the two orders gives the next open row.
  */
 al_sel_status
-al_sel_epsilon_greedy(const double *score, int m, double epsilon,
-					  uint64_t seed, int npick, int *order, double *work,
-					  al_sel_where *where)
+al_sel_epsilon_greedy(const double *score, const double *key, int m,
+					  double epsilon, uint64_t seed, int npick, int *order,
+					  double *work, al_sel_where *where)
 {
 	al_sel_status st = order_check(score, m, npick, order, work, where);
-	int		   *sorted = (int *) work;
-	int		   *rem = sorted + m;
-	int		   *pos = rem + m;
-	int			nrem = m,
-				next = 0;
+	int		   *by_score = (int *) work;
+	int		   *by_key = by_score + m;
+	int		   *tmp = by_key + m;
+	unsigned char *picked = (unsigned char *) (tmp + m);
+	int			next_score = 0,
+				next_key = 0;
 	al_rng		rng;
 
 	if (st != AL_SEL_OK)
@@ -185,26 +194,27 @@ al_sel_epsilon_greedy(const double *score, int m, double epsilon,
 		return AL_SEL_BAD_PARAM;
 	if (npick == 0)
 		return AL_SEL_OK;
-	sel_sort_desc(score, m, sorted, rem);
+	if (key == NULL)
+		return AL_SEL_NULL_ARG;
 	for (int i = 0; i < m; i++)
-		rem[i] = pos[i] = i;
+		if (!isfinite(key[i]))
+		{
+			sel_set_where(where, i, -1, 0);
+			return AL_SEL_BAD_PARAM;
+		}
+	sel_sort_desc(score, m, by_score, tmp);
+	sel_sort_desc(key, m, by_key, tmp);
+	for (int i = 0; i < m; i++)
+		picked[i] = 0;
 	al_rng_seed(&rng, seed);
 	for (int t = 0; t < npick; t++)
 	{
-		int			j;
+		int			j = al_rng_uniform(&rng) < epsilon
+			? order_next_open(by_key, picked, &next_key)
+			: order_next_open(by_score, picked, &next_score);
 
-		if (al_rng_uniform(&rng) < epsilon)
-			j = rem[al_rng_below(&rng, (uint64_t) nrem)];
-		else
-		{
-			while (pos[sorted[next]] < 0)
-				next++;
-			j = sorted[next];
-		}
 		order[t] = j;
-		rem[pos[j]] = rem[--nrem];
-		pos[rem[pos[j]]] = pos[j];
-		pos[j] = -1;
+		picked[j] = 1;
 	}
 	return AL_SEL_OK;
 }

@@ -3,9 +3,11 @@
  * al.badge, al.balanced_top_k and al.epsilon_greedy.  Each collects its rows
  * (select_rows.c) and its final function runs one kernel of
  * src/core/select.h over them, returning the ids of the picks in order.
- * The state is `internal` and has no combine function: every kernel needs
- * all rows at once, so PostgreSQL never splits these aggregates across
- * parallel workers (see doc/selection.md).
+ * The state is `internal`.  k-center, ranked batch and BADGE need all rows
+ * at once and have no combine function, so PostgreSQL never splits them
+ * across parallel workers; al.balanced_top_k and al.epsilon_greedy keep
+ * only the rows they can pick and have combine, serialize and deserialize
+ * functions (select_split.c).  See doc/selection.md.
  */
 #include "postgres.h"
 
@@ -14,7 +16,6 @@
 #include "utils/array.h"
 
 #include "al_ext.h"
-#include "scores.h"
 #include "select_glue.h"
 
 PG_FUNCTION_INFO_V1(al_kcenter_trans);
@@ -25,8 +26,14 @@ PG_FUNCTION_INFO_V1(al_badge_trans);
 PG_FUNCTION_INFO_V1(al_badge_final);
 PG_FUNCTION_INFO_V1(al_balanced_top_k_trans);
 PG_FUNCTION_INFO_V1(al_balanced_top_k_final);
+PG_FUNCTION_INFO_V1(al_balanced_top_k_combine);
+PG_FUNCTION_INFO_V1(al_balanced_top_k_serialize);
+PG_FUNCTION_INFO_V1(al_balanced_top_k_deserialize);
 PG_FUNCTION_INFO_V1(al_epsilon_greedy_trans);
 PG_FUNCTION_INFO_V1(al_epsilon_greedy_final);
+PG_FUNCTION_INFO_V1(al_epsilon_greedy_combine);
+PG_FUNCTION_INFO_V1(al_epsilon_greedy_serialize);
+PG_FUNCTION_INFO_V1(al_epsilon_greedy_deserialize);
 
 /*
  * Argument positions (0 is the state, 1 the id):
@@ -39,8 +46,51 @@ PG_FUNCTION_INFO_V1(al_epsilon_greedy_final);
 static const SelKind kind_kcenter = {"al.kcenter", 2, -1, -1, 3, 4, -1, NULL, -1};
 static const SelKind kind_ranked = {"al.ranked_batch", 2, 3, -1, 4, 5, -1, NULL, -1};
 static const SelKind kind_badge = {"al.badge", 2, -1, 3, 4, -1, -1, NULL, 5};
-static const SelKind kind_balanced = {"al.balanced_top_k", -1, 2, 3, 4, -1, 5, "class_cap", -1};
-static const SelKind kind_epsilon = {"al.epsilon_greedy", -1, 2, -1, 3, -1, 4, "epsilon", 5};
+static const SelKind kind_balanced = {"al.balanced_top_k", -1, 2, 3, 4, -1, 5, "class_cap", -1,
+.split = true, .class_only = true};
+static const SelKind kind_epsilon = {"al.epsilon_greedy", -1, 2, -1, 3, -1, 4, "epsilon", 5,
+.split = true, .keyed = true};
+
+/*
+ * A combine: the rows of the second partial state added to the first (a
+ * new state in the aggregate's context if the first is NULL).
+ */
+static Datum
+sel_combine(FunctionCallInfo fcinfo, const SelKind *kind)
+{
+	MemoryContext aggcxt;
+	SelRows    *into;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s combine function called in non-aggregate context",
+			 kind->name);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));	/* NULL too, if both are */
+	into = PG_ARGISNULL(0) ? sel_rows_new(kind, aggcxt) : (SelRows *) PG_GETARG_POINTER(0);
+	sel_rows_combine(into, (SelRows *) PG_GETARG_POINTER(1));
+	PG_RETURN_POINTER(into);
+}
+
+/* A serialize function: the partial state as bytea (select_split.c). */
+static Datum
+sel_serialize(FunctionCallInfo fcinfo, const SelKind *kind)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "%s serialize function called in non-aggregate context",
+			 kind->name);
+	PG_RETURN_BYTEA_P(sel_rows_serialize((SelRows *) PG_GETARG_POINTER(0)));
+}
+
+/* A deserialize function: the partial state from its bytea. */
+static Datum
+sel_deserialize(FunctionCallInfo fcinfo, const SelKind *kind)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "%s deserialize function called in non-aggregate context",
+			 kind->name);
+	PG_RETURN_POINTER(sel_rows_deserialize(kind, PG_GETARG_BYTEA_PP(0),
+										   CurrentMemoryContext));
+}
 
 /* A transition: the rows so far (new on the first row) plus this row. */
 static Datum
@@ -80,17 +130,6 @@ sel_pool(const SelRows *s)
 	return pool;
 }
 
-/* The predicted class (argmax, ties to the lowest) of each candidate. */
-static int *
-sel_classes(const SelRows *s, int m)
-{
-	int		   *cls = palloc_extended(sizeof(int) * Max(m, 1), MCXT_ALLOC_HUGE);
-
-	for (int i = 0; i < m; i++)
-		cls[i] = al_argmax(s->p + (Size) i * s->c, s->c);
-	return cls;
-}
-
 /* Run the kernel of s's kind for npick picks into order. */
 static al_sel_status
 sel_run(const SelRows *s, int npick, int *order, al_sel_where *where)
@@ -110,11 +149,11 @@ sel_run(const SelRows *s, int npick, int *order, al_sel_where *where)
 		return al_sel_badge(&pool, (uint64) s->seed, npick, order,
 							sel_alloc_work(al_sel_badge_work(&pool)), where);
 	if (kind == &kind_balanced)
-		return al_sel_balanced(s->score, sel_classes(s, pool.m), pool.m, s->c,
-							   s->param, npick, order,
-							   sel_alloc_work(al_sel_order_work(pool.m, s->c)), where);
-	return al_sel_epsilon_greedy(s->score, pool.m, s->param, (uint64) s->seed,
-								 npick, order,
+		return al_sel_balanced(s->score, s->cls, pool.m, s->c, s->param, npick,
+							   order, sel_alloc_work(al_sel_order_work(pool.m, s->c)),
+							   where);
+	return al_sel_epsilon_greedy(s->score, s->key, pool.m, s->param,
+								 (uint64) s->seed, npick, order,
 								 sel_alloc_work(al_sel_order_work(pool.m, 0)), where);
 }
 
@@ -225,4 +264,46 @@ Datum
 al_epsilon_greedy_final(PG_FUNCTION_ARGS)
 {
 	return sel_final(fcinfo, &kind_epsilon);
+}
+
+/* al.balanced_top_k: combine two partial states. */
+Datum
+al_balanced_top_k_combine(PG_FUNCTION_ARGS)
+{
+	return sel_combine(fcinfo, &kind_balanced);
+}
+
+/* al.balanced_top_k: serialize a partial state. */
+Datum
+al_balanced_top_k_serialize(PG_FUNCTION_ARGS)
+{
+	return sel_serialize(fcinfo, &kind_balanced);
+}
+
+/* al.balanced_top_k: deserialize a partial state. */
+Datum
+al_balanced_top_k_deserialize(PG_FUNCTION_ARGS)
+{
+	return sel_deserialize(fcinfo, &kind_balanced);
+}
+
+/* al.epsilon_greedy: combine two partial states. */
+Datum
+al_epsilon_greedy_combine(PG_FUNCTION_ARGS)
+{
+	return sel_combine(fcinfo, &kind_epsilon);
+}
+
+/* al.epsilon_greedy: serialize a partial state. */
+Datum
+al_epsilon_greedy_serialize(PG_FUNCTION_ARGS)
+{
+	return sel_serialize(fcinfo, &kind_epsilon);
+}
+
+/* al.epsilon_greedy: deserialize a partial state. */
+Datum
+al_epsilon_greedy_deserialize(PG_FUNCTION_ARGS)
+{
+	return sel_deserialize(fcinfo, &kind_epsilon);
 }

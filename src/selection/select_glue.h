@@ -4,7 +4,11 @@
  * helpers the selection glue files share:
  *   select_rows.c     the rows in memory: reading, checking, growing,
  *                     sorting, and the kernels' errors;
- *   select_agg.c      transition and final functions of the aggregates;
+ *   select_split.c    the aggregates that split across parallel workers
+ *                     (al.balanced_top_k, al.epsilon_greedy): pruning to
+ *                     the rows that can be picked, combining, serializing;
+ *   select_agg.c      transition, final, combine, serialize and
+ *                     deserialize functions of the aggregates;
  *   select_density.c  al.mean_direction, al.cosine_density,
  *                     al.euclidean_density, al.information_density;
  *   select_keys.c     al.gumbel_key, al.gumbel_power_key.
@@ -37,6 +41,11 @@ typedef struct SelKind
 	int			param_arg;		/* double precision parameter */
 	const char *param_name;		/* "class_cap", "epsilon" */
 	int			seed_arg;		/* bigint */
+	bool		split;			/* keeps only the rows that can be picked
+								 * (sel_rows_prune), combinable */
+	bool		class_only;		/* keeps argmax p, not p (al.balanced_top_k) */
+	bool		keyed;			/* keeps the key of (seed, id)
+								 * (al.epsilon_greedy) */
 } SelKind;
 
 /*
@@ -62,6 +71,8 @@ typedef struct SelRows
 	float	   *x;				/* n x d */
 	double	   *score;			/* n */
 	float	   *p;				/* n x c */
+	int32	   *cls;			/* n: argmax p (class_only kinds) */
+	double	   *key;			/* n: al_sel_key_uniform(seed, id) (keyed) */
 	double		param;
 	int64		seed;
 	bool		sorted;
@@ -70,7 +81,9 @@ typedef struct SelRows
 /* select_rows.c */
 extern SelRows *sel_rows_new(const SelKind *kind, MemoryContext cxt);
 extern void sel_rows_check_params(SelRows *s, FunctionCallInfo fcinfo);
+extern void sel_rows_check_same(const SelRows *s, const SelRows *other);
 extern void sel_rows_add(SelRows *s, FunctionCallInfo fcinfo);
+extern void sel_rows_reserve(SelRows *s);
 extern void sel_rows_sort(SelRows *s);
 extern int	sel_tick_interrupts(void *arg);
 extern void sel_report(const SelRows *s, al_sel_status st,
@@ -79,5 +92,13 @@ extern int	sel_vector_length(ArrayType *a, const char *what, const char *whose);
 extern void sel_vector_floats(ArrayType *a, float *out, const char *elem,
 							  const char *whose);
 extern double *sel_alloc_work(size_t doubles);
+
+/* select_split.c */
+extern int64 sel_split_prune_at(const SelRows *s);
+extern void sel_rows_prune(SelRows *s);
+extern void sel_rows_combine(SelRows *into, const SelRows *from);
+extern bytea *sel_rows_serialize(const SelRows *s);
+extern SelRows *sel_rows_deserialize(const SelKind *kind, bytea *b,
+									 MemoryContext cxt);
 
 #endif							/* AL_SELECT_GLUE_H */

@@ -18,6 +18,7 @@
 
 #include "al_ext.h"
 #include "probvec.h"
+#include "scores.h"
 #include "select_glue.h"
 
 /* Rows allocated by the first row; doubled as needed. */
@@ -68,9 +69,9 @@ sel_whose(bool id_null, int64 id)
 	return psprintf("id " INT64_FORMAT, id);
 }
 
-/* k from its argument: not NULL, at least 1, the same on every row. */
-static void
-sel_check_k(SelRows *s, FunctionCallInfo fcinfo)
+/* k from its argument: not NULL, at least 1. */
+static int32
+sel_arg_k(SelRows *s, FunctionCallInfo fcinfo)
 {
 	int32		k;
 
@@ -84,20 +85,15 @@ sel_check_k(SelRows *s, FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be at least 1"),
 				 errdetail("k is %d.", k)));
-	if (s->k >= 0 && s->k != k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be the same for every row"),
-				 errdetail("k was %d in an earlier row and is %d now.", s->k, k)));
-	s->k = k;
+	return k;
 }
 
 /*
  * The double parameter (class_cap in (0, 1], epsilon in [0, 1]): not NULL,
- * in range, the same on every row.
+ * in range.
  */
-static void
-sel_check_param(SelRows *s, FunctionCallInfo fcinfo)
+static double
+sel_arg_param(SelRows *s, FunctionCallInfo fcinfo)
 {
 	const char *name = s->kind->param_name;
 	double		v;
@@ -114,44 +110,79 @@ sel_check_param(SelRows *s, FunctionCallInfo fcinfo)
 				 errmsg(zero_ok ? "%s must be between 0 and 1" :
 						"%s must be greater than 0 and at most 1", name),
 				 errdetail("%s is %s.", name, float8out_internal(v))));
-	if (s->n > 0 && s->param != v)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be the same for every row", name),
-				 errdetail("%s was %s in an earlier row and is %s now.", name,
-						   float8out_internal(s->param), float8out_internal(v))));
-	s->param = v;
+	return v;
 }
 
-/* The seed: not NULL, the same on every row. */
-static void
-sel_check_seed(SelRows *s, FunctionCallInfo fcinfo)
+/* The seed: not NULL. */
+static int64
+sel_arg_seed(SelRows *s, FunctionCallInfo fcinfo)
 {
-	int64		seed;
-
 	if (PG_ARGISNULL(s->kind->seed_arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("seed must not be null")));
-	seed = PG_GETARG_INT64(s->kind->seed_arg);
-	if (s->n > 0 && s->seed != seed)
+	return PG_GETARG_INT64(s->kind->seed_arg);
+}
+
+/*
+ * k, the parameter and the seed of s (from earlier rows) equal these, as
+ * they must on every row; ERROR naming the one that changed.
+ */
+static void
+sel_settings_agree(const SelRows *s, int32 k, double param, int64 seed)
+{
+	const char *name = s->kind->param_name;
+
+	if (s->k != k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be the same for every row"),
+				 errdetail("k was %d in an earlier row and is %d now.", s->k, k)));
+	if (s->kind->param_arg >= 0 && s->param != param)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be the same for every row", name),
+				 errdetail("%s was %s in an earlier row and is %s now.", name,
+						   float8out_internal(s->param), float8out_internal(param))));
+	if (s->kind->seed_arg >= 0 && s->seed != seed)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("seed must be the same for every row"),
 				 errdetail("seed was " INT64_FORMAT " in an earlier row and is " INT64_FORMAT " now.",
 						   s->seed, seed)));
-	s->seed = seed;
 }
 
-/* Check the per-call parameters of a transition (every row). */
+/*
+ * Check the per-call parameters of a transition (every row): valid, and
+ * the same as on the earlier rows.
+ */
 void
 sel_rows_check_params(SelRows *s, FunctionCallInfo fcinfo)
 {
-	sel_check_k(s, fcinfo);
-	if (s->kind->param_arg >= 0)
-		sel_check_param(s, fcinfo);
-	if (s->kind->seed_arg >= 0)
-		sel_check_seed(s, fcinfo);
+	int32		k = sel_arg_k(s, fcinfo);
+	double		param = s->kind->param_arg >= 0 ? sel_arg_param(s, fcinfo) : 0;
+	int64		seed = s->kind->seed_arg >= 0 ? sel_arg_seed(s, fcinfo) : 0;
+
+	if (s->n > 0)
+		sel_settings_agree(s, k, param, seed);
+	s->k = k;
+	s->param = param;
+	s->seed = seed;
+}
+
+/*
+ * Two partial states of one aggregate (combine): k, the parameter, the
+ * seed and the class count agree, as they would row by row.
+ */
+void
+sel_rows_check_same(const SelRows *s, const SelRows *other)
+{
+	sel_settings_agree(s, other->k, other->param, other->seed);
+	if (s->kind->p_arg >= 0 && s->c != other->c)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("probabilities have %d classes in some rows and %d in others",
+						other->c, s->c)));
 }
 
 /*
@@ -244,9 +275,20 @@ sel_row_bytes(const SelRows *s)
 		bytes += (int64) sizeof(float) * s->d;
 	if (s->kind->score_arg >= 0)
 		bytes += sizeof(double);
-	if (s->kind->p_arg >= 0)
+	if (s->kind->class_only)
+		bytes += sizeof(int32);
+	else if (s->kind->p_arg >= 0)
 		bytes += (int64) sizeof(float) * s->c;
+	if (s->kind->keyed)
+		bytes += sizeof(double);
 	return bytes;
+}
+
+/* The rows al_ext.selection_max_memory holds, at the bytes of a row of s. */
+static int64
+sel_rows_fit(const SelRows *s)
+{
+	return (int64) sel_max_memory_kb * 1024 / sel_row_bytes(s);
 }
 
 /*
@@ -258,7 +300,7 @@ static int64
 sel_rows_max(const SelRows *s)
 {
 	int64		row_bytes = sel_row_bytes(s);
-	int64		max_rows = (int64) sel_max_memory_kb * 1024 / row_bytes;
+	int64		max_rows = sel_rows_fit(s);
 
 	if (s->n >= SEL_MAX_ROWS)
 		ereport(ERROR,
@@ -281,15 +323,21 @@ sel_rows_max(const SelRows *s)
 
 /*
  * Room for one more row: the arrays double, in the aggregate's context, up
- * to the most rows allowed (sel_rows_max).
+ * to the most rows allowed (sel_rows_max).  A kind that splits first drops
+ * the rows it can no longer pick, when it holds twice what it needs or
+ * has reached the limit (sel_split_prune_at).
  */
-static void
-sel_rows_grow(SelRows *s)
+void
+sel_rows_reserve(SelRows *s)
 {
 	int64		cap = s->cap ? s->cap * 2 : SEL_INITIAL_ROWS;
-	int64		max_rows = sel_rows_max(s);
+	int64		max_rows;
 	MemoryContext old;
 
+	if (s->kind->split &&
+		(s->n >= sel_split_prune_at(s) || s->n >= sel_rows_fit(s)))
+		sel_rows_prune(s);
+	max_rows = sel_rows_max(s);
 	if (s->n < s->cap)
 		return;
 	cap = Min(cap, max_rows);
@@ -304,8 +352,12 @@ sel_rows_grow(SelRows *s)
 		SEL_GROW(x, s->d);
 	if (s->kind->score_arg >= 0)
 		SEL_GROW(score, 1);
-	if (s->kind->p_arg >= 0)
+	if (s->kind->class_only)
+		SEL_GROW(cls, 1);
+	else if (s->kind->p_arg >= 0)
 		SEL_GROW(p, s->c);
+	if (s->kind->keyed)
+		SEL_GROW(key, 1);
 #undef SEL_GROW
 	MemoryContextSwitchTo(old);
 	s->cap = cap;
@@ -422,7 +474,7 @@ sel_rows_add(SelRows *s, FunctionCallInfo fcinfo)
 		score = sel_arg_score(s, fcinfo, whose, labeled);
 	if (s->kind->p_arg >= 0)
 		sel_arg_probs(s, fcinfo, whose, &probs);
-	sel_rows_grow(s);
+	sel_rows_reserve(s);
 	s->ids[s->n] = id;
 	s->id_null[s->n] = id_null;
 	s->labeled[s->n] = labeled;
@@ -430,11 +482,32 @@ sel_rows_add(SelRows *s, FunctionCallInfo fcinfo)
 		memcpy(s->x + s->n * s->d, x, sizeof(float) * s->d);
 	if (s->kind->score_arg >= 0)
 		s->score[s->n] = score;
-	if (s->kind->p_arg >= 0)
+	if (s->kind->class_only)
+		s->cls[s->n] = al_argmax(probs.x, s->c);
+	else if (s->kind->p_arg >= 0)
 		memcpy(s->p + s->n * s->c, probs.x, sizeof(float) * s->c);
+	if (s->kind->keyed)
+		s->key[s->n] = al_sel_key_uniform((uint64) s->seed, (uint64) id);
 	s->nlabeled += labeled;
 	s->n++;
 	s->sorted = false;
+}
+
+/*
+ * Rows of one id (only kinds that split keep an id twice: their rows
+ * count as given, like al.top_k's): by score descending, then class, then
+ * key descending, so equal rows are the only ties.
+ */
+static int
+sel_same_id_cmp(const SelRows *s, int i, int j)
+{
+	if (s->score && s->score[i] != s->score[j])
+		return s->score[i] > s->score[j] ? -1 : 1;
+	if (s->cls && s->cls[i] != s->cls[j])
+		return s->cls[i] < s->cls[j] ? -1 : 1;
+	if (s->key && s->key[i] != s->key[j])
+		return s->key[i] > s->key[j] ? -1 : 1;
+	return 0;
 }
 
 /*
@@ -451,8 +524,10 @@ sel_row_cmp(const void *a, const void *b, void *arg)
 
 	if (s->labeled[i] != s->labeled[j])
 		return s->labeled[i] ? 1 : -1;
+	if (!s->labeled[i] && s->ids[i] != s->ids[j])
+		return s->ids[i] < s->ids[j] ? -1 : 1;
 	if (!s->labeled[i])
-		return s->ids[i] < s->ids[j] ? -1 : (s->ids[i] > s->ids[j] ? 1 : 0);
+		return sel_same_id_cmp(s, i, j);
 	if (s->x == NULL)
 		return 0;
 	return memcmp(s->x + (Size) i * s->d, s->x + (Size) j * s->d,
@@ -492,8 +567,11 @@ sel_permute(char *base, Size size, const int *perm, int64 n, bool *done,
 }
 
 /*
- * Sort the rows in place (sel_row_cmp) and refuse a candidate id that
- * appears twice: the picks would depend on which copy came first.
+ * Sort the rows in place (sel_row_cmp) and, for the kinds that keep every
+ * row, refuse a candidate id that appears twice: the picks would depend on
+ * which copy came first.  (The kinds that split cannot see every id: they
+ * keep only the rows they can pick, and count an id given twice as two
+ * rows.)
  */
 void
 sel_rows_sort(SelRows *s)
@@ -509,7 +587,7 @@ sel_rows_sort(SelRows *s)
 	for (int64 i = 0; i < s->n; i++)
 		perm[i] = (int) i;
 	qsort_arg(perm, s->n, sizeof(int), sel_row_cmp, s);
-	for (int64 r = 1; r < m; r++)
+	for (int64 r = 1; r < m && !s->kind->split; r++)
 		if (s->ids[perm[r]] == s->ids[perm[r - 1]])
 			ereport(ERROR,
 					(errcode(ERRCODE_CARDINALITY_VIOLATION),
@@ -527,6 +605,10 @@ sel_rows_sort(SelRows *s)
 		sel_permute((char *) s->score, sizeof(double), perm, s->n, done, tmp);
 	if (s->p)
 		sel_permute((char *) s->p, sizeof(float) * s->c, perm, s->n, done, tmp);
+	if (s->cls)
+		sel_permute((char *) s->cls, sizeof(int32), perm, s->n, done, tmp);
+	if (s->key)
+		sel_permute((char *) s->key, sizeof(double), perm, s->n, done, tmp);
 	pfree(perm);
 	pfree(done);
 	pfree(tmp);

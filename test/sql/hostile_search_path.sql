@@ -291,8 +291,11 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'item_key',
 	'kcenter', 'kcenter_trans', 'kcenter_final', 'ranked_batch', 'ranked_batch_trans',
 	'ranked_batch_final', 'badge', 'badge_trans', 'badge_final', 'balanced_top_k',
-	'balanced_top_k_trans', 'balanced_top_k_final', 'epsilon_greedy', 'epsilon_greedy_trans',
-	'epsilon_greedy_final', 'mean_direction', 'mean_direction_trans', 'mean_direction_combine',
+	'balanced_top_k_trans', 'balanced_top_k_final', 'balanced_top_k_combine',
+	'balanced_top_k_serialize', 'balanced_top_k_deserialize', 'epsilon_greedy',
+	'epsilon_greedy_trans', 'epsilon_greedy_final', 'epsilon_greedy_combine',
+	'epsilon_greedy_serialize', 'epsilon_greedy_deserialize',
+	'mean_direction', 'mean_direction_trans', 'mean_direction_combine',
 	'mean_direction_final', 'cosine_density', 'euclidean_density', 'information_density',
 	'gumbel_key', 'gumbel_power_key',
 	-- reached through the calls above: the probvec cast to float8[], the

@@ -402,6 +402,106 @@ SELECT id, al.euclidean_density(x, s.rows) FROM pool, s        -- mean 1 / (1 + 
 DROP TABLE pool;
 
 -- ---------------------------------------------------------------------------
+-- al.balanced_top_k and al.epsilon_greedy split across parallel workers:
+-- they keep only the rows they can pick (pruned once they hold 1,024 rows
+-- here), so 10,000 rows go through many prunes and combines
+-- ---------------------------------------------------------------------------
+-- scores with 32 distinct values (ties broken by id), classes 1, 2, 3 for
+-- about 5/8, 2/8 and 1/8 of the rows
+CREATE TABLE sbig AS
+SELECT i::bigint AS id, ((hashint8(i) & 1023) / 32)::float8 AS score,
+	(CASE WHEN (hashint8(i * 7) & 7) < 5 THEN '[0.8,0.1,0.1]'
+		  WHEN (hashint8(i * 7) & 7) < 7 THEN '[0.1,0.8,0.1]'
+		  ELSE '[0.1,0.1,0.8]' END)::al.probvec AS p
+FROM generate_series(1, 10000) i;
+ANALYZE sbig;
+SELECT count(DISTINCT score) AS scores, count(*) FILTER (WHERE al.argmax(p) = 1) AS class_1,
+	count(*) FILTER (WHERE al.argmax(p) = 2) AS class_2, count(*) FILTER (WHERE al.argmax(p) = 3) AS class_3
+FROM sbig;
+-- The class-balanced rule in plain SQL, written independently: pick r + 1
+-- is the best row (score, then id) among the classes with fewer than
+-- ceil(0.4 (r + 1)) picks, else the best row left; 40 picks.
+CREATE TABLE sbig_balanced_ref AS
+WITH RECURSIVE b(picked, counts, r) AS (
+	SELECT '{}'::bigint[], '{0,0,0}'::int[], 0
+	UNION ALL
+	SELECT b.picked || n.id, b.counts[:n.c - 1] || (b.counts[n.c] + 1) || b.counts[n.c + 1:], b.r + 1
+	FROM b, LATERAL (
+		SELECT s.id, al.argmax(s.p) AS c FROM sbig s
+		WHERE s.id <> ALL (b.picked)
+		ORDER BY b.counts[al.argmax(s.p)] >= greatest(1, ceil(0.4 * (b.r + 1) * (1 - 1e-9))), s.score DESC, s.id
+		LIMIT 1) n
+	WHERE b.r < 40
+)
+SELECT picked FROM b WHERE r = 40;
+-- a query of both aggregates, against their references: epsilon 1 is the
+-- order of the keys, which al.gumbel_key(0, 1, seed, id) gives too (a
+-- Gumbel draw of the same uniform); epsilon 0 is al.top_k
+CREATE VIEW split_checks AS
+SELECT al.balanced_top_k(id, score, p, 40, 0.4) = (SELECT picked FROM sbig_balanced_ref) AS balanced_as_plain_sql,
+	al.balanced_top_k(id, score, p, 40, 1) = al.top_k(id, score, 40) AS cap_1_is_top_k,
+	al.epsilon_greedy(id, score, 40, 1, 7)
+		= (SELECT (array_agg(id ORDER BY al.gumbel_key(0, 1, 7, id) DESC))[1:40] FROM sbig) AS epsilon_1_is_key_order,
+	al.epsilon_greedy(id, score, 40, 0, 7) = al.top_k(id, score, 40) AS epsilon_0_is_top_k,
+	al.epsilon_greedy(id, score, 40, 0.3, 7) AS epsilon_03,
+	al.balanced_top_k(id, score, p, 3000, 0.5) AS balanced_3000
+FROM sbig;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE split_serial AS SELECT * FROM split_checks;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT al.balanced_top_k(id, score, p, 40, 0.4), al.epsilon_greedy(id, score, 40, 0.3, 7) FROM sbig;
+CREATE FUNCTION pg_temp.workers_launched(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) ' || q INTO plan;
+	RETURN plan::text ~ '"Workers Launched": [1-9]';
+END $$;
+SELECT pg_temp.workers_launched('SELECT * FROM split_checks') AS parallel;
+CREATE TEMP TABLE split_parallel AS SELECT * FROM split_checks;
+SELECT s.balanced_as_plain_sql, s.cap_1_is_top_k, s.epsilon_1_is_key_order, s.epsilon_0_is_top_k,
+	p.balanced_as_plain_sql AS parallel_balanced_as_plain_sql, p.cap_1_is_top_k AS parallel_cap_1,
+	p.epsilon_1_is_key_order AS parallel_epsilon_1, p.epsilon_0_is_top_k AS parallel_epsilon_0,
+	p.epsilon_03 = s.epsilon_03 AS epsilon_03_parallel_equals_serial,
+	p.balanced_3000 = s.balanced_3000 AS balanced_3000_parallel_equals_serial,
+	array_length(s.epsilon_03, 1) AS n_epsilon, array_length(s.balanced_3000, 1) AS n_balanced
+FROM split_serial s, split_parallel p;
+-- the settings must agree between the workers' states too (the error comes
+-- from a worker's rows or from combining two states: the message says
+-- which, the SQLSTATE is the same)
+SELECT pg_temp.try($$SELECT al.epsilon_greedy(id, score, CASE WHEN id <= 5000 THEN 10 ELSE 11 END, 0.3, 7) FROM sbig$$) AS k_changes_parallel;
+SELECT pg_temp.try($q$SELECT al.balanced_top_k(id, score, CASE WHEN id <= 5000 THEN '[0.5,0.5]' ELSE '[0.2,0.3,0.5]' END::al.probvec, 10, 0.5) FROM sbig$q$)
+	~ '^2202E: (probabilities have [23] classes in some rows and [23] in others|probabilities of id [0-9]+ have [23] classes, earlier rows have [23])$'
+	AS classes_change_parallel;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+-- as window functions over a growing frame (the final function runs after
+-- each row, then more rows come: its sorting and the pruning keep the same
+-- rows), against the aggregate over each prefix
+WITH w AS (
+	SELECT id, al.balanced_top_k(id, score, p, 5, 0.4) OVER (ORDER BY id) AS b,
+		al.epsilon_greedy(id, score, 5, 0.3, 7) OVER (ORDER BY id) AS e,
+		al.kcenter(id, ARRAY[score, id % 7], 3) OVER (ORDER BY id) AS kc
+	FROM sbig WHERE id <= 3000
+)
+SELECT count(*) AS prefixes_checked,
+	bool_and(b = (SELECT al.balanced_top_k(s.id, s.score, s.p, 5, 0.4) FROM sbig s WHERE s.id <= w.id)) AS balanced_running,
+	bool_and(e = (SELECT al.epsilon_greedy(s.id, s.score, 5, 0.3, 7) FROM sbig s WHERE s.id <= w.id)) AS epsilon_running,
+	bool_and(kc = (SELECT al.kcenter(s.id, ARRAY[s.score, s.id % 7], 3) FROM sbig s WHERE s.id <= w.id)) AS kcenter_running
+FROM w WHERE id % 250 = 0 OR id IN (1, 2, 3);
+-- an id given twice counts as two rows (these aggregates cannot see every
+-- id: like al.top_k); the other three refuse it (below)
+SELECT al.balanced_top_k(id, score, p, 4, 1) AS balanced_twice, al.epsilon_greedy(id, score, 4, 0, 1) AS epsilon_twice
+FROM (VALUES (1, 0.9, '[0.8,0.2]'::al.probvec), (1, 0.8, '[0.2,0.8]'), (2, 0.5, '[0.8,0.2]')) v(id, score, p);
+DROP VIEW split_checks;
+DROP TABLE sbig, sbig_balanced_ref;
+
+-- ---------------------------------------------------------------------------
 -- k above the rows: every aggregate returns all its candidates, in its order
 -- ---------------------------------------------------------------------------
 SELECT (SELECT al.ranked_batch(id, x, score, 100, labeled) FROM rb) AS ranked_all,
@@ -416,13 +516,21 @@ SELECT (SELECT al.ranked_batch(id, x, score, 100, labeled) FROM rb) AS ranked_al
 -- al_ext.selection_max_memory bounds what an aggregate holds: a row of
 -- al.kcenter with 10 features takes 8 (id) + 2 (flags) + 40 (features) +
 -- 72 (the final function's work) = 122 bytes, so 64 kB hold 65536 / 122 =
--- 537 rows and the 538th is refused (53400).  al.balanced_top_k with 3
--- classes: 8 + 2 + 8 (score) + 12 (probabilities) + 72 = 102 bytes, 642 rows.
+-- 537 rows and the 538th is refused (53400).
 SET al_ext.selection_max_memory = '64kB';
 SELECT pg_temp.try($$SELECT array_length(al.kcenter(i, array_fill(i::float8, ARRAY[10]), 3), 1) FROM generate_series(1, 537) i$$) AS kcenter_537_rows;
 SELECT pg_temp.try($$SELECT array_length(al.kcenter(i, array_fill(i::float8, ARRAY[10]), 3), 1) FROM generate_series(1, 538) i$$) AS kcenter_538_rows;
-SELECT pg_temp.try($$SELECT array_length(al.balanced_top_k(i, i, '[0.2,0.3,0.5]', 3, 0.5), 1) FROM generate_series(1, 642) i$$) AS balanced_642_rows;
-SELECT pg_temp.try($$SELECT array_length(al.balanced_top_k(i, i, '[0.2,0.3,0.5]', 3, 0.5), 1) FROM generate_series(1, 643) i$$) AS balanced_643_rows;
+-- al.balanced_top_k keeps only the rows it can pick: 100,000 rows of 3
+-- classes with k = 3 pass (it keeps 9).  With k = 1000 it may need 3,000:
+-- at 8 + 2 + 8 (score) + 4 (class) + 72 = 94 bytes a row 697 fit, and the
+-- 698th is refused.  al.epsilon_greedy (8 more for its key: 98 bytes, 668
+-- rows) keeps the 1,000 best scores and 1,000 largest keys.
+SELECT pg_temp.try($$SELECT al.balanced_top_k(i, i, (ARRAY['[0.2,0.3,0.5]', '[0.5,0.3,0.2]'])[i % 2 + 1]::al.probvec, 3, 0.5) FROM generate_series(1, 100000) i$$) AS balanced_100000_rows_k_3;
+SELECT pg_temp.try($$SELECT al.epsilon_greedy(i, i, 3, 0, 1) FROM generate_series(1, 100000) i$$) AS epsilon_100000_rows_k_3;
+SELECT pg_temp.try($$SELECT array_length(al.balanced_top_k(i, i, '[0.2,0.3,0.5]', 1000, 0.5), 1) FROM generate_series(1, 697) i$$) AS balanced_697_rows_k_1000;
+SELECT pg_temp.try($$SELECT array_length(al.balanced_top_k(i, i, '[0.2,0.3,0.5]', 1000, 0.5), 1) FROM generate_series(1, 698) i$$) AS balanced_698_rows_k_1000;
+SELECT pg_temp.try($$SELECT array_length(al.epsilon_greedy(i, i, 1000, 0.5, 1), 1) FROM generate_series(1, 668) i$$) AS epsilon_668_rows_k_1000;
+SELECT pg_temp.try($$SELECT array_length(al.epsilon_greedy(i, i, 1000, 0.5, 1), 1) FROM generate_series(1, 669) i$$) AS epsilon_669_rows_k_1000;
 -- a single row larger than the limit (20,000 features, 80 kB)
 SELECT pg_temp.try($$SELECT al.kcenter(1, array_fill(1::float8, ARRAY[20000]), 1)$$) AS one_row_too_large;
 RESET al_ext.selection_max_memory;

@@ -63,6 +63,21 @@ cmp_ok($peak, '<', $bound_kb, "refused with a peak of $peak kB (idle $idle kB)")
 is($res, '{500000}', 'under the default limit (1GB) they are selected: the row nearest the centroid');
 cmp_ok($peak, '>', $bound_kb, "peaking at $peak kB");
 
+# al.balanced_top_k and al.epsilon_greedy keep only the rows they can pick
+# (k per class; the k best scores and k largest keys): 2,000,000 rows with
+# k = 10 stay near an idle session, where keeping them all would take
+# 2,000,000 x 22 bytes (id, flags, score, class) = 44 MB of arrays
+($peak, $res) = peak_after(q{SELECT al.balanced_top_k(i, i % 1000, (ARRAY['[0.2,0.8]', '[0.7,0.3]'])[i % 2 + 1]::al.probvec, 10, 0.5) FROM generate_series(1, 2000000) i});
+# (scores 999 are odd ids, class 1; 998 even ids, class 2: with a cap of
+# one half the classes alternate, ties to the lowest id)
+is($res, '{999,998,1999,1998,2999,2998,3999,3998,4999,4998}',
+	'al.balanced_top_k over 2,000,000 rows: the classes alternate, ties to the lowest id');
+cmp_ok($peak, '<', $bound_kb, "peaking at $peak kB");
+($peak, $res) = peak_after(q{SELECT al.epsilon_greedy(i, i % 1000, 10, 0, 1) FROM generate_series(1, 2000000) i});
+is($res, '{999,1999,2999,3999,4999,5999,6999,7999,8999,9999}',
+	'al.epsilon_greedy over 2,000,000 rows, epsilon 0: the best 10 scores, ties to the lowest id');
+cmp_ok($peak, '<', $bound_kb, "peaking at $peak kB");
+
 # cancel each long-running kernel while it selects
 my $offset = -s $node->logfile;
 my $session = $node->background_psql('postgres', on_error_stop => 0);
