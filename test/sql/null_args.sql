@@ -154,8 +154,8 @@ FROM pg_proc f, generate_series(0, f.pronargs) pos
 WHERE f.pronamespace = 'al'::regnamespace AND f.prokind = 'f' AND f.pronargs > 0
 ORDER BY f.oid::regprocedure::text, pos;
 
--- every aggregate over two rows, with NULL at each position in both rows,
--- and with every argument NULL
+-- every aggregate over two rows (a bigint first argument, an id, is 1 and
+-- 2), with NULL at each position in both rows, and with every argument NULL
 CREATE FUNCTION pg_temp.agg_query(f regprocedure, null_at int) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	p pg_proc;
@@ -166,12 +166,14 @@ BEGIN
 	FOR i IN 1 .. p.pronargs LOOP
 		cols := cols || CASE WHEN i > 1 THEN ', ' ELSE '' END ||
 			CASE WHEN i = null_at OR null_at < 0 THEN format('NULL::%s', format_type(p.proargtypes[i - 1], NULL))
+				 -- a bigint first argument is an id: distinct on the two rows
+				 WHEN i = 1 AND p.proargtypes[0] = 'bigint'::regtype THEN 'g::bigint'
 				 ELSE pg_temp.sample_value(p, '', p.proargtypes[i - 1]::regtype) END ||
 			format(' AS a%s', i);
 		args := args || CASE WHEN i > 1 THEN ', ' ELSE '' END || format('a%s', i);
 	END LOOP;
 	RETURN format('SELECT CASE WHEN v IS NULL THEN ''null'' ELSE ''value'' END FROM '
-				  '(SELECT %s.%I(%s) AS v FROM (SELECT %s FROM generate_series(1, 2)) t) s',
+				  '(SELECT %s.%I(%s) AS v FROM (SELECT %s FROM generate_series(1, 2) g) t) s',
 				  'al', p.proname, args, cols);
 END $$;
 SELECT f.oid::regprocedure AS aggregate, CASE WHEN pos < 0 THEN 'all' ELSE pos::text END AS null_at,

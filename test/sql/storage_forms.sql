@@ -1,7 +1,8 @@
 -- Every datum a function of al_ext reads can arrive in any storage form:
 -- out of line (a TOAST pointer), compressed (inline or out of line) or with
 -- a short 1-byte header.  Each function taking a varlena (scores, helpers,
--- committee scores, casts, the al.consensus functions, predictions) is
+-- committee scores, casts, the al.consensus functions, predictions, the
+-- selection aggregates and density functions) is
 -- called on values stored in each form, and must give exactly what it gives
 -- for the same values written as plain constants.  The forms are proven from
 -- pg_column_size, pg_column_compression and the TOAST table's contents.
@@ -215,7 +216,22 @@ FROM unnest(ARRAY[
 	'al.predict_proba_real(m, x)',
 	'al.predict_proba_real((SELECT id FROM al.models WHERE name = m), x)',
 	'al.predict_real(m, x)',
-	'al.predict_committee_real(m, x)'
+	'al.predict_committee_real(m, x)',
+	'al.kcenter(1, xd, 1)',
+	'al.kcenter(1, xd, 1, false)',
+	'al.ranked_batch(1, xd, al.entropy(p), 1)',
+	'al.ranked_batch(1, xd, al.entropy(p), 1, false)',
+	'al.badge(1, xd, p, 1, 0)',
+	'al.balanced_top_k(1, 0.5, p, 1, 0.5)',
+	'al.mean_direction(xd)',
+	'al.mean_direction_trans(s, pd)',
+	'al.mean_direction_combine(s, s)',
+	'al.mean_direction_final(s)',
+	'al.cosine_density(xd, al.mean_direction(xd) OVER ())',
+	'al.cosine_density(z, pd)',
+	'al.euclidean_density(xd, ARRAY[xd])',
+	'al.gumbel_key(0.5, 1, 42, m)',
+	'al.gumbel_power_key(0.5, 2, 42, m)'
 ]) WITH ORDINALITY u(expr, i)
 ORDER BY i;
 
@@ -233,6 +249,13 @@ SELECT t, abs(al.entropy(p) - (SELECT -sum(v * ln(v)) FROM unnest(p::float8[]) v
 		   FROM unnest(p::float8[]) py)) < 1e-9 AS egl_ok,
 	al.num_classes(p) AS classes
 FROM (SELECT 'external' AS t, * FROM sf_external UNION ALL SELECT 'ext_compressed', * FROM sf_ext_compressed) r
+ORDER BY t;
+
+-- the selection functions read every value: a row's density to itself is 1
+SELECT t, round(al.cosine_density(xd, al.mean_direction(xd) OVER (PARTITION BY t))::numeric, 12) AS cosine_to_itself,
+	al.euclidean_density(xd, ARRAY[xd]) AS euclidean_to_itself
+FROM (SELECT 'external' AS t, * FROM sf_external UNION ALL SELECT 'ext_compressed', * FROM sf_ext_compressed
+	  UNION ALL SELECT 'compressed', * FROM sf_compressed UNION ALL SELECT 'short', * FROM sf_short) r
 ORDER BY t;
 
 -- expanded arrays: PL/pgSQL array variables built element by element are
@@ -298,6 +321,55 @@ FROM sf_ids;
 SELECT (SELECT array_agg(left(v, 3)) FROM unnest(al.top_k(id, score, 5)) v) AS top5,
 	al.top_k(id, score, 5) = (array_agg(id ORDER BY score DESC, id))[1:5] AS top5_ok
 FROM sf_ids_compressed;
+
+-- exploration keys hash every byte of a text id: the same keys for ids
+-- stored out of line or compressed as for the same ids rebuilt in memory
+SELECT bool_and(al.gumbel_key(0.5, 1, 42, id) = al.gumbel_key(0.5, 1, 42, id || '')) AS gumbel_keys_same,
+	bool_and(al.gumbel_power_key(0.5, 2, 42, id) = al.gumbel_power_key(0.5, 2, 42, id || '')) AS power_keys_same,
+	count(DISTINCT al.gumbel_key(0.5, 1, 42, id)) AS distinct_keys
+FROM (SELECT id FROM sf_ids UNION ALL SELECT id FROM sf_ids_compressed) t;
+
+-- the sample of al.euclidean_density (a two-dimensional array) in every
+-- form: 200 rows of 4 features of sin() noise out of line; 2,000 rows, most
+-- of them zeros, compressed out of line; 400 rows repeating a period of 4
+-- compressed inline; 1 row with a short header
+CREATE TABLE sf_sample_external (s double precision[]);
+ALTER TABLE sf_sample_external ALTER s SET STORAGE EXTERNAL;
+CREATE TABLE sf_sample_ext_compressed (s double precision[]);
+CREATE TABLE sf_sample_compressed (s double precision[]);
+ALTER TABLE sf_sample_compressed ALTER s SET STORAGE MAIN;
+CREATE TABLE sf_sample_short (s double precision[]);
+CREATE FUNCTION pg_temp.sample(n int, f text) RETURNS double precision[] LANGUAGE plpgsql AS $$
+DECLARE
+	r double precision[];
+BEGIN
+	EXECUTE format('SELECT array_agg(ARRAY[%1$s, %1$s + 1, %1$s * 2, %1$s - 3] ORDER BY i) FROM generate_series(1, $1) i', f)
+		INTO r USING n;
+	RETURN r;
+END $$;
+INSERT INTO sf_sample_external SELECT pg_temp.sample(200, 'sin(i * 0.9)');
+INSERT INTO sf_sample_ext_compressed SELECT pg_temp.sample(2000, 'CASE WHEN i <= 1700 THEN 0 ELSE sin(i * 0.9) END');
+INSERT INTO sf_sample_compressed SELECT pg_temp.sample(400, '(i % 4)::float8');
+-- (a function's result is an expanded array, stored with a 4-byte header:
+-- rebuilt from its text it gets the short one)
+INSERT INTO sf_sample_short SELECT pg_temp.sample(1, '0.5')::text::float8[];
+SELECT pg_temp.form('sf_sample_external', 's') AS external,
+	pg_temp.form('sf_sample_ext_compressed', 's') AS ext_compressed,
+	pg_temp.form('sf_sample_compressed', 's') AS compressed,
+	pg_temp.form('sf_sample_short', 's') AS short,
+	pg_temp.toasted_values('sf_sample_external') + pg_temp.toasted_values('sf_sample_ext_compressed') AS out_of_line,
+	pg_temp.toasted_values('sf_sample_compressed') + pg_temp.toasted_values('sf_sample_short') AS inline_ones_out_of_line;
+SELECT t, pg_temp.same(t, 'al.euclidean_density(ARRAY[0.5, -1, 2, 0.25]::float8[], s)') AS euclidean_density
+FROM unnest(ARRAY['sf_sample_external', 'sf_sample_ext_compressed', 'sf_sample_compressed', 'sf_sample_short']::regclass[]) t;
+-- and the value, against plain SQL over the stored elements (the kernel
+-- reads them as real: 6 digits)
+SELECT t, round(al.euclidean_density(ARRAY[0.5, -1, 2, 0.25]::float8[], s)::numeric, 6) AS density,
+	round((SELECT avg(1 / (1 + sqrt((s[r][1] - 0.5) ^ 2 + (s[r][2] + 1) ^ 2 + (s[r][3] - 2) ^ 2 + (s[r][4] - 0.25) ^ 2)))
+		   FROM generate_subscripts(s, 1) r)::numeric, 6) AS plain_sql
+FROM (SELECT 'external' AS t, s FROM sf_sample_external UNION ALL SELECT 'ext_compressed', s FROM sf_sample_ext_compressed
+	  UNION ALL SELECT 'compressed', s FROM sf_sample_compressed UNION ALL SELECT 'short', s FROM sf_sample_short) r
+ORDER BY t;
+DROP TABLE sf_sample_external, sf_sample_ext_compressed, sf_sample_compressed, sf_sample_short;
 
 SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000') AS dropped;
 DROP TABLE sf_external, sf_ext_compressed, sf_compressed, sf_short, sf_ids, sf_ids_compressed;

@@ -65,9 +65,11 @@ my %action = (
 	'al.start_worker, al.stop_worker, al.wake_worker' => q{SELECT al.wake_worker()},
 	'al.worker_status, al.worker_processes' =>
 	  q{SELECT (SELECT pg_catalog.count(*) FROM al.worker_status) + (SELECT pg_catalog.count(*) FROM al.worker_processes())},
-	'scores, committee scores, al.top_k, al.consensus, probvec functions' =>
+	'scores, committee scores, al.top_k, al.consensus, probvec functions, selection aggregates, density and keys' =>
 	  q{SELECT al.entropy('[0.5,0.5]'), al.bald(ARRAY['[0.5,0.5]'::al.probvec]),
-	           (SELECT al.top_k(i::bigint, i::double precision, 2) FROM pg_catalog.generate_series(1, 5) i)},
+	           (SELECT al.top_k(i::bigint, i::double precision, 2) FROM pg_catalog.generate_series(1, 5) i),
+	           (SELECT al.kcenter(i::bigint, ARRAY[i, 0]::double precision[], 2) FROM pg_catalog.generate_series(1, 5) i),
+	           al.gumbel_key(0.5, 1, 1, 1::bigint), al.cosine_density(ARRAY[1, 0]::double precision[], ARRAY[1, 0]::double precision[])},
 );
 # rows read back as visible/hidden rather than succeeded/refused
 my %reads = map { $_ => 1 } ('al.learners', 'al.learner_status', 'al.learning_curve',
