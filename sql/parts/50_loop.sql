@@ -31,7 +31,7 @@ CREATE TABLE al.learner_store (
 	classes text[] NOT NULL,
 	strategy text NOT NULL,
 	options jsonb NOT NULL,
-	created_at timestamptz NOT NULL DEFAULT now(),
+	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	retrain_requested boolean NOT NULL DEFAULT false,
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
@@ -52,9 +52,9 @@ CREATE TABLE al.labels (
 	item_id text NOT NULL,
 	annotator text NOT NULL,			-- in whose name
 	label text NOT NULL,
-	labeled_at timestamptz NOT NULL DEFAULT now(),
+	labeled_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	recorded_by text NOT NULL,			-- the role that recorded it (an annotator, or a proxy)
-	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq')
+	serial bigint NOT NULL DEFAULT pg_catalog.nextval('al.label_serial_seq'::pg_catalog.regclass)
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
 -- one label per learner, item and annotator (al.label upserts on it)
@@ -67,7 +67,7 @@ CREATE TABLE al.leases (
 	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	item_id text NOT NULL,
 	annotator text NOT NULL,
-	leased_at timestamptz NOT NULL DEFAULT now(),
+	leased_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	expires_at timestamptz NOT NULL
 );
 REVOKE ALL ON al.leases FROM PUBLIC;
@@ -100,7 +100,7 @@ CREATE TABLE al.ranking_state (
 	learner_id bigint PRIMARY KEY REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	model_version integer NOT NULL,
 	pool_rows bigint NOT NULL,
-	ranked_at timestamptz NOT NULL DEFAULT now()
+	ranked_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 REVOKE ALL ON al.ranking_state FROM PUBLIC;
 COMMENT ON TABLE al.ranking_state IS
@@ -116,7 +116,7 @@ CREATE TABLE al.curve_store (
 	mean_uncertainty double precision,
 	kappa_previous double precision,
 	stop_predictions integer[] NOT NULL,
-	trained_at timestamptz NOT NULL DEFAULT now(),
+	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	labels_unusable integer NOT NULL DEFAULT 0,	-- labeled items the training could not use
 	PRIMARY KEY (learner_id, model_version)
 );

@@ -419,6 +419,13 @@ published_model(const Learner *l, ModelFit *fit)
 {
 	AlModel    *m = model_get_by_id(l->model_id);
 
+	/* never score with a model of another shape (a corrupted or foreign store) */
+	if (m->k != l->k || m->learner_id != l->id)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the published model of learner \"%s\" (id " INT64_FORMAT ") is not its own: %d classes, learner " INT64_FORMAT,
+						l->name, m->id, m->k, m->learner_id),
+				 errhint("al.retrain trains a new version.")));
 	fit->id = m->id;
 	fit->version = m->version;
 	fit->models = m->m;
