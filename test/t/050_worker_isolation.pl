@@ -40,30 +40,23 @@ $node->safe_psql('shop', q{
 	CREATE SCHEMA a AUTHORIZATION alice;
 });
 
-# mallory's trap, built as mallory
+# mallory's trap, built as mallory: the look-alikes of every function,
+# aggregate, operator and type al_ext's SQL uses, exactly those of the
+# regression test hostile_search_path.sql (read from it, so the two never
+# drift apart), in her schema m
+my $hostile = slurp_file("$ENV{AL_REPO}/test/sql/hostile_search_path.sql");
+my ($lookalikes) = $hostile =~ /\n(-- the spy:.*?)\n-- look-alike tables/s;
+ok(defined $lookalikes && $lookalikes =~ /CREATE OPERATOR/, 'the look-alikes of hostile_search_path.sql');
+$lookalikes =~ s/\bevil\./m./g;
+$lookalikes =~ s/al_attacker/mallory/g;
+$node->safe_psql('shop', "SET ROLE mallory;\n$lookalikes");
+is($node->safe_psql('shop', q{
+	SELECT (SELECT count(*) FROM pg_proc WHERE pronamespace = 'm'::regnamespace) >= 50
+	   AND (SELECT count(*) FROM pg_operator WHERE oprnamespace = 'm'::regnamespace) >= 61
+	   AND (SELECT count(*) FROM pg_type WHERE typnamespace = 'm'::regnamespace AND typtype = 'd') >= 17}),
+	't', 'mallory has all of them: at least 50 functions, 61 operators, 17 types');
 $node->safe_psql('shop', q{
 	SET ROLE mallory;
-	CREATE FUNCTION m.spy(what text) RETURNS boolean LANGUAGE plpgsql AS $$
-	BEGIN
-		INSERT INTO public.hijack_log
-		SELECT what, current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;
-		BEGIN
-			EXECUTE 'ALTER ROLE mallory SUPERUSER';
-		EXCEPTION WHEN others THEN NULL;
-		END;
-		RETURN true;
-	END $$;
-	CREATE FUNCTION m.eq(bigint, bigint) RETURNS boolean LANGUAGE sql
-		AS $$ SELECT m.spy('bigint =') AND $1 OPERATOR(pg_catalog.=) $2 $$;
-	CREATE OPERATOR m.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = m.eq);
-	CREATE FUNCTION m.teq(text, text) RETURNS boolean LANGUAGE sql
-		AS $$ SELECT m.spy('text =') AND $1 OPERATOR(pg_catalog.=) $2 $$;
-	CREATE OPERATOR m.= (LEFTARG = text, RIGHTARG = text, FUNCTION = m.teq);
-	CREATE FUNCTION m.step(bigint) RETURNS bigint LANGUAGE sql
-		AS $$ SELECT pg_catalog.int8pl(coalesce($1, 0), 1) WHERE m.spy('count(*)') $$;
-	CREATE AGGREGATE m.count(*) (sfunc = m.step, stype = bigint, initcond = '0');
-	CREATE FUNCTION m.pg_notify(text, text) RETURNS void LANGUAGE sql
-		AS $$ SELECT pg_catalog.pg_notify($1, $2) WHERE m.spy('pg_notify') $$;
 	CREATE TABLE m.mode (sleep boolean NOT NULL);
 	INSERT INTO m.mode VALUES (false);
 	-- the pool's reader: moves search_path to the look-alikes, sleeps on demand
