@@ -385,17 +385,12 @@ publish(const Learner *l, int64 model_id, int32 version, int64 label_serial)
 	Oid			types[4] = {INT8OID, INT8OID, INT4OID, INT8OID};
 	Datum		args[4] = {Int64GetDatum(l->id), Int64GetDatum(model_id), Int32GetDatum(version),
 	Int64GetDatum(label_serial)};
-	StringInfoData payload;
 
 	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
 					   "trained_label_serial = greatest(trained_label_serial, $4), "
 					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
 					   4, types, args, false, 0);
-	initStringInfo(&payload);
-	appendStringInfoString(&payload, "{\"learner\": ");
-	escape_json(&payload, l->name);
-	appendStringInfo(&payload, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
-	Async_Notify(l->channel, payload.data);
+	Async_Notify(l->channel, learner_notify_payload(l, version));
 }
 
 /* The committee options of a learner's model. */

@@ -34,6 +34,19 @@ BEGIN
 END $$;
 SELECT pg_temp.long_name_round() IN ('refused', 'ok: retrained') AS long_name_usable_or_refused;
 SELECT count(al.drop_learner(name)) FROM al.learners WHERE name = repeat('n', 9000) HAVING false;
+-- refused with a clear error (test/sql/loop.sql); the longest name works
+SELECT pg_temp.try($$SELECT al.create_learner(repeat('n', 9000), 'atk_pool', 'id', 'x', ARRAY['a', 'b'])::text$$) AS name_9000_bytes;
+SELECT al.create_learner(repeat('n', 255), 'atk_pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"retrain_every": 1}') > 0 AS name_255_bytes;
+SELECT al.label(repeat('n', 255), 1, 'b'), al.label(repeat('n', 255), 2, 'a');
+SELECT al.run_learner(repeat('n', 255)) AS round_255;
+SELECT al.drop_learner(repeat('n', 255));
+-- a longer name than the bound (one from before it, here set by hand) no
+-- longer breaks publishing: the payload leaves it out (test/t/067)
+SELECT al.create_learner('m', 'atk_pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"retrain_every": 1}') > 0 AS created;
+UPDATE al.learner_store SET name = repeat('m', 9000) WHERE name = 'm';
+SELECT al.label(repeat('m', 9000), 1, 'b'), al.label(repeat('m', 9000), 2, 'a');
+SELECT al.run_learner(repeat('m', 9000)) AS round_9000;
+SELECT al.drop_learner(repeat('m', 9000));
 
 -- 2. al.label_many: an annotator that is not a string (an object, an
 -- array) is silently replaced by the caller: the label is recorded in the
