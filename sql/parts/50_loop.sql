@@ -35,7 +35,6 @@ CREATE TABLE al.learner_store (
 	retrain_requested boolean NOT NULL DEFAULT false,
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
-	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
 	published_at timestamptz,
 	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
 );
@@ -54,12 +53,19 @@ CREATE TABLE al.labels (
 	label text NOT NULL,
 	labeled_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	recorded_by text NOT NULL,			-- the role that recorded it (an annotator, or a proxy)
-	serial bigint NOT NULL DEFAULT pg_catalog.nextval('al.label_serial_seq'::pg_catalog.regclass)
+	serial bigint NOT NULL DEFAULT pg_catalog.nextval('al.label_serial_seq'::pg_catalog.regclass),
+	-- the model version whose training read this label; NULL: waiting for a
+	-- retrain (a new or changed label).  Set by the round for exactly the rows
+	-- its training read, so a label that commits after a round (whatever its
+	-- serial) still waits.
+	trained_in integer
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
 -- one label per learner, item and annotator (al.label upserts on it)
 CREATE UNIQUE INDEX labels_item_annotator ON al.labels (learner_id, al.item_key(item_id), annotator);
 CREATE INDEX ON al.labels (learner_id, serial);
+-- what al.learner_status and the round count as waiting
+CREATE INDEX labels_waiting ON al.labels (learner_id) WHERE trained_in IS NULL;
 SELECT pg_catalog.pg_extension_config_dump('al.labels', '');
 COMMENT ON TABLE al.labels IS 'who labeled which item how, and when; one row per learner, item and annotator';
 

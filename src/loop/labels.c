@@ -245,7 +245,9 @@ text_array(char **strings, int n)
 
 /*
  * Record the batch's labels (the last one of an item and annotator wins)
- * and end the items' leases, as the store owner, in two statements.
+ * and end the items' leases, as the store owner, in two statements.  A new
+ * or changed label waits for a retrain (trained_in NULL); a label given
+ * again unchanged keeps its row.
  */
 static void
 store_labels(const Learner *l, const LabelBatch *b)
@@ -258,7 +260,7 @@ store_labels(const Learner *l, const LabelBatch *b)
 		"ORDER BY u.i, u.a, u.o DESC "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial, "
-		"    recorded_by = EXCLUDED.recorded_by "
+		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL "
 		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
 	static const char *release =
 		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "

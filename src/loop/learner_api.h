@@ -58,7 +58,6 @@ typedef struct Learner
 	LearnerOptions options;
 	int64		model_id;		/* 0 = no model yet */
 	int32		model_version;
-	int64		trained_label_serial;
 	bool		retrain_requested;
 	TimestampTz published_at;	/* 0 = never */
 } Learner;

@@ -316,10 +316,9 @@ learner_from_result(void)
 	l->model_version = DatumGetInt32(result_datum(0, 12, &isnull));
 	if (isnull)
 		l->model_version = 0;
-	l->trained_label_serial = DatumGetInt64(result_datum(0, 13, &isnull));
-	l->retrain_requested = DatumGetBool(result_datum(0, 14, &isnull));
-	l->channel = pstrdup(result_text(0, 15));
-	l->published_at = DatumGetTimestampTz(result_datum(0, 16, &isnull));
+	l->retrain_requested = DatumGetBool(result_datum(0, 13, &isnull));
+	l->channel = pstrdup(result_text(0, 14));
+	l->published_at = DatumGetTimestampTz(result_datum(0, 15, &isnull));
 	if (isnull)
 		l->published_at = 0;
 	MemoryContextSwitchTo(old);
@@ -340,7 +339,7 @@ learner_found(void)
 }
 
 #define LEARNER_COLUMNS "id, name, handle::oid, pool::oid, id_column, features_column, id_type::oid, " \
-	"classes, strategy, options, model_id, model_version, trained_label_serial, retrain_requested, " \
+	"classes, strategy, options, model_id, model_version, retrain_requested, " \
 	"channel, published_at"
 
 /* Load a learner by name or id (name NULL); NULL if there is none. SPI connected. */

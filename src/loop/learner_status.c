@@ -160,24 +160,23 @@ learner_counts(const Learner *l)
 		" (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()), "
 		" (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
-		"  AND b.serial OPERATOR(pg_catalog.>) $2), "
+		"  AND b.trained_in IS NULL), "
 		" (SELECT c.holdout_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  ORDER BY c.model_version DESC LIMIT 1), "
-		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $3) FROM "
+		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $2) FROM "
 		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $4) k), "
+		"   ORDER BY c.model_version DESC LIMIT $3) k), "
 		" (SELECT pg_catalog.count(k.kappa_previous) FROM "
 		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $4) k)";
-	Oid			types[4] = {INT8OID, INT8OID, FLOAT8OID, INT4OID};
-	Datum		args[4] = {Int64GetDatum(l->id), Int64GetDatum(l->trained_label_serial),
-	Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
+		"   ORDER BY c.model_version DESC LIMIT $3) k)";
+	Oid			types[3] = {INT8OID, FLOAT8OID, INT4OID};
+	Datum		args[3] = {Int64GetDatum(l->id), Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
 	HeapTuple	tup;
 	TupleDesc	desc;
 	LearnerCounts c;
 	bool		isnull;
 
-	learner_store_exec(sql, 4, types, args, true, 1);
+	learner_store_exec(sql, 3, types, args, true, 1);
 	tup = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	c.labeled = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));

@@ -6,6 +6,9 @@
 # retrain_every = 1 that label never triggers a retrain: the learner says
 # labels_waiting = 0, al.run_learner (and the worker) stay idle, and the
 # published model silently lacks the label until someone else labels.
+# Fixed: each label row records the version whose training read it
+# (al.labels.trained_in, NULL while waiting), set by the round for exactly
+# the rows its training read.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -42,6 +45,32 @@ is($node->safe_psql('postgres', q{SELECT al.run_learner('ps')}), 'retrained',
 	'and the next round (retrain_every 1) trains on it');
 is($node->safe_psql('postgres', q{SELECT max(labels_used) FROM al.learning_curve WHERE learner = 'ps'}),
 	'4', 'the latest model uses all 4 labels');
+is($node->safe_psql('postgres', q{SELECT string_agg(item_id || ':' || trained_in, ' ' ORDER BY item_id) FROM al.labels}),
+	'1:1 2:1 3:3 4:2', 'each label row names the version whose training first read it');
+
+# a changed label waits again; the same label given again does not
+$node->safe_psql('postgres', q{SELECT al.label('ps', 1, 'a'), al.label('ps', 4, 'a')});
+is($node->safe_psql('postgres', q{SELECT labels_waiting FROM al.learner_status}), '1',
+	'relabeling item 1 makes it wait; labeling item 4 the same again does not');
+is($node->safe_psql('postgres', q{SELECT al.run_learner('ps'); SELECT string_agg(item_id || ':' || trained_in, ' ' ORDER BY item_id) FROM al.labels}),
+	"retrained\n1:4 2:1 3:3 4:2", 'the next round trains on it');
+
+# a round does not wait for an annotator who is changing a label in an open
+# transaction: the round trains on the committed label and leaves that row
+# waiting (its new label is not trained yet)
+$node->safe_psql('postgres', q{SELECT al.label('ps', 5, 'b')});
+my $s2 = $node->background_psql('postgres');
+$s2->query_safe(q{BEGIN; SELECT al.label('ps', 5, 'a')});
+is($node->safe_psql('postgres', q{SET statement_timeout = '60s'; SELECT al.run_learner('ps')}),
+	'retrained', 'a round trains while another transaction changes a waiting label');
+is($node->safe_psql('postgres', q{SELECT max(labels_used) FROM al.learning_curve WHERE learner = 'ps'}),
+	'5', 'on all 5 labels');
+$s2->query_safe('COMMIT');
+$s2->quit;
+is($node->safe_psql('postgres', q{SELECT labels_waiting FROM al.learner_status}), '1',
+	'the changed label waits after its commit');
+is($node->safe_psql('postgres', q{SELECT string_agg(item_id || ':' || coalesce(trained_in::text, '-'), ' ' ORDER BY item_id) FROM al.labels}),
+	'1:4 2:1 3:3 4:2 5:-', 'its row is not marked trained');
 
 # (issue of long names, test/sql/zz_attack2_inputs.sql) a learner named
 # beyond today's 255-byte bound (from before it: set here by hand) still
