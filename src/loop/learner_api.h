@@ -44,7 +44,7 @@ typedef struct Learner
 	char	   *name;
 	Oid			handle;			/* owns the learner: al."learner <id>" (doc/security.md) */
 	Oid			owner;			/* the handle's owner */
-	char	   *channel;		/* NOTIFY channel of new versions */
+	char	   *channel;		/* the secret its NOTIFY channel is derived from (learner_channel) */
 	Oid			pool;
 	char	   *id_column;
 	char	   *features_column;

@@ -340,7 +340,7 @@ learner_found(void)
 
 #define LEARNER_COLUMNS "id, name, handle::oid, pool::oid, id_column, features_column, id_type::oid, " \
 	"classes, strategy, options, model_id, model_version, retrain_requested, " \
-	"channel, published_at"
+	"channel_secret, published_at"
 
 /* Load a learner by name or id (name NULL); NULL if there is none. SPI connected. */
 static Learner *

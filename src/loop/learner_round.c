@@ -28,6 +28,7 @@
 #include "agreement.h"
 #include "committee_model.h"
 #include "identity.h"
+#include "learner_acl.h"
 #include "round.h"
 
 #define STOP_SET_SIZE 1000
@@ -434,8 +435,9 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 
 /*
  * Mark the version published and tell listeners on the learner's own
- * channel (al.learners.channel: unguessable, so only roles that may view
- * the learner learn of it).  The notification goes out at commit.
+ * channel (learner_channel: derived from a secret, the owner and the rights,
+ * so only roles that may view the learner now learn of it).  The
+ * notification goes out at commit.
  */
 static void
 publish(const Learner *l, int64 model_id, int32 version)
@@ -446,7 +448,7 @@ publish(const Learner *l, int64 model_id, int32 version)
 	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
 					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
 					   3, types, args, false, 0);
-	Async_Notify(l->channel, learner_notify_payload(l, version));
+	Async_Notify(learner_channel(l), learner_notify_payload(l, version));
 }
 
 /*
@@ -528,18 +530,23 @@ ranking_stale(const Learner *l, int64 pool_size)
 	return version != l->model_version || rows != pool_size;
 }
 
-/* Record which version and pool row count the ranking was written for. */
+/*
+ * Record which version and pool row count the ranking was written for, and
+ * how many rows it ranked (al.learner_status shows these counts: it never
+ * reads a pool itself).
+ */
 static void
-record_ranking(const Learner *l, int32 version, int64 pool_size)
+record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
 {
-	Oid			types[3] = {INT8OID, INT4OID, INT8OID};
-	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size)};
+	Oid			types[4] = {INT8OID, INT4OID, INT8OID, INT8OID};
+	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
+	Int64GetDatum(ranked)};
 
-	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows) "
-					   "VALUES ($1, $2, $3) ON CONFLICT (learner_id) DO UPDATE "
+	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows, ranked_rows) "
+					   "VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id) DO UPDATE "
 					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
-					   "ranked_at = pg_catalog.now()",
-					   3, types, args, false, 0);
+					   "ranked_rows = EXCLUDED.ranked_rows, ranked_at = pg_catalog.now()",
+					   4, types, args, false, 0);
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */
@@ -561,7 +568,7 @@ rank_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 poo
 
 	check_duplicates(l);
 	res = round_score_pool(l, fit, d, version, pool_size);
-	record_ranking(l, version, pool_size);
+	record_ranking(l, version, pool_size, res.scored);
 	return res;
 }
 
@@ -667,6 +674,9 @@ round_locked(Learner *l, bool wait)
 		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
 		return LEARNER_RESCORED;
 	}
+	/* a learner without a model: keep its pool count for al.learner_status */
+	if (l->model_id == 0 && ranking_stale(l, pool_size))
+		record_ranking(l, 0, pool_size, 0);
 	return LEARNER_IDLE;
 }
 

@@ -39,13 +39,18 @@ $node->safe_psql('shop', q{
 # mallory's learner first (it has the lower id, so each pass reaches it first)
 $node->safe_psql('shop', q{
 	SET ROLE mallory;
-	CREATE TABLE m.mode (stall boolean NOT NULL);
-	INSERT INTO m.mode VALUES (false);
+	CREATE TABLE m.mode (stall boolean NOT NULL, grab boolean NOT NULL);
+	INSERT INTO m.mode VALUES (false, false);
 	-- while m.mode says so (for at most 60 s), sleep and swallow every cancel
 	CREATE FUNCTION m.trap() RETURNS boolean LANGUAGE plpgsql AS $$
 	DECLARE
 		t0 timestamptz := clock_timestamp();
 	BEGIN
+		-- a session-level advisory lock would outlive the round's transaction
+		IF (SELECT grab FROM m.mode) THEN
+			PERFORM pg_advisory_lock(4242);
+			RAISE LOG 'mallory grabbed an advisory lock';
+		END IF;
 		WHILE (SELECT stall FROM m.mode) AND clock_timestamp() < t0 + interval '60 s' LOOP
 			BEGIN
 				PERFORM pg_sleep(0.1);
@@ -83,6 +88,18 @@ $node->safe_psql('shop', 'SELECT al.start_worker()');
 $node->safe_psql('shop', q{SET ROLE alice; SELECT al.label('ok', 1, '1'), al.label('ok', 2, '0')});
 ok(poll(q{SELECT model_version FROM al.learners WHERE name = 'ok'}, '1', 30),
 	'the worker serves alice\'s learner');
+
+# mallory's pool takes a session advisory lock in the worker's process: the
+# worker releases it after the round, so whoever waits on that key is not
+# stalled for the worker's lifetime
+my $offset = -s $node->logfile;
+$node->safe_psql('shop', q{UPDATE m.mode SET grab = true});
+$node->safe_psql('shop', q{SELECT al.wake_worker()});
+ok($node->wait_for_log(qr/mallory grabbed an advisory lock/, $offset),
+	'a round of mallory\'s learner took the advisory lock');
+$node->safe_psql('shop', q{UPDATE m.mode SET grab = false});
+ok(poll(q{SELECT pg_try_advisory_lock(4242) AND pg_advisory_unlock(4242)}, 't', 20),
+	'the worker does not keep the advisory lock a pool took');
 
 # mallory's pool now traps cancels
 $node->safe_psql('shop', q{UPDATE m.mode SET stall = true});

@@ -56,6 +56,11 @@ $node->safe_psql('shop', q{
 	SELECT al.create_learner('mine', 'b.pool', 'id', 'x', ARRAY['0', '1']);
 });
 
+# (al.learner_status shows the pool counts of the last round, which reads
+# the pool as its owner: one round of each learner first)
+$node->safe_psql('shop', q{SET ROLE bob; SELECT al.run_learner('mine')});
+$node->safe_psql('shop', q{SET ROLE mallory; SELECT al.run_learner('plain')});
+
 # bob (and a superuser) hold a session advisory lock and look at bob's learner only
 for my $reader ('bob', 'postgres')
 {
