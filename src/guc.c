@@ -15,4 +15,5 @@ al_define_gucs(void)
 	al_blas_define_gucs();
 	al_worker_define_gucs();
 	al_selection_define_gucs();
+	al_batch_define_gucs();
 }

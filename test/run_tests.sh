@@ -113,6 +113,7 @@ elif ls test/t/*.pl >/dev/null 2>&1; then
 	mkdir -p "$T/test/sql"
 	cp README.md "$T/README.md"
 	cp test/sql/hostile_search_path.sql "$T/test/sql/"
+	mkdir -p "$T/sql" && cp sql/al_ext--*.sql "$T/sql/"
 	[ "$(id -u)" -eq 0 ] && chown -R "$AL_PG_OSUSER" "$T"
 	( cd "$T" && as_pg env TESTDIR="$T" PG_REGRESS="$PG_REGRESS_BIN" AL_REPO="$T" \
 		prove -v -I "$PG_TAP_LIB" ${AL_TAP:-t/*.pl} ) >"$T/prove.log" 2>&1

@@ -20,7 +20,7 @@ CREATE TABLE al.model_store (
 	standardized boolean NOT NULL,
 	options jsonb NOT NULL,
 	metrics jsonb NOT NULL,
-	trained_at timestamptz NOT NULL DEFAULT now(),
+	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	weights bytea NOT NULL,
 	UNIQUE (name, version),
 	CONSTRAINT model_store_one_owner CHECK ((handle IS NULL) <> (learner_id IS NULL)),

@@ -20,10 +20,10 @@ CREATE TABLE al.learner_store (
 	id bigserial PRIMARY KEY,
 	name text NOT NULL UNIQUE CHECK (name <> ''),
 	handle regclass NOT NULL UNIQUE,
-	-- the NOTIFY channel of new versions: unguessable, so LISTEN tells a
-	-- role nothing of learners it may not view
-	channel text NOT NULL UNIQUE
-		DEFAULT 'al_ext_' || pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
+	-- the secret its NOTIFY channel is derived from (al.learner_channel);
+	-- nobody may read it: see the column grants below
+	channel_secret text NOT NULL
+		DEFAULT pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
 	pool regclass NOT NULL,
 	id_column name NOT NULL,
 	features_column name NOT NULL,
@@ -31,11 +31,10 @@ CREATE TABLE al.learner_store (
 	classes text[] NOT NULL,
 	strategy text NOT NULL,
 	options jsonb NOT NULL,
-	created_at timestamptz NOT NULL DEFAULT now(),
+	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	retrain_requested boolean NOT NULL DEFAULT false,
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
-	trained_label_serial bigint NOT NULL DEFAULT 0,	-- labels up to this serial were counted
 	published_at timestamptz,
 	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
 );
@@ -52,14 +51,21 @@ CREATE TABLE al.labels (
 	item_id text NOT NULL,
 	annotator text NOT NULL,			-- in whose name
 	label text NOT NULL,
-	labeled_at timestamptz NOT NULL DEFAULT now(),
+	labeled_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	recorded_by text NOT NULL,			-- the role that recorded it (an annotator, or a proxy)
-	serial bigint NOT NULL DEFAULT nextval('al.label_serial_seq')
+	serial bigint NOT NULL DEFAULT pg_catalog.nextval('al.label_serial_seq'::pg_catalog.regclass),
+	-- the model version whose training read this label; NULL: waiting for a
+	-- retrain (a new or changed label).  Set by the round for exactly the rows
+	-- its training read, so a label that commits after a round (whatever its
+	-- serial) still waits.
+	trained_in integer
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
 -- one label per learner, item and annotator (al.label upserts on it)
 CREATE UNIQUE INDEX labels_item_annotator ON al.labels (learner_id, al.item_key(item_id), annotator);
 CREATE INDEX ON al.labels (learner_id, serial);
+-- what al.learner_status and the round count as waiting
+CREATE INDEX labels_waiting ON al.labels (learner_id) WHERE trained_in IS NULL;
 SELECT pg_catalog.pg_extension_config_dump('al.labels', '');
 COMMENT ON TABLE al.labels IS 'who labeled which item how, and when; one row per learner, item and annotator';
 
@@ -67,7 +73,7 @@ CREATE TABLE al.leases (
 	learner_id bigint NOT NULL REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	item_id text NOT NULL,
 	annotator text NOT NULL,
-	leased_at timestamptz NOT NULL DEFAULT now(),
+	leased_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	expires_at timestamptz NOT NULL
 );
 REVOKE ALL ON al.leases FROM PUBLIC;
@@ -100,7 +106,8 @@ CREATE TABLE al.ranking_state (
 	learner_id bigint PRIMARY KEY REFERENCES al.learner_store (id) ON DELETE CASCADE,
 	model_version integer NOT NULL,
 	pool_rows bigint NOT NULL,
-	ranked_at timestamptz NOT NULL DEFAULT now()
+	ranked_rows bigint NOT NULL DEFAULT 0,	-- the unlabeled rows with usable features it ranked
+	ranked_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 REVOKE ALL ON al.ranking_state FROM PUBLIC;
 COMMENT ON TABLE al.ranking_state IS
@@ -116,7 +123,7 @@ CREATE TABLE al.curve_store (
 	mean_uncertainty double precision,
 	kappa_previous double precision,
 	stop_predictions integer[] NOT NULL,
-	trained_at timestamptz NOT NULL DEFAULT now(),
+	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	labels_unusable integer NOT NULL DEFAULT 0,	-- labeled items the training could not use
 	PRIMARY KEY (learner_id, model_version)
 );
@@ -148,7 +155,21 @@ CREATE POLICY score_visible ON al.scores FOR SELECT
 	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
 CREATE POLICY curve_visible ON al.curve_store FOR SELECT
 	USING (EXISTS (SELECT 1 FROM al.learner_store l WHERE l.id = learner_id));
-GRANT SELECT ON al.learner_store, al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
+GRANT SELECT ON al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
+-- every column but channel_secret
+GRANT SELECT (id, name, handle, pool, id_column, features_column, id_type, classes, strategy, options,
+              created_at, retrain_requested, model_id, model_version,
+              published_at, stop_items)
+	ON al.learner_store TO PUBLIC;
+
+-- A learner's NOTIFY channel: 'al_ext_' and a digest of its secret, its
+-- owner and its rights (the handle's ACL), so it changes whenever the rights
+-- change and a role whose right was revoked hears nothing more; NULL for a
+-- learner the caller may not view.
+CREATE FUNCTION al.learner_channel(learner_id bigint) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_learner_channel' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION al.learner_channel(bigint) IS
+	'the channel to LISTEN to for new versions of a learner the current role may view (changes with its owner and rights)';
 
 CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, features_column name,
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
@@ -223,7 +244,7 @@ COMMENT ON FUNCTION al.run_learner(text) IS
 CREATE VIEW al.learners WITH (security_invoker = true) AS
 SELECT l.id, l.name, h.relowner::pg_catalog.regrole AS owner, l.pool, l.id_column, l.features_column,
        l.id_type, l.classes, l.strategy, l.options, l.created_at, l.model_version, l.published_at,
-       l.handle, l.channel
+       l.handle, al.learner_channel(l.id) AS channel
 FROM al.learner_store l
 JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) l.handle;
 GRANT SELECT ON al.learners TO PUBLIC;
@@ -236,14 +257,15 @@ CREATE FUNCTION al.learner_status_rows()
 	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
 	               leased bigint, labels_waiting bigint, labels_unusable integer, retrain_every integer,
 	               model_version integer, trained_at timestamptz, holdout_accuracy double precision,
-	               phase text, suggested_stop boolean, stop_reason text, problem text)
+	               phase text, suggested_stop boolean, stop_reason text, problem text,
+	               counted_at timestamptz)
 	AS 'MODULE_PATHNAME', 'al_learner_status_rows' LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
 
 CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
 GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
-	'per learner the caller may view: pool, labeled, unlabeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, and what keeps the pool from being counted';
+	'per learner the caller may view: pool size and unlabeled rows as the last round counted them (counted_at), labeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, and what keeps its rounds from reading the pool';
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,

@@ -18,7 +18,10 @@
 #include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
 
+#include "al_ext.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "locks.h"
@@ -206,12 +209,95 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 	return (int) SPI_processed;
 }
 
+/* al_ext.batch_lock_timeout: the longest al.next_batch waits for its learner's batch lock (ms). */
+static int	batch_lock_timeout = 5000;
+
+/* A learner whose batch lock this transaction took (for PREPARE TRANSACTION). */
+typedef struct BatchLockTaken
+{
+	int64		id;
+	char	   *name;
+} BatchLockTaken;
+
+/* The learners whose batch locks this transaction took, in TopTransactionContext. */
+static List *batch_locks_taken = NIL;
+
+/*
+ * Refuse to prepare a transaction that holds a batch lock: the prepared
+ * transaction would keep it beyond any session, and every other annotator
+ * of the learner would wait for it.  Forget the list when the transaction
+ * ends.
+ */
+static void
+batch_xact_callback(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+
+	if (event != XACT_EVENT_PRE_PREPARE)
+	{
+		if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PARALLEL_PRE_COMMIT)
+			batch_locks_taken = NIL;
+		return;
+	}
+	foreach(lc, batch_locks_taken)
+	{
+		BatchLockTaken *t = (BatchLockTaken *) lfirst(lc);
+
+		/* not if a rolled back subtransaction took it (and its leases) */
+		if (al_lock_held(AL_LOCK_BATCH, (uint64) t->id))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot PREPARE a transaction that took a batch of learner \"%s\" with al.next_batch",
+							t->name),
+					 errdetail("The prepared transaction would hold the learner's batch lock and stall its other annotators."),
+					 errhint("Commit the batch in its own transaction before preparing other work.")));
+	}
+}
+
+/* Remember that this transaction took the batch lock of learner l. */
+static void
+note_batch_lock(const Learner *l)
+{
+	static bool registered = false;
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	BatchLockTaken *t = (BatchLockTaken *) palloc(sizeof(BatchLockTaken));
+
+	if (!registered)
+	{
+		RegisterXactCallback(batch_xact_callback, NULL);
+		registered = true;
+	}
+	t->id = l->id;
+	t->name = pstrdup(l->name);
+	batch_locks_taken = lappend(batch_locks_taken, t);
+	MemoryContextSwitchTo(old);
+}
+
+/* Report that the batch lock of learner arg stayed busy for waited_ms. */
+static void
+batch_lock_timed_out(const void *arg, int waited_ms)
+{
+	const Learner *l = (const Learner *) arg;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+			 errmsg("could not take a batch of learner \"%s\": the transaction of another batch of it is still open",
+					l->name),
+			 errdetail("al.next_batch waited %d ms (al_ext.batch_lock_timeout, or lock_timeout if shorter) for the transaction that took the previous batch to end.",
+					   waited_ms),
+			 errhint("A transaction left open (or prepared) after al.next_batch blocks the learner's other annotators: commit al.next_batch promptly.")));
+}
+
 /*
  * Serialize batch hand-outs of one learner: a transaction lock that only
- * al_ext can take (locks.h), so no role can hold it to stall annotators.
- * The queries after it take fresh snapshots, so they see the leases and
- * labels of the lock's previous holder; a transaction-wide snapshot
- * (REPEATABLE READ, SERIALIZABLE) cannot, hence the error.
+ * al_ext can take (locks.h), so no role can hold it from SQL.  Its holder
+ * keeps it until its transaction ends, so an annotator who leaves that
+ * transaction open would stall the others: the wait is bounded
+ * (al_ext.batch_lock_timeout, or lock_timeout if shorter) and then an error
+ * says why, and a transaction holding it cannot be prepared.  The queries
+ * after it take fresh snapshots, so they see the leases and labels of the
+ * lock's previous holder; a transaction-wide snapshot (REPEATABLE READ,
+ * SERIALIZABLE) cannot, hence the error.
  */
 static void
 lock_learner(const Learner *l)
@@ -221,7 +307,25 @@ lock_learner(const Learner *l)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
 				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
-	al_lock_xact(AL_LOCK_BATCH, (uint64) l->id);
+	/* a second batch in the same transaction: the lock is ours already */
+	if (al_lock_held(AL_LOCK_BATCH, (uint64) l->id))
+		return;
+	al_lock_xact_bounded(AL_LOCK_BATCH, (uint64) l->id, batch_lock_timeout, batch_lock_timed_out, l);
+	note_batch_lock(l);
+}
+
+/* Define al_ext.batch_lock_timeout (called from _PG_init). */
+void
+al_batch_define_gucs(void)
+{
+	DefineCustomIntVariable("al_ext.batch_lock_timeout",
+							"Longest wait of al.next_batch for the batch lock of its learner.",
+							"The lock is held until the transaction that took the previous "
+							"batch ends; a transaction left open after al.next_batch would "
+							"otherwise stall the learner's other annotators.  lock_timeout "
+							"applies if shorter; 0 = no limit of its own.",
+							&batch_lock_timeout, 5000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 }
 
 /*

@@ -245,7 +245,9 @@ text_array(char **strings, int n)
 
 /*
  * Record the batch's labels (the last one of an item and annotator wins)
- * and end the items' leases, as the store owner, in two statements.
+ * and end the items' leases, as the store owner, in two statements.  A new
+ * or changed label waits for a retrain (trained_in NULL); a label given
+ * again unchanged keeps its row.
  */
 static void
 store_labels(const Learner *l, const LabelBatch *b)
@@ -258,7 +260,7 @@ store_labels(const Learner *l, const LabelBatch *b)
 		"ORDER BY u.i, u.a, u.o DESC "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial, "
-		"    recorded_by = EXCLUDED.recorded_by "
+		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL "
 		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
 	static const char *release =
 		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
@@ -335,10 +337,35 @@ al_label(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* A scalar JSON value as text (strings unquoted); NULL for null or non-scalars. */
-static char *
-json_scalar_text(JsonbValue *v)
+/* What a JSON value is, for messages. */
+static const char *
+json_kind(const JsonbValue *v)
 {
+	if (v->type == jbvNull)
+		return "null";
+	if (v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data))
+		return "an array";
+	return "an object";
+}
+
+/*
+ * Field key of label object c (element `element` of labels) as text:
+ * a string unquoted, a number or boolean as written; NULL if absent.
+ * ERROR naming the element if it is null, an object or an array: never
+ * silently dropped (an annotator would become the caller).
+ */
+static char *
+json_field(JsonbContainer *c, const char *key, int element)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = unconstify(char *, key);
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(c, JB_FOBJECT, &k);
+	if (v == NULL)
+		return NULL;
 	switch (v->type)
 	{
 		case jbvString:
@@ -348,22 +375,12 @@ json_scalar_text(JsonbValue *v)
 		case jbvBool:
 			return pstrdup(v->val.boolean ? "true" : "false");
 		default:
-			return NULL;
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" of element %d of labels must be a string, number or boolean, not %s",
+							key, element, json_kind(v))));
 	}
-}
-
-/* The field key of a JSON object as scalar text, or NULL. */
-static char *
-json_field(JsonbContainer *c, const char *key)
-{
-	JsonbValue	k;
-	JsonbValue *v;
-
-	k.type = jbvString;
-	k.val.string.val = unconstify(char *, key);
-	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(c, JB_FOBJECT, &k);
-	return v ? json_scalar_text(v) : NULL;
+	return NULL;				/* not reached */
 }
 
 /* A copy of s in cxt, or NULL. */
@@ -407,9 +424,9 @@ batch_from_json(LabelBatch *b, Jsonb *labels)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("element %d of labels is not an object", b->n + 1)));
 		MemoryContextSwitchTo(scratch);
-		item = json_field(v.val.binary.data, "item");
-		label = json_field(v.val.binary.data, "label");
-		annotator = json_field(v.val.binary.data, "annotator");
+		item = json_field(v.val.binary.data, "item", b->n + 1);
+		label = json_field(v.val.binary.data, "label", b->n + 1);
+		annotator = json_field(v.val.binary.data, "annotator", b->n + 1);
 		MemoryContextSwitchTo(keep);
 		if (item == NULL || label == NULL)
 			ereport(ERROR,

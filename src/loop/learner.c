@@ -185,10 +185,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 5, "strategy");
 	PreventCommandIfReadOnly("al.create_learner()");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (name[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("learner name must not be empty")));
+	learner_check_name(name);
 	id_type = check_pool(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)),
 						 &id_att);
 	check_classes(PG_GETARG_ARRAYTYPE_P(4));

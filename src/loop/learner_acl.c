@@ -10,11 +10,16 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 
 #include "handle.h"
 #include "learner_acl.h"
@@ -24,6 +29,7 @@ PG_FUNCTION_INFO_V1(al_grant_learner);
 PG_FUNCTION_INFO_V1(al_revoke_learner);
 PG_FUNCTION_INFO_V1(al_alter_learner_owner);
 PG_FUNCTION_INFO_V1(al_learner_visible);
+PG_FUNCTION_INFO_V1(al_learner_channel);
 
 /* A right's SQL name and the handle privilege that carries it. */
 typedef struct RightName
@@ -222,4 +228,74 @@ Datum
 al_learner_visible(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(al_handle_viewable(PG_GETARG_OID(0), right_privileges(LEARNER_VIEW)));
+}
+
+/* Add the bytes of a datum (detoasted) to a digest. */
+static void
+digest_datum(pg_cryptohash_ctx *ctx, Datum d)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+
+	(void) pg_cryptohash_update(ctx, (const uint8 *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+}
+
+/*
+ * The learner's NOTIFY channel: "al_ext_" and 32 hex digits of the SHA-256
+ * of its secret, its handle's owner and the handle's ACL.  Only roles that
+ * may view the learner can learn it, and it changes with every change of
+ * owner or rights: a role whose right was revoked, which may have noted the
+ * old channel, hears nothing more (doc/security.md).
+ */
+char *
+learner_channel(const Learner *l)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(l->handle));
+	Oid			owner;
+	bool		isnull;
+	Datum		acl;
+	StringInfoData channel;
+	int			i;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "al_ext handle %u does not exist", l->handle);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	acl = SysCacheGetAttr(RELOID, tup, Anum_pg_class_relacl, &isnull);
+	if (pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) l->channel, strlen(l->channel) + 1) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) &owner, sizeof(owner)) < 0)
+		elog(ERROR, "could not derive the channel of learner \"%s\"", l->name);
+	if (!isnull)
+		digest_datum(ctx, acl);
+	ReleaseSysCache(tup);
+	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not derive the channel of learner \"%s\": %s", l->name,
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	initStringInfo(&channel);
+	appendStringInfoString(&channel, "al_ext_");
+	for (i = 0; i < 16; i++)
+		appendStringInfo(&channel, "%02x", digest[i]);
+	return channel.data;
+}
+
+/*
+ * al.learner_channel(learner_id) -> text: the channel to LISTEN to for new
+ * versions of the learner, NULL unless the current role may view it.
+ */
+Datum
+al_learner_channel(PG_FUNCTION_ARGS)
+{
+	Learner    *l;
+	Datum		channel = (Datum) 0;
+
+	SPI_connect();
+	l = learner_get_by_id(PG_GETARG_INT64(0));
+	if (l != NULL && learner_has_right(l, LEARNER_VIEW))
+		channel = SPI_datumTransfer(PointerGetDatum(cstring_to_text(learner_channel(l))), false, -1);
+	SPI_finish();
+	if (channel == (Datum) 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(channel);
 }

@@ -19,5 +19,6 @@ typedef enum LearnerRight
 extern bool learner_has_right(const Learner *l, LearnerRight right);
 extern void learner_require(const Learner *l, LearnerRight right);
 extern void learner_require_annotator(const Learner *l, const char *annotator);
+extern char *learner_channel(const Learner *l);
 
 #endif							/* AL_LEARNER_ACL_H */

@@ -44,7 +44,7 @@ typedef struct Learner
 	char	   *name;
 	Oid			handle;			/* owns the learner: al."learner <id>" (doc/security.md) */
 	Oid			owner;			/* the handle's owner */
-	char	   *channel;		/* NOTIFY channel of new versions */
+	char	   *channel;		/* the secret its NOTIFY channel is derived from (learner_channel) */
 	Oid			pool;
 	char	   *id_column;
 	char	   *features_column;
@@ -58,7 +58,6 @@ typedef struct Learner
 	LearnerOptions options;
 	int64		model_id;		/* 0 = no model yet */
 	int32		model_version;
-	int64		trained_label_serial;
 	bool		retrain_requested;
 	TimestampTz published_at;	/* 0 = never */
 } Learner;
@@ -86,6 +85,9 @@ typedef enum FeatureProblem
 /* The most classes a learner may have: what a probvec can hold. */
 #define LEARNER_MAX_CLASSES 32767
 
+/* The longest learner name, in bytes (its NOTIFY payload must stay small). */
+#define LEARNER_MAX_NAME_BYTES 255
+
 extern const LearnerStrategy *learner_strategy(const char *name);
 extern void learner_check_strategy(const char *strategy, int committee);
 extern void learner_options_init(LearnerOptions *o);
@@ -105,6 +107,8 @@ extern Learner *learner_lock_row(int64 id, bool wait);
 extern char *learner_pool_name(const Learner *l);
 extern int	learner_class_index(const Learner *l, const char *label);
 extern char *learner_classes_text(const Learner *l);
+extern void learner_check_name(const char *name);
+extern char *learner_notify_payload(const Learner *l, int32 version);
 
 /* learner_pool.c */
 extern void pool_columns(Oid relid, const char *id_column, const char *features_column,

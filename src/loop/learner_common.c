@@ -8,6 +8,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -315,10 +316,9 @@ learner_from_result(void)
 	l->model_version = DatumGetInt32(result_datum(0, 12, &isnull));
 	if (isnull)
 		l->model_version = 0;
-	l->trained_label_serial = DatumGetInt64(result_datum(0, 13, &isnull));
-	l->retrain_requested = DatumGetBool(result_datum(0, 14, &isnull));
-	l->channel = pstrdup(result_text(0, 15));
-	l->published_at = DatumGetTimestampTz(result_datum(0, 16, &isnull));
+	l->retrain_requested = DatumGetBool(result_datum(0, 13, &isnull));
+	l->channel = pstrdup(result_text(0, 14));
+	l->published_at = DatumGetTimestampTz(result_datum(0, 15, &isnull));
 	if (isnull)
 		l->published_at = 0;
 	MemoryContextSwitchTo(old);
@@ -339,8 +339,8 @@ learner_found(void)
 }
 
 #define LEARNER_COLUMNS "id, name, handle::oid, pool::oid, id_column, features_column, id_type::oid, " \
-	"classes, strategy, options, model_id, model_version, trained_label_serial, retrain_requested, " \
-	"channel, published_at"
+	"classes, strategy, options, model_id, model_version, retrain_requested, " \
+	"channel_secret, published_at"
 
 /* Load a learner by name or id (name NULL); NULL if there is none. SPI connected. */
 static Learner *
@@ -438,4 +438,47 @@ learner_classes_text(const Learner *l)
 	if (l->k > CLASSES_SHOWN)
 		appendStringInfo(&buf, ", ... (%d classes)", l->k);
 	return buf.data;
+}
+
+/*
+ * ERROR unless name can name a learner: not empty, at most
+ * LEARNER_MAX_NAME_BYTES bytes (its new versions are announced with it, in
+ * a NOTIFY payload of at most 8000 bytes).
+ */
+void
+learner_check_name(const char *name)
+{
+	size_t		len = strlen(name);
+
+	if (len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("learner name must not be empty")));
+	if (len > LEARNER_MAX_NAME_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("learner name must be at most %d bytes, not %zu", LEARNER_MAX_NAME_BYTES, len),
+				 errdetail("The name begins \"%s\".", pnstrdup(name, pg_mbcliplen(name, (int) len, 32)))));
+}
+
+/*
+ * The NOTIFY payload announcing version of learner l:
+ * {"learner": name, "learner_id": id, "version": version}.  The name is
+ * left out (null) if it is longer than a learner name may be now (a name
+ * from before that bound), so the payload always fits NOTIFY's 8000 bytes:
+ * the id and version are what a listener needs.
+ */
+char *
+learner_notify_payload(const Learner *l, int32 version)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"learner\": ");
+	if (strlen(l->name) <= LEARNER_MAX_NAME_BYTES)
+		escape_json(&payload, l->name);
+	else
+		appendStringInfoString(&payload, "null");
+	appendStringInfo(&payload, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
+	return payload.data;
 }

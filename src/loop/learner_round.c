@@ -28,36 +28,89 @@
 #include "agreement.h"
 #include "committee_model.h"
 #include "identity.h"
+#include "learner_acl.h"
 #include "round.h"
 
 #define STOP_SET_SIZE 1000
 
-/* Training labels: each labeled item's majority label (ties: the latest). */
+/* What a retrain read of al.labels. */
+typedef struct TrainingLabels
+{
+	int			n;				/* labeled items */
+	char	  **items;
+	int		   *classes;		/* each item's majority label (class index, -1: not a class) */
+	Datum		fresh;			/* bigint[]: serials of the rows read that were waiting */
+} TrainingLabels;
+
+/* Append the elements of a bigint[] to a growing list of n of capacity *cap; returns the new n. */
 static int
-majority_labels(const Learner *l, char ***items, int **classes)
+append_serials(ArrayType *a, Datum **list, int n, int *cap)
+{
+	Datum	   *v;
+	int			m,
+				i;
+
+	deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &v, NULL, &m);
+	if (n + m > *cap)
+	{
+		*cap = Max(n + m, *cap * 2);
+		*list = (Datum *) repalloc_huge(*list, sizeof(Datum) * *cap);
+	}
+	for (i = 0; i < m; i++)
+		(*list)[n++] = v[i];
+	pfree(v);
+	return n;
+}
+
+/*
+ * Training labels: each labeled item's majority label (ties: the latest),
+ * and, from the same statement (so the same snapshot), the serials of the
+ * rows read that were waiting for a retrain: exactly those are marked
+ * trained when the model is published (mark_trained_labels).
+ */
+static void
+majority_labels(const Learner *l, TrainingLabels *tl)
 {
 	static const char *sql =
-		"SELECT DISTINCT ON (item_id) item_id, label FROM ("
+		"SELECT item_id, label, fresh FROM ("
 		"  SELECT item_id, label, pg_catalog.count(*) AS n, pg_catalog.max(labeled_at) AS last,"
-		"         pg_catalog.max(serial) AS s"
+		"         pg_catalog.max(serial) AS s,"
+		"         pg_catalog.array_agg(serial) FILTER (WHERE trained_in IS NULL) AS fresh"
 		"  FROM al.labels WHERE learner_id = $1 GROUP BY item_id, label) v "
 		"ORDER BY item_id, n DESC, last DESC, s DESC";
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
-	int			n,
-				i;
+	Datum	   *fresh;
+	int			n_fresh = 0,
+				cap = 16;
+	uint64		r;
 
 	learner_store_exec(sql, 1, &type, &arg, true, 0);
-	n = (int) SPI_processed;
-	*items = (char **) palloc_extended(sizeof(char *) * Max(n, 1), MCXT_ALLOC_HUGE);
-	*classes = (int *) palloc_extended(sizeof(int) * Max(n, 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < n; i++)
+	tl->n = 0;
+	tl->items = (char **) palloc_extended(sizeof(char *) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
+	tl->classes = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
+	fresh = (Datum *) palloc(sizeof(Datum) * cap);
+	for (r = 0; r < SPI_processed; r++)
 	{
-		(*items)[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		(*classes)[i] = learner_class_index(l, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2));
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		char	   *item = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
+		bool		isnull;
+		Datum		d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &isnull);
+
+		if (!isnull)
+			n_fresh = append_serials(DatumGetArrayTypeP(d), &fresh, n_fresh, &cap);
+		/* an item's rows are adjacent, its majority label first */
+		if (tl->n > 0 && strcmp(tl->items[tl->n - 1], item) == 0)
+		{
+			pfree(item);
+			continue;
+		}
+		tl->items[tl->n] = item;
+		tl->classes[tl->n++] = learner_class_index(l, SPI_getvalue(tup, SPI_tuptable->tupdesc, 2));
 	}
 	SPI_freetuptable(SPI_tuptable);
-	return n;
+	tl->fresh = PointerGetDatum(construct_array(fresh, n_fresh, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	pfree(fresh);
 }
 
 /* What a retrain trains on. */
@@ -68,6 +121,7 @@ typedef struct TrainingRows
 	int			n;				/* rows: labeled items with usable features */
 	int			d;				/* features per row */
 	int			unusable;		/* labeled items left out: gone, or unusable features */
+	Datum		fresh;			/* bigint[]: serials of the waiting label rows read */
 } TrainingRows;
 
 /* Order ints ascending (for the most common feature count). */
@@ -110,11 +164,10 @@ most_common_length(int *lengths, int n)
 static void
 training_rows(const Learner *l, TrainingRows *t)
 {
-	char	  **items;
+	TrainingLabels tl;
+	ItemMap    *index;
+	bool	   *used;
 	int		   *labels;
-	int			n = majority_labels(l, &items, &labels);
-	ItemMap    *index = item_map_create("al_ext labeled items", n);
-	bool	   *used = (bool *) palloc_extended(sizeof(bool) * Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	int		   *row_label;
 	int		   *lengths;
 	int			usable = 0,
@@ -122,13 +175,19 @@ training_rows(const Learner *l, TrainingRows *t)
 				i;
 	uint64		r;
 	Oid			type = get_array_type(l->id_type);
-	Datum		arg = learner_typed_items(l, items, n);
+	Datum		arg;
 	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
 
-	for (i = 0; i < n; i++)
+	majority_labels(l, &tl);
+	t->fresh = tl.fresh;
+	labels = tl.classes;
+	index = item_map_create("al_ext labeled items", tl.n);
+	used = (bool *) palloc_extended(sizeof(bool) * Max(tl.n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	arg = learner_typed_items(l, tl.items, tl.n);
+	for (i = 0; i < tl.n; i++)
 	{
-		item_map_add(index, items[i], i);
+		item_map_add(index, tl.items[i], i);
 		classed += labels[i] >= 0;
 	}
 	/* compared in the id's own type, so an index on the pool's ids serves */
@@ -376,26 +435,41 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 
 /*
  * Mark the version published and tell listeners on the learner's own
- * channel (al.learners.channel: unguessable, so only roles that may view
- * the learner learn of it).  The notification goes out at commit.
+ * channel (learner_channel: derived from a secret, the owner and the rights,
+ * so only roles that may view the learner now learn of it).  The
+ * notification goes out at commit.
  */
 static void
-publish(const Learner *l, int64 model_id, int32 version, int64 label_serial)
+publish(const Learner *l, int64 model_id, int32 version)
 {
-	Oid			types[4] = {INT8OID, INT8OID, INT4OID, INT8OID};
-	Datum		args[4] = {Int64GetDatum(l->id), Int64GetDatum(model_id), Int32GetDatum(version),
-	Int64GetDatum(label_serial)};
-	StringInfoData payload;
+	Oid			types[3] = {INT8OID, INT8OID, INT4OID};
+	Datum		args[3] = {Int64GetDatum(l->id), Int64GetDatum(model_id), Int32GetDatum(version)};
 
 	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
-					   "trained_label_serial = greatest(trained_label_serial, $4), "
 					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
-					   4, types, args, false, 0);
-	initStringInfo(&payload);
-	appendStringInfoString(&payload, "{\"learner\": ");
-	escape_json(&payload, l->name);
-	appendStringInfo(&payload, ", \"learner_id\": " INT64_FORMAT ", \"version\": %d}", l->id, version);
-	Async_Notify(l->channel, payload.data);
+					   3, types, args, false, 0);
+	Async_Notify(learner_channel(l), learner_notify_payload(l, version));
+}
+
+/*
+ * Mark the label rows the new version's training read (the serials of
+ * those that were waiting, t->fresh) as trained in version.  Rows changed
+ * since (a new label: a new serial) keep waiting.  A row another
+ * transaction is changing right now is skipped rather than waited for (an
+ * annotator may leave that transaction open): it waits for the next
+ * retrain, which at worst comes one retrain early.
+ */
+static void
+mark_trained_labels(const Learner *l, int32 version, const TrainingRows *t)
+{
+	Oid			types[3] = {INT8OID, INT4OID, INT8ARRAYOID};
+	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), t->fresh};
+
+	learner_store_exec("UPDATE al.labels SET trained_in = $2 WHERE learner_id = $1 AND serial IN ("
+					   "  SELECT serial FROM al.labels WHERE learner_id = $1 "
+					   "  AND serial = ANY ($3) AND trained_in IS NULL "
+					   "  FOR NO KEY UPDATE SKIP LOCKED)",
+					   3, types, args, false, 0);
 }
 
 /* The committee options of a learner's model. */
@@ -419,6 +493,13 @@ published_model(const Learner *l, ModelFit *fit)
 {
 	AlModel    *m = model_get_by_id(l->model_id);
 
+	/* never score with a model of another shape (a corrupted or foreign store) */
+	if (m->k != l->k || m->learner_id != l->id)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the published model of learner \"%s\" (id " INT64_FORMAT ") is not its own: %d classes, learner " INT64_FORMAT,
+						l->name, m->id, m->k, m->learner_id),
+				 errhint("al.retrain trains a new version.")));
 	fit->id = m->id;
 	fit->version = m->version;
 	fit->models = m->m;
@@ -449,18 +530,23 @@ ranking_stale(const Learner *l, int64 pool_size)
 	return version != l->model_version || rows != pool_size;
 }
 
-/* Record which version and pool row count the ranking was written for. */
+/*
+ * Record which version and pool row count the ranking was written for, and
+ * how many rows it ranked (al.learner_status shows these counts: it never
+ * reads a pool itself).
+ */
 static void
-record_ranking(const Learner *l, int32 version, int64 pool_size)
+record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
 {
-	Oid			types[3] = {INT8OID, INT4OID, INT8OID};
-	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size)};
+	Oid			types[4] = {INT8OID, INT4OID, INT8OID, INT8OID};
+	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
+	Int64GetDatum(ranked)};
 
-	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows) "
-					   "VALUES ($1, $2, $3) ON CONFLICT (learner_id) DO UPDATE "
+	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows, ranked_rows) "
+					   "VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id) DO UPDATE "
 					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
-					   "ranked_at = pg_catalog.now()",
-					   3, types, args, false, 0);
+					   "ranked_rows = EXCLUDED.ranked_rows, ranked_at = pg_catalog.now()",
+					   4, types, args, false, 0);
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */
@@ -482,13 +568,13 @@ rank_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 poo
 
 	check_duplicates(l);
 	res = round_score_pool(l, fit, d, version, pool_size);
-	record_ranking(l, version, pool_size);
+	record_ranking(l, version, pool_size, res.scored);
 	return res;
 }
 
 /* Retrain, rescore, record and publish.  Returns false if it cannot train yet. */
 static bool
-retrain(Learner *l, int64 pool_size, int64 max_serial)
+retrain(Learner *l, int64 pool_size)
 {
 	TrainingRows t;
 	ModelFit	fit;
@@ -510,7 +596,8 @@ retrain(Learner *l, int64 pool_size, int64 max_serial)
 	stop = stop_set(l);
 	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);
 	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
-	publish(l, fit.id, fit.version, max_serial);
+	publish(l, fit.id, fit.version);
+	mark_trained_labels(l, fit.version, &t);
 	return true;
 }
 
@@ -528,8 +615,9 @@ pool_count(const Learner *l)
  * If the learner's published model version is gone from al.model_store
  * (al.drop_model), start the learner over: its ranking, ranking state and
  * learning curve describe versions that no longer exist (and the next
- * version is numbered 1 again), so they go, the learner has no model, and a
- * retrain is requested.  Returns whether it did.
+ * version is numbered 1 again), so they go, the learner has no model, its
+ * labels all wait again, and a retrain is requested.  Returns whether it
+ * did.
  */
 static bool
 reset_if_model_dropped(Learner *l)
@@ -543,6 +631,8 @@ reset_if_model_dropped(Learner *l)
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.ranking_state WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.curve_store WHERE learner_id = $1", 1, &type, &arg, false, 0);
+	learner_store_exec("UPDATE al.labels SET trained_in = NULL WHERE learner_id = $1 AND trained_in IS NOT NULL",
+					   1, &type, &arg, false, 0);
 	learner_store_exec("UPDATE al.learner_store SET model_id = NULL, model_version = NULL, "
 					   "published_at = NULL, retrain_requested = true WHERE id = $1",
 					   1, &type, &arg, false, 0);
@@ -560,7 +650,6 @@ static LearnerRoundResult
 round_locked(Learner *l, bool wait)
 {
 	int64		waiting,
-				max_serial,
 				pool_size;
 	ModelFit	fit;
 
@@ -569,14 +658,13 @@ round_locked(Learner *l, bool wait)
 		learner_lock_pool(l);
 	else if (!learner_try_lock_pool(l))
 		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
-	waiting = learner_store_int8(psprintf("SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1 "
-								   "AND serial > " INT64_FORMAT, l->trained_label_serial), l->id, 0);
-	max_serial = learner_store_int8("SELECT pg_catalog.max(serial) FROM al.labels WHERE learner_id = $1", l->id, 0);
+	waiting = learner_store_int8("SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1 "
+								 "AND trained_in IS NULL", l->id, 0);
 	pool_size = pool_count(l);
 	reset_if_model_dropped(l);
 	if (l->retrain_requested || waiting >= l->options.retrain_every)
 	{
-		if (retrain(l, pool_size, max_serial))
+		if (retrain(l, pool_size))
 			return LEARNER_RETRAINED;
 		return LEARNER_IDLE;
 	}
@@ -586,6 +674,9 @@ round_locked(Learner *l, bool wait)
 		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
 		return LEARNER_RESCORED;
 	}
+	/* a learner without a model: keep its pool count for al.learner_status */
+	if (l->model_id == 0 && ranking_stale(l, pool_size))
+		record_ranking(l, 0, pool_size, 0);
 	return LEARNER_IDLE;
 }
 

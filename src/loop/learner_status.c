@@ -2,12 +2,13 @@
  * learner_status.c - al.learner_status_rows(), the rows of the view
  * al.learner_status: one per learner the caller may view.
  *
- * A pool is counted only as its learner's owner, isolated (al_become: a
- * security-restricted operation with search_path pinned), inside its own
- * subtransaction: whatever the pool's code does, it runs with its owner's
- * rights only, and a pool that is gone or fails leaves that learner's
- * pool_size NULL with the reason in `problem` instead of failing the view for
- * everyone.  The worker's phase comes from the backend status array, so
+ * Reading the view never reads a pool: the pool's code would run in the
+ * reader's session (even as the pool's owner it could act on that session,
+ * such as releasing its advisory locks, and the count would leave the
+ * reader's transaction holding a lock on the pool).  pool_size and
+ * unlabeled are what the learner's last round counted (counted_at); what
+ * keeps the rounds from reading the pool is found from the catalog alone
+ * (`problem`).  The worker's phase comes from the backend status array, so
  * reading it needs no statistics privilege and shows only learners the
  * caller may view.
  */
@@ -37,51 +38,36 @@ enum
 {
 	ST_LEARNER, ST_STRATEGY, ST_POOL_SIZE, ST_LABELED, ST_UNLABELED, ST_LEASED,
 	ST_WAITING, ST_UNUSABLE, ST_RETRAIN_EVERY, ST_VERSION, ST_TRAINED_AT, ST_ACCURACY,
-	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COLUMNS
+	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COUNTED_AT, ST_COLUMNS
 };
 
 /* Kappa threshold and window of the stabilizing-predictions stop rule. */
 #define STOP_KAPPA		0.99
 #define STOP_WINDOW		3
 
-/* What counting a pool found. */
-typedef struct PoolCount
-{
-	int64		rows;			/* -1: could not be counted */
-	int64		labeled;		/* rows whose id is among the labeled items */
-	char	   *problem;		/* why not, or NULL */
-} PoolCount;
-
 /*
- * Count the pool's rows, and those among the labeled items, as the
- * learner's owner in a subtransaction; a pool that cannot be counted gives
- * rows -1 and the reason.  SPI connected.
+ * What keeps the learner's rounds from reading its pool, from the catalog
+ * alone (the pool gone, a column dropped or retyped, the owner no longer
+ * allowed to read it), or NULL.  Reading al.learner_status never runs a
+ * pool's code nor locks a pool: the counts it shows were taken by the
+ * learner's last round.  SPI connected.
  */
-static PoolCount
-pool_count(const Learner *l, Datum labeled_items)
+static char *
+pool_problem(Learner *l)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	volatile PoolCount c = {-1, 0, NULL};
+	char	   *volatile problem = NULL;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		AlIdentity	save;
-		const char *id = quote_identifier(l->id_column);
-		char	   *sql = psprintf("SELECT pg_catalog.count(*), pg_catalog.count(*) FILTER "
-								   "(WHERE %s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($1)) FROM %s",
-								   id, learner_pool_name(l));
-		Oid			type = TEXTARRAYOID;
-		bool		isnull;
+		PoolColumns cols;
 
-		al_become(l->owner, &save);
-		if (SPI_execute_with_args(sql, 1, &type, &labeled_items, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not count the pool of learner \"%s\"", l->name);
-		c.rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		c.labeled = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-		al_restore(&save);
+		(void) learner_pool_name(l);
+		pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
+		learner_check_pool_reader(l, l->owner, &cols);
 		ReleaseCurrentSubTransaction();
 	}
 	PG_CATCH();
@@ -92,16 +78,14 @@ pool_count(const Learner *l, Datum labeled_items)
 		edata = CopyErrorData();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
-		/* a cancel is not a property of the pool: pass it on */
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
-		c.problem = psprintf("cannot count the pool: %s", edata->message);
-		c.rows = -1;
+		problem = edata->message;
 	}
 	PG_END_TRY();
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
-	return c;
+	return problem;
 }
 
 /* What the al_ext worker is doing for learner id now, or NULL. */
@@ -135,8 +119,12 @@ worker_phase(int64 id)
 /* The store-side counts of one learner, read as the store owner. */
 typedef struct LearnerCounts
 {
-	Datum		items;			/* the labeled items' ids, text[] */
 	int64		labeled;
+	bool		counted;		/* a round counted the pool: */
+	int64		pool_rows;		/* its rows then */
+	bool		ranked;			/* a ranking exists (a model): */
+	int64		ranked_rows;	/* the unlabeled rows it ranked */
+	TimestampTz counted_at;
 	int64		leased;
 	int64		waiting;
 	bool		has_accuracy;
@@ -153,63 +141,71 @@ learner_counts(const Learner *l)
 {
 	static const char *sql =
 		"SELECT (SELECT pg_catalog.count(DISTINCT b.item_id) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1), "
-		" (SELECT coalesce(pg_catalog.array_agg(DISTINCT b.item_id), '{}') FROM al.labels b "
-		"  WHERE b.learner_id OPERATOR(pg_catalog.=) $1), "
+		" (SELECT r.pool_rows FROM al.ranking_state r WHERE r.learner_id OPERATOR(pg_catalog.=) $1), "
+		" (SELECT r.ranked_rows FROM al.ranking_state r WHERE r.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  AND r.model_version OPERATOR(pg_catalog.>) 0), "
+		" (SELECT r.ranked_at FROM al.ranking_state r WHERE r.learner_id OPERATOR(pg_catalog.=) $1), "
 		" (SELECT c.labels_unusable FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  ORDER BY c.model_version DESC LIMIT 1), "
 		" (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()), "
 		" (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
-		"  AND b.serial OPERATOR(pg_catalog.>) $2), "
+		"  AND b.trained_in IS NULL), "
 		" (SELECT c.holdout_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  ORDER BY c.model_version DESC LIMIT 1), "
-		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $3) FROM "
+		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $2) FROM "
 		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $4) k), "
+		"   ORDER BY c.model_version DESC LIMIT $3) k), "
 		" (SELECT pg_catalog.count(k.kappa_previous) FROM "
 		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $4) k)";
-	Oid			types[4] = {INT8OID, INT8OID, FLOAT8OID, INT4OID};
-	Datum		args[4] = {Int64GetDatum(l->id), Int64GetDatum(l->trained_label_serial),
-	Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
+		"   ORDER BY c.model_version DESC LIMIT $3) k)";
+	Oid			types[3] = {INT8OID, FLOAT8OID, INT4OID};
+	Datum		args[3] = {Int64GetDatum(l->id), Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
 	HeapTuple	tup;
 	TupleDesc	desc;
 	LearnerCounts c;
 	bool		isnull;
 
-	learner_store_exec(sql, 4, types, args, true, 1);
+	learner_store_exec(sql, 3, types, args, true, 1);
 	tup = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	c.labeled = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-	c.items = SPI_datumTransfer(SPI_getbinval(tup, desc, 2, &isnull), false, -1);
-	c.unusable = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+	c.pool_rows = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+	c.counted = !isnull;
+	c.ranked_rows = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+	c.ranked = !isnull;
+	c.counted_at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+	c.unusable = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
 	c.has_unusable = !isnull;
-	c.leased = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
-	c.waiting = DatumGetInt64(SPI_getbinval(tup, desc, 5, &isnull));
-	c.accuracy = DatumGetFloat8(SPI_getbinval(tup, desc, 6, &isnull));
+	c.leased = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+	c.waiting = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
+	c.accuracy = DatumGetFloat8(SPI_getbinval(tup, desc, 8, &isnull));
 	c.has_accuracy = !isnull;
-	c.stable = (int) DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
-	c.versions = (int) DatumGetInt64(SPI_getbinval(tup, desc, 8, &isnull));
+	c.stable = (int) DatumGetInt64(SPI_getbinval(tup, desc, 9, &isnull));
+	c.versions = (int) DatumGetInt64(SPI_getbinval(tup, desc, 10, &isnull));
 	return c;
 }
 
 /* Fill values/nulls with the status row of learner l. */
 static void
-status_row(const Learner *l, Datum *values, bool *nulls)
+status_row(Learner *l, Datum *values, bool *nulls)
 {
 	LearnerCounts c = learner_counts(l);
-	PoolCount	pool = pool_count(l, c.items);
+	char	   *problem = pool_problem(l);
 	char	   *phase = worker_phase(l->id);
 	bool		stop = c.versions == STOP_WINDOW && c.stable == STOP_WINDOW;
 
 	memset(nulls, 0, sizeof(bool) * ST_COLUMNS);
 	values[ST_LEARNER] = CStringGetTextDatum(l->name);
 	values[ST_STRATEGY] = CStringGetTextDatum(l->strategy);
-	values[ST_POOL_SIZE] = Int64GetDatum(pool.rows);
-	nulls[ST_POOL_SIZE] = nulls[ST_UNLABELED] = (pool.rows < 0);
+	/* pool counts as of the last ranking (counted_at) */
+	values[ST_POOL_SIZE] = Int64GetDatum(c.pool_rows);
+	values[ST_UNLABELED] = Int64GetDatum(c.ranked_rows);
+	values[ST_COUNTED_AT] = TimestampTzGetDatum(c.counted_at);
+	nulls[ST_POOL_SIZE] = nulls[ST_COUNTED_AT] = !c.counted;
+	/* before the first model nothing tells which labeled items are in the pool */
+	nulls[ST_UNLABELED] = !c.ranked;
 	values[ST_LABELED] = Int64GetDatum(c.labeled);
-	/* labeled items no longer in the pool are not subtracted */
-	values[ST_UNLABELED] = Int64GetDatum(pool.rows - pool.labeled);
 	values[ST_LEASED] = Int64GetDatum(c.leased);
 	values[ST_WAITING] = Int64GetDatum(c.waiting);
 	values[ST_UNUSABLE] = Int32GetDatum(c.unusable);
@@ -228,8 +224,8 @@ status_row(const Learner *l, Datum *values, bool *nulls)
 														  STOP_KAPPA, STOP_WINDOW) :
 												 psprintf("%d of the last %d versions had kappa >= %g against their predecessor",
 														  c.stable, STOP_WINDOW, STOP_KAPPA));
-	values[ST_PROBLEM] = pool.problem ? CStringGetTextDatum(pool.problem) : (Datum) 0;
-	nulls[ST_PROBLEM] = (pool.problem == NULL);
+	values[ST_PROBLEM] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
+	nulls[ST_PROBLEM] = (problem == NULL);
 }
 
 /*

@@ -22,9 +22,11 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -36,6 +38,7 @@
 typedef struct CachedModel
 {
 	AlModel    *model;			/* in its own context */
+	Oid			store;			/* the al.model_store it was read from */
 	bool		dead;			/* gone from the store: never found again */
 	uint64		last_used;
 	LocalTransactionId used_in; /* the last transaction it was handed to */
@@ -46,6 +49,7 @@ typedef struct CachedModel
 typedef struct CachedName
 {
 	char	   *name;			/* NULL: free slot */
+	Oid			store;			/* the al.model_store that gave the answer */
 	int64		id;
 	uint64		last_used;
 	SnapshotMark seen;			/* the snapshot that gave this answer */
@@ -167,14 +171,30 @@ trim_once_per_transaction(void)
 	trim_cache(MODEL_CACHE_SIZE);
 }
 
-/* Index of the live entry of version id, or -1. */
+/*
+ * The oid of the al.model_store the cache serves now.  Ids start again at 1
+ * when the extension is dropped and created again (a restore with --clean
+ * does that), so an id alone does not name a stored version: every entry
+ * also remembers the store it came from, and entries of another store are
+ * never found.
+ */
+static Oid
+current_store(void)
+{
+	Oid			nsp = get_namespace_oid("al", true);
+
+	return OidIsValid(nsp) ? get_relname_relid("model_store", nsp) : InvalidOid;
+}
+
+/* Index of the live entry of version id of the current store, or -1. */
 static int
 find_model(int64 id)
 {
+	Oid			store = current_store();
 	int			i;
 
 	for (i = 0; i < n_models; i++)
-		if (!models[i].dead && models[i].model->id == id)
+		if (!models[i].dead && models[i].model->id == id && models[i].store == store)
 			return i;
 	return -1;
 }
@@ -211,6 +231,7 @@ load_entry(int64 id, const SnapshotMark *now)
 			: repalloc(models, sizeof(CachedModel) * max_models);
 	}
 	models[n_models].model = model;
+	models[n_models].store = current_store();
 	models[n_models].dead = false;
 	return use_entry(&models[n_models++], now);
 }
@@ -267,10 +288,11 @@ model_get_by_id(int64 id)
 static CachedName *
 find_name(const char *name)
 {
+	Oid			store = current_store();
 	int			i;
 
 	for (i = 0; i < MODEL_CACHE_SIZE; i++)
-		if (names[i].name && strcmp(names[i].name, name) == 0)
+		if (names[i].name && names[i].store == store && strcmp(names[i].name, name) == 0)
 			return &names[i];
 	return NULL;
 }
@@ -292,6 +314,7 @@ remember_name(CachedName *c, const char *name, int64 id, const SnapshotMark *now
 		c->name = MemoryContextStrdup(model_cache_context(), name);
 	}
 	c->id = id;
+	c->store = current_store();
 	c->seen = *now;
 	c->last_used = ++cache_clock;
 }

@@ -30,6 +30,12 @@ extern int	al_worker_round_timeout;	/* ms, 0 = no limit */
 
 extern void worker_locktag(LOCKTAG *tag, Oid dbid);
 
+/* worker_state.c: what one process of a worker leaves to the next */
+extern bool worker_state_begin(Oid dbid, int64 *died_in, int *deaths, bool *killed);
+extern void worker_state_round(int64 id, int deaths);
+extern void worker_state_end(bool stopped, bool killed);
+extern void worker_state_clear_stop(Oid dbid);
+
 PGDLLEXPORT void al_worker_main(Datum main_arg);
 
 #endif							/* AL_WORKER_H */

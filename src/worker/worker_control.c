@@ -393,6 +393,8 @@ al_start_worker(PG_FUNCTION_ARGS)
 				 errdetail("Its PID is %d.", pid)));
 		PG_RETURN_INT32(pid);
 	}
+	/* a worker stopped in a round left a stop for its restart: start anew */
+	worker_state_clear_stop(MyDatabaseId);
 	worker_fill(&worker, dbname);
 	worker.bgw_main_arg = ObjectIdGetDatum(MyDatabaseId);
 	worker.bgw_notify_pid = MyProcPid;

@@ -42,10 +42,23 @@
 /* A failing learner is retried after naptime, doubling, at most this long. */
 #define AL_MAX_BACKOFF_MS		60000
 
+/*
+ * A learner whose round the round timer had to kill is retried after
+ * round_timeout, doubling, at most this long: its pool demonstrably holds
+ * the worker.
+ */
+#define AL_MAX_KILLED_BACKOFF_MS	(3600 * 1000)
+
+/* How long a round may ignore the cancel of al_ext.round_timeout before it is killed. */
+#define AL_ROUND_KILL_GRACE_MS		2000
+
 /* Worker process state */
 static volatile sig_atomic_t got_sigterm = false;
 static volatile sig_atomic_t round_timed_out = false;
+static volatile sig_atomic_t round_killed = false;
+static volatile sig_atomic_t in_round = false;
 static TimeoutId round_timeout_id;
+static TimeoutId round_kill_id;
 static char worker_dbname[NAMEDATALEN];
 static HTAB *backoff_table = NULL;
 
@@ -54,6 +67,7 @@ typedef struct LearnerBackoff
 {
 	int64		learner_id;		/* hash key */
 	int			failures;		/* consecutive failed rounds */
+	int			deaths;			/* of them, rounds that ended the worker's process */
 	TimestampTz retry_at;		/* no round before this time */
 } LearnerBackoff;
 
@@ -81,11 +95,15 @@ typedef void (*WorkerUnitFn) (void *arg);
  */
 
 /*
- * SIGTERM (al.stop_worker, pg_terminate_backend, shutdown): remember it and
- * cancel the running round at its next CHECK_FOR_INTERRUPTS, like the cancel
- * handler does; the loop then exits with code 0.  (die would exit with code
- * 1 from inside a round, and the postmaster would restart the worker.)
- * Cancels are held off outside a unit of work, so this is safe anywhere.
+ * SIGTERM (al.stop_worker, pg_terminate_backend, shutdown): remember it.
+ * Outside a round the loop then exits with code 0.  Inside a round the
+ * process dies at the next CHECK_FOR_INTERRUPTS, as for `die`: the round
+ * runs code of the pool's owner, which could catch a mere cancel and keep
+ * the worker from stopping.  Such an exit has code 1, so the postmaster
+ * starts the worker again; worker_state (the stop is written at exit) makes
+ * that new process exit with code 0 at once, so a stopped worker stays
+ * stopped.  Cancels are held off outside a unit of work, so this is safe
+ * anywhere.
  */
 static void
 worker_sigterm(SIGNAL_ARGS)
@@ -97,6 +115,8 @@ worker_sigterm(SIGNAL_ARGS)
 	{
 		InterruptPending = true;
 		QueryCancelPending = true;
+		if (in_round)
+			ProcDiePending = true;
 	}
 	SetLatch(MyLatch);
 	errno = save_errno;
@@ -124,6 +144,23 @@ round_timeout_handler(void)
 }
 
 /*
+ * Timeout handler of the grace after al_ext.round_timeout: the round did not
+ * end on the cancel (code in the pool can catch a cancel), so the process
+ * dies (FATAL cannot be caught).  The next process backs the learner off
+ * (worker_state).
+ */
+static void
+round_kill_handler(void)
+{
+	if (!in_round)
+		return;
+	round_killed = true;
+	InterruptPending = true;
+	ProcDiePending = true;
+	SetLatch(MyLatch);
+}
+
+/*
  * Isolate a unit of work (inside its transaction): search_path pinned in a
  * new GUC nest level, and for a learner's round al_ext.lock_timeout and the
  * round timer.  Undone by the unit's commit or abort.
@@ -139,7 +176,11 @@ unit_isolate(bool round, AlIdentity *save)
 								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	round_timed_out = false;
 	if (al_worker_round_timeout > 0)
+	{
 		enable_timeout_after(round_timeout_id, al_worker_round_timeout);
+		enable_timeout_after(round_kill_id, al_worker_round_timeout + AL_ROUND_KILL_GRACE_MS);
+	}
+	in_round = true;
 }
 
 /* Report an error caught in a unit (a stop by SIGTERM is no error). */
@@ -188,8 +229,10 @@ run_unit(const char *what, WorkerUnitFn fn, void *arg, bool round)
 		pgstat_report_activity(STATE_RUNNING, what);
 		unit_isolate(round, &save);
 		fn(arg);
+		in_round = false;
 		al_restore(&save);
 		disable_timeout(round_timeout_id, false);
+		disable_timeout(round_kill_id, false);
 		SPI_finish();
 		PopActiveSnapshot();
 		CommitTransactionCommand();
@@ -198,7 +241,9 @@ run_unit(const char *what, WorkerUnitFn fn, void *arg, bool round)
 	PG_CATCH();
 	{
 		HOLD_INTERRUPTS();
+		in_round = false;
 		disable_timeout(round_timeout_id, false);
+		disable_timeout(round_kill_id, false);
 		MemoryContextSwitchTo(cxt);
 		unit_report_error(what);
 		AbortOutOfAnyTransaction();
@@ -279,9 +324,43 @@ learner_record(int64 id, bool ok)
 	}
 	entry = hash_search(backoff_table, &id, HASH_ENTER, &found);
 	entry->failures = found ? entry->failures + 1 : 1;
+	if (!found)
+		entry->deaths = 0;
 	delay = (int64) al_worker_naptime << Min(entry->failures - 1, 16);
 	delay = Min(delay, Max(al_worker_naptime, AL_MAX_BACKOFF_MS));
 	entry->retry_at = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), delay);
+}
+
+/*
+ * Back off learner id, whose round ended the previous process of the worker
+ * (deaths times in a row): killed by the round timer, its pool holds the
+ * worker, so it waits round_timeout, doubling, at most an hour; otherwise
+ * (a crash) as a failed round.  Either way later passes take it last.
+ */
+static void
+learner_record_death(int64 id, int deaths, bool killed)
+{
+	LearnerBackoff *entry = hash_search(backoff_table, &id, HASH_ENTER, NULL);
+	int64		base = killed ? Max(al_worker_naptime, al_worker_round_timeout) : al_worker_naptime;
+	int64		cap = killed ? AL_MAX_KILLED_BACKOFF_MS : Max(al_worker_naptime, AL_MAX_BACKOFF_MS);
+	int64		delay = Min(base << Min(deaths - 1, 16), cap);
+
+	entry->failures = deaths;
+	entry->deaths = deaths;
+	entry->retry_at = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), delay);
+	ereport(LOG,
+			(errmsg("al_ext worker for database \"%s\": the round of learner " INT64_FORMAT " ended the previous worker process (%s, %d time%s in a row); retried in %lld ms, after the other learners",
+					worker_dbname, id, killed ? "killed after al_ext.round_timeout" : "crashed",
+					deaths, deaths == 1 ? "" : "s", (long long) delay)));
+}
+
+/* How many times in a row learner id's round ended the worker's process. */
+static int
+learner_deaths(int64 id)
+{
+	LearnerBackoff *entry = hash_search(backoff_table, &id, HASH_FIND, NULL);
+
+	return entry ? entry->deaths : 0;
 }
 
 /*
@@ -306,6 +385,36 @@ keep_worker_lock(void)
 }
 
 /*
+ * Release the session-level advisory locks that SQL code took in this
+ * process (lock classes 1 and 2: pg_advisory_lock and the like).  A round
+ * runs code of the pool's owner, which could take such a lock and leave the
+ * worker holding it for good, stalling whoever else waits on that key; the
+ * worker itself takes none (its own lock is of class AL_WORKER_LOCK_CLASS).
+ */
+static void
+release_sql_advisory_locks(void)
+{
+	LockData   *data = GetLockStatusData();
+	int			i;
+
+	for (i = 0; i < data->nelements; i++)
+	{
+		LockInstanceData *inst = &data->locks[i];
+		LOCKMODE	mode;
+
+		if (inst->pid != MyProcPid || inst->locktag.locktag_type != LOCKTAG_ADVISORY ||
+			(inst->locktag.locktag_field4 != 1 && inst->locktag.locktag_field4 != 2))
+			continue;
+		/* (after the unit's commit, only session locks are left) */
+		for (mode = 1; mode <= MaxLockMode; mode++)
+			while (LockHeldByMe(&inst->locktag, mode))
+				(void) LockRelease(&inst->locktag, mode, true);
+	}
+	pfree(data->locks);
+	pfree(data);
+}
+
+/*
  * One pass over the learners: list them, then one round each (skipping those
  * backing off).  Returns true if some round did work, so the caller loops
  * again at once to drain a backlog.  *installed tells whether the extension
@@ -317,30 +426,40 @@ worker_pass(MemoryContext cxt, bool *installed)
 	LearnerList list = {cxt, false, 0, NULL};
 	int			busy = 0;
 	int			failed = 0;
-	int			i;
+	int			sweep,
+				i;
 
 	keep_worker_lock();
 	if (!run_unit("listing learners", list_learners_unit, &list, false))
 		return false;
 	*installed = list.installed;
-	for (i = 0; i < list.count && !got_sigterm; i++)
-	{
-		LearnerRound round = {list.ids[i], LEARNER_IDLE};
-		char	   *what;
-		bool		ok;
+	/* learners that failed lately go after the others */
+	for (sweep = 0; sweep < 2; sweep++)
+		for (i = 0; i < list.count && !got_sigterm; i++)
+		{
+			LearnerRound round = {list.ids[i], LEARNER_IDLE};
+			bool		failing = hash_search(backoff_table, &round.id, HASH_FIND, NULL) != NULL;
+			char	   *what;
+			bool		ok;
 
-		if (learner_backing_off(round.id))
-			continue;
-		what = psprintf("learner " INT64_FORMAT ": round", round.id);
-		ok = run_unit(what, learner_round_unit, &round, true);
-		learner_record(round.id, ok);
-		busy += (ok && round.result != LEARNER_IDLE);
-		failed += !ok;
-	}
+			if (failing != (sweep == 1) || learner_backing_off(round.id))
+				continue;
+			what = psprintf("learner " INT64_FORMAT ": round", round.id);
+			/* what the next process must know if this round ends this one */
+			worker_state_round(round.id, learner_deaths(round.id));
+			ok = run_unit(what, learner_round_unit, &round, true);
+			worker_state_round(0, 0);
+			release_sql_advisory_locks();
+			learner_record(round.id, ok);
+			busy += (ok && round.result != LEARNER_IDLE);
+			failed += !ok;
+		}
 	elog(DEBUG1, "al_ext worker for database \"%s\" checked %d learners: %d did work, %d failed",
 		 worker_dbname, list.count, busy, failed);
 	return busy > 0;
 }
+
+static void worker_take_over_state(void);
 
 /*
  * Set up the connected worker: its database name, the worker lock (exit
@@ -374,8 +493,41 @@ worker_init(void)
 	backoff_table = hash_create("al_ext learner backoff", 64, &ctl,
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	round_timeout_id = RegisterTimeout(USER_TIMEOUT, round_timeout_handler);
+	round_kill_id = RegisterTimeout(USER_TIMEOUT, round_kill_handler);
+	worker_take_over_state();
 	ereport(LOG,
 			(errmsg("al_ext worker for database \"%s\" started", worker_dbname)));
+}
+
+/* on_proc_exit: leave the next process a stop, or a killed round (worker_state.c). */
+static void
+worker_exit_state(int code, Datum arg)
+{
+	worker_state_end(got_sigterm, round_killed);
+}
+
+/*
+ * Pick up what the previous process of this worker left: a stop (then exit
+ * with code 0, so a stopped worker is not restarted), or the learner whose
+ * round ended it (then back it off).
+ */
+static void
+worker_take_over_state(void)
+{
+	int64		died_in;
+	int			deaths;
+	bool		killed;
+
+	if (worker_state_begin(MyDatabaseId, &died_in, &deaths, &killed))
+	{
+		ereport(LOG,
+				(errmsg("al_ext worker for database \"%s\" stays stopped", worker_dbname),
+				 errdetail("It was stopped during a round; al.start_worker() starts it again.")));
+		proc_exit(0);
+	}
+	on_proc_exit(worker_exit_state, (Datum) 0);
+	if (died_in != 0)
+		learner_record_death(died_in, deaths, killed);
 }
 
 /*

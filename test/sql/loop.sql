@@ -144,6 +144,9 @@ SELECT pg_temp.try($$SELECT count(*) FROM al.next_batch('colors', 1)$$) AS repea
 ROLLBACK;
 SELECT pg_temp.try($$SELECT al.create_learner('colors', 'pool3', 'id', 'x', ARRAY['a', 'b'])$$) AS duplicate;
 SELECT pg_temp.try($$SELECT al.create_learner('', 'pool3', 'id', 'x', ARRAY['a', 'b'])$$) AS empty_name;
+-- names are bounded in bytes (new versions are announced with the name; NOTIFY payloads are small)
+SELECT pg_temp.try($$SELECT al.create_learner(repeat('n', 256), 'pool3', 'id', 'x', ARRAY['a', 'b'])$$) AS name_256_bytes;
+SELECT pg_temp.try($$SELECT al.create_learner(repeat('é', 128), 'pool3', 'id', 'x', ARRAY['a', 'b'])$$) AS name_128_two_byte_chars;
 SELECT pg_temp.try($$SELECT al.create_learner('e', 'pool3', 'nope', 'x', ARRAY['a', 'b'])$$) AS unknown_column;
 SELECT pg_temp.try($$SELECT al.create_learner('e', 'pool3', 'x', 'x', ARRAY['a', 'b'])$$) AS bad_id_type;
 SELECT pg_temp.try($$SELECT al.create_learner('e', 'pool3', 'id', 'truth', ARRAY['a', 'b'])$$) AS bad_feature_type;

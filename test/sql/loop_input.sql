@@ -98,6 +98,14 @@ SELECT pg_temp.context($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd"}, {"item": 999, "label": "odd"}]')::text$$) AS label_many_unknown_item;
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd"}, {"item": 2, "label": "red"}]')::text$$) AS label_many_not_a_class;
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd", "annotator": ""}]')::text$$) AS label_many_empty_annotator;
+-- a field that is null, an object or an array is an error naming the element, never dropped
+-- (an annotator that is not a string was replaced by the caller's name)
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd"}, {"item": 2, "label": "odd", "annotator": {"name": "ann"}}]')::text$$) AS object_annotator;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd", "annotator": ["ann"]}]')::text$$) AS array_annotator;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd", "annotator": null}]')::text$$) AS null_annotator;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": {"id": 1}, "label": "odd"}]')::text$$) AS object_item;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": null, "label": "odd"}]')::text$$) AS null_item;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": ["odd"]}]')::text$$) AS array_label;
 SELECT count(*) AS nothing_recorded FROM al.labels;
 -- canonical ids: the pool's text of the id, whatever form was given
 SELECT al.label('ids_int', ' 007', 'odd'), al.label('ids_uuid', upper(md5('3')), 'odd');

@@ -309,25 +309,27 @@ SELECT pg_temp.try($$SELECT al.predict('mp_view_dropped', ARRAY[0.5, -0.5]::real
 RESET ROLE;
 SELECT count(*) AS rows_left FROM al.model_store WHERE name = 'mp_view_dropped';
 
--- the owner moves the handle to its own schema: it still owns the model;
--- DROP SCHEMA ... CASCADE drops the model with the handle
+-- the owner may not move the handle out of schema al (there it could be
+-- redefined to depend on a temporary object and vanish with a session, with
+-- no DROP to run the trigger above): the event trigger al_ext_keep_handles
+-- refuses, the model stays hers and in place
 CREATE SCHEMA mp_eves AUTHORIZATION regress_mp_eve;
 SET ROLE regress_mp_eve;
 SELECT al.train_model('mp_moved', 'mp_data', 'x', 'y') > 0 AS eve_trains;
-SELECT pg_temp.run(format('ALTER VIEW %s SET SCHEMA mp_eves', handle)) FROM al.models WHERE name = 'mp_moved';
-SELECT name, owner, handle::text LIKE 'mp_eves.%' AS moved FROM al.models WHERE name = 'mp_moved';
-SELECT pg_temp.try($$SELECT al.predict('mp_moved', ARRAY[0.5, -0.5]::real[])$$) AS predicts_after_move;
-SELECT al.train_model('mp_moved', 'mp_data', 'x', 'y') > 0 AS trains_after_move;
+SELECT pg_temp.try(format('ALTER VIEW %s SET SCHEMA mp_eves', handle)) AS move_refused
+FROM (SELECT DISTINCT handle FROM al.models WHERE name = 'mp_moved') h;
+SELECT pg_temp.try(format('ALTER TABLE %s SET SCHEMA mp_eves', handle)) AS move_by_alter_table_refused
+FROM (SELECT DISTINCT handle FROM al.models WHERE name = 'mp_moved') h;
+SELECT name, owner, handle::text LIKE 'al.%' AS still_in_al FROM al.models WHERE name = 'mp_moved';
+SELECT al.drop_model('mp_moved') AS dropped;
 RESET ROLE;
--- (a handle's name stays unless its owner moves it: nobody else may create in schema al)
+-- (a handle's name stays: nobody else may create in schema al)
 SET ROLE regress_mp_alice;
 SELECT pg_temp.try_detail(format('ALTER VIEW al.%I RENAME TO x', relname)) AS rename_in_al
 FROM pg_class WHERE oid = :shared_handle;
 RESET ROLE;
 SELECT count(*) AS handles_in_schema FROM pg_class WHERE relnamespace = 'mp_eves'::regnamespace;
-SET client_min_messages = warning;		-- the cascade's notice names the handle's id
 DROP SCHEMA mp_eves CASCADE;
-RESET client_min_messages;
 SELECT count(*) AS rows_left FROM al.model_store WHERE name = 'mp_moved';
 
 -- DROPs of unrelated objects run the trigger and change nothing

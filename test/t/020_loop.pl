@@ -117,7 +117,7 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM al.leases WHERE expires_a
 	'0', 'labeling released every lease');
 ok($node->poll_query_until('postgres', q{
 	SELECT count(*) < 20 FROM al.labels b, al.learner_store l
-	WHERE l.name = 'l' AND b.serial > l.trained_label_serial}),
+	WHERE l.name = 'l' AND b.learner_id = l.id AND b.trained_in IS NULL}),
 	'the worker caught up: fewer than retrain_every labels wait for a retrain');
 
 # 4. an immediate shutdown in the middle of a storm of labels loses none that committed

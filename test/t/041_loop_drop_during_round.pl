@@ -136,10 +136,13 @@ is(left_of($t), '0 0 0 0 0', 'nothing left');
 
 # 4. two rounds of one learner never overlap (issue 7, defect 14, the loop's
 # side): al.run_learner waits for the worker's round of the same learner,
-# then finds nothing left to do; one model version, no error
+# then finds nothing left to do; one model version, no error.  (The gate
+# holds only the retraining round: the worker's rounds that count the pool
+# of the cold learner hold its row while they read, so al.retrain would wait
+# behind a gated count.)
 $node->safe_psql('postgres', q{
 	SELECT al.start_worker();
-	SELECT al.create_learner('u', 'gated_pool', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 100}');
+	SELECT al.create_learner('u', 'training_gated_pool', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 100}');
 	SELECT al.label('u', 1, 'odd'), al.label('u', 2, 'even');
 });
 $offset = -s $node->logfile;
@@ -147,7 +150,7 @@ $gate->query_safe('SELECT pg_advisory_lock(4242)');
 $node->safe_psql('postgres', q{SELECT al.retrain('u')});
 ok($node->poll_query_until('postgres', q{
 	SELECT count(*) = 1 FROM pg_stat_activity
-	WHERE backend_type = 'al_ext worker' AND wait_event = 'advisory' AND query LIKE '%(u): %'}),
+	WHERE backend_type = 'al_ext worker' AND wait_event = 'advisory' AND query LIKE '%(u): reading labels'}),
 	'the worker\'s round of u is held at the gate');
 $runner->query_until(qr/running/, "\\echo running\nSELECT al.run_learner('u');\n");
 ok($node->poll_query_until('postgres', qq{
