@@ -35,9 +35,10 @@ FROM generate_series(1, 10) i;
 -- pairs of distributions (a q with a 0 where p is not: KL is infinite)
 CREATE TABLE pairs (p al.probvec, q al.probvec);
 INSERT INTO pairs VALUES ('[0.5,0.5]', '[0.9,0.1]'), ('[0.2,0.8]', '[0,1]'), ('[1,0]', '[0,1]');
--- pool: predictions of items in four groups
-CREATE TABLE pool (id bigint, grp int, p al.probvec);
-INSERT INTO pool SELECT i, i % 4, al.softmax(ARRAY[sin(i), cos(i * 3), sin(i * 5)])
+-- pool: predictions of items in four groups, their features, one in ten labeled
+CREATE TABLE pool (id bigint, grp int, p al.probvec, x FEATURES, labeled boolean);
+INSERT INTO pool SELECT i, i % 4, al.softmax(ARRAY[sin(i), cos(i * 3), sin(i * 5)]),
+       ARRAY[sin(i * 7), cos(i * 5), i * 0.01], i % 10 = 0
 FROM generate_series(1, 200) i;
 -- docs and events: text and uuid ids with a score
 CREATE TABLE docs (doc_name text, score double precision);
