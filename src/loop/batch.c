@@ -328,6 +328,44 @@ al_batch_define_gucs(void)
 							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 }
 
+/* How many items of learner l annotator holds under a live lease. */
+static int64
+annotator_leases(const Learner *l, const char *annotator)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		args[2] = {Int64GetDatum(l->id), CStringGetTextDatum(annotator)};
+	bool		isnull;
+
+	learner_store_exec("SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1 "
+					   "AND annotator = $2 AND expires_at > pg_catalog.now()",
+					   2, types, args, true, 1);
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * The batch size annotator may still take, at most k: the option
+ * max_leased caps the items one annotator holds at once, so nobody can
+ * lease the whole pool and starve the others.  At the cap: an error saying
+ * so (an empty batch would read as "nothing left to label").
+ */
+static int
+cap_batch(const Learner *l, const char *annotator, int k)
+{
+	int64		held;
+
+	if (l->options.max_leased == 0)
+		return k;
+	held = annotator_leases(l, annotator);
+	if (held >= l->options.max_leased)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("annotator \"%s\" already holds %lld items of learner \"%s\", its limit",
+						annotator, (long long) held, l->name),
+				 errdetail("The learner's option max_leased is %d.", l->options.max_leased),
+				 errhint("Label or release (al.release) the items held, or wait for their leases to expire.")));
+	return (int) Min((int64) k, l->options.max_leased - held);
+}
+
 /*
  * al.next_batch(learner, k, annotator) -> setof (item_id, score, predicted,
  * probs): the k best unlabeled items no one else holds, leased to annotator.
@@ -357,8 +395,10 @@ al_next_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch size must be between 1 and 100000, not %d", k)));
-	items = (char **) palloc(sizeof(char *) * k);
 	lock_learner(l);
+	/* (under the lock: two calls of one annotator cannot both pass the cap) */
+	k = cap_batch(l, annotator, k);
+	items = (char **) palloc(sizeof(char *) * k);
 	n = ranking_published(l) ? scored_candidates(l, k, rsinfo, items)
 		: random_candidates(l, k, rsinfo, items);
 	if (n > 0 && lease_items(l, items, n, annotator) != n)

@@ -35,6 +35,7 @@ typedef struct LearnerOptions
 	int			max_iter;		/* L-BFGS iterations (100) */
 	bool		standardize;	/* standardize features (false) */
 	char		lease[64];		/* how long a batch is held ("30 minutes") */
+	int			max_leased;		/* items one annotator may hold at once; 0 = no limit (0) */
 } LearnerOptions;
 
 /* A learner row of al.learner_store. */

@@ -85,6 +85,7 @@ learner_options_init(LearnerOptions *o)
 	o->max_iter = 100;
 	o->standardize = false;
 	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
+	o->max_leased = 0;
 }
 
 /* The longest lease, in days (a month counts 30, as in interval comparisons). */
@@ -150,11 +151,13 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 	}
 	else if (strcmp(key, "lease") == 0)
 		set_lease(o, v);
+	else if (strcmp(key, "max_leased") == 0)
+		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased.")));
 }
 
 /* Apply a JSON object of options over o. */
@@ -173,10 +176,11 @@ learner_options_json(const LearnerOptions *o)
 	initStringInfo(&lease);
 	escape_json(&lease, o->lease);
 	return psprintf("{\"batch_size\": %d, \"retrain_every\": %d, \"committee\": %d, \"c\": %s, "
-					"\"seed\": %d, \"holdout\": %s, \"max_iter\": %d, \"standardize\": %s, \"lease\": %s}",
+					"\"seed\": %d, \"holdout\": %s, \"max_iter\": %d, \"standardize\": %s, \"lease\": %s, "
+					"\"max_leased\": %d}",
 					o->batch_size, o->retrain_every, o->committee, float8out_internal(o->c),
 					o->seed, float8out_internal(o->holdout), o->max_iter,
-					o->standardize ? "true" : "false", lease.data);
+					o->standardize ? "true" : "false", lease.data, o->max_leased);
 }
 
 /* Run a statement on al_ext's tables as their owner; returns SPI's code. */

@@ -169,6 +169,35 @@ SELECT pg_temp.try($$SELECT al.alter_learner('colors', 'bald')$$) AS alter_needs
 SELECT pg_temp.try($$SELECT al.alter_learner('colors', NULL, '{"lease": 5}')$$) AS alter_bad_option;
 SELECT count(*) AS no_learner_e FROM al.learners WHERE name = 'e';
 
+-- max_leased: one annotator holds at most that many items at once (so
+-- nobody leases the whole pool); clipped batches, then an error at the cap
+SELECT al.create_learner('capped', 'pool3', 'id', 'x', ARRAY['red', 'green', 'blue'], 'entropy',
+                         '{"max_leased": 5, "batch_size": 4}') > 0 AS created_capped;
+CREATE VIEW pg_temp.capped_leases AS
+SELECT x.item_id, x.annotator FROM al.leases x JOIN al.learners c ON c.id = x.learner_id
+WHERE c.name = 'capped' AND x.expires_at > now();
+SELECT count(*) AS first_batch FROM al.next_batch('capped');
+SELECT count(*) AS clipped_to_5_minus_4 FROM al.next_batch('capped');
+SELECT pg_temp.try($$SELECT count(*) FROM al.next_batch('capped')$$) AS at_the_cap;
+SELECT pg_temp.try($$SELECT count(*) FROM al.next_batch('capped', 1, 'ann2')$$) AS caps_are_per_annotator;
+SELECT annotator, count(*) FROM pg_temp.capped_leases GROUP BY annotator ORDER BY annotator;
+-- releasing and labeling make room: 5 held - 2 released - 1 labeled = 2, so 3 more
+SELECT al.release('capped', (SELECT (array_agg(item_id ORDER BY item_id))[1:2] FROM pg_temp.capped_leases
+                              WHERE annotator = current_user)) AS released;
+SELECT al.label('capped', (SELECT min(item_id) FROM pg_temp.capped_leases WHERE annotator = current_user), 'red') IS NOT NULL AS labeled;
+SELECT count(*) AS room_for_3 FROM al.next_batch('capped', 10);
+-- leases that expired do not count
+UPDATE al.leases SET expires_at = now() - interval '1 second'
+WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'capped') AND annotator = current_user;
+SELECT count(*) AS expired_do_not_count FROM al.next_batch('capped', 10);
+SELECT pg_temp.try($$SELECT al.alter_learner('capped', NULL, '{"max_leased": -1}')$$) AS max_leased_negative;
+SELECT pg_temp.try($$SELECT al.alter_learner('capped', NULL, '{"max_leased": "many"}')$$) AS max_leased_text;
+-- 0 lifts the cap
+SELECT al.alter_learner('capped', NULL, '{"max_leased": 0}');
+SELECT options->>'max_leased' AS max_leased FROM al.learners WHERE name = 'capped';
+SELECT count(*) AS uncapped FROM al.next_batch('capped', 10);
+SELECT al.drop_learner('capped');
+
 -- privileges: creating needs SELECT on the pool; another owner's learner is closed
 CREATE ROLE regress_al_carol;
 CREATE ROLE regress_al_dave;
