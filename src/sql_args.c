@@ -21,6 +21,29 @@ al_require_arg(FunctionCallInfo fcinfo, int n, const char *what)
 				 errmsg("%s must not be null", what)));
 }
 
+/*
+ * The batch size k of an aggregate (argument n), checked: not NULL (22023,
+ * as k is a parameter of the whole aggregate), at least 1.  Any larger int4
+ * is fine: the aggregates' memory grows with the rows, never with k.
+ */
+int32
+al_arg_k(FunctionCallInfo fcinfo, int n)
+{
+	int32		k;
+
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must not be null")));
+	k = PG_GETARG_INT32(n);
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be at least 1"),
+				 errdetail("k is %d.", k)));
+	return k;
+}
+
 /* ERROR (22023) for an option with a bad value: 'option "key" <must>'. */
 void
 al_bad_option(const char *key, const char *must)

@@ -17,6 +17,7 @@
 #include "utils/memutils.h"
 
 #include "al_ext.h"
+#include "sql_args.h"
 #include "probvec.h"
 #include "scores.h"
 #include "select_glue.h"
@@ -67,25 +68,6 @@ sel_whose(bool id_null, int64 id)
 	if (id_null)
 		return pstrdup("a labeled row");
 	return psprintf("id " INT64_FORMAT, id);
-}
-
-/* k from its argument: not NULL, at least 1. */
-static int32
-sel_arg_k(SelRows *s, FunctionCallInfo fcinfo)
-{
-	int32		k;
-
-	if (PG_ARGISNULL(s->kind->k_arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must not be null")));
-	k = PG_GETARG_INT32(s->kind->k_arg);
-	if (k < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be at least 1"),
-				 errdetail("k is %d.", k)));
-	return k;
 }
 
 /*
@@ -159,7 +141,7 @@ sel_settings_agree(const SelRows *s, int32 k, double param, int64 seed)
 void
 sel_rows_check_params(SelRows *s, FunctionCallInfo fcinfo)
 {
-	int32		k = sel_arg_k(s, fcinfo);
+	int32		k = al_arg_k(fcinfo, s->kind->k_arg);
 	double		param = s->kind->param_arg >= 0 ? sel_arg_param(s, fcinfo) : 0;
 	int64		seed = s->kind->seed_arg >= 0 ? sel_arg_seed(s, fcinfo) : 0;
 

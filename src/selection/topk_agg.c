@@ -18,6 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/uuid.h"
 
+#include "sql_args.h"
 #include "topk_glue.h"
 
 PG_FUNCTION_INFO_V1(al_top_k_trans_bigint);
@@ -29,28 +30,6 @@ PG_FUNCTION_INFO_V1(al_top_k_final_text);
 PG_FUNCTION_INFO_V1(al_top_k_final_uuid);
 
 /*
- * k from argument argno, checked: not NULL, at least 1.  Any larger int4
- * is fine: the state grows with the rows kept, never with k.
- */
-static int32
-topk_arg_k(FunctionCallInfo fcinfo, int argno)
-{
-	int32		k;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must not be null")));
-	k = PG_GETARG_INT32(argno);
-	if (k < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be at least 1"),
-				 errdetail("k is %d.", k)));
-	return k;
-}
-
-/*
  * The state of a transition call (args: state, id, score, k) on the full
  * path: a new one on the first row (NULL state), else the argument
  * detoasted, aligned and checked against the id type and this row's k.
@@ -59,7 +38,7 @@ topk_arg_k(FunctionCallInfo fcinfo, int argno)
 static TopkState *
 topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 {
-	int32		k = topk_arg_k(fcinfo, 3);
+	int32		k = al_arg_k(fcinfo, 3);
 	TopkState  *s;
 
 	if (PG_ARGISNULL(0))
