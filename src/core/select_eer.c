@@ -83,6 +83,8 @@ al_eer_status_message(al_eer_status status)
 			return "the model cannot be updated on the labeled rows";
 		case AL_EER_CANCELLED:
 			return "expected error reduction was cancelled";
+		case AL_EER_NUMERIC:
+			return "the expected errors are not finite (feature values too large)";
 	}
 	return "unknown status";
 }
@@ -462,7 +464,8 @@ predict_block(eer_ctx *cx)
 
 /*
  * Predict the block's models on the sample and add p(y|x) * mean loss to
- * their candidates' expected errors; empties the block.
+ * their candidates' expected errors; empties the block.  A loss that is
+ * not finite (float logits that overflowed) is AL_EER_NUMERIC.
  */
 static al_eer_status
 flush_block(eer_ctx *cx, double *expected_error, al_eer_report *rep)
@@ -475,7 +478,11 @@ flush_block(eer_ctx *cx, double *expected_error, al_eer_report *rep)
 	if (predict_block(cx))
 		return AL_EER_CANCELLED;
 	for (q = 0; q < cx->used; q++)
+	{
+		if (!isfinite(cx->loss[q]))
+			return AL_EER_NUMERIC;
 		expected_error[cx->owner[q]] += cx->weight[q] * (cx->loss[q] / cx->in->s);
+	}
 	cx->used = 0;
 	rep->predict_seconds += now_seconds() - t0;
 	return AL_EER_OK;

@@ -68,7 +68,10 @@ typedef enum al_eer_status
 	AL_EER_TRAIN,				/* the labeled rows or training options
 								 * are refused, or an update failed:
 								 * report->train_status says why */
-	AL_EER_CANCELLED			/* the progress hook asked to stop */
+	AL_EER_CANCELLED,			/* the progress hook asked to stop */
+	AL_EER_NUMERIC				/* a model's loss on the sample is not finite
+								 * (its float logits overflow: feature values
+								 * too large) */
 } al_eer_status;
 
 /* A constant message for a status code (never NULL). */

@@ -897,6 +897,40 @@ check_no_labeled_rows(void)
 	pool_free(&p);
 }
 
+/*
+ * A sample row whose float logits overflow (two features of 3e38 under
+ * weights of 1): AL_EER_NUMERIC, never a NaN expected error; the same
+ * call without that row runs.
+ */
+static void
+check_numeric(void)
+{
+	double		coef[4] = {-1, -1, 1, 1},
+				b[2] = {0, 0},
+				e[2];
+	float		cand[4] = {0.5f, 0.5f, -0.5f, 0.25f},
+				smp[4] = {1, -1, 3e38f, 3e38f};
+	al_softmax_model m;
+	al_softmax_data d = {NULL, NULL, NULL, 0, 2, 2};
+	al_eer_input in = {&m, &d, cand, 2, smp, 2};
+	al_eer_options o;
+
+	memset(&m, 0, sizeof(m));
+	m.k = 2;
+	m.d = 2;
+	m.coef = coef;
+	m.intercept = b;
+	al_eer_options_init(&o);
+	UNIT_CHECK(al_eer_expected_error(&in, &o, e, NULL, NULL) == AL_EER_NUMERIC,
+			   "a sample row whose logits overflow -> AL_EER_NUMERIC");
+	in.s = 1;
+	UNIT_CHECK(al_eer_expected_error(&in, &o, e, NULL, NULL) == AL_EER_OK && isfinite(e[0]) && isfinite(e[1]),
+			   "without it: finite expected errors");
+	UNIT_CHECK(strcmp(al_eer_status_message(AL_EER_NUMERIC),
+					  "the expected errors are not finite (feature values too large)") == 0,
+			   "AL_EER_NUMERIC's message");
+}
+
 /* No-BLAS checks first, then load BLAS and run everything else. */
 int
 main(void)
@@ -930,5 +964,6 @@ main(void)
 	check_blocks_and_determinism();
 	check_hooks();
 	check_no_labeled_rows();
+	check_numeric();
 	return unit_done();
 }
