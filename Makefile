@@ -70,7 +70,7 @@ build/unit/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -c $< -o $@
 
-build/unit/%: test/unit/%.c $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS)) test/unit/unit.h
+build/unit/%: test/unit/%.c $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS)) $(wildcard test/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -Itest/unit $< $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS)) -lm -ldl -o $@
 
@@ -87,7 +87,7 @@ build/unit-san/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -c $< -o $@
 
-build/unit-san/%: test/unit/%.c $(SAN_OBJS) test/unit/unit.h
+build/unit-san/%: test/unit/%.c $(SAN_OBJS) $(wildcard test/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itest/unit $< $(SAN_OBJS) -lm -ldl -o $@
 

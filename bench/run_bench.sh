@@ -8,7 +8,9 @@
 #   AL_DESTDIR=/tmp/x        install into a private server tree (.ci/lib.sh)
 #   AL_BENCH_SECTIONS="models loop"   run only these sections (default: all):
 #                            scores (= pool groups committee egl c100 numpy
-#                            checks, each also selectable alone), models, loop
+#                            checks, each also selectable alone), models, loop,
+#                            eer (expected error reduction: bench/eer.sql,
+#                            bench/eer_sklearn.py, bench/eer_accuracy.c)
 #   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
@@ -38,10 +40,10 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-for s in ${AL_BENCH_SECTIONS:-scores models loop}; do
-	case " $SCORE_SECTIONS models loop " in
+for s in ${AL_BENCH_SECTIONS:-scores models loop eer}; do
+	case " $SCORE_SECTIONS models loop eer " in
 	*" $s "*) SEL+="$s " ;;
-	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop)"; exit 2; } ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer)"; exit 2; } ;;
 	esac
 done
 want() { [[ "$SEL" == *" $1 "* ]]; }
@@ -57,6 +59,8 @@ fi
 say "== build and install al_ext"
 build_and_install
 mkdir -p build/bench "$RESULTS"
+# OpenBLAS headers and library for the benchmark's C programs (as the Makefile)
+OPENBLAS_CFLAGS_BENCH="$(pkg-config --cflags openblas) -DAL_OPENBLAS_LIB=\"$(pkg-config --variable=libdir openblas)/libopenblas.so.0\""
 ${CC:-gcc} -O2 -Wall -Wextra -Isrc/core -o build/bench/gen_data bench/gen_data.c src/core/al_rng.c -lm
 
 W=$(al_workdir bench)
@@ -113,15 +117,26 @@ if want_scores; then
 	build/bench/gen_data pool "$ROWS100" 100 2 | psql_ -c "COPY pool100 FROM STDIN (FORMAT binary)"
 	psql_ <bench/derive.sql
 fi
-if want models || want loop; then
-	say "== data: mix_1m 1,000,000 x 64 features x 10 classes (+ mix_100k, train100k), digits"
+if want models || want loop || want eer; then
+	# the eer section alone needs only the first 100,000 rows (one stream:
+	# the same rows, see bench/gen_data.c)
+	MIX_ROWS=1000000
+	want models || want loop || MIX_ROWS=100000
+	say "== data: mix_1m $MIX_ROWS x 64 features x 10 classes (+ mix_100k, train100k), digits"
 	psql_ <bench/mix.sql
-	build/bench/gen_data mixture 1000000 64 10 0.35 42 | psql_ -c "COPY mix_1m FROM STDIN (FORMAT binary)"
+	build/bench/gen_data mixture $MIX_ROWS 64 10 0.35 42 | psql_ -c "COPY mix_1m FROM STDIN (FORMAT binary)"
 	# data/digits.csv.gz: 64 pixel values, then the digit
 	gzip -dc data/digits.csv.gz |
 		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
 		psql_ -c "COPY digits FROM STDIN"
 	psql_ <bench/mix_derive.sql
+fi
+if want eer; then
+	# digits again, with the line number as id (bench/eer_sklearn.py reads the file)
+	psql_ -c "CREATE TABLE eer_digits (id integer PRIMARY KEY, x real[] NOT NULL, y integer NOT NULL)"
+	gzip -dc data/digits.csv.gz |
+		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print NR "\t" s "}\t" $65 }' |
+		psql_ -c "COPY eer_digits FROM STDIN"
 fi
 T1=$(date +%s)
 DATA_SECS=$((T1 - T0))
@@ -278,6 +293,30 @@ if want loop; then
 	done
 	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
 fi
+if want eer; then
+	say "== eer: expected error reduction on mix_100k and digits (bench/eer.sql)"
+	psql_ -X <bench/eer.sql >"$W/eer.txt" 2>&1 || say "  bench/eer.sql failed (see the report)"
+	psql_ -At -c "\\copy (SELECT id FROM eer_digits WHERE label IS NOT NULL ORDER BY id) TO '$W/eer_labeled.txt'"
+	psql_ -At -c "\\copy (SELECT item_id, expected_error FROM eer_digits_ranking ORDER BY rank) TO '$W/eer_ranking.txt'"
+	EER_SECS=$(psql_ -At -c "SELECT seconds FROM eer_digits_seconds")
+	if "$PY" -c 'import numpy, sklearn.linear_model' 2>/dev/null; then
+		say "  scikit-learn: a refit per candidate and class (bench/eer_sklearn.py)"
+		"$PY" bench/eer_sklearn.py data/digits.csv.gz "$W/eer_labeled.txt" "$W/eer_ranking.txt" "$EER_SECS" \
+			>>"$W/eer.txt" 2>&1 || echo "bench/eer_sklearn.py failed" >>"$W/eer.txt"
+	else
+		echo "== scikit-learn comparison skipped: $PY lacks numpy or scikit-learn" >>"$W/eer.txt"
+	fi
+	say "  the warm-started updates against the brute force (bench/eer_accuracy.c, about a minute)"
+	${CC:-gcc} -O2 -Wall -Wextra -Isrc/core $OPENBLAS_CFLAGS_BENCH -o build/bench/eer_accuracy bench/eer_accuracy.c \
+		src/core/al_blas.c src/core/al_rng.c src/core/lbfgs.c src/core/softmax_model.c src/core/softmax_train.c \
+		src/core/select_eer.c src/core/scores.c -lm -ldl
+	gzip -dc data/digits.csv.gz >"$W/digits.csv"
+	{
+		echo "== the warm-started updates against the brute force (a fit from scratch per candidate and class, to"
+		echo "   convergence) on digits, raw pixels (bench/eer_accuracy.c; concordance = pairs of candidates in the same order)"
+		build/bench/eer_accuracy "$W/digits.csv" 30 100 1000 2 log | sed 's/^/   /'
+	} >>"$W/eer.txt" 2>&1
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -307,6 +346,7 @@ OUT=$RESULTS/latest.txt
 	want_scores && psql_ "${SECVARS[@]}" <bench/report.sql
 	want models && psql_ <bench/report_models.sql
 	want loop && psql_ <bench/report_loop.sql
+	want eer && cat "$W/eer.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -75,6 +75,8 @@ al_sm_status_message(al_sm_status status)
 			return "training was cancelled";
 		case AL_SM_NUMERIC:
 			return "the objective is not finite (feature values too large)";
+		case AL_SM_ABSENT_CLASS:
+			return "a training row has a class the model gives probability 0";
 	}
 	return "unknown status";
 }

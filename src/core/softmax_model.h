@@ -48,7 +48,9 @@ typedef enum al_sm_status
 	AL_SM_MODEL_MISMATCH,		/* model's k or d differs from the data's */
 	AL_SM_BAD_FRACTION,			/* holdout fraction not in [0, 1] */
 	AL_SM_CANCELLED,			/* the progress callback asked to stop */
-	AL_SM_NUMERIC				/* f or its gradient not finite at the start */
+	AL_SM_NUMERIC,				/* f or its gradient not finite at the start */
+	AL_SM_ABSENT_CLASS			/* al_softmax_refine: a row of positive weight
+								 * has a class the model gives probability 0 */
 } al_sm_status;
 
 /* A constant message for a status code (never NULL). */
@@ -181,6 +183,24 @@ extern al_sm_status al_softmax_fit_committee(const al_softmax_data *data,
 											 const al_softmax_options *opt,
 											 al_softmax_model *models,
 											 al_softmax_report *reports);
+
+/*
+ * Continue a fit from the model's own parameters (a warm start): at most
+ * opt->max_iter L-BFGS iterations of the same objective on data (with
+ * data->weight, opt->c, tol and ftol; members, seed and standardize are
+ * ignored), updating the model in place.  The model's standardization is
+ * kept as it is (mean and scale are not recomputed from data), and so are
+ * its classes: a class with intercept -inf (absent) stays absent, and a
+ * row of positive weight of such a class is AL_SM_ABSENT_CLASS; fewer than
+ * two present classes is AL_SM_ONE_CLASS.  On an error found before the
+ * optimizer runs the model is unchanged; AL_SM_CANCELLED leaves the last
+ * iterate.  Used by expected error reduction (select_eer.h) for the
+ * updated models.  report may be NULL.  BLAS must be loaded.
+ */
+extern al_sm_status al_softmax_refine(const al_softmax_data *data,
+									  const al_softmax_options *opt,
+									  al_softmax_model *model,
+									  al_softmax_report *report);
 
 /*
  * The objective f and (if grad is not NULL) its gradient at a model's

@@ -425,9 +425,12 @@ report_result(const al_lbfgs_result *res, al_softmax_report *rep)
 	return AL_SM_OK;
 }
 
-/* Run L-BFGS from zero on the kk present classes and store the result. */
+/*
+ * Run L-BFGS on the kk present classes from the parameters in w->theta
+ * and store the result in the model.
+ */
 static al_sm_status
-fit_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
+run_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
 		  const double *ew, sm_work *w, int kk, int block,
 		  al_softmax_model *model, al_softmax_report *rep)
 {
@@ -437,7 +440,6 @@ fit_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
 	size_t		np = (size_t) kk * ((size_t) data->d + 1);
 
 	problem_init(&prob, data, opt, ew, w->cmap, kk, model, w, block);
-	memset(w->theta, 0, np * sizeof(double));
 	lp.m = opt->lbfgs_m;
 	lp.max_iter = opt->max_iter;
 	lp.gtol = opt->tol;
@@ -448,6 +450,16 @@ fit_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
 	al_lbfgs_minimize(np, w->theta, NULL, sm_fg, &prob, &lp, w->lbfgs, &res);
 	expand_params(model, w->theta, w->cmap, kk);
 	return report_result(&res, rep);
+}
+
+/* Run L-BFGS from zero (a fit from scratch). */
+static al_sm_status
+fit_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
+		  const double *ew, sm_work *w, int kk, int block,
+		  al_softmax_model *model, al_softmax_report *rep)
+{
+	memset(w->theta, 0, (size_t) kk * ((size_t) data->d + 1) * sizeof(double));
+	return run_lbfgs(data, opt, ew, w, kk, block, model, rep);
 }
 
 /* A member that saw one class: that class gets probability 1. */
@@ -580,4 +592,96 @@ al_softmax_objective(const al_softmax_data *data,
 		memcpy(grad, w.grad, (size_t) data->k * (data->d + 1) * sizeof(double));
 	al_softmax_free(opt, w.mem);
 	return AL_SM_OK;
+}
+
+/*
+ * The model's classes for the optimizer: cmap[c] numbers the classes with
+ * a finite intercept 0, 1, ... and is -1 for an absent one (intercept
+ * -inf).  Returns how many are present, or -1 when a row of positive
+ * weight has an absent class.  *total gets the total weight.
+ */
+static int
+model_class_map(const al_softmax_model *model, const al_softmax_data *data,
+				int *cmap, double *total)
+{
+	int			c,
+				i,
+				present = 0;
+
+	for (c = 0; c < model->k; c++)
+		cmap[c] = (model->intercept[c] == -INFINITY) ? -1 : present++;
+	*total = 0;
+	for (i = 0; i < data->n; i++)
+	{
+		double		wi = data->weight ? data->weight[i] : 1.0;
+
+		if (wi > 0 && cmap[data->y[i]] < 0)
+			return -1;
+		*total += wi;
+	}
+	return present;
+}
+
+/* Pack the present classes' parameters as [coef rows, intercepts]. */
+static void
+pack_present(const al_softmax_model *model, const int *cmap, int kk,
+			 double *theta)
+{
+	int			c,
+				d = model->d;
+
+	for (c = 0; c < model->k; c++)
+	{
+		if (cmap[c] < 0)
+			continue;
+		memcpy(theta + (size_t) cmap[c] * d, model->coef + (size_t) c * d,
+			   d * sizeof(double));
+		theta[(size_t) kk * d + cmap[c]] = model->intercept[c];
+	}
+}
+
+/* A warm-started fit from the model's parameters; see softmax_model.h. */
+al_sm_status
+al_softmax_refine(const al_softmax_data *data, const al_softmax_options *opt,
+				  al_softmax_model *model, al_softmax_report *report)
+{
+	al_softmax_options defaults,
+				one;
+	al_softmax_report rep;
+	sm_work		w;
+	al_sm_status st;
+	int			block,
+				kk;
+
+	memset(&rep, 0, sizeof(rep));
+	opt = opt_or_defaults(opt, &defaults);
+	if (model == NULL || model->coef == NULL || model->intercept == NULL ||
+		(model->standardized && (model->mean == NULL || model->scale == NULL)))
+		return AL_SM_NULL_ARG;
+	one = *opt;
+	one.members = 1;			/* never a bootstrap */
+	if ((st = al_softmax_validate(data, &one, 0)) != AL_SM_OK)
+		return st;
+	if (model->k != data->k || model->d != data->d)
+		return AL_SM_MODEL_MISMATCH;
+	if (al_blas_get() == NULL)
+		return AL_SM_NO_BLAS;
+	block = al_softmax_block_rows(one.block_rows, data->n, data->d, data->k);
+	if ((st = work_alloc(&w, &one, data, block, 1)) != AL_SM_OK)
+		return st;
+	kk = model_class_map(model, data, w.cmap, &rep.total_weight);
+	rep.classes_present = kk < 0 ? 0 : kk;
+	if (kk < 0)
+		st = AL_SM_ABSENT_CLASS;
+	else if (kk < 2)
+		st = AL_SM_ONE_CLASS;
+	else
+	{
+		pack_present(model, w.cmap, kk, w.theta);
+		st = run_lbfgs(data, &one, data->weight, &w, kk, block, model, &rep);
+	}
+	al_softmax_free(&one, w.mem);
+	if (report != NULL)
+		*report = rep;
+	return st;
 }

@@ -9,6 +9,9 @@
 
 #include <math.h>
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "utils/portal.h"
 #include "utils/snapshot.h"
 
 #include "softmax_model.h"
@@ -35,6 +38,7 @@ typedef struct AlModel
 	int			k;				/* classes */
 	int			d;				/* features */
 	int			members;		/* committee size (1 = plain model) */
+	double		train_c;		/* the c it was trained with (NaN if not stored) */
 	char	  **classes;		/* k labels, in the label type's order */
 	al_softmax_model *m;		/* members; arrays point into cxt */
 	MemoryContext cxt;			/* holds the model and everything above */
@@ -109,10 +113,17 @@ model_feature_problem(double v)
 }
 
 /* reading a table's labeled rows (model_rows.c) */
+extern Oid	model_column_type(Oid relid, const char *colname);
+extern void model_check_feature_type(const char *column, Oid type);
+typedef void (*model_row_fn) (void *arg, HeapTuple tup, TupleDesc desc);
+typedef void (*model_block_fn) (void *arg);
+extern void model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn,
+							   model_block_fn block_fn, void *arg, const char *cxt_name);
 extern void model_read_training_data(Oid relid, const char *features, const char *label,
 									 TrainData *data);
 
 /* training (model_train.c) */
+extern void model_core_hooks(al_softmax_options *opt);
 extern void model_fit_store(const char *name, int64 learner_id, char **classes, int k, float *x,
 							int *y, int n, int d, const al_softmax_options *opt,
 							double holdout, ModelFit *fit);

@@ -65,8 +65,8 @@ typedef struct TrainSource
 } TrainSource;
 
 /* The type of column colname of relid; ERROR naming it if missing. */
-static Oid
-column_type(Oid relid, const char *colname)
+Oid
+model_column_type(Oid relid, const char *colname)
 {
 	AttrNumber	att = get_attnum(relid, colname);
 
@@ -79,8 +79,8 @@ column_type(Oid relid, const char *colname)
 }
 
 /* ERROR unless type is real[] or double precision[]. */
-static void
-check_feature_type(const char *column, Oid type)
+void
+model_check_feature_type(const char *column, Oid type)
 {
 	if (type != FLOAT4ARRAYOID && type != FLOAT8ARRAYOID)
 		ereport(ERROR,
@@ -178,8 +178,8 @@ resolve_source(TrainSource *src, Oid relid, const char *features, const char *la
 	src->relid = relid;
 	src->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 											  get_rel_name(relid));
-	check_feature_type(features, column_type(relid, features));
-	(void) column_type(relid, label);
+	model_check_feature_type(features, model_column_type(relid, features));
+	(void) model_column_type(relid, label);
 	src->feature_name = features;
 	src->features = pstrdup(quote_identifier(features));
 	src->label = pstrdup(quote_identifier(label));
@@ -271,6 +271,7 @@ typedef struct RowReader
 	int			capacity;		/* rows data->x and data->y have room for */
 	char	   *first_row;		/* how errors name the first row */
 	MemoryContext cxt;			/* where data and first_row live */
+	int64		position;		/* rows read so far */
 } RowReader;
 
 /* Index of the first NULL element of the n elements of a, or -1. */
@@ -339,10 +340,12 @@ class_index(const RowReader *r, const char *label)
 	return -1;
 }
 
-/* Append one fetched row to r->data (checking its features). */
+/* Append one fetched row to the reader's data (checking its features). */
 static void
-append_row(RowReader *r, HeapTuple tup, TupleDesc desc, int64 position)
+append_row(void *arg, HeapTuple tup, TupleDesc desc)
 {
+	RowReader  *r = (RowReader *) arg;
+	int64		position = ++r->position;
 	TrainData  *data = r->data;
 	bool		isnull;
 	Datum		f = SPI_getbinval(tup, desc, 1, &isnull);
@@ -417,6 +420,44 @@ classes_by_bytes(const TrainData *data)
 }
 
 /*
+ * Fetch every row of an open cursor, `fetch` rows at a time: row_fn for
+ * each row, then block_fn (if any), in a memory context reset after each
+ * block, so what a block leaves is freed with it; interrupts are checked
+ * between blocks.  cxt_name (a constant string) names the context.
+ * Shared by the readers of training rows and of
+ * al.expected_error_reduction.
+ */
+void
+model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn, model_block_fn block_fn,
+				   void *arg, const char *cxt_name)
+{
+	MemoryContext block_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext block of rows",
+													ALLOCSET_DEFAULT_SIZES);
+
+	MemoryContextSetIdentifier(block_cxt, cxt_name);	/* a constant string */
+
+	for (;;)
+	{
+		MemoryContext old;
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, fetch);
+		if (SPI_processed == 0)
+			break;
+		old = MemoryContextSwitchTo(block_cxt);
+		for (i = 0; i < SPI_processed; i++)
+			row_fn(arg, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+		if (block_fn)
+			block_fn(arg);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(block_cxt);
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(block_cxt);
+}
+
+/*
  * Read every labeled row through a cursor into data (whose classes are
  * read), a block of rows at a time; what a block leaves is freed with it.
  */
@@ -427,9 +468,7 @@ read_rows(const TrainSource *src, TrainData *data)
 							   src->features, src->label, src->key_list, src->relname, src->label);
 	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
 	RowReader	r = {0};
-	MemoryContext block_cxt;
 	Portal		portal;
-	int64		position = 0;
 
 	if (plan == NULL)
 		elog(ERROR, "could not read the rows of %s: %s", src->relname,
@@ -444,27 +483,9 @@ read_rows(const TrainSource *src, TrainData *data)
 	data->n = 0;
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
 	r.type = SPI_gettypeid(portal->tupDesc, 1);
-	check_feature_type(src->feature_name, r.type);
-	block_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext training rows",
-									  ALLOCSET_DEFAULT_SIZES);
-	for (;;)
-	{
-		MemoryContext old;
-		uint64		i;
-
-		SPI_cursor_fetch(portal, true, FETCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(block_cxt);
-		for (i = 0; i < SPI_processed; i++)
-			append_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, ++position);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(block_cxt);
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
+	model_check_feature_type(src->feature_name, r.type);
+	model_fetch_blocks(portal, FETCH_ROWS, append_row, NULL, &r, "al_ext training rows");
 	SPI_cursor_close(portal);
-	MemoryContextDelete(block_cxt);
 }
 
 /*

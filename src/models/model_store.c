@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -40,7 +42,8 @@ typedef struct StorePlan
 } StorePlan;
 
 static StorePlan plan_load = {
-	"SELECT name, version, handle::pg_catalog.oid, learner_id, classes, n_features, members, weights "
+	"SELECT name, version, handle::pg_catalog.oid, learner_id, classes, n_features, members, weights, "
+	"(options OPERATOR(pg_catalog.->>) 'c')::pg_catalog.float8 "
 	"FROM al.model_store WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT8OID}
 };
 static StorePlan plan_exists = {
@@ -303,6 +306,9 @@ model_from_row(int64 id)
 		model->classes[i] = TextDatumGetCString(labels[i]);
 	model->d = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
 	model->members = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));
+	model->train_c = DatumGetFloat8(SPI_getbinval(tup, desc, 9, &isnull));
+	if (isnull)
+		model->train_c = NAN;
 	model_weights_unpack(model, weights);
 	MemoryContextSwitchTo(old);
 	MemoryContextCopyAndSetIdentifier(cxt, model->name);

@@ -122,6 +122,18 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize and holdout.")));
 }
 
+/*
+ * Give the core palloc (in the current memory context, so a cancelled
+ * fit's buffers go with it) and CHECK_FOR_INTERRUPTS at every iteration.
+ */
+void
+model_core_hooks(al_softmax_options *opt)
+{
+	opt->alloc_fn = core_alloc;
+	opt->free_fn = core_free;
+	opt->progress = core_progress;
+}
+
 /* Parse the options object into req (defaults first). */
 static void
 parse_options(TrainRequest *req, Jsonb *options)
@@ -129,9 +141,7 @@ parse_options(TrainRequest *req, Jsonb *options)
 	al_softmax_options_init(&req->opt);
 	req->holdout = 0;
 	al_options_foreach(options, apply_option, req);
-	req->opt.alloc_fn = core_alloc;
-	req->opt.free_fn = core_free;
-	req->opt.progress = core_progress;
+	model_core_hooks(&req->opt);
 }
 
 /* ERROR for a failed fit, in terms of the SQL call. */
@@ -436,9 +446,7 @@ model_fit_store(const char *name, int64 learner_id, char **classes, int k, float
 	req.name = pstrdup(name);
 	req.learner_id = learner_id;
 	req.opt = *opt;
-	req.opt.alloc_fn = core_alloc;
-	req.opt.free_fn = core_free;
-	req.opt.progress = core_progress;
+	model_core_hooks(&req.opt);
 	req.holdout = holdout;
 	data.x = x;
 	data.y = y;

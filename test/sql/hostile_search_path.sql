@@ -121,6 +121,8 @@ CREATE FUNCTION evil.op_jj(jsonb, jsonb) RETURNS boolean LANGUAGE sql
 	AS $$ SELECT evil.spy('jsonb operator') AND $1 OPERATOR(pg_catalog.=) $2 $$;
 CREATE FUNCTION evil.op_jt(jsonb, text) RETURNS jsonb LANGUAGE sql
 	AS $$ SELECT $1 OPERATOR(pg_catalog.->) $2 WHERE evil.spy('jsonb -> text') $$;
+CREATE FUNCTION evil.op_jtt(jsonb, text) RETURNS text LANGUAGE sql
+	AS $$ SELECT $1 OPERATOR(pg_catalog.->>) $2 WHERE evil.spy('jsonb ->> text') $$;
 CREATE FUNCTION evil.op_ti(timestamptz, interval) RETURNS timestamptz LANGUAGE sql
 	AS $$ SELECT $1 OPERATOR(pg_catalog.+) $2 WHERE evil.spy('timestamptz + interval') $$;
 CREATE FUNCTION evil.op_cat(text, text) RETURNS text LANGUAGE sql
@@ -150,6 +152,7 @@ BEGIN
 	END LOOP;
 END $$;
 CREATE OPERATOR evil.-> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = evil.op_jt);
+CREATE OPERATOR evil.->> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = evil.op_jtt);
 CREATE OPERATOR evil.+ (LEFTARG = timestamptz, RIGHTARG = interval, FUNCTION = evil.op_ti);
 CREATE OPERATOR evil.+ (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = evil.op_bplus);
 CREATE OPERATOR evil.+ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.op_iplus);
@@ -188,6 +191,8 @@ SELECT i::bigint AS id, ARRAY[(i % 2) * 2 + (i % 7) * 0.1, (i % 3) * 0.5]::real[
        (ARRAY['a', 'b'])[i % 2 + 1] AS truth
 FROM generate_series(1, 60) i;
 CREATE TABLE attacker_data.tpool AS SELECT 'item' || id AS id, x FROM attacker_data.pool;
+CREATE TABLE attacker_data.epool AS
+SELECT id, x, CASE WHEN id <= 20 THEN truth END AS truth FROM attacker_data.pool;
 
 -- every al_ext function, called through the hostile search_path
 SET search_path = evil, pg_catalog, public, pg_temp;
@@ -239,6 +244,9 @@ FROM (VALUES
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
 	('SELECT pg_catalog.count(*) FROM al.models'),
+	('SELECT al.train_model(''spy_single'', ''attacker_data.epool'', ''x'', ''truth'')'),
+	('SELECT pg_catalog.count(*) FROM al.expected_error_reduction(''spy_single'', ''attacker_data.epool'', ''id'', ''x'', ''truth'', ''{"candidates": 5, "sample": 10}'')'),
+	('SELECT al.drop_model(''spy_single'')'),
 	('SELECT al.create_learner(''spy'', ''attacker_data.pool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''entropy'', ''{"retrain_every": 4, "batch_size": 3, "lease": "1 hour"}'')'),
 	('SELECT al.create_learner(''spy_text'', ''attacker_data.tpool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''margin_confidence'', ''{"committee": 2}'')'),
 	('SELECT pg_catalog.count(*) FROM al.next_batch(''spy'')'),
@@ -301,7 +309,7 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'create_learner', 'next_batch', 'label', 'label_many', 'run_learner', 'release', 'retrain',
 	'alter_learner', 'drop_learner', 'learner_status_rows', 'worker_processes', 'blas_info',
 	'wake_worker', 'grant_learner', 'revoke_learner', 'alter_learner_owner', 'learner_visible',
-	'item_key', 'learner_channel',
+	'item_key', 'learner_channel', 'expected_error_reduction',
 	'kcenter', 'kcenter_trans', 'kcenter_final', 'ranked_batch', 'ranked_batch_trans',
 	'ranked_batch_final', 'badge', 'badge_trans', 'badge_final', 'balanced_top_k',
 	'balanced_top_k_trans', 'balanced_top_k_final', 'balanced_top_k_combine',

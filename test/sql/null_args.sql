@@ -14,6 +14,9 @@ CREATE TABLE nm_data (x real[], y text);
 INSERT INTO nm_data SELECT ARRAY[i % 3, (i * 7) % 5]::real[], (ARRAY['red', 'green'])[i % 2 + 1]
 FROM generate_series(1, 12) i;
 SELECT al.train_model('nm', 'nm_data', 'x', 'y') > 0 AS trained;
+-- an id column and unlabeled rows, for al.expected_error_reduction
+ALTER TABLE nm_data ADD COLUMN id integer GENERATED ALWAYS AS IDENTITY;
+INSERT INTO nm_data (x, y) SELECT ARRAY[i % 4, i % 3]::real[], NULL FROM generate_series(1, 5) i;
 CREATE TABLE nl_pool (id bigint, x real[]);
 INSERT INTO nl_pool SELECT i, ARRAY[i % 3, (i * 7) % 5]::real[] FROM generate_series(1, 12) i;
 SELECT al.create_learner('nl', 'nl_pool', 'id', 'x', ARRAY['red', 'green']) > 0 AS created;

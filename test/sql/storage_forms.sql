@@ -371,6 +371,71 @@ FROM (SELECT 'external' AS t, s FROM sf_sample_external UNION ALL SELECT 'ext_co
 ORDER BY t;
 DROP TABLE sf_sample_external, sf_sample_ext_compressed, sf_sample_compressed, sf_sample_short;
 
-SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000') AS dropped;
+-- al.expected_error_reduction reads a table's features, ids and labels: the
+-- same rows with the features (and ids) in each storage form rank exactly
+-- as the same values rebuilt from their text (a view: plain datums).  Rows
+-- 1-3 are labeled a, b, c; rows 4-8 are the pool.  sf_eer_768 is a single
+-- model over 768 features (al.expected_error_reduction refuses committees).
+SELECT al.train_model('sf_eer_768', 'sf_train768', 'x', 'y') > 0 AS trained;
+CREATE TABLE sf_eer_external (id text, x real[], label text);
+ALTER TABLE sf_eer_external ALTER id SET STORAGE EXTERNAL, ALTER x SET STORAGE EXTERNAL;
+CREATE TABLE sf_eer_ext_compressed (LIKE sf_eer_external);
+CREATE TABLE sf_eer_compressed (LIKE sf_eer_external);
+ALTER TABLE sf_eer_compressed ALTER x SET STORAGE MAIN;
+CREATE TABLE sf_eer_short (LIKE sf_eer_external);
+-- out of line: 768 features of sin() noise and ids of 3,200 characters
+INSERT INTO sf_eer_external
+SELECT r || ':' || (SELECT string_agg(md5(r::text || j::text), '' ORDER BY j) FROM generate_series(1, 100) j),
+	   ARRAY(SELECT sin(r * 1.3 + j * 0.7)::real FROM generate_series(1, 768) j),
+	   (ARRAY['a', 'b', 'c'])[r]
+FROM generate_series(1, 8) r;
+-- compressed, then out of line: 4000 features, 3000 zeros then noise
+INSERT INTO sf_eer_ext_compressed
+SELECT 'r' || r, ARRAY(SELECT CASE WHEN j <= 3000 THEN 0 ELSE sin(r * 1.3 + j * 0.9) END::real
+					   FROM generate_series(1, 4000) j), (ARRAY['a', 'b', 'c'])[r]
+FROM generate_series(1, 8) r;
+-- compressed inline: 768 features repeating a period of 4 values
+INSERT INTO sf_eer_compressed
+SELECT 'r' || r, ARRAY(SELECT ((j + r) % 4 - 1.5)::real FROM generate_series(1, 768) j),
+	   (ARRAY['a', 'b', 'c'])[r]
+FROM generate_series(1, 8) r;
+-- short header: 4 features
+INSERT INTO sf_eer_short
+SELECT 'r' || r, ARRAY(SELECT sin(r * 1.3 + j * 0.7)::real FROM generate_series(1, 4) j),
+	   (ARRAY['a', 'b', 'c'])[r]
+FROM generate_series(1, 8) r;
+CREATE TABLE sf_eer (tbl text, model text);
+INSERT INTO sf_eer VALUES ('sf_eer_external', 'sf_eer_768'), ('sf_eer_ext_compressed', 'sf_4000'),
+	('sf_eer_compressed', 'sf_eer_768'), ('sf_eer_short', 'sf_4');
+-- the forms, proven (first row), and the values kept out of line
+SELECT tbl, pg_temp.form(tbl::regclass, 'x') AS x_form, pg_temp.form(tbl::regclass, 'id') AS id_form,
+	   pg_temp.toasted_values(tbl::regclass) AS toasted
+FROM sf_eer ORDER BY tbl;
+-- the rows rebuilt from their text
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOR t IN SELECT tbl FROM sf_eer LOOP
+		EXECUTE format('CREATE VIEW %I AS SELECT id::text || %L AS id, x::text::real[] AS x, label FROM %I',
+					   t || '_plain', '', t);
+	END LOOP;
+END $$;
+-- the whole ranking (ids, ranks, expected errors, reductions, uncertainties)
+CREATE FUNCTION pg_temp.eer_rows(model text, tbl text) RETURNS text LANGUAGE sql AS $$
+	SELECT string_agg(format('%s %s %s %s %s', left(item_id, 3), rank, expected_error, reduction, uncertainty),
+					  '; ' ORDER BY rank)
+	FROM al.expected_error_reduction(model, tbl::regclass, 'id', 'x', 'label', '{"steps": 3}')
+$$;
+SELECT tbl, pg_temp.eer_rows(model, tbl) = pg_temp.eer_rows(model, tbl || '_plain') AS same,
+	   (SELECT count(*) FILTER (WHERE expected_error > 0 AND reduction IS NOT NULL)
+		FROM al.expected_error_reduction(model, tbl::regclass, 'id', 'x', 'label', '{"steps": 3}')) AS ranked
+FROM sf_eer ORDER BY tbl;
+
+SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000')
+	   + al.drop_model('sf_eer_768') AS dropped;
 DROP TABLE sf_external, sf_ext_compressed, sf_compressed, sf_short, sf_ids, sf_ids_compressed;
+DROP VIEW sf_eer_external_plain, sf_eer_ext_compressed_plain, sf_eer_compressed_plain, sf_eer_short_plain;
+DROP TABLE sf_eer_external, sf_eer_ext_compressed, sf_eer_compressed, sf_eer_short;
+DROP TABLE sf_eer;
 DROP TABLE sf_train CASCADE;

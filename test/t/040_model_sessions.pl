@@ -2,7 +2,8 @@
 # (issue 7 defect 4), a drop seen by a session that cached the model
 # (defect 10), two trainings of one name at once (defect 14), two roles
 # claiming a new name at once and DROP OWNED during a training (issue 8
-# item 4), two rounds of a learner at once.  Every step is
+# item 4), two rounds of a learner at once, al.expected_error_reduction
+# (its snapshot, its lock).  Every step is
 # ordered by waiting for the other session to block on a lock, never by
 # sleeping.
 use strict;
@@ -298,6 +299,50 @@ is($node->safe_psql('postgres', q{SELECT model_version FROM al.learners WHERE na
 	'2', 'and the second is published');
 
 unlike(slurp_file($node->logfile), qr/duplicate key value/, 'never a duplicate-key error');
+
+# ---- al.expected_error_reduction across sessions ----
+# It is STABLE: it reads the table under the calling statement's snapshot,
+# as it reads the model.  A row committed while the call waited for the
+# table's lock is not read; the next statement reads it.
+$node->safe_psql('postgres', q{
+	CREATE TABLE epool AS SELECT id, x, CASE WHEN id <= 30 THEN y END AS y FROM data WHERE id <= 60;
+	SELECT al.train_model('e', 'epool', 'x', 'y');
+});
+my $eer_sees_new = q{SELECT pg_catalog.count(*) FILTER (WHERE item_id = '1000') || ' of ' || pg_catalog.count(*)
+	FROM al.expected_error_reduction('e', 'epool', 'id', 'x', 'y', '{"steps": 2}')};
+$a->query_safe('BEGIN');
+$a->query_safe(q{INSERT INTO epool VALUES (1000, ARRAY[0.5, 0.5]::real[], NULL)});
+$a->query_safe('LOCK TABLE epool IN ACCESS EXCLUSIVE MODE');
+start_query($b, $eer_sees_new);
+wait_until_blocked($pid_b, 'expected_error_reduction');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+is("$out|$err", '0 of 30|',
+	'expected_error_reduction does not read a row committed after its statement began');
+is($b->query_safe($eer_sees_new), '1 of 31', 'the next statement reads it');
+
+# the table is locked before its columns are resolved: a feature column
+# retyped while the call waits is a clean error
+$a->query_safe('BEGIN');
+$a->query_safe('ALTER TABLE epool DROP COLUMN x, ADD COLUMN x bigint DEFAULT 7');
+start_query($b, $eer_sees_new);
+wait_until_blocked($pid_b, 'expected_error_reduction of a table being altered');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+like($err, qr/ERROR:  42804: feature column "x" must be real\[\] or double precision\[\], not bigint/,
+	'expected_error_reduction checks the column under the lock: a clean error');
+
+# the table is dropped while the call waits
+$a->query_safe('BEGIN');
+$a->query_safe('DROP TABLE epool');
+start_query($b, $eer_sees_new);
+wait_until_blocked($pid_b, 'expected_error_reduction of a table being dropped');
+$a->query_safe('COMMIT');
+($out, $err) = finish_query($b);
+like($err, qr/ERROR:  42P01: relation with OID \d+ does not exist/,
+	'expected_error_reduction: a clean error when the table is dropped meanwhile');
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server is up');
+unlike(slurp_file($node->logfile), qr/terminated by signal/, 'no backend crashed');
 
 $a->quit;
 $b->quit;

@@ -58,6 +58,10 @@ my %action = (
 	'al.predict_proba, al.predict, al.predict_committee with the owner\'s model' =>
 	  q{SELECT al.predict_proba('mm', ARRAY[1, 0]::real[]), al.predict('mm', ARRAY[1, 0]::real[]),
 	           al.predict_committee('mm', ARRAY[1, 0]::real[])},
+	'al.expected_error_reduction with the learner\'s model' =>
+	  q{SELECT pg_catalog.count(*) FROM al.expected_error_reduction('learner/m', 'o.eer', 'id', 'x', 'y', '{"steps": 1}')},
+	'al.expected_error_reduction with the owner\'s model' =>
+	  q{SELECT pg_catalog.count(*) FROM al.expected_error_reduction('mm', 'o.eer', 'id', 'x', 'y', '{"steps": 1}')},
 	'al.model_coefficients of the owner\'s model' =>
 	  q{SELECT pg_catalog.count(*) FROM al.model_coefficients('mm')},
 	'al.models' => q{SELECT pg_catalog.count(*) FROM al.models WHERE name = 'mm'},
@@ -94,6 +98,10 @@ $node->safe_psql('postgres', q{
 	CREATE TABLE o.train AS
 	SELECT x, CASE WHEN id % 2 = 0 THEN 'a' ELSE 'b' END AS y FROM o.pool;
 	GRANT SELECT ON o.train TO PUBLIC;
+	CREATE TABLE o.eer AS
+	SELECT id, x, CASE WHEN id > 10 THEN NULL WHEN id % 2 = 0 THEN 'a' ELSE 'b' END AS y
+	FROM o.pool WHERE id <= 20;
+	GRANT SELECT ON o.eer TO PUBLIC;
 	SELECT al.create_learner('m', 'o.pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"retrain_every": 4}');
 	SELECT al.label('m', i::bigint, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END) FROM generate_series(1, 6) i;
 	SELECT al.run_learner('m');

@@ -8,6 +8,7 @@
 #include "al_blas.h"
 #include "al_rng.h"
 #include "softmax_model.h"
+#include "softmax_ref.h"
 #include "unit.h"
 
 #include <float.h>
@@ -67,37 +68,6 @@ free_tdata(tdata *t)
 	free(t->x);
 	free(t->y);
 	free(t->w);
-}
-
-/* s(x)_j as the model defines it, in double. */
-static double
-std_feature(const al_softmax_model *m, const float *x, int j)
-{
-	if (!m->standardized)
-		return x[j];
-	return ((double) x[j] - m->mean[j]) / m->scale[j];
-}
-
-/* Independent softmax of one row from the stored weights (naive loops). */
-static void
-ref_probs(const al_softmax_model *m, const float *x, double *p)
-{
-	double		mx = -INFINITY,
-				s = 0;
-	int			c,
-				j;
-
-	for (c = 0; c < m->k; c++)
-	{
-		p[c] = m->intercept[c];
-		for (j = 0; j < m->d; j++)
-			p[c] += m->coef[c * m->d + j] * std_feature(m, x, j);
-		mx = fmax(mx, p[c]);
-	}
-	for (c = 0; c < m->k; c++)
-		s += (p[c] = exp(p[c] - mx));
-	for (c = 0; c < m->k; c++)
-		p[c] /= s;
 }
 
 /*
@@ -821,28 +791,6 @@ check_holdout_and_metrics(void)
 	al_softmax_model_free(&m, NULL);
 }
 
-/* Counting allocator hooks. */
-static int alloc_count = 0;
-static int free_count = 0;
-static int alloc_fail_after = -1;
-
-/* Allocate, failing when the budget of successful calls is spent. */
-static void *
-count_alloc(size_t size)
-{
-	if (alloc_fail_after >= 0 && alloc_count >= alloc_fail_after)
-		return NULL;
-	alloc_count++;
-	return malloc(size);
-}
-
-/* Free and count. */
-static void
-count_free(void *p)
-{
-	free_count++;
-	free(p);
-}
 
 /* The hooks are used, balanced, and allocation failure is reported. */
 static void

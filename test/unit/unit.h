@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int	unit_count = 0;
@@ -36,6 +37,33 @@ static int	unit_failed = 0;
 		if (!unit_ok_) \
 			printf("#   got %.17g, want %.17g (tol %g)\n", unit_g_, unit_w_, (double) (tol)); \
 	} while (0)
+
+/*
+ * Counting allocator hooks for the core's alloc_fn/free_fn: they count
+ * calls, and allocation fails once alloc_fail_after successful calls are
+ * spent (-1: never).
+ */
+static int	alloc_count = 0;
+static int	free_count = 0;
+static int	alloc_fail_after = -1;
+
+/* Allocate, failing when the budget of successful calls is spent. */
+static inline void *
+count_alloc(size_t size)
+{
+	if (alloc_fail_after >= 0 && alloc_count >= alloc_fail_after)
+		return NULL;
+	alloc_count++;
+	return malloc(size);
+}
+
+/* Free and count. */
+static inline void
+count_free(void *ptr)
+{
+	free_count++;
+	free(ptr);
+}
 
 /* Print the TAP plan and return the process exit status. */
 static inline int
