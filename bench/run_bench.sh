@@ -8,7 +8,8 @@
 #   AL_DESTDIR=/tmp/x        install into a private server tree (.ci/lib.sh)
 #   AL_BENCH_SECTIONS="models loop"   run only these sections (default: all):
 #                            scores (= pool groups committee egl c100 numpy
-#                            checks, each also selectable alone), models, loop
+#                            checks, each also selectable alone), models, loop,
+#                            backtest
 #   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
@@ -38,10 +39,10 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-for s in ${AL_BENCH_SECTIONS:-scores models loop}; do
-	case " $SCORE_SECTIONS models loop " in
+for s in ${AL_BENCH_SECTIONS:-scores models loop backtest}; do
+	case " $SCORE_SECTIONS models loop backtest " in
 	*" $s "*) SEL+="$s " ;;
-	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop)"; exit 2; } ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop backtest)"; exit 2; } ;;
 	esac
 done
 want() { [[ "$SEL" == *" $1 "* ]]; }
@@ -122,6 +123,12 @@ if want models || want loop; then
 		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
 		psql_ -c "COPY digits FROM STDIN"
 	psql_ <bench/mix_derive.sql
+elif want backtest; then
+	say "== data: digits"
+	psql_ -c "CREATE TABLE digits (x real[] NOT NULL, y int NOT NULL)"
+	gzip -dc data/digits.csv.gz |
+		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
+		psql_ -c "COPY digits FROM STDIN"
 fi
 T1=$(date +%s)
 DATA_SECS=$((T1 - T0))
@@ -278,6 +285,10 @@ if want loop; then
 	done
 	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
 fi
+if want backtest; then
+	say "== backtest: digits, 10 strategies x batches 10 and 50 x 10 seeds; selectors on 100,000 x 64"
+	psql_ -q <bench/backtest.sql >"$RESULTS/backtest.txt"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -307,6 +318,7 @@ OUT=$RESULTS/latest.txt
 	want_scores && psql_ "${SECVARS[@]}" <bench/report.sql
 	want models && psql_ <bench/report_models.sql
 	want loop && psql_ <bench/report_loop.sql
+	want backtest && cat "$RESULTS/backtest.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -80,4 +80,6 @@ extern void sel_vector_floats(ArrayType *a, float *out, const char *elem,
 							  const char *whose);
 extern double *sel_alloc_work(size_t doubles);
 
+extern int64 sel_max_memory_bytes(void);
+
 #endif							/* AL_SELECT_GLUE_H */

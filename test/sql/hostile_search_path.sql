@@ -232,6 +232,8 @@ FROM (VALUES
 	('SELECT al.predict(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
 	('SELECT al.predict_committee(''spy_model'', ARRAY[1, 0.5]::real[]), al.predict_committee(''spy_model'', ARRAY[1, 0.5]::double precision[])'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
+	('SELECT pg_catalog.count(*) FROM al.backtest(''attacker_data.pool'', ''id'', ''x'', ''truth'', batch_sizes => ARRAY[5], budget => 20, seeds => ARRAY[1]::bigint[], initial => 4)'),
+	('SELECT pg_catalog.count(*) FROM al.backtest_summary(''attacker_data.pool'', ''id'', ''x'', ''truth'', ARRAY[''margin''], ARRAY[5], 20, 4, ARRAY[1]::bigint[])'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
 	('SELECT pg_catalog.count(*) FROM al.models'),
 	('SELECT al.create_learner(''spy'', ''attacker_data.pool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''entropy'', ''{"retrain_every": 4, "batch_size": 3, "lease": "1 hour"}'')'),
@@ -294,7 +296,7 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'balanced_top_k_trans', 'balanced_top_k_final', 'epsilon_greedy', 'epsilon_greedy_trans',
 	'epsilon_greedy_final', 'mean_direction', 'mean_direction_trans', 'mean_direction_combine',
 	'mean_direction_final', 'cosine_density', 'euclidean_density', 'information_density',
-	'gumbel_key', 'gumbel_power_key',
+	'gumbel_key', 'gumbel_power_key', 'backtest', 'backtest_summary',
 	-- reached through the calls above: the probvec cast to float8[], the
 	-- planner's rewrite of expected_gradient_length on real[], the filter of
 	-- al.models, the sql_drop event trigger (al.drop_learner, al.drop_model)
