@@ -287,7 +287,7 @@ if want loop; then
 fi
 if want backtest; then
 	say "== backtest: digits, 10 strategies x batches 10 and 50 x 10 seeds; selectors on 100,000 x 64"
-	psql_ -q <bench/backtest.sql >"$RESULTS/backtest.txt"
+	psql_ -q <bench/backtest.sql >build/bench/backtest.txt
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -318,7 +318,7 @@ OUT=$RESULTS/latest.txt
 	want_scores && psql_ "${SECVARS[@]}" <bench/report.sql
 	want models && psql_ <bench/report_models.sql
 	want loop && psql_ <bench/report_loop.sql
-	want backtest && cat "$RESULTS/backtest.txt"
+	want backtest && cat build/bench/backtest.txt
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"
