@@ -11,6 +11,7 @@
 #                            checks, each also selectable alone), models, loop,
 #                            eer (expected error reduction: bench/eer.sql,
 #                            bench/eer_sklearn.py, bench/eer_accuracy.c)
+#                            backtest
 #   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
@@ -40,10 +41,10 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-for s in ${AL_BENCH_SECTIONS:-scores models loop eer}; do
-	case " $SCORE_SECTIONS models loop eer " in
+for s in ${AL_BENCH_SECTIONS:-scores models loop eer backtest}; do
+	case " $SCORE_SECTIONS models loop eer backtest " in
 	*" $s "*) SEL+="$s " ;;
-	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer)"; exit 2; } ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer backtest)"; exit 2; } ;;
 	esac
 done
 want() { [[ "$SEL" == *" $1 "* ]]; }
@@ -130,6 +131,12 @@ if want models || want loop || want eer; then
 		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
 		psql_ -c "COPY digits FROM STDIN"
 	psql_ <bench/mix_derive.sql
+elif want backtest; then
+	say "== data: digits"
+	psql_ -c "CREATE TABLE digits (x real[] NOT NULL, y int NOT NULL)"
+	gzip -dc data/digits.csv.gz |
+		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print s "}\t" $65 }' |
+		psql_ -c "COPY digits FROM STDIN"
 fi
 if want eer; then
 	# digits again, with the line number as id (bench/eer_sklearn.py reads the file)
@@ -317,6 +324,10 @@ if want eer; then
 		build/bench/eer_accuracy "$W/digits.csv" 30 100 1000 2 log | sed 's/^/   /'
 	} >>"$W/eer.txt" 2>&1
 fi
+if want backtest; then
+	say "== backtest: digits, 10 strategies x batches 10 and 50 x 10 seeds; selectors on 100,000 x 64"
+	psql_ -q <bench/backtest.sql >build/bench/backtest.txt
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -347,6 +358,7 @@ OUT=$RESULTS/latest.txt
 	want models && psql_ <bench/report_models.sql
 	want loop && psql_ <bench/report_loop.sql
 	want eer && cat "$W/eer.txt"
+	want backtest && cat build/bench/backtest.txt
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -64,7 +64,15 @@ typedef struct TrainData
 	int			d;
 	char	  **classes;		/* k labels, in the label type's order */
 	int			k;
+	int64	   *ids;			/* n ids (model_read_rows with an id), or NULL */
 } TrainData;
+
+/* A bound on the rows model_read_rows keeps in memory. */
+typedef struct TrainReadLimit
+{
+	int64		(*max_rows) (int d, int k); /* the most rows of d features */
+	void		(*refuse) (int64 max_rows, int d, int k);	/* must ERROR */
+} TrainReadLimit;
 
 /*
  * Who owns a model name, as a snapshot sees its versions: a handle (a
@@ -121,6 +129,8 @@ extern void model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn,
 							   model_block_fn block_fn, void *arg, const char *cxt_name);
 extern void model_read_training_data(Oid relid, const char *features, const char *label,
 									 TrainData *data);
+extern void model_read_rows(Oid relid, const char *id, const char *features, const char *label,
+							const TrainReadLimit *limit, TrainData *data);
 
 /* training (model_train.c) */
 extern void model_core_hooks(al_softmax_options *opt);

@@ -58,6 +58,8 @@ typedef struct TrainSource
 	const char *feature_name;	/* as given */
 	char	   *features;		/* quoted */
 	char	   *label;			/* quoted */
+	char	   *id;				/* quoted id column, or NULL */
+	const TrainReadLimit *limit;	/* or NULL */
 	RowKeyKind key;
 	int			nkeys;			/* primary key columns */
 	char	  **keys;			/* their quoted names */
@@ -86,6 +88,17 @@ model_check_feature_type(const char *column, Oid type)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("feature column \"%s\" must be real[] or double precision[], not %s",
+						column, format_type_be(type))));
+}
+
+/* ERROR unless type is smallint, integer or bigint (an id column). */
+static void
+check_id_type(const char *column, Oid type)
+{
+	if (type != INT2OID && type != INT4OID && type != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("id column \"%s\" must be smallint, integer or bigint, not %s",
 						column, format_type_be(type))));
 }
 
@@ -168,7 +181,8 @@ choose_row_key(TrainSource *src)
  * them until the end of the transaction.
  */
 static void
-resolve_source(TrainSource *src, Oid relid, const char *features, const char *label)
+resolve_source(TrainSource *src, Oid relid, const char *id, const char *features,
+			   const char *label)
 {
 	LockRelationOid(relid, AccessShareLock);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
@@ -180,6 +194,11 @@ resolve_source(TrainSource *src, Oid relid, const char *features, const char *la
 											  get_rel_name(relid));
 	model_check_feature_type(features, model_column_type(relid, features));
 	(void) model_column_type(relid, label);
+	if (id != NULL)
+	{
+		check_id_type(id, model_column_type(relid, id));
+		src->id = pstrdup(quote_identifier(id));
+	}
 	src->feature_name = features;
 	src->features = pstrdup(quote_identifier(features));
 	src->label = pstrdup(quote_identifier(label));
@@ -269,6 +288,7 @@ typedef struct RowReader
 	Oid			type;			/* the feature column's type, as read */
 	int		   *by_bytes;		/* class indexes sorted by their label's bytes */
 	int			capacity;		/* rows data->x and data->y have room for */
+	int64		max_rows;		/* the limit's, once d is known */
 	char	   *first_row;		/* how errors name the first row */
 	MemoryContext cxt;			/* where data and first_row live */
 	int64		position;		/* rows read so far */
@@ -309,6 +329,10 @@ check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
 		r->data->d = n;
 		r->first_row = MemoryContextStrdup(r->cxt, row);
 		r->capacity = (int) Max(1, Min(FIRST_ROWS, FIRST_ROWS_BYTES / (sizeof(float) * n)));
+		r->max_rows = INT_MAX / 2;
+		if (r->src->limit)
+			r->max_rows = Min(r->max_rows, r->src->limit->max_rows(n, r->data->k));
+		r->capacity = (int) Max(1, Min(r->capacity, r->max_rows));
 		r->data->x = repalloc_huge(r->data->x, sizeof(float) * (Size) r->capacity * n);
 	}
 	if (n != r->data->d)
@@ -338,6 +362,44 @@ class_index(const RowReader *r, const char *label)
 	}
 	elog(ERROR, "label \"%s\" is not among the classes read before", label);
 	return -1;
+}
+
+/*
+ * Room for more rows: double the arrays, up to the limit's rows; at the
+ * limit, the limit's error (or too many training rows).
+ */
+static void
+grow_rows(RowReader *r)
+{
+	TrainData  *data = r->data;
+
+	if (data->n >= r->max_rows)
+	{
+		if (r->src->limit)
+			r->src->limit->refuse(r->max_rows, data->d, data->k);
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many training rows")));
+	}
+	r->capacity = (int) Min((int64) r->capacity * 2, r->max_rows);
+	data->x = repalloc_huge(data->x, sizeof(float) * (Size) r->capacity * data->d);
+	data->y = repalloc_huge(data->y, sizeof(int) * (Size) r->capacity);
+	if (data->ids)
+		data->ids = repalloc_huge(data->ids, sizeof(int64) * (Size) r->capacity);
+}
+
+/* The id of a fetched row (the last column); ERROR if NULL. */
+static int64
+read_id(const TrainSource *src, HeapTuple tup, TupleDesc desc, int64 position)
+{
+	bool		isnull;
+	Datum		v = SPI_getbinval(tup, desc, desc->natts, &isnull);
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("id of %s is NULL", describe_row(src, tup, desc, position))));
+	return DatumGetInt64(v);
 }
 
 /* Append one fetched row to the reader's data (checking its features). */
@@ -370,11 +432,7 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("feature %d of %s is NULL", j + 1, describe_row(r->src, tup, desc, position))));
 	if (data->n == r->capacity)
-	{
-		r->capacity *= 2;
-		data->x = repalloc_huge(data->x, sizeof(float) * (Size) r->capacity * data->d);
-		data->y = repalloc_huge(data->y, sizeof(int) * (Size) r->capacity);
-	}
+		grow_rows(r);
 	dst = data->x + (Size) data->n * data->d;
 	for (j = 0; j < n; j++)
 	{
@@ -390,11 +448,9 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 							float8out_internal(v))));
 		dst[j] = (float) v;
 	}
+	if (data->ids)
+		data->ids[data->n] = read_id(r->src, tup, desc, position);
 	data->y[data->n++] = class_index(r, SPI_getvalue(tup, desc, 2));
-	if (data->n == INT_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many training rows")));
 }
 
 /* qsort comparator of class indexes by their label's bytes. */
@@ -464,8 +520,11 @@ model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn, model_block_fn
 static void
 read_rows(const TrainSource *src, TrainData *data)
 {
-	char	   *sql = psprintf("SELECT %s, %s::pg_catalog.text%s FROM %s WHERE %s IS NOT NULL",
-							   src->features, src->label, src->key_list, src->relname, src->label);
+	char	   *sql = psprintf("SELECT %s, %s::pg_catalog.text%s%s%s%s FROM %s WHERE %s IS NOT NULL",
+							   src->features, src->label, src->key_list,
+							   src->id ? ", " : "", src->id ? src->id : "",
+							   src->id ? "::pg_catalog.int8" : "",
+							   src->relname, src->label);
 	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
 	RowReader	r = {0};
 	Portal		portal;
@@ -480,6 +539,7 @@ read_rows(const TrainSource *src, TrainData *data)
 	r.by_bytes = classes_by_bytes(data);
 	data->x = palloc_extended(sizeof(float) * r.capacity, MCXT_ALLOC_HUGE);
 	data->y = palloc_extended(sizeof(int) * r.capacity, MCXT_ALLOC_HUGE);
+	data->ids = src->id ? palloc_extended(sizeof(int64) * r.capacity, MCXT_ALLOC_HUGE) : NULL;
 	data->n = 0;
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
 	r.type = SPI_gettypeid(portal->tupDesc, 1);
@@ -498,10 +558,22 @@ read_rows(const TrainSource *src, TrainData *data)
 void
 model_read_training_data(Oid relid, const char *features, const char *label, TrainData *data)
 {
+	model_read_rows(relid, NULL, features, label, NULL, data);
+}
+
+/*
+ * model_read_training_data, also reading an integer id column (id not
+ * NULL: data->ids) and refusing more rows than limit allows (not NULL).
+ */
+void
+model_read_rows(Oid relid, const char *id, const char *features, const char *label,
+				const TrainReadLimit *limit, TrainData *data)
+{
 	TrainSource src = {0};
 	AlIdentity	save;
 
-	resolve_source(&src, relid, features, label);
+	src.limit = limit;
+	resolve_source(&src, relid, id, features, label);
 	/* a snapshot taken under the lock sees the rows of the columns checked */
 	PushActiveSnapshot(GetTransactionSnapshot());
 	al_become_caller(&save);

@@ -100,5 +100,6 @@ extern void sel_rows_combine(SelRows *into, const SelRows *from);
 extern bytea *sel_rows_serialize(const SelRows *s);
 extern SelRows *sel_rows_deserialize(const SelKind *kind, bytea *b,
 									 MemoryContext cxt);
+extern int64 sel_max_memory_bytes(void);
 
 #endif							/* AL_SELECT_GLUE_H */

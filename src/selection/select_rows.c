@@ -47,6 +47,13 @@ al_selection_define_gucs(void)
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 }
 
+/* al_ext.selection_max_memory in bytes (al.backtest bounds its rows by it). */
+int64
+sel_max_memory_bytes(void)
+{
+	return (int64) sel_max_memory_kb * 1024;
+}
+
 /* A new, empty row set of `kind` living in cxt (the aggregate's context). */
 SelRows *
 sel_rows_new(const SelKind *kind, MemoryContext cxt)

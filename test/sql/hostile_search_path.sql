@@ -242,6 +242,8 @@ FROM (VALUES
 	('SELECT pg_catalog.count(al.predict(''spy_model'', x)), pg_catalog.count(al.predict_committee(''spy_model'', x)) FROM attacker_data.pool'),
 	('SELECT pg_catalog.count(al.predict_proba(m.id, p.x)) FROM attacker_data.pool p, al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_model'''),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
+	('SELECT pg_catalog.count(*) FROM al.backtest(''attacker_data.pool'', ''id'', ''x'', ''truth'', batch_sizes => ARRAY[5], budget => 20, seeds => ARRAY[1]::bigint[], initial => 4)'),
+	('SELECT pg_catalog.count(*) FROM al.backtest_summary(''attacker_data.pool'', ''id'', ''x'', ''truth'', ARRAY[''margin''], ARRAY[5], 20, 4, ARRAY[1]::bigint[])'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
 	('SELECT pg_catalog.count(*) FROM al.models'),
 	('SELECT al.train_model(''spy_single'', ''attacker_data.epool'', ''x'', ''truth'')'),
@@ -318,7 +320,7 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'epsilon_greedy_serialize', 'epsilon_greedy_deserialize',
 	'mean_direction', 'mean_direction_trans', 'mean_direction_combine',
 	'mean_direction_final', 'cosine_density', 'euclidean_density', 'information_density',
-	'gumbel_key', 'gumbel_power_key',
+	'gumbel_key', 'gumbel_power_key', 'backtest', 'backtest_summary',
 	-- reached through the calls above: the probvec cast to float8[], the
 	-- planner's rewrites of expected_gradient_length and of the predictions
 	-- on real[] columns, the filter of al.models, the sql_drop event trigger

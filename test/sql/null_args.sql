@@ -17,6 +17,8 @@ SELECT al.train_model('nm', 'nm_data', 'x', 'y') > 0 AS trained;
 -- an id column and unlabeled rows, for al.expected_error_reduction
 ALTER TABLE nm_data ADD COLUMN id integer GENERATED ALWAYS AS IDENTITY;
 INSERT INTO nm_data (x, y) SELECT ARRAY[i % 4, i % 3]::real[], NULL FROM generate_series(1, 5) i;
+-- the same rows with an id, for al.backtest
+CREATE TABLE nb_data AS SELECT row_number() OVER () AS id, x, y FROM nm_data;
 CREATE TABLE nl_pool (id bigint, x real[]);
 INSERT INTO nl_pool SELECT i, ARRAY[i % 3, (i * 7) % 5]::real[] FROM generate_series(1, 12) i;
 SELECT al.create_learner('nl', 'nl_pool', 'id', 'x', ARRAY['red', 'green']) > 0 AS created;
@@ -73,7 +75,11 @@ INSERT INTO pg_temp.sample VALUES
 	('label', 'text', $$'red'::text$$),
 	('annotator', 'text', $$'ann'::text$$),
 	('labels', 'jsonb', $$'[{"item": 3, "label": "red"}]'::jsonb$$),
-	('options', 'jsonb', $$'{}'::jsonb$$);
+	('options', 'jsonb', $$'{}'::jsonb$$),
+	('id', 'name', $$'id'::name$$),
+	('strategies', 'text[]', $$ARRAY['margin', 'kcenter']$$),
+	('batch_sizes', 'integer[]', $$'{2}'::integer[]$$),
+	('seeds', 'bigint[]', $$'{1}'::bigint[]$$);
 -- Where the function matters: 'name' is a model's for model functions, a
 -- new learner's for al.create_learner, the learner 'nl' for the other
 -- learner functions; the learner is 'nlu' for functions taking uuid ids;
@@ -93,6 +99,8 @@ BEGIN
 		RETURN $q$'nlu'::text$q$;
 	ELSIF argname = 'name' THEN
 		RETURN $q$'nl'::text$q$;
+	ELSIF argname = 'data' AND p.proname LIKE 'backtest%' THEN
+		RETURN $q$'nb_data'::regclass$q$;
 	ELSIF p.proname = 'top_k_state_in' THEN
 		RETURN $q$al.top_k_trans(NULL, 1::bigint, 0.5::float8, 2)::text::cstring$q$;
 	ELSIF argtype = 'al.top_k_state'::regtype AND (p.proname LIKE '%\_text' OR 'text'::regtype = ANY (types)) THEN
