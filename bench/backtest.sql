@@ -28,6 +28,14 @@ BEGIN
 		ARRAY[10, 50], budget => 300, initial => 10, holdout => 0.3);
 	INSERT INTO bt_timing VALUES ('digits: 10 strategies x 2 batch sizes x 10 seeds, budget 300',
 		extract(epoch FROM clock_timestamp() - t0));
+	-- expected error reduction apart (its cost is of another order): the
+	-- defaults of al.expected_error_reduction (M 100 by entropy, S 1000,
+	-- 20 steps, log loss)
+	t0 := clock_timestamp();
+	INSERT INTO bt_summary SELECT * FROM al.backtest_summary('bt_digits', 'id', 'x', 'y',
+		ARRAY['eer'], ARRAY[10, 50], budget => 300, initial => 10, holdout => 0.3);
+	INSERT INTO bt_timing VALUES ('digits: eer x 2 batch sizes x 10 seeds, budget 300',
+		extract(epoch FROM clock_timestamp() - t0));
 END $$;
 
 \echo '== backtest: digits (1797 x 64), 70/30 split, 10 initial labels, seeds 1..10, budget 300'

@@ -16,7 +16,7 @@ CREATE FUNCTION al.backtest(data regclass, id name, features name, label name,
 		picked bigint[])
 	AS 'MODULE_PATHNAME', 'al_backtest' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.backtest(regclass, name, name, name, text[], integer[], integer, integer, bigint[], double precision, jsonb) IS
-	'replay the active-learning loop on the labeled rows of data (read as the caller) for each strategy, batch size and seed: a seeded holdout part, a seeded initial set, then rounds of train, score, select and label until the budget (NULL: the whole pool); one row per round with the holdout accuracy, the accuracy of a model trained on the whole pool, and the ids labeled before the round. Strategies: random, entropy, margin, least_confidence, ranked_batch, ranked_margin, kcenter, badge, balanced_margin, balanced_entropy. Options: c, max_iter, tol, class_cap';
+	'replay the active-learning loop on the labeled rows of data (read as the caller) for each strategy, batch size and seed: a seeded holdout part, a seeded initial set, then rounds of train, score, select and label until the budget (NULL: the whole pool); one row per round with the holdout accuracy, the accuracy of a model trained on the whole pool, and the ids labeled before the round. Strategies: random, entropy, margin, least_confidence, ranked_batch, ranked_margin, kcenter, badge, balanced_margin, balanced_entropy, eer (expected error reduction; not in the default list: it costs far more). Options: c, max_iter, tol, class_cap, eer_candidates, eer_sample, eer_steps, eer_loss';
 
 CREATE FUNCTION al.backtest_summary(data regclass, id name, features name, label name,
 		strategies text[] DEFAULT ARRAY['random', 'entropy', 'margin', 'least_confidence',

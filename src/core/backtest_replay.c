@@ -15,6 +15,7 @@
 
 #include "al_rng.h"
 #include "scores.h"
+#include "select_eer.h"
 
 /* al_rng streams of a seed (the holdout split uses 2^64 - 1). */
 #define STREAM_INITIAL	1
@@ -27,7 +28,10 @@ typedef struct bt_round
 	int		   *cls;			/* most probable class per candidate */
 	al_rng	   *rng;			/* the replay's selection stream */
 	double		class_cap;
-	const al_softmax_options *opt;	/* allocator */
+	const al_bt_eer *eer;		/* expected error reduction's options */
+	const al_softmax_model *model;	/* the round's model */
+	const int  *yl;				/* labels of the labeled rows (pool.xl) */
+	const al_softmax_options *opt;	/* trainer options and allocator */
 } bt_round;
 
 typedef al_bt_status (*bt_select_fn) (const bt_round *r, int npick, int *order,
@@ -48,11 +52,14 @@ static al_bt_status sel_ranked(const bt_round *r, int npick, int *order, al_bt_e
 static al_bt_status sel_kcenter(const bt_round *r, int npick, int *order, al_bt_error *err);
 static al_bt_status sel_badge(const bt_round *r, int npick, int *order, al_bt_error *err);
 static al_bt_status sel_balanced(const bt_round *r, int npick, int *order, al_bt_error *err);
+static al_bt_status sel_eer(const bt_round *r, int npick, int *order, al_bt_error *err);
 
 /*
  * The strategies.  Scores are the kernels of the SQL score functions;
  * ranked batch uses least confidence as modAL's uncertainty_batch_sampling
- * does.  A new strategy (expected error reduction) is one line here.
+ * does; expected error reduction prefilters its candidates by entropy, as
+ * al.expected_error_reduction does by default.  A new strategy is one line
+ * here and one selector.
  */
 static const bt_strategy strategies[] = {
 	{"random", NULL, 0, sel_random},
@@ -65,6 +72,7 @@ static const bt_strategy strategies[] = {
 	{"badge", NULL, 1, sel_badge},
 	{"balanced_margin", al_margin_confidence, 1, sel_balanced},
 	{"balanced_entropy", al_entropy, 1, sel_balanced},
+	{"eer", al_entropy, 1, sel_eer},
 };
 
 #define N_STRATEGIES ((int) (sizeof(strategies) / sizeof(strategies[0])))
@@ -99,8 +107,22 @@ al_bt_status_message(al_bt_status status)
 			return "out of memory";
 		case AL_BT_CANCELLED:
 			return "cancelled";
+		case AL_BT_BAD_EER:
+			return "expected error reduction options out of range";
+		case AL_BT_EER:
+			return "expected error reduction failed";
 	}
 	return "unknown status";
+}
+
+/* See backtest_replay.h. */
+void
+al_bt_eer_init(al_bt_eer *eer)
+{
+	eer->candidates = 100;
+	eer->sample = 1000;
+	eer->steps = 20;
+	eer->loss = AL_EER_LOSS_LOG;
 }
 
 /* How many strategies the table has. */
@@ -218,6 +240,141 @@ sel_badge(const bt_round *r, int npick, int *order, al_bt_error *err)
 	st = al_sel_badge(&r->pool, al_rng_next(r->rng), npick, order, work, NULL);
 	al_softmax_free(r->opt, work);
 	return sel_result(st, err);
+}
+
+/* The classes a model gives a positive probability. */
+static int
+present_classes(const al_softmax_model *m)
+{
+	int			c,
+				kk = 0;
+
+	for (c = 0; c < m->k; c++)
+		kk += (m->intercept[c] != -INFINITY);
+	return kk;
+}
+
+/*
+ * Candidates (slots) of the best max(M, npick) scores (at most m), best
+ * first; *mm = how many.
+ */
+static al_bt_status
+eer_prefilter(const bt_round *r, int npick, int **slots, int *mm, al_bt_error *err)
+{
+	double	   *work;
+	al_sel_status st;
+
+	*mm = r->eer->candidates > npick ? r->eer->candidates : npick;
+	*mm = *mm < r->pool.m ? *mm : r->pool.m;
+	*slots = al_softmax_alloc(r->opt, sizeof(int) * *mm);
+	work = al_softmax_alloc(r->opt, sizeof(double) * (al_sel_order_work(r->pool.m, 0) + 1));
+	if (*slots == NULL || work == NULL)
+	{
+		al_softmax_free(r->opt, work);
+		return AL_BT_NO_MEMORY;
+	}
+	st = al_sel_order_desc(r->pool.score, r->pool.m, *mm, *slots, work, NULL);
+	al_softmax_free(r->opt, work);
+	return sel_result(st, err);
+}
+
+/* Copy the given candidate slots' features into a new m x d buffer (NULL: no memory). */
+static float *
+eer_rows(const bt_round *r, const int *slots, int m)
+{
+	float	   *x = al_softmax_alloc(r->opt, sizeof(float) * (size_t) m * r->pool.d);
+	int			i;
+
+	for (i = 0; x != NULL && i < m; i++)
+		memcpy(x + (size_t) i * r->pool.d, r->pool.x + (size_t) slots[i] * r->pool.d,
+			   sizeof(float) * r->pool.d);
+	return x;
+}
+
+/*
+ * The expected error of each prefiltered candidate (reduction[i] for
+ * cand[i]) over a seeded sample of min(S, m) unlabeled rows.
+ */
+static al_bt_status
+eer_reductions(const bt_round *r, const float *cand, int mm, double *reduction,
+			   al_bt_error *err)
+{
+	al_softmax_data labeled = {r->pool.xl, r->yl, NULL, r->pool.l, r->pool.d, r->pool.c};
+	int			s = r->eer->sample < r->pool.m ? r->eer->sample : r->pool.m;
+	int		   *sample_slots = al_softmax_alloc(r->opt, sizeof(int) * s);
+	double	   *ee = al_softmax_alloc(r->opt, sizeof(double) * mm);
+	float	   *sample = NULL;
+	al_eer_options eo;
+	al_eer_input in;
+	al_eer_status st = AL_EER_NO_MEMORY;
+
+	if (sample_slots && ee)
+	{
+		al_rng_sample(r->rng, (size_t) r->pool.m, (size_t) s, sample_slots);
+		sample = eer_rows(r, sample_slots, s);
+	}
+	if (sample)
+	{
+		al_eer_options_init(&eo);
+		eo.loss = r->eer->loss;
+		eo.steps = r->eer->steps;
+		if (r->opt)
+			eo.train = *r->opt;
+		in = (al_eer_input) {r->model, &labeled, cand, mm, sample, s};
+		st = al_eer_expected_error(&in, &eo, ee, reduction, NULL);
+	}
+	al_softmax_free(r->opt, sample_slots);
+	al_softmax_free(r->opt, ee);
+	al_softmax_free(r->opt, sample);
+	if (st == AL_EER_OK)
+		return AL_BT_OK;
+	if (st == AL_EER_CANCELLED)
+		return AL_BT_CANCELLED;
+	if (st == AL_EER_NO_MEMORY)
+		return AL_BT_NO_MEMORY;
+	err->eer_status = st;
+	return AL_BT_EER;
+}
+
+/*
+ * Expected error reduction: the top M candidates by entropy (at least the
+ * batch), ordered by their reduction (ties to the more uncertain).  A model of one class (the
+ * initial labels all agree) cannot be updated toward another class: its
+ * round falls back to the entropy order, which is then the pool order.
+ */
+static al_bt_status
+sel_eer(const bt_round *r, int npick, int *order, al_bt_error *err)
+{
+	int		   *slots = NULL;
+	float	   *cand = NULL;
+	double	   *reduction = NULL,
+			   *work = NULL;
+	int			mm,
+				i;
+	al_bt_status st = eer_prefilter(r, npick, &slots, &mm, err);
+
+	if (st == AL_BT_OK && present_classes(r->model) < 2)
+	{
+		memcpy(order, slots, sizeof(int) * npick);
+		al_softmax_free(r->opt, slots);
+		return AL_BT_OK;
+	}
+	if (st == AL_BT_OK)
+	{
+		cand = eer_rows(r, slots, mm);
+		reduction = al_softmax_alloc(r->opt, sizeof(double) * mm);
+		work = al_softmax_alloc(r->opt, sizeof(double) * (al_sel_order_work(mm, 0) + 1));
+		st = (cand && reduction && work) ? eer_reductions(r, cand, mm, reduction, err) : AL_BT_NO_MEMORY;
+	}
+	if (st == AL_BT_OK)
+		st = sel_result(al_sel_order_desc(reduction, mm, npick, order, work, NULL), err);
+	for (i = 0; st == AL_BT_OK && i < npick; i++)
+		order[i] = slots[order[i]];
+	al_softmax_free(r->opt, slots);
+	al_softmax_free(r->opt, cand);
+	al_softmax_free(r->opt, reduction);
+	al_softmax_free(r->opt, work);
+	return st;
 }
 
 /*
@@ -422,7 +579,8 @@ predict_candidates(bt_state *s, const bt_strategy *strat, const al_softmax_model
 /* Select and label one round's picks (npick of the m candidates). */
 static al_bt_status
 select_round(bt_state *s, const al_bt_data *data, const al_bt_split *split,
-			 const al_bt_params *prm, al_rng *rng, int npick, al_bt_error *err)
+			 const al_bt_params *prm, const al_softmax_model *model, al_rng *rng,
+			 int npick, al_bt_error *err)
 {
 	const bt_strategy *strat = &strategies[prm->strategy];
 	bt_round	r;
@@ -443,6 +601,9 @@ select_round(bt_state *s, const al_bt_data *data, const al_bt_split *split,
 	r.cls = s->cls;
 	r.rng = rng;
 	r.class_cap = prm->class_cap;
+	r.eer = &prm->eer;
+	r.model = model;
+	r.yl = s->y + s->m;
 	r.opt = prm->model;
 	if ((st = strat->select(&r, npick, s->order, err)) != AL_BT_OK)
 		return st;
@@ -471,6 +632,11 @@ check_params(const al_bt_split *split, const al_bt_params *prm)
 		return AL_BT_BAD_INITIAL;
 	if (!(prm->class_cap > 0.0 && prm->class_cap <= 1.0))
 		return AL_BT_BAD_CAP;
+	if (prm->eer.candidates < 1 || prm->eer.candidates > AL_EER_MAX_CANDIDATES ||
+		prm->eer.sample < 1 || prm->eer.sample > AL_EER_MAX_SAMPLE ||
+		prm->eer.steps < 1 || prm->eer.steps > AL_EER_MAX_STEPS ||
+		(prm->eer.loss != AL_EER_LOSS_ZERO_ONE && prm->eer.loss != AL_EER_LOSS_LOG))
+		return AL_BT_BAD_EER;
 	return AL_BT_OK;
 }
 
@@ -516,9 +682,9 @@ run_round(bt_state *s, const al_bt_data *data, const al_bt_split *split,
 	npick = npick < s->m ? npick : s->m;
 	if (st == AL_BT_OK && !*done)
 		st = predict_candidates(s, &strategies[prm->strategy], &model, data->k, opt, err);
-	al_softmax_model_free(&model, opt);
 	if (st == AL_BT_OK && !*done)
-		st = select_round(s, data, split, prm, rng, npick, err);
+		st = select_round(s, data, split, prm, &model, rng, npick, err);
+	al_softmax_model_free(&model, opt);
 	return st;
 }
 

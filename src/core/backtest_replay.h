@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "select.h"
+#include "select_eer.h"
 #include "softmax_model.h"
 
 /* Status codes; al_bt_status_message() gives a lower-case message. */
@@ -38,7 +39,9 @@ typedef enum al_bt_status
 	AL_BT_MODEL,				/* the trainer failed: see sm_status */
 	AL_BT_SELECT,				/* a selection kernel failed: see sel_status */
 	AL_BT_NO_MEMORY,			/* the allocator returned NULL */
-	AL_BT_CANCELLED				/* the tick asked to stop */
+	AL_BT_CANCELLED,			/* the tick asked to stop */
+	AL_BT_BAD_EER,				/* eer options out of range */
+	AL_BT_EER					/* the eer kernel failed: see eer_status */
 } al_bt_status;
 
 extern const char *al_bt_status_message(al_bt_status status);
@@ -64,6 +67,19 @@ typedef struct al_bt_split
 								 * the whole pool */
 } al_bt_split;
 
+/* Strategy eer's options (al.expected_error_reduction's, same defaults). */
+typedef struct al_bt_eer
+{
+	int			candidates;		/* M, 1..AL_EER_MAX_CANDIDATES (100) */
+	int			sample;			/* S, 1..AL_EER_MAX_SAMPLE (1000), drawn
+								 * from the unlabeled pool each round */
+	int			steps;			/* 1..AL_EER_MAX_STEPS (20) */
+	al_eer_loss loss;			/* AL_EER_LOSS_LOG */
+} al_bt_eer;
+
+/* Set al_bt_eer's defaults. */
+extern void al_bt_eer_init(al_bt_eer *eer);
+
 /* One replay. */
 typedef struct al_bt_params
 {
@@ -73,6 +89,7 @@ typedef struct al_bt_params
 	int			budget;			/* labels at the end, initial..n_pool */
 	uint64_t	seed;			/* initial set and random choices */
 	double		class_cap;		/* balanced strategies: cap in (0, 1] */
+	al_bt_eer	eer;			/* strategy eer */
 	const al_softmax_options *model;	/* trainer options and allocator */
 	al_sel_tick_fn tick;		/* once per round; may be NULL */
 	void	   *tick_arg;
@@ -93,6 +110,7 @@ typedef struct al_bt_error
 {
 	al_sm_status sm_status;
 	al_sel_status sel_status;
+	al_eer_status eer_status;
 } al_bt_error;
 
 /* The strategy table: names, and the index of a name (-1 if unknown). */

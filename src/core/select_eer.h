@@ -48,6 +48,10 @@ typedef enum al_eer_loss
 /* Largest steps accepted (a refine past it is a retrain). */
 #define AL_EER_MAX_STEPS 1000
 
+/* The callers' limits on candidates M and sample rows S (README's table). */
+#define AL_EER_MAX_CANDIDATES 10000
+#define AL_EER_MAX_SAMPLE 100000
+
 /* Status codes; al_eer_status_message() gives a lower-case message. */
 typedef enum al_eer_status
 {

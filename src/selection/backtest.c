@@ -26,6 +26,7 @@
 
 #include "al_ext.h"
 #include "backtest_replay.h"
+#include "eer_glue.h"
 #include "model.h"
 #include "select_glue.h"
 #include "sql_args.h"
@@ -51,6 +52,7 @@ typedef struct BtArgs
 	int			initial;
 	double		holdout;
 	double		class_cap;
+	al_bt_eer	eer;			/* strategy eer's options */
 	al_softmax_options model;
 } BtArgs;
 
@@ -235,6 +237,14 @@ bt_option(void *ctx, const char *key, JsonbValue *v)
 		if (!(a->model.tol > 0 && isfinite(a->model.tol)))
 			al_bad_option(key, "must be a finite number > 0");
 	}
+	else if (strcmp(key, "eer_candidates") == 0)
+		a->eer.candidates = (int) al_option_integer(key, v, 1, AL_EER_MAX_CANDIDATES);
+	else if (strcmp(key, "eer_sample") == 0)
+		a->eer.sample = (int) al_option_integer(key, v, 1, AL_EER_MAX_SAMPLE);
+	else if (strcmp(key, "eer_steps") == 0)
+		a->eer.steps = (int) al_option_integer(key, v, 1, AL_EER_MAX_STEPS);
+	else if (strcmp(key, "eer_loss") == 0)
+		a->eer.loss = eer_loss_option(key, v);
 	else if (strcmp(key, "class_cap") == 0)
 	{
 		a->class_cap = al_option_number(key, v);
@@ -245,7 +255,7 @@ bt_option(void *ctx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
-				 errhint("Options of al.backtest: c, max_iter, tol, class_cap.")));
+				 errhint("Options of al.backtest: c, max_iter, tol, class_cap, eer_candidates, eer_sample, eer_steps, eer_loss.")));
 }
 
 /* Check every argument (before the table is read). */
@@ -278,6 +288,7 @@ bt_args(FunctionCallInfo fcinfo, BtArgs *a)
 				 errmsg("holdout must be in (0, 1): %s", float8out_internal(a->holdout))));
 	al_softmax_options_init(&a->model);
 	a->class_cap = 0.5;
+	al_bt_eer_init(&a->eer);
 	al_options_foreach(PG_GETARG_JSONB_P(10), bt_option, a);
 	a->model.alloc_fn = bt_alloc;
 	a->model.free_fn = bt_free;
@@ -372,6 +383,13 @@ bt_fail(al_bt_status st, const al_bt_error *err, const BtArgs *a, const al_bt_sp
 		elog(ERROR, "al.backtest: %s", al_sm_status_message(err->sm_status));
 	if (st == AL_BT_SELECT)
 		elog(ERROR, "al.backtest: %s", al_sel_status_message(err->sel_status));
+	if (st == AL_BT_EER && err->eer_status == AL_EER_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("al.backtest: %s", al_eer_status_message(err->eer_status)),
+				 errhint("Scale the features down.")));
+	if (st == AL_BT_EER)
+		elog(ERROR, "al.backtest: %s", al_eer_status_message(err->eer_status));
 	elog(ERROR, "al.backtest: %s", al_bt_status_message(st));
 }
 
@@ -405,6 +423,7 @@ bt_run_seed(const BtArgs *a, const al_bt_data *data, const TrainData *t, int64 s
 			p.budget = a->budget < 0 ? split.n_pool : a->budget;
 			p.seed = (uint64) seed;
 			p.class_cap = a->class_cap;
+			p.eer = a->eer;
 			p.model = &a->model;
 			p.tick = bt_tick;
 			elog(DEBUG1, "al.backtest: replaying %s, batch %d, seed " INT64_FORMAT,

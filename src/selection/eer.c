@@ -28,10 +28,6 @@
 
 PG_FUNCTION_INFO_V1(al_expected_error_reduction);
 
-/* Option limits (README.md's table). */
-#define EER_MAX_CANDIDATES 10000
-#define EER_MAX_SAMPLE 100000
-
 /*
  * Most work of one call, in multiply-adds as al_eer_work_estimate counts
  * them: about 100 s on the benchmark's machine (the defaults on 100 labels
@@ -62,6 +58,19 @@ option_string(const char *key, JsonbValue *v)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
+/* The loss named by option key (zero_one or log); ERROR otherwise. */
+al_eer_loss
+eer_loss_option(const char *key, JsonbValue *v)
+{
+	char	   *s = option_string(key, v);
+
+	if (strcmp(s, "zero_one") == 0)
+		return AL_EER_LOSS_ZERO_ONE;
+	if (strcmp(s, "log") != 0)
+		al_bad_option(key, psprintf("must be zero_one or log, not \"%s\"", s));
+	return AL_EER_LOSS_LOG;
+}
+
 /* Apply one option to the request; ERROR for unknown names and bad values. */
 static void
 apply_option(void *ctx, const char *key, JsonbValue *v)
@@ -70,19 +79,11 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 	char	   *s;
 
 	if (strcmp(key, "loss") == 0)
-	{
-		s = option_string(key, v);
-		if (strcmp(s, "zero_one") == 0)
-			req->opt.loss = AL_EER_LOSS_ZERO_ONE;
-		else if (strcmp(s, "log") == 0)
-			req->opt.loss = AL_EER_LOSS_LOG;
-		else
-			al_bad_option(key, psprintf("must be zero_one or log, not \"%s\"", s));
-	}
+		req->opt.loss = eer_loss_option(key, v);
 	else if (strcmp(key, "candidates") == 0)
-		req->spec.candidates = (int) al_option_integer(key, v, 1, EER_MAX_CANDIDATES);
+		req->spec.candidates = (int) al_option_integer(key, v, 1, AL_EER_MAX_CANDIDATES);
 	else if (strcmp(key, "sample") == 0)
-		req->spec.sample = (int) al_option_integer(key, v, 1, EER_MAX_SAMPLE);
+		req->spec.sample = (int) al_option_integer(key, v, 1, AL_EER_MAX_SAMPLE);
 	else if (strcmp(key, "steps") == 0)
 		req->opt.steps = (int) al_option_integer(key, v, 1, AL_EER_MAX_STEPS);
 	else if (strcmp(key, "seed") == 0)

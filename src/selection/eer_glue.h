@@ -9,7 +9,10 @@
 
 #include "postgres.h"
 
+#include "utils/jsonb.h"
+
 #include "model.h"
+#include "select_eer.h"
 #include "topk.h"
 
 /* The uncertainty score that picks the candidates. */
@@ -69,6 +72,7 @@ typedef struct EerSourceSpec
 	EerUncertainty uncertainty;
 } EerSourceSpec;
 
+extern al_eer_loss eer_loss_option(const char *key, JsonbValue *v);
 extern void eer_read_rows(const AlModel *model, const EerSourceSpec *spec, EerRows *out);
 
 #endif							/* AL_EER_GLUE_H */

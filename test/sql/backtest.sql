@@ -26,7 +26,9 @@ FROM generate_series(1, 40) i;
 -- never picked, with budget = the whole pool): each round trains
 -- al.train_model on the labeled rows (in id order), records the holdout
 -- accuracy from al.predict, and selects the next batch with the SQL
--- aggregate of the strategy.
+-- aggregate of the strategy (eer: al.expected_error_reduction over the
+-- pool rows with the labels known so far, every unlabeled row a candidate
+-- and in the sample, as the backtest's M = 100 and S = 1000 cover them).
 CREATE FUNCTION pg_temp.replay(strat text, b integer, s bigint)
 RETURNS TABLE (round integer, labels integer, accuracy double precision, picked bigint[])
 LANGUAGE plpgsql AS $$
@@ -52,6 +54,9 @@ BEGIN
 		FROM bt WHERE NOT bt.id = ANY (pool);
 		RETURN NEXT;
 		EXIT WHEN cardinality(labeled) = cardinality(pool);
+		DROP TABLE IF EXISTS pg_temp.eer_pool;
+		CREATE TEMP TABLE eer_pool AS SELECT bt.id, bt.x, CASE WHEN bt.id = ANY (labeled) THEN bt.y END AS y
+			FROM bt WHERE bt.id = ANY (pool);
 		WITH c AS (
 			SELECT bt.id, bt.x::double precision[] AS x, al.predict_proba('bt_ref', bt.x) AS p,
 				bt.id = ANY (labeled) AS is_labeled
@@ -66,6 +71,8 @@ BEGIN
 			WHEN 'ranked_margin' THEN (SELECT al.ranked_batch(c.id, c.x, al.margin_confidence(c.p), b, c.is_labeled) FROM c)
 			WHEN 'balanced_margin' THEN (SELECT al.balanced_top_k(c.id, al.margin_confidence(c.p), c.p, b, 0.5) FROM c WHERE NOT is_labeled)
 			WHEN 'balanced_entropy' THEN (SELECT al.balanced_top_k(c.id, al.entropy(c.p), c.p, b, 0.5) FROM c WHERE NOT is_labeled)
+			WHEN 'eer' THEN (SELECT array_agg(e.item_id::bigint ORDER BY e.rank)
+				FROM al.expected_error_reduction('bt_ref', 'pg_temp.eer_pool', 'id', 'x', 'y') e WHERE e.rank <= b)
 			END INTO next;
 		labeled := labeled || next;
 		r := r + 1;
@@ -80,7 +87,7 @@ SELECT st.s AS strategy, b.b AS batch,
 		SELECT t.round, t.labels, t.accuracy, t.picked FROM al.backtest('bt', 'id', 'x', 'y', ARRAY[st.s], ARRAY[b.b], seeds => '{7}', initial => 4) t
 		EXCEPT SELECT * FROM pg_temp.replay(st.s, b.b, 7)) d) AS rows_differing
 FROM unnest(ARRAY['margin', 'entropy', 'least_confidence', 'kcenter', 'ranked_batch', 'ranked_margin',
-	'balanced_margin', 'balanced_entropy']) st(s), unnest(ARRAY[3, 5]) b(b)
+	'balanced_margin', 'balanced_entropy', 'eer']) st(s), unnest(ARRAY[3, 5]) b(b)
 ORDER BY 1, 2;
 
 -- a control: the replay of another strategy does not match
@@ -176,6 +183,10 @@ SELECT c AS call, pg_temp.try(c) AS result FROM (VALUES
 	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"max_iter": 0}')$$),
 	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"class_cap": 1.5}')$$),
 	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"l2": 1}')$$),
+	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"eer_candidates": 0}')$$),
+	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"eer_sample": 100001}')$$),
+	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"eer_steps": 1001}')$$),
+	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '{"eer_loss": "hinge"}')$$),
 	($$SELECT count(*) FROM al.backtest('bt', 'id', 'x', 'y', options => '[1]')$$),
 	($$SELECT count(*) FROM al.backtest('bt_one', 'id', 'x', 'y')$$),
 	($$SELECT count(*) FROM al.backtest('bt_empty', 'id', 'x', 'y')$$),

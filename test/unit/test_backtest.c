@@ -96,6 +96,7 @@ params_of(const char *strategy, int batch, int initial, int budget, uint64_t see
 	p.budget = budget;
 	p.seed = seed;
 	p.class_cap = 0.5;
+	al_bt_eer_init(&p.eer);
 	return p;
 }
 
@@ -343,6 +344,115 @@ check_all_and_determinism(void)
 	UNIT_CHECK(s.full_accuracy > 0.5 && s.full_accuracy <= 1, "full accuracy is computed");
 }
 
+/*
+ * The expected error of candidate row cand by brute force: for each class
+ * y, a model fit from scratch on the labeled rows plus (cand, y), its mean
+ * loss (entropy, or 1 - max) over the unlabeled rows, weighted by the
+ * current model's p(y | cand).
+ */
+static double
+brute_expected_error(const int *lab, int nl, const int *unl, int nu, int cand,
+					 const al_softmax_model *current, int zero_one)
+{
+	float		x[(N + 1) * D];
+	int			y[N + 1];
+	double		p[K],
+				q[K],
+				ee = 0;
+
+	for (int i = 0; i < nl; i++)
+	{
+		memcpy(x + i * D, xs + lab[i] * D, sizeof(float) * D);
+		y[i] = ys[lab[i]];
+	}
+	memcpy(x + nl * D, xs + cand * D, sizeof(float) * D);
+	al_softmax_predict_row(current, xs + cand * D, p);
+	for (int c = 0; c < K; c++)
+	{
+		al_softmax_options o;
+		al_softmax_data td = {x, y, NULL, nl + 1, D, K};
+		al_softmax_model m;
+		double		loss = 0;
+
+		al_softmax_options_init(&o);
+		o.max_iter = 10000;
+		o.tol = 1e-10;
+		y[nl] = c;
+		if (al_softmax_fit(&td, &o, 0, &m, NULL) != AL_SM_OK)
+			return NAN;
+		for (int s = 0; s < nu; s++)
+		{
+			double		best = 0,
+						h = 0;
+
+			al_softmax_predict_row(&m, xs + unl[s] * D, q);
+			for (int j = 0; j < K; j++)
+			{
+				best = q[j] > best ? q[j] : best;
+				h -= q[j] > 0 ? q[j] * log(q[j]) : 0;
+			}
+			loss += zero_one ? 1 - best : h;
+		}
+		al_softmax_model_free(&m, NULL);
+		ee += p[c] * loss / nu;
+	}
+	return ee;
+}
+
+/*
+ * Strategy eer against the brute force: with M and S covering the pool
+ * and enough steps, the first pick is the candidate of least brute-force
+ * expected error, for both losses and several seeds.
+ */
+static void
+check_eer_brute_force(void)
+{
+	al_bt_data data = data_of();
+	al_bt_status st;
+	al_bt_split s = split_of(&data, 0.3, 3, &st);
+
+	for (int zero_one = 0; zero_one <= 1; zero_one++)
+		for (uint64_t seed = 1; seed <= 4; seed++)
+		{
+			al_bt_params prm = params_of("eer", 1, 6, 7, seed);
+			curve		got = {0};
+			char		labeled[N],
+						name[128];
+			int			lab[N],
+						unl[N],
+						nl,
+						nu = 0,
+						best = -1;
+			double		best_ee = INFINITY;
+			al_softmax_model current;
+
+			prm.eer.steps = 1000;
+			prm.eer.loss = zero_one ? AL_EER_LOSS_ZERO_ONE : AL_EER_LOSS_LOG;
+			st = al_bt_replay(&data, &s, &prm, record, &got, NULL);
+			reference_initial(&s, seed, 6, labeled, lab);
+			nl = labeled_rows(&s, labeled, lab);
+			for (int i = 0; i < s.n_pool; i++)
+				if (!labeled[i])
+					unl[nu++] = s.pool[i];
+			if (reference_fit(lab, nl, &s, &current) < 0)
+				continue;
+			for (int i = 0; i < nu; i++)
+			{
+				double		ee = brute_expected_error(lab, nl, unl, nu, unl[i], &current, zero_one);
+
+				if (ee < best_ee)
+				{
+					best_ee = ee;
+					best = unl[i];
+				}
+			}
+			al_softmax_model_free(&current, NULL);
+			snprintf(name, sizeof(name), "eer (%s loss, seed %d): first pick = brute-force argmin (row %d)",
+					 zero_one ? "zero_one" : "log", (int) seed, best);
+			UNIT_CHECK(st == AL_BT_OK && got.npicked == 7 && got.picked[6] == best, name);
+		}
+}
+
 /* An initial set of one class: the model predicts that class everywhere. */
 static void
 check_one_class_start(void)
@@ -396,7 +506,19 @@ check_errors(void)
 	data.n = 3;
 	UNIT_CHECK(al_bt_split_data(&data, 0.1, 1, NULL, &bad, NULL) == AL_BT_EMPTY_PART,
 			   "holdout of round(0.3) = 0 rows");
-	for (int i = 0; i <= AL_BT_CANCELLED; i++)
+	p = params_of("eer", 1, 1, 63, 1);
+	p.eer.candidates = 0;
+	UNIT_CHECK(al_bt_replay(&data, &s, &p, record, &c, NULL) == AL_BT_BAD_EER, "eer candidates 0");
+	p = params_of("eer", 1, 1, 63, 1);
+	p.eer.sample = AL_EER_MAX_SAMPLE + 1;
+	UNIT_CHECK(al_bt_replay(&data, &s, &p, record, &c, NULL) == AL_BT_BAD_EER, "eer sample above its limit");
+	p = params_of("eer", 1, 1, 63, 1);
+	p.eer.steps = 0;
+	UNIT_CHECK(al_bt_replay(&data, &s, &p, record, &c, NULL) == AL_BT_BAD_EER, "eer steps 0");
+	p = params_of("eer", 1, 1, 63, 1);
+	p.eer.loss = (al_eer_loss) 7;
+	UNIT_CHECK(al_bt_replay(&data, &s, &p, record, &c, NULL) == AL_BT_BAD_EER, "eer unknown loss");
+	for (int i = 0; i <= AL_BT_EER; i++)
 		UNIT_CHECK(strcmp(al_bt_status_message(i), "unknown status") != 0, "status message");
 }
 
@@ -436,6 +558,7 @@ main(void)
 	make_data();
 	check_margin_reference();
 	check_kcenter_reference();
+	check_eer_brute_force();
 	check_all_and_determinism();
 	check_one_class_start();
 	check_errors();
