@@ -53,6 +53,13 @@ SELECT i, ARRAY(SELECT (CASE WHEN j % 3 = i % 3 THEN 1.5 ELSE 0 END) + sin(i * 1
                 FROM generate_series(1, 8) j),
        CASE WHEN i % 4 = 0 THEN (ARRAY['billing', 'bug', 'feature'])[i % 3 + 1] END
 FROM generate_series(4001, 5000) i;
+-- digits: a labeled table for the backtest examples, 500 rows of 8 features
+-- in 10 classes
+CREATE TABLE digits (id bigint, x FEATURES, y int);
+INSERT INTO digits
+SELECT i, ARRAY(SELECT (CASE WHEN j = i % 10 OR j = (i % 10 + 3) % 10 THEN 2 ELSE 0 END)
+                       + sin(i * 12.9898 + j * 78.233) FROM generate_series(0, 7) j), i % 10
+FROM generate_series(1, 500) i;
 -- the first model trained gets id 17, the id the examples use (al."model 17")
 SELECT setval('al.model_store_id_seq', 16);
 };
