@@ -78,9 +78,14 @@ BEGIN
 END $$;
 
 \echo '== backtest against a real learner on the same split (digits; learner: al.label, al.run_learner, al.next_batch)'
-\echo '   per strategy and labels: mean holdout accuracy of each over the seeds, and the share of picks that agree'
-SELECT strategy, batch, labels, count(*) AS seeds,
-	round(avg(backtest_accuracy)::numeric, 4) AS backtest_acc, round(avg(learner_accuracy)::numeric, 4) AS learner_acc,
+\echo '   over all rounds and seeds: rounds compared, mean and largest |accuracy difference|, share of picks that agree'
+SELECT strategy, batch, count(*) AS rounds, count(DISTINCT seed) AS seeds,
+	round(avg(abs(backtest_accuracy - learner_accuracy))::numeric, 4) AS mean_abs_diff,
 	round(max(abs(backtest_accuracy - learner_accuracy))::numeric, 4) AS max_abs_diff,
 	round(sum(same_picks)::numeric / nullif(sum(picks), 0), 3) AS picks_agreeing
-FROM bl_curve GROUP BY strategy, batch, labels ORDER BY strategy, batch, labels;
+FROM bl_curve GROUP BY strategy, batch ORDER BY strategy, batch;
+\echo '   the mean curves at a few label counts'
+SELECT strategy, batch, labels, round(avg(backtest_accuracy)::numeric, 4) AS backtest_acc,
+	round(avg(learner_accuracy)::numeric, 4) AS learner_acc
+FROM bl_curve WHERE labels IN (20, 50, 100, 150, 200, 300)
+GROUP BY strategy, batch, labels ORDER BY strategy, batch, labels;

@@ -327,6 +327,12 @@ fi
 if want backtest; then
 	say "== backtest: digits, 10 strategies x batches 10 and 50 x 10 seeds; selectors on 100,000 x 64"
 	psql_ -q <bench/backtest.sql >build/bench/backtest.txt
+	say "== backtest against a real learner on the same splits (bench/backtest_learner.sql)"
+	{
+		echo "SET bl.strategies = '${AL_BENCH_BL_STRATEGIES:-margin,entropy}';"
+		echo "SET bl.seeds = '10'; SET bl.batch = '10'; SET bl.budget = '300';"
+		cat bench/backtest_learner.sql
+	} | psql_ -q >>build/bench/backtest.txt
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
