@@ -220,12 +220,47 @@ al_pv_check_count(int n, al_pv_error *err)
 }
 
 /*
- * Check every value is finite and within [0, 1] and that the sum, taken in
- * double precision, is within AL_PROBVEC_SUM_TOLERANCE of 1.  The first
- * offending position is reported.
+ * Check one value (given at 1-based position) is finite and within [0, 1].
+ * Values are checked in double precision, so a double or numeric input is
+ * judged (and named) as given, before it is rounded to float4.
  */
 al_pv_status
-al_pv_check_values(const float *x, int n, al_pv_error *err)
+al_pv_check_value(double v, int position, al_pv_error *err)
+{
+	if (isfinite(v) && v >= 0.0 && v <= 1.0)
+		return AL_PV_OK;
+	memset(err, 0, sizeof(*err));
+	err->status = isfinite(v) ? AL_PV_OUT_OF_RANGE : AL_PV_NOT_FINITE;
+	err->position = position;
+	err->value = v;
+	return err->status;
+}
+
+/* Check a sum of probabilities is within tolerance of 1. */
+al_pv_status
+al_pv_check_sum(double sum, double tolerance, al_pv_error *err)
+{
+	if (fabs(sum - 1.0) <= tolerance)
+		return AL_PV_OK;
+	memset(err, 0, sizeof(*err));
+	err->status = AL_PV_BAD_SUM;
+	err->value = sum;
+	return err->status;
+}
+
+/*
+ * Accept n values as a probvec: each given value (double, as the caller got
+ * it; NULL: the rounded ones) checked for [0, 1], the sum of the
+ * float4-rounded values (rounded[i], what would be stored) checked within
+ * tolerance of 1.  Into out (n floats; NULL: only check) go the rounded
+ * values; with renormalize, divided by their sum when it is
+ * off by more than the type allows (AL_PROBVEC_SUM_TOLERANCE): values the
+ * type accepts are kept bit for bit.  A tolerance below 1 keeps the sum
+ * above 0, and v <= sum keeps v / sum <= 1.
+ */
+al_pv_status
+al_pv_accept(const double *given, const float *rounded, int n, double tolerance,
+			 int renormalize, float *out, al_pv_error *err)
 {
 	double		sum = 0.0;
 	int			i;
@@ -234,24 +269,27 @@ al_pv_check_values(const float *x, int n, al_pv_error *err)
 		return err->status;
 	for (i = 0; i < n; i++)
 	{
-		double		v = x[i];
-
-		if (!isfinite(v) || v < 0.0 || v > 1.0)
-		{
-			err->status = isfinite(v) ? AL_PV_OUT_OF_RANGE : AL_PV_NOT_FINITE;
-			err->position = i + 1;
-			err->value = v;
+		if (al_pv_check_value(given ? given[i] : rounded[i], i + 1, err) != AL_PV_OK)
 			return err->status;
-		}
-		sum += v;
+		sum += rounded[i];
 	}
-	if (fabs(sum - 1.0) > AL_PROBVEC_SUM_TOLERANCE)
-	{
-		err->status = AL_PV_BAD_SUM;
-		err->value = sum;
+	if (al_pv_check_sum(sum, tolerance, err) != AL_PV_OK)
 		return err->status;
-	}
+	renormalize = renormalize && fabs(sum - 1.0) > AL_PROBVEC_SUM_TOLERANCE;
+	for (i = 0; out != NULL && i < n; i++)
+		out[i] = renormalize ? (float) (rounded[i] / sum) : rounded[i];
 	return AL_PV_OK;
+}
+
+/*
+ * Check every value is finite and within [0, 1] and that the sum, taken in
+ * double precision, is within AL_PROBVEC_SUM_TOLERANCE of 1.  The first
+ * offending position is reported.
+ */
+al_pv_status
+al_pv_check_values(const float *x, int n, al_pv_error *err)
+{
+	return al_pv_accept(NULL, x, n, AL_PROBVEC_SUM_TOLERANCE, 0, NULL, err);
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
  * probvec.c - PostgreSQL glue of the al.probvec type: text and binary I/O,
- * the typmod, casts from and to arrays, and the shared read and check
- * helpers declared in probvec.h.  Parsing, formatting and the value rules
- * live in src/core/al_probvec.c.
+ * the typmod, casts to arrays, and the shared read and check helpers
+ * declared in probvec.h.  Parsing, formatting and the value rules live in
+ * src/core/al_probvec.c; the casts from arrays and JSON in probvec_ingest.c,
+ * the messages in probvec_problem.c.
  */
 #include "postgres.h"
 
@@ -27,72 +28,14 @@ PG_FUNCTION_INFO_V1(probvec_send);
 PG_FUNCTION_INFO_V1(probvec_typmod_in);
 PG_FUNCTION_INFO_V1(probvec_typmod_out);
 PG_FUNCTION_INFO_V1(probvec_coerce);
-PG_FUNCTION_INFO_V1(probvec_from_float4_array);
-PG_FUNCTION_INFO_V1(probvec_from_float8_array);
-PG_FUNCTION_INFO_V1(probvec_from_numeric_array);
 PG_FUNCTION_INFO_V1(probvec_to_float4_array);
 PG_FUNCTION_INFO_V1(probvec_to_float8_array);
-
-/* float4out's text of a value (palloc'd). */
-static char *
-float4out_text(float4 v)
-{
-	return DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(v)));
-}
-
-/*
- * The shortest decimal of an offending value for a message: as float4out
- * writes it when the value is a float4 (text, real[] and binary input), as
- * float8out does otherwise (double precision[] and numeric[] input).
- */
-static char *
-double_text(double v)
-{
-	if (!isfinite(v) || (double) (float4) v == v)
-		return float4out_text((float4) v);
-	return float8out_internal(v);
-}
 
 /* ereport a value-check failure found by the core (never returns). */
 static void
 report_value_error(const al_pv_error *err)
 {
-	switch (err->status)
-	{
-		case AL_PV_EMPTY:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("probvec must have at least 1 class")));
-			break;
-		case AL_PV_TOO_MANY:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("probvec cannot have more than %d classes",
-							AL_PROBVEC_MAX_CLASSES)));
-			break;
-		case AL_PV_NOT_FINITE:
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("probability at position %d is not finite: %s",
-							err->position, double_text(err->value))));
-			break;
-		case AL_PV_OUT_OF_RANGE:
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("probability at position %d is out of range [0, 1]: %s",
-							err->position, double_text(err->value))));
-			break;
-		case AL_PV_BAD_SUM:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("probabilities must sum to 1, not %s",
-							float4out_text((float4) err->value)),
-					 errhint("The sum may differ from 1 by at most %g; al.normalize() rescales weights.",
-							 AL_PROBVEC_SUM_TOLERANCE)));
-			break;
-		default:
-			elog(ERROR, "unexpected probvec check status %d", (int) err->status);
-	}
+	probvec_report(err, false, AL_PROBVEC_SUM_TOLERANCE, NULL);
 }
 
 /* ereport a text-input failure of the core parser (never returns). */
@@ -224,8 +167,8 @@ probvec_in(PG_FUNCTION_ARGS)
 }
 
 /* float4out's shortest exact decimal, as the core's formatter callback. */
-static int
-format_float4(float value, char *buf)
+int
+probvec_format_float4(float value, char *buf)
 {
 	return float_to_shortest_decimal_bufn(value, buf);
 }
@@ -239,7 +182,7 @@ probvec_out(PG_FUNCTION_ARGS)
 
 	probvec_read(PG_GETARG_DATUM(0), &view);
 	buf = palloc((Size) view.dim * AL_PROBVEC_VALUE_CHARS + 3);
-	al_pv_format(view.x, view.dim, buf, format_float4);
+	al_pv_format(view.x, view.dim, buf, probvec_format_float4);
 	PG_RETURN_CSTRING(buf);
 }
 
@@ -354,109 +297,6 @@ probvec_coerce(PG_FUNCTION_ARGS)
 
 	probvec_check_typmod(p->dim, PG_GETARG_INT32(1));
 	PG_RETURN_PROBVEC_P(p);
-}
-
-/*
- * Deconstruct a one-dimensional array without NULLs; ERROR naming the first
- * NULL element.  An empty array gives 0 elements (rejected later as a
- * probvec with no class).
- */
-static int
-array_elements(ArrayType *a, Oid elemtype, Datum **values)
-{
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	bool	   *nulls;
-	int			n;
-	int			i;
-
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("probability array must be one-dimensional, not %d-dimensional",
-						ARR_NDIM(a))));
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(a, elemtype, typlen, typbyval, typalign, values, &nulls, &n);
-	for (i = 0; i < n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("probability at position %d is null", i + 1)));
-	return n;
-}
-
-/*
- * Convert double values to float4 for a probvec, checking each against
- * [0, 1] in double precision first so the message shows the value given.
- */
-static ProbVec *
-probvec_from_doubles(const double *d, int n, int32 typmod)
-{
-	float4	   *x = (float4 *) palloc(sizeof(float4) * Max(n, 1));
-	int			i;
-
-	probvec_check_dim(n);
-	for (i = 0; i < n; i++)
-	{
-		al_pv_error err = {0};
-
-		if (!isfinite(d[i]) || d[i] < 0.0 || d[i] > 1.0)
-		{
-			err.status = isfinite(d[i]) ? AL_PV_OUT_OF_RANGE : AL_PV_NOT_FINITE;
-			err.position = i + 1;
-			err.value = d[i];
-			report_value_error(&err);
-		}
-		x[i] = (float4) d[i];
-	}
-	return probvec_from_floats(x, n, typmod);
-}
-
-/* An array element of one of the three cast source types, as a double. */
-static double
-element_double(Datum elem, Oid elemtype)
-{
-	if (elemtype == FLOAT4OID)
-		return DatumGetFloat4(elem);
-	if (elemtype == FLOAT8OID)
-		return DatumGetFloat8(elem);
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, elem));
-}
-
-/* The body of the three casts from arrays: elements as doubles, then checked. */
-static ProbVec *
-probvec_from_array(ArrayType *a, Oid elemtype, int32 typmod)
-{
-	Datum	   *elems;
-	int			n = array_elements(a, elemtype, &elems);
-	double	   *d = (double *) palloc(sizeof(double) * Max(n, 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = element_double(elems[i], elemtype);
-	return probvec_from_doubles(d, n, typmod);
-}
-
-/* Cast real[] -> al.probvec (validating). */
-Datum
-probvec_from_float4_array(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), FLOAT4OID, PG_GETARG_INT32(1)));
-}
-
-/* Cast double precision[] -> al.probvec (validating). */
-Datum
-probvec_from_float8_array(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), FLOAT8OID, PG_GETARG_INT32(1)));
-}
-
-/* Cast numeric[] -> al.probvec (validating; numeric NaN is rejected as not finite). */
-Datum
-probvec_from_numeric_array(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_PROBVEC_P(probvec_from_array(PG_GETARG_ARRAYTYPE_P(0), NUMERICOID, PG_GETARG_INT32(1)));
 }
 
 /* Cast al.probvec -> real[]. */

@@ -11,8 +11,10 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "utils/array.h"
 
 #include "al_probvec.h"			/* core limits, parser, formatter */
+#include "probvec_ingest.h"		/* core tolerant checks, class lists, logprobs */
 
 typedef struct ProbVec
 {
@@ -42,7 +44,36 @@ typedef struct ProbVecView
 	float4		buf[PROBVEC_STACK_CLASSES];
 } ProbVecView;
 
+/*
+ * Why a value cannot be a probvec: the SQLSTATE, the message (what
+ * al.probvec_problem returns) and a hint (or NULL).  probvec_problem.c.
+ */
+typedef struct ProbVecProblem
+{
+	int			sqlerrcode;
+	char	   *message;
+	char	   *hint;
+} ProbVecProblem;
+
+extern void probvec_describe(const al_pv_error *err, bool logprobs,
+							 double tolerance, ProbVecProblem *problem);
+extern void probvec_raise(const ProbVecProblem *problem, const char *input) pg_attribute_noreturn();
+extern void probvec_report(const al_pv_error *err, bool logprobs, double tolerance,
+						   const char *input) pg_attribute_noreturn();
+
+/* A class list (text[]): names in list order and sorted for lookup. */
+typedef struct ProbVecClasses
+{
+	int			k;
+	al_class_name *in_order;	/* names point into the array */
+	al_class_name *sorted;
+} ProbVecClasses;
+
+extern void probvec_read_classes(ArrayType *a, ProbVecClasses *classes);
+
 extern ProbVec *probvec_new(int dim);
+extern int	probvec_format_float4(float value, char *buf);
+extern Datum probvec_out(PG_FUNCTION_ARGS);
 extern void probvec_check_values(const float4 *x, int dim);
 extern void probvec_check_dim(int dim);
 extern void probvec_check_typmod(int dim, int32 typmod);

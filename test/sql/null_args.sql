@@ -76,6 +76,9 @@ INSERT INTO pg_temp.sample VALUES
 	('annotator', 'text', $$'ann'::text$$),
 	('labels', 'jsonb', $$'[{"item": 3, "label": "red"}]'::jsonb$$),
 	('options', 'jsonb', $$'{}'::jsonb$$),
+	('probabilities', 'jsonb', $$'[0.25,0.75]'::jsonb$$),
+	('keyed', 'jsonb', $$'{"red": 0.25, "green": 0.75}'::jsonb$$),
+	('logprobs', 'jsonb', $$'{"red": -0.1, "green": -2.5}'::jsonb$$),
 	('id', 'name', $$'id'::name$$),
 	('strategies', 'text[]', $$ARRAY['margin', 'kcenter']$$),
 	('batch_sizes', 'integer[]', $$'{2}'::integer[]$$),
@@ -101,6 +104,8 @@ BEGIN
 		RETURN $q$'nl'::text$q$;
 	ELSIF argname = 'data' AND p.proname LIKE 'backtest%' THEN
 		RETURN $q$'nb_data'::regclass$q$;
+	ELSIF argname = 'probabilities' AND argtype = 'jsonb'::regtype AND 'text[]'::regtype = ANY (types) THEN
+		key := 'keyed';
 	ELSIF p.proname = 'top_k_state_in' THEN
 		RETURN $q$al.top_k_trans(NULL, 1::bigint, 0.5::float8, 2)::text::cstring$q$;
 	ELSIF argtype = 'al.top_k_state'::regtype AND (p.proname LIKE '%\_text' OR 'text'::regtype = ANY (types)) THEN

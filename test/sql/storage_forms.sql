@@ -432,6 +432,81 @@ SELECT tbl, pg_temp.eer_rows(model, tbl) = pg_temp.eer_rows(model, tbl || '_plai
 		FROM al.expected_error_reduction(model, tbl::regclass, 'id', 'x', 'label', '{"steps": 3}')) AS ranked
 FROM sf_eer ORDER BY tbl;
 
+-- JSON input (the jsonb cast, al.to_probvec, al.logprobs_to_probvec and
+-- their checks) and class lists (text[]) in every form: j a JSON array of
+-- probabilities, o the same keyed by class, l log-probabilities keyed by
+-- class, c the class list, opt options.  Out of line: 1,000 classes of
+-- noise; compressed out of line: 20,000 classes, mostly 0; compressed
+-- inline: 200 classes repeating a period of 4 (there opt, the one column
+-- not MAIN, is moved out of line first); short: 2 classes.
+CREATE TABLE sf_json_external (j jsonb, o jsonb, l jsonb, c text[], opt jsonb);
+ALTER TABLE sf_json_external ALTER j SET STORAGE EXTERNAL, ALTER o SET STORAGE EXTERNAL,
+	ALTER l SET STORAGE EXTERNAL, ALTER c SET STORAGE EXTERNAL;
+CREATE TABLE sf_json_ext_compressed (LIKE sf_json_external);
+CREATE TABLE sf_json_compressed (LIKE sf_json_external);
+ALTER TABLE sf_json_compressed ALTER j SET STORAGE MAIN, ALTER o SET STORAGE MAIN,
+	ALTER l SET STORAGE MAIN, ALTER c SET STORAGE MAIN;
+CREATE TABLE sf_json_short (LIKE sf_json_external);
+CREATE FUNCTION pg_temp.fill_json(tbl regclass, p al.probvec, names text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('INSERT INTO %s SELECT $1::jsonb, jsonb_object_agg(c, v), '
+				   'jsonb_object_agg(c, CASE WHEN v > 0 THEN round(ln(v)::numeric, 6) ELSE -1e400 END), '
+				   'array_agg(c ORDER BY o), ''{"rest": "absent", "trim": true}'' '
+				   'FROM unnest($1::float8[]) WITH ORDINALITY u(v, o), LATERAL (SELECT format($2, o) AS c) n', tbl)
+		USING p, names;
+END $$;
+SELECT pg_temp.fill_json('sf_json_external',
+	al.softmax(ARRAY(SELECT 4 * sin(i * 2.1) FROM generate_series(1, 1000) i)), 'class %s');
+SELECT pg_temp.fill_json('sf_json_ext_compressed',
+	al.softmax(ARRAY(SELECT CASE WHEN i <= 19000 THEN -1000 ELSE 4 * sin(i * 2.1) END FROM generate_series(1, 20000) i)),
+	'a long class name number %s');
+SELECT pg_temp.fill_json('sf_json_compressed',
+	al.normalize(ARRAY(SELECT (i % 4 + 1)::float8 FROM generate_series(1, 200) i)), 'c%s');
+SELECT pg_temp.fill_json('sf_json_short', '[0.25,0.75]', '%s');
+SELECT col,
+	pg_temp.form('sf_json_external', col) AS external,
+	pg_temp.form('sf_json_ext_compressed', col) AS ext_compressed,
+	pg_temp.form('sf_json_compressed', col) AS compressed,
+	pg_temp.form('sf_json_short', col) AS short
+FROM unnest(ARRAY['j', 'o', 'l', 'c', 'opt']::name[]) WITH ORDINALITY u(col, i)
+ORDER BY i;
+-- values out of line: j, o, l, c in the first two, opt alone in the third
+SELECT pg_temp.toasted_values('sf_json_external') AS external,
+	pg_temp.toasted_values('sf_json_ext_compressed') AS ext_compressed,
+	pg_temp.toasted_values('sf_json_compressed') AS compressed,
+	pg_temp.toasted_values('sf_json_short') AS short;
+SELECT expr,
+	pg_temp.same('sf_json_external', expr) AS external,
+	pg_temp.same('sf_json_ext_compressed', expr) AS ext_compressed,
+	pg_temp.same('sf_json_compressed', expr) AS compressed,
+	pg_temp.same('sf_json_short', expr) AS short
+FROM unnest(ARRAY[
+	'j::al.probvec',
+	'al.jsonb_to_probvec(j, -1, false)',
+	'al.to_probvec(j)',
+	'al.probvec_problem(j)',
+	'al.probvec_problem(j || ''[0.5]'')',
+	'al.to_probvec(o, c)',
+	'al.to_probvec(o, c, opt - ''rest'')',
+	'al.probvec_problem(o, c)',
+	'al.probvec_problem(o - c[1], c)',
+	'al.logprobs_to_probvec(l, c)',
+	'al.logprobs_to_probvec(l, c, opt)',
+	'al.logprobs_problem(l, c, opt)',
+	'al.logprobs_problem(l || ''{"x": 1}'', c)',
+	'al.probvec_to_jsonb(j::al.probvec, c)',
+	'al.to_probvec(j)::jsonb = j'
+]) WITH ORDINALITY u(expr, i)
+ORDER BY i;
+-- and the values: j read back is the probvec written; o and l give it too
+SELECT t, al.probvec_send(j::al.probvec) = al.probvec_send(al.to_probvec(o, c)) AS keyed_same,
+	(SELECT max(abs(a - b)) FROM unnest(j::al.probvec::float8[], al.logprobs_to_probvec(l, c)::float8[]) u(a, b)) < 1e-6 AS logprobs_close,
+	al.num_classes(j::al.probvec) AS classes
+FROM (SELECT 'external' AS t, * FROM sf_json_external UNION ALL SELECT 'ext_compressed', * FROM sf_json_ext_compressed
+	  UNION ALL SELECT 'compressed', * FROM sf_json_compressed UNION ALL SELECT 'short', * FROM sf_json_short) r
+ORDER BY t;
+DROP TABLE sf_json_external, sf_json_ext_compressed, sf_json_compressed, sf_json_short;
+
 SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000')
 	   + al.drop_model('sf_eer_768') AS dropped;
 DROP TABLE sf_external, sf_ext_compressed, sf_compressed, sf_short, sf_ids, sf_ids_compressed;
