@@ -85,14 +85,18 @@ COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; th
 -- No foreign key and no index: a round replaces up to a whole pool of rows,
 -- and their upkeep was two thirds of a round's time (bench/README.md);
 -- al.drop_learner deletes a learner's rows itself, and al.next_batch's
--- top-k over one learner's rows is a scan plus a bounded sort.
+-- first k by (rank, score DESC) over one learner's rows is a scan plus a
+-- bounded sort.
 CREATE TABLE al.scores (
 	learner_id bigint NOT NULL,
 	item_id text NOT NULL,
 	model_version integer NOT NULL,
 	score double precision NOT NULL,
 	predicted text NOT NULL,
-	probs al.probvec NOT NULL
+	probs al.probvec NOT NULL,
+	-- the selector's order (option batch: 1 = hand out first); NULL: not a
+	-- candidate, handed out after the ranked rows, by score
+	rank integer CHECK (rank > 0)
 );
 REVOKE ALL ON al.scores FROM PUBLIC;
 COMMENT ON TABLE al.scores IS
@@ -107,7 +111,8 @@ CREATE TABLE al.ranking_state (
 	model_version integer NOT NULL,
 	pool_rows bigint NOT NULL,
 	ranked_rows bigint NOT NULL DEFAULT 0,	-- the unlabeled rows with usable features it ranked
-	ranked_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+	ranked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	selection text NOT NULL DEFAULT ''	-- the selection options it was ranked with
 );
 REVOKE ALL ON al.ranking_state FROM PUBLIC;
 COMMENT ON TABLE al.ranking_state IS
@@ -175,7 +180,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[] or double precision[]); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[] or double precision[]); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -209,7 +214,7 @@ CREATE FUNCTION al.next_batch(learner text, k integer DEFAULT NULL, annotator te
 	RETURNS TABLE (item_id text, score double precision, predicted text, probs al.probvec)
 	AS 'MODULE_PATHNAME', 'al_next_batch' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.next_batch(text, integer, text) IS
-	'lease the k best unlabeled items nobody holds to the annotator (k defaults to batch_size; a seeded random sample before the first model)';
+	'lease the first k unlabeled items nobody holds to the annotator, by the selector''s rank then by score (k defaults to batch_size; a seeded random sample before the first model)';
 
 CREATE FUNCTION al.release(learner text, item_ids text[], annotator text DEFAULT current_user)
 	RETURNS integer AS 'MODULE_PATHNAME', 'al_release' LANGUAGE C VOLATILE PARALLEL UNSAFE;

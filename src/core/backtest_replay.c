@@ -68,6 +68,7 @@ static const bt_strategy strategies[] = {
 	{"least_confidence", al_least_confidence, 1, sel_topk},
 	{"ranked_batch", al_least_confidence, 1, sel_ranked},
 	{"ranked_margin", al_margin_confidence, 1, sel_ranked},
+	{"ranked_entropy", al_entropy, 1, sel_ranked},
 	{"kcenter", NULL, 0, sel_kcenter},
 	{"badge", NULL, 1, sel_badge},
 	{"balanced_margin", al_margin_confidence, 1, sel_balanced},

@@ -2,9 +2,10 @@
  * batch.c - al.next_batch and al.release: leased batches of items for
  * annotators.
  *
- * A batch is the best-scored unlabeled items of the published ranking that
- * no one holds (or, before the first model, a seeded random sample of the
- * pool), leased to the annotator.  The lease key (learner, item) is what
+ * A batch is the first unlabeled items of the published ranking that no
+ * one holds, the selector's ranks first, then by score (or, before the
+ * first model, a seeded random sample of the pool), leased to the
+ * annotator.  The lease key (learner, item) is what
  * guarantees that no item is leased twice.
  */
 #include "postgres.h"
@@ -78,8 +79,8 @@ take_batch_block(void *arg)
 
 /*
  * Put up to k candidates from the published ranking into the result: the
- * best-scored unlabeled items without a live lease (as the store owner),
- * each once.  The rows are read block by block through a cursor and go
+ * first unlabeled items without a live lease, by rank then score (as the
+ * store owner), each once.  The rows are read block by block through a cursor and go
  * straight into the result's tuplestore (which spills to disk), so a large
  * batch of many-class probvecs never sits in memory; only the ids stay, in
  * items.  Returns how many.
@@ -88,13 +89,15 @@ static int
 scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 {
 	/*
+	 * The selector's ranks first (1 = hand out first; NULL, the default
+	 * ascending order's last, = not a candidate), then the rest by score.
 	 * Every item left out is labeled or leased, so the best k + (labels +
-	 * leases) rows by score hold the answer: a bounded sort over one scan,
-	 * whatever the planner knows of the freshly replaced ranking.
+	 * leases) rows in that order hold the answer: a bounded sort over one
+	 * scan, whatever the planner knows of the freshly replaced ranking.
 	 */
 	static const char *sql =
 		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
-		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY score DESC, item_id"
+		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY rank, score DESC, item_id"
 		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
 		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)) s "
 		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
@@ -102,7 +105,7 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
 		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
 		"                AND x.expires_at > pg_catalog.now()) "
-		"ORDER BY s.score DESC, s.item_id LIMIT $2";
+		"ORDER BY s.rank, s.score DESC, s.item_id LIMIT $2";
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
 	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};

@@ -191,7 +191,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	check_classes(PG_GETARG_ARRAYTYPE_P(4));
 	strategy = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	o = options_from(fcinfo, 6);
-	learner_check_strategy(strategy, o.committee);
+	learner_check_strategy(strategy, &o);
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(name);
@@ -216,7 +216,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	args[5] = ObjectIdGetDatum(id_type);
 	args[6] = PG_GETARG_DATUM(4);
 	args[7] = CStringGetTextDatum(strategy);
-	args[8] = CStringGetTextDatum(learner_options_json(&o));
+	args[8] = CStringGetTextDatum(learner_options_json(&o, strategy));
 	args[9] = Int64GetDatum(id);
 	learner_store_exec(sql, 10, types, args, false, 0);
 	SPI_finish();
@@ -240,10 +240,10 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	strategy = PG_ARGISNULL(1) ? l->strategy : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (!PG_ARGISNULL(2))
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
-	learner_check_strategy(strategy, l->options.committee);
+	learner_check_strategy(strategy, &l->options);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
-	args[2] = CStringGetTextDatum(learner_options_json(&l->options));
+	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
 	/* a new strategy or committee needs a new model and ranking */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
 					   "retrain_requested = retrain_requested OR strategy <> $2 "

@@ -21,7 +21,26 @@ typedef struct LearnerStrategy
 	const char *name;
 	bool		needs_committee;
 	bool		needs_features;
+	bool		single_model;	/* refuses a committee (expected error reduction) */
 } LearnerStrategy;
+
+/* The strategy that ranks by expected error reduction (round_select.c). */
+#define LEARNER_EER_STRATEGY "expected_error_reduction"
+
+/* Option "explore": how a topk batch explores (round_select.c). */
+typedef enum LearnerExplore
+{
+	EXPLORE_NONE,
+	EXPLORE_EPSILON,			/* epsilon-greedy */
+	EXPLORE_TEMPERATURE,		/* Gumbel keys of score / temperature */
+	EXPLORE_POWER				/* Gumbel keys of power ln(score) */
+} LearnerExplore;
+
+/* Options given in the call being applied (learner_check_options). */
+#define OPTION_GIVEN_CLASS_CAP		0x01
+#define OPTION_GIVEN_DENSITY_METRIC 0x02
+#define OPTION_GIVEN_DENSITY_SAMPLE 0x04
+#define OPTION_GIVEN_EER			0x08
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -30,12 +49,27 @@ typedef struct LearnerOptions
 	int			retrain_every;	/* new labels that trigger a retrain (10) */
 	int			committee;		/* bagged members; 0 = a single model (0) */
 	double		c;				/* inverse regularization (1.0) */
-	int			seed;			/* seed of bootstrap, holdout and cold start (0) */
+	int			seed;			/* seed of bootstrap, holdout, cold start and selection (0) */
 	double		holdout;		/* fraction of labels held out for accuracy (0) */
 	int			max_iter;		/* L-BFGS iterations (100) */
 	bool		standardize;	/* standardize features (false) */
 	char		lease[64];		/* how long a batch is held ("30 minutes") */
 	int			max_leased;		/* items one annotator may hold at once; 0 = no limit (0) */
+	/* selection (doc/selection.md; round_select.c) */
+	int			batch;			/* index of the selector of option batch (0: topk) */
+	int			candidates;		/* rows the selector orders; 0 = all (10000) */
+	int			sample;			/* rows scored per round; 0 = all (0) */
+	double		class_cap;		/* batch balanced: a class's share of a prefix (0.5) */
+	double		density;		/* information density's beta; 0 = none (0) */
+	bool		density_euclidean;	/* else cosine (false) */
+	int			density_sample; /* euclidean density: pool sample rows (1000) */
+	LearnerExplore explore;		/* (EXPLORE_NONE) */
+	double		explore_value;	/* its epsilon, temperature or power */
+	bool		eer_zero_one;	/* expected error reduction: loss zero_one, else log */
+	int			eer_candidates; /* (100) */
+	int			eer_sample;		/* (1000) */
+	int			eer_steps;		/* (20) */
+	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
 
 /* A learner row of al.learner_store. */
@@ -90,10 +124,11 @@ typedef enum FeatureProblem
 #define LEARNER_MAX_NAME_BYTES 255
 
 extern const LearnerStrategy *learner_strategy(const char *name);
-extern void learner_check_strategy(const char *strategy, int committee);
+extern void learner_check_strategy(const char *strategy, const LearnerOptions *o);
 extern void learner_options_init(LearnerOptions *o);
 extern void learner_options_apply(LearnerOptions *o, Jsonb *options);
-extern char *learner_options_json(const LearnerOptions *o);
+extern char *learner_options_json(const LearnerOptions *o, const char *strategy);
+extern char *learner_selection_text(const LearnerOptions *o, const char *strategy);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
 extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);

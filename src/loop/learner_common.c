@@ -1,6 +1,6 @@
 /*
- * learner_common.c - loading learners, their options and strategies, and
- * running statements on al_ext's own tables as their owner.
+ * learner_common.c - loading learners and running statements on al_ext's
+ * own tables as their owner (options and strategies: learner_options.c).
  */
 #include "postgres.h"
 
@@ -27,161 +27,6 @@
 #include "learner_acl.h"
 #include "model.h"
 #include "sql_args.h"
-
-/* The strategies: every per-item score, and random. */
-static const LearnerStrategy strategies[] = {
-	{"least_confidence", false, false},
-	{"margin_confidence", false, false},
-	{"ratio_confidence", false, false},
-	{"entropy", false, false},
-	{"expected_gradient_length", false, true},
-	{"vote_entropy", true, false},
-	{"consensus_entropy", true, false},
-	{"max_disagreement", true, false},
-	{"bald", true, false},
-	{"random", false, false},
-};
-
-/* The strategy named name, or NULL. */
-const LearnerStrategy *
-learner_strategy(const char *name)
-{
-	size_t		i;
-
-	for (i = 0; i < lengthof(strategies); i++)
-		if (strcmp(strategies[i].name, name) == 0)
-			return &strategies[i];
-	return NULL;
-}
-
-/* ERROR unless strategy exists and the committee size suits it. */
-void
-learner_check_strategy(const char *strategy, int committee)
-{
-	const LearnerStrategy *s = learner_strategy(strategy);
-
-	if (s == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown strategy \"%s\"", strategy),
-				 errhint("Strategies: least_confidence, margin_confidence, ratio_confidence, entropy, expected_gradient_length, vote_entropy, consensus_entropy, max_disagreement, bald, random.")));
-	if (s->needs_committee && committee < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("strategy \"%s\" needs a committee", strategy),
-				 errhint("Set the option \"committee\" to 2 or more members.")));
-}
-
-/* Defaults of every learner option. */
-void
-learner_options_init(LearnerOptions *o)
-{
-	o->batch_size = 10;
-	o->retrain_every = 10;
-	o->committee = 0;
-	o->c = 1.0;
-	o->seed = 0;
-	o->holdout = 0.0;
-	o->max_iter = 100;
-	o->standardize = false;
-	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
-	o->max_leased = 0;
-}
-
-/* The longest lease, in days (a month counts 30, as in interval comparisons). */
-#define LEASE_MAX_DAYS 366
-
-/* Check a lease text is a positive interval of at most a year (the server parses it). */
-static void
-set_lease(LearnerOptions *o, JsonbValue *v)
-{
-	char	   *text;
-	Interval   *iv;
-
-	if (v->type != jbvString)
-		al_bad_option("lease", "must be an interval such as \"30 minutes\"");
-	text = pnstrdup(v->val.string.val, v->val.string.len);
-	if (strlen(text) >= sizeof(o->lease))
-		al_bad_option("lease", "is too long");
-	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
-											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
-		al_bad_option("lease", "must be a positive interval");
-	/* now() + lease must stay a timestamp: a lease is a working reservation */
-	if ((double) iv->month * DAYS_PER_MONTH + iv->day + (double) iv->time / USECS_PER_DAY > LEASE_MAX_DAYS)
-		al_bad_option("lease", "must be at most 1 year (366 days)");
-	strlcpy(o->lease, text, sizeof(o->lease));
-}
-
-/* Apply one option; ERROR naming unknown options and bad values. */
-static void
-apply_option(void *ctx, const char *key, JsonbValue *v)
-{
-	LearnerOptions *o = (LearnerOptions *) ctx;
-
-	if (strcmp(key, "batch_size") == 0)
-		o->batch_size = (int) al_option_integer(key, v, 1, 100000);
-	else if (strcmp(key, "retrain_every") == 0)
-		o->retrain_every = (int) al_option_integer(key, v, 1, 100000000);
-	else if (strcmp(key, "committee") == 0)
-		o->committee = (int) al_option_integer(key, v, 0, 100);
-	else if (strcmp(key, "c") == 0)
-	{
-		o->c = al_option_number(key, v);
-		/* outside this range the objective is not finite: every retrain would fail */
-		if (!(o->c >= 1e-10 && o->c <= 1e10))
-			al_bad_option(key, "must be a number between 1e-10 and 1e10");
-	}
-	else if (strcmp(key, "seed") == 0)
-		o->seed = (int) al_option_integer(key, v, 0, INT_MAX);
-	else if (strcmp(key, "holdout") == 0)
-	{
-		o->holdout = al_option_number(key, v);
-		/* more would leave most labels out of training, or all of them */
-		if (!(o->holdout >= 0 && o->holdout <= 0.5))
-			al_bad_option(key, "must be a fraction between 0 and 0.5");
-	}
-	else if (strcmp(key, "max_iter") == 0)
-		o->max_iter = (int) al_option_integer(key, v, 1, 100000);
-	else if (strcmp(key, "standardize") == 0)
-	{
-		if (v->type != jbvBool)
-			al_bad_option(key, "must be true or false");
-		o->standardize = v->val.boolean;
-	}
-	else if (strcmp(key, "lease") == 0)
-		set_lease(o, v);
-	else if (strcmp(key, "max_leased") == 0)
-		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased.")));
-}
-
-/* Apply a JSON object of options over o. */
-void
-learner_options_apply(LearnerOptions *o, Jsonb *options)
-{
-	al_options_foreach(options, apply_option, o);
-}
-
-/* The options as the JSON object stored with the learner. */
-char *
-learner_options_json(const LearnerOptions *o)
-{
-	StringInfoData lease;
-
-	initStringInfo(&lease);
-	escape_json(&lease, o->lease);
-	return psprintf("{\"batch_size\": %d, \"retrain_every\": %d, \"committee\": %d, \"c\": %s, "
-					"\"seed\": %d, \"holdout\": %s, \"max_iter\": %d, \"standardize\": %s, \"lease\": %s, "
-					"\"max_leased\": %d}",
-					o->batch_size, o->retrain_every, o->committee, float8out_internal(o->c),
-					o->seed, float8out_internal(o->holdout), o->max_iter,
-					o->standardize ? "true" : "false", lease.data, o->max_leased);
-}
 
 /* Run a statement on al_ext's tables as their owner; returns SPI's code. */
 int
@@ -314,6 +159,7 @@ learner_from_result(void)
 	l->strategy = pstrdup(result_text(0, 9));
 	learner_options_init(&l->options);
 	learner_options_apply(&l->options, DatumGetJsonbP(result_datum(0, 10, &isnull)));
+	l->options.given = 0;		/* stored options were checked when given */
 	l->model_id = DatumGetInt64(result_datum(0, 11, &isnull));
 	if (isnull)
 		l->model_id = 0;

@@ -504,13 +504,15 @@ published_model(const Learner *l, ModelFit *fit)
 	fit->version = m->version;
 	fit->models = m->m;
 	fit->members = m->members;
+	fit->c = m->train_c;
 }
 
 /*
  * Whether the published ranking is missing or stale: al.ranking_state (not
  * dumped, like al.scores) has no row for the published version (after a
- * restore, or before the first ranking), or the pool's row count differs
- * from the one the ranking was written for.  One key lookup.
+ * restore, or before the first ranking), the pool's row count differs
+ * from the one the ranking was written for, or the ranking was selected
+ * with other selection options (al.alter_learner).  One key lookup.
  */
 static bool
 ranking_stale(const Learner *l, int64 pool_size)
@@ -520,33 +522,38 @@ ranking_stale(const Learner *l, int64 pool_size)
 	bool		isnull;
 	int32		version;
 	int64		rows;
+	char	   *selection;
 
-	learner_store_exec("SELECT model_version, pool_rows FROM al.ranking_state WHERE learner_id = $1",
+	learner_store_exec("SELECT model_version, pool_rows, selection FROM al.ranking_state WHERE learner_id = $1",
 					   1, &type, &arg, true, 1);
 	if (SPI_processed == 0)
 		return true;
 	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	return version != l->model_version || rows != pool_size;
+	selection = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	return version != l->model_version || rows != pool_size ||
+		strcmp(selection, learner_selection_text(&l->options, l->strategy)) != 0;
 }
 
 /*
- * Record which version and pool row count the ranking was written for, and
- * how many rows it ranked (al.learner_status shows these counts: it never
- * reads a pool itself).
+ * Record which version, pool row count and selection options the ranking
+ * was written for, and how many rows it ranked (al.learner_status shows
+ * these counts: it never reads a pool itself).
  */
 static void
 record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
 {
-	Oid			types[4] = {INT8OID, INT4OID, INT8OID, INT8OID};
-	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
-	Int64GetDatum(ranked)};
+	Oid			types[5] = {INT8OID, INT4OID, INT8OID, INT8OID, TEXTOID};
+	Datum		args[5] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
+		Int64GetDatum(ranked),
+	CStringGetTextDatum(learner_selection_text(&l->options, l->strategy))};
 
-	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows, ranked_rows) "
-					   "VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id) DO UPDATE "
+	learner_store_exec("INSERT INTO al.ranking_state (learner_id, model_version, pool_rows, ranked_rows, selection) "
+					   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (learner_id) DO UPDATE "
 					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
-					   "ranked_rows = EXCLUDED.ranked_rows, ranked_at = pg_catalog.now()",
-					   4, types, args, false, 0);
+					   "ranked_rows = EXCLUDED.ranked_rows, selection = EXCLUDED.selection, "
+					   "ranked_at = pg_catalog.now()",
+					   5, types, args, false, 0);
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */
@@ -560,14 +567,34 @@ check_duplicates(const Learner *l)
 	al_restore(&save);
 }
 
-/* Score the pool with fit as version, and record that ranking. */
+/*
+ * Score the pool with fit as version, select, and record that ranking.
+ * t: the rows the model was trained on, or NULL (a rescore: expected
+ * error reduction reads them again).
+ */
 static ScoreResult
-rank_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size)
+rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size,
+		  const TrainingRows *t)
 {
 	ScoreResult res;
+	TrainingRows again;
+	RoundLabeled train = {NULL, NULL, 0, 0};
 
 	check_duplicates(l);
-	res = round_score_pool(l, fit, d, version, pool_size);
+	if (t == NULL && strcmp(l->strategy, LEARNER_EER_STRATEGY) == 0)
+	{
+		round_report(l, "reading labels");
+		training_rows(l, &again);
+		t = &again;
+	}
+	if (t != NULL)
+	{
+		train.x = t->x;
+		train.y = t->y;
+		train.n = t->n;
+		train.d = t->d;
+	}
+	res = round_score_pool(l, fit, d, version, pool_size, &train);
 	record_ranking(l, version, pool_size, res.scored);
 	return res;
 }
@@ -592,7 +619,7 @@ retrain(Learner *l, int64 pool_size)
 	round_report(l, psprintf("training on %d labeled items", t.n));
 	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, t.x, t.y, t.n, t.d,
 					&opt, l->options.holdout, &fit);
-	res = rank_pool(l, &fit, t.d, fit.version, pool_size);
+	res = rank_pool(l, &fit, t.d, fit.version, pool_size, &t);
 	stop = stop_set(l);
 	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);
 	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
@@ -671,7 +698,7 @@ round_locked(Learner *l, bool wait)
 	if (l->model_id != 0 && ranking_stale(l, pool_size))
 	{
 		published_model(l, &fit);
-		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size);
+		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, NULL);
 		return LEARNER_RESCORED;
 	}
 	/* a learner without a model: keep its pool count for al.learner_status */

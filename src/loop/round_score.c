@@ -129,7 +129,8 @@ row_score(const Learner *l, const char *item, const float *p, const float *m, in
 {
 	const char *s = l->strategy;
 
-	if (strcmp(s, "entropy") == 0)
+	/* expected error reduction ranks its candidates later: they are the most uncertain */
+	if (strcmp(s, "entropy") == 0 || strcmp(s, LEARNER_EER_STRATEGY) == 0)
 		return al_entropy(p, l->k);
 	if (strcmp(s, "least_confidence") == 0)
 		return al_least_confidence(p, l->k);
@@ -156,7 +157,8 @@ typedef struct ScoreWork
 	int			block_rows;		/* rows per block */
 	float	   *x;				/* rows x d */
 	float	   *pm;				/* members x rows x k */
-	float	   *p;				/* k: the committee mean of one row */
+	float	   *p;				/* rows x k: the committee means */
+	double	   *score;			/* rows: the scores */
 	float	   *m;				/* members x k of one row */
 	double	   *pred_work;
 	double	   *work;
@@ -170,8 +172,8 @@ typedef struct ScoreWork
 static int
 score_block_rows(int d, int k, int members)
 {
-	Size		row_bytes = sizeof(float) * ((Size) d + (Size) k * members) + PROBVEC_SIZE(k) +
-		sizeof(Datum) * 4;
+	Size		row_bytes = sizeof(float) * ((Size) d + (Size) k * (members + 1)) + PROBVEC_SIZE(k) +
+		sizeof(Datum) * 5;
 	Size		rows = SCORE_BLOCK_BYTES / row_bytes;
 
 	return (int) Max(1, Min(rows, SCORE_BLOCK_ROWS));
@@ -184,7 +186,8 @@ score_work_init(ScoreWork *w, const Learner *l, const ModelFit *fit, int d)
 	w->block_rows = score_block_rows(d, l->k, fit->members);
 	w->x = (float *) palloc_extended(sizeof(float) * w->block_rows * Max(d, 1), MCXT_ALLOC_HUGE);
 	w->pm = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k * fit->members, MCXT_ALLOC_HUGE);
-	w->p = (float *) palloc(sizeof(float) * l->k);
+	w->p = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k, MCXT_ALLOC_HUGE);
+	w->score = (double *) palloc(sizeof(double) * w->block_rows);
 	w->m = (float *) palloc_extended(sizeof(float) * l->k * fit->members, MCXT_ALLOC_HUGE);
 	w->work = (double *) palloc(sizeof(double) * 4 * l->k);
 	w->pred_work = (double *) palloc_extended(sizeof(double) *
@@ -192,48 +195,64 @@ score_work_init(ScoreWork *w, const Learner *l, const ModelFit *fit, int d)
 											  MCXT_ALLOC_HUGE);
 }
 
-/* Predict and score `rows` buffered rows, appending them to block. */
+/* Row j's committee mean into w->p (row j) and its score into w->score. */
+static void
+score_row(const Learner *l, const ModelFit *fit, int d, int rows, int j, ScoreWork *w)
+{
+	int			k = l->k;
+	int			members = fit->members;
+	float	   *p = w->p + (Size) j * k;
+
+	for (int c = 0; c < k; c++)
+	{
+		double		sum = 0.0;
+
+		for (int i = 0; i < members; i++)
+		{
+			w->m[i * k + c] = w->pm[((Size) i * rows + j) * k + c];
+			sum += w->m[i * k + c];
+		}
+		p[c] = (float) (sum / members);
+	}
+	probvec_check_values(p, k);
+	w->score[j] = row_score(l, w->items[j], p, w->m, members, w->x + (Size) j * d, d, w->work);
+}
+
+/*
+ * Predict and score `rows` buffered rows (the selection may wrap their
+ * scores and keeps its candidates), appending them to block.
+ */
 static void
 score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
-		   ScoreBlock *block, Oid pv_type, ScoreResult *res)
+		   RoundSelection *sel, ScoreBlock *block, Oid pv_type, ScoreResult *res)
 {
 	int			k = l->k;
 	int			members = fit->members;
 	int			i,
-				j,
-				c;
+				j;
 
 	for (i = 0; i < members; i++)
 		if (al_softmax_predict_ws(&fit->models[i], w->x, rows, w->pm + (Size) i * rows * k,
 								  w->pred_work) != AL_SM_OK)
 			elog(ERROR, "batch prediction failed for learner \"%s\"", l->name);
 	for (j = 0; j < rows; j++)
+		score_row(l, fit, d, rows, j, w);
+	round_select_block(sel, w->items, w->x, w->p, w->score, rows);
+	for (j = 0; j < rows; j++)
 	{
+		const float *p = w->p + (Size) j * k;
 		ProbVec    *pv = (ProbVec *) palloc(PROBVEC_SIZE(k));
 
-		for (c = 0; c < k; c++)
-		{
-			double		sum = 0.0;
-
-			for (i = 0; i < members; i++)
-			{
-				w->m[i * k + c] = w->pm[((Size) i * rows + j) * k + c];
-				sum += w->m[i * k + c];
-			}
-			w->p[c] = (float) (sum / members);
-		}
 		SET_VARSIZE(pv, PROBVEC_SIZE(k));
 		pv->dim = (int16) k;
 		pv->unused = 0;
-		memcpy(pv->x, w->p, sizeof(float) * k);
-		probvec_check_values(pv->x, k);
+		memcpy(pv->x, p, sizeof(float) * k);
 		block->items[block->n] = CStringGetTextDatum(w->items[j]);
-		block->scores[block->n] = Float8GetDatum(row_score(l, w->items[j], w->p, w->m, members,
-														   w->x + (Size) j * d, d, w->work));
-		block->predicted[block->n] = CStringGetTextDatum(l->classes[al_argmax(w->p, k)]);
+		block->scores[block->n] = Float8GetDatum(w->score[j]);
+		block->predicted[block->n] = CStringGetTextDatum(l->classes[al_argmax(p, k)]);
 		block->probs[block->n] = PointerGetDatum(pv);
 		block->n++;
-		res->entropy_sum += al_entropy(w->p, k);
+		res->entropy_sum += al_entropy(p, k);
 	}
 	res->scored += rows;
 }
@@ -256,27 +275,44 @@ labeled_items(const Learner *l)
 	return set;
 }
 
+/* ERROR unless the fetched block has the columns the round reads (id text, features). */
+void
+round_check_block(const Learner *l)
+{
+	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != TEXTOID)
+		elog(ERROR, "the pool of learner \"%s\" returned ids that are not text", l->name);
+	round_check_features_column(l, 2);
+}
+
 /*
- * Buffer the fetched rows that get a score (unlabeled, with usable features
- * of length d) into w; returns how many.  Runs in the block's context.
+ * Buffer the fetched rows that get a score (unlabeled, in the sample, with
+ * usable features of length d) into w; returns how many.  A labeled row's
+ * features go to the selection if it asks for them.  Runs in the block's
+ * context.
  */
 static int
-buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w)
+buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelection *sel)
 {
 	int			rows = 0;
 	uint64		r;
 
-	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != TEXTOID)
-		elog(ERROR, "the pool of learner \"%s\" returned ids that are not text", l->name);
-	round_check_features_column(l, 2);
+	round_check_block(l);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+		float	   *x = w->x + (Size) rows * d;
 
-		if (item == NULL || item_map_find(labeled, item) >= 0 ||
-			pool_read_features(f, isnull, d, w->x + (Size) rows * d) != FEATURES_OK)
+		if (item == NULL || pool_read_features(f, isnull, d, x) != FEATURES_OK)
+			continue;
+		if (item_map_find(labeled, item) >= 0)
+		{
+			if (round_select_wants_labeled(sel))
+				round_select_labeled_row(sel, x);
+			continue;
+		}
+		if (round_select_skips(sel, item))
 			continue;
 		w->items[rows++] = item;
 	}
@@ -297,6 +333,7 @@ typedef struct ScoreState
 	Oid			pv_type;
 	ScoreResult res;
 	int64		seen;
+	RoundSelection *sel;		/* NULL: plain top-k by score */
 } ScoreState;
 
 /*
@@ -307,25 +344,34 @@ static void
 score_block(void *arg)
 {
 	ScoreState *st = (ScoreState *) arg;
-	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w);
+	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel);
 
 	st->seen += SPI_processed;
-	score_rows(st->l, st->fit, st->d, rows, &st->w, st->block, st->pv_type, &st->res);
+	score_rows(st->l, st->fit, st->d, rows, &st->w, st->sel, st->block, st->pv_type, &st->res);
 	insert_block(st->l, st->version, st->block, st->pv_type);
 	round_report(st->l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, st->seen, st->pool_size));
+}
+
+/* The query that reads a learner's pool: id as text, features. */
+char *
+round_pool_sql(const Learner *l)
+{
+	return psprintf("SELECT %s::pg_catalog.text, %s FROM %s",
+					quote_identifier(l->id_column), quote_identifier(l->features_column),
+					learner_pool_name(l));
 }
 
 /*
  * Score every unlabeled pool item with the committee and replace the
  * learner's rows of al.scores with them (same transaction: readers see the
- * old ranking until commit).  The pool is read as the learner's owner.
+ * old ranking until commit), then rank the selection's candidates
+ * (round_select.c; train: the labeled rows, for expected error
+ * reduction).  The pool is read as the learner's owner.
  */
 ScoreResult
-round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size)
+round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size,
+				 const RoundLabeled *train)
 {
-	char	   *sql = psprintf("SELECT %s::pg_catalog.text, %s FROM %s",
-							   quote_identifier(l->id_column), quote_identifier(l->features_column),
-							   learner_pool_name(l));
 	ScoreState	st;
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
@@ -343,8 +389,12 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.pv_type = probvec_oid();
 	st.res.scored = 0;
 	st.res.entropy_sum = 0.0;
+	st.res.ranked = 0;
 	st.seen = 0;
+	st.sel = round_select_begin(l, fit, d, pool_size, st.labeled, train);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	learner_query_blocks(l->owner, sql, 0, NULL, NULL, false, st.w.block_rows, score_block, &st);
+	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
+						 score_block, &st);
+	st.res.ranked = round_select_finish(st.sel);
 	return st.res;
 }

@@ -51,6 +51,7 @@ typedef struct ModelFit
 	int32		version;
 	al_softmax_model *models;	/* members, palloc'd */
 	int			members;
+	double		c;				/* the c it was trained with */
 	double		holdout_accuracy;	/* NaN without a holdout */
 	double		holdout_log_loss;
 } ModelFit;

@@ -423,6 +423,7 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 						  scratch, &train_acc, &train_loss);
 	fit->models = models;
 	fit->members = req->opt.members;
+	fit->c = req->opt.c;
 	fit->id = store_model(req, data, models, options_json(req),
 						  metrics_json(req, data, reps, n_train, n_hold, fit->holdout_accuracy,
 									   fit->holdout_log_loss, train_acc,

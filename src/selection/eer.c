@@ -158,11 +158,11 @@ present_classes(const al_softmax_model *m)
  * most the pool's rows), before any update.
  */
 static void
-check_work(const EerRequest *req, const AlModel *model, const EerRows *rows)
+check_work(const al_softmax_model *model, int steps, const EerRows *rows)
 {
-	int			kk = present_classes(&model->m[0]);
+	int			kk = present_classes(model);
 	double		work = al_eer_work_estimate(rows->cand.count, rows->sample.count, rows->n,
-											model->d, kk, req->opt.steps);
+											model->d, kk, steps);
 
 	if (work > EER_MAX_WORK)
 		ereport(ERROR,
@@ -170,22 +170,9 @@ check_work(const EerRequest *req, const AlModel *model, const EerRows *rows)
 				 errmsg("expected error reduction would take about %.2g multiply-adds, more than the limit of %.2g",
 						work, EER_MAX_WORK),
 				 errdetail("%d candidates x %d classes = " INT64_FORMAT " updates of %d steps on %d labeled rows, each predicting %d sample rows of %d features.",
-						   rows->cand.count, kk, (int64) rows->cand.count * kk, req->opt.steps,
+						   rows->cand.count, kk, (int64) rows->cand.count * kk, steps,
 						   rows->n, rows->sample.count, model->d),
 				 errhint("Use fewer candidates, a smaller sample or fewer steps.")));
-}
-
-/* The rows of a heap in its order (best first), their features contiguous. */
-static float *
-heap_rows_sorted(EerHeap *h, int d)
-{
-	float	   *x = palloc_extended(sizeof(float) * (Size) Max(h->count, 1) * d, MCXT_ALLOC_HUGE);
-	int			i;
-
-	topk_sort(h->heap, h->count, &h->order);
-	for (i = 0; i < h->count; i++)
-		memcpy(x + (Size) i * d, h->x + h->heap[i].id * d, sizeof(float) * d);
-	return x;
 }
 
 /* ERROR for a failed kernel call, in terms of the SQL call. */
@@ -221,62 +208,76 @@ cmp_ranked(const void *a, const void *b)
 	return x->pos - y->pos;
 }
 
-/* Put one result row per candidate, in rank order. */
-static void
-emit_ranked(FunctionCallInfo fcinfo, const EerRows *rows, const double *ee, const double *red)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	int			m = rows->cand.count,
-				i;
-	EerRanked  *r = palloc(sizeof(EerRanked) * m);
-
-	for (i = 0; i < m; i++)
-	{
-		r[i].pos = i;
-		r[i].reduction = red[i];
-	}
-	qsort(r, m, sizeof(EerRanked), cmp_ranked);
-	for (i = 0; i < m; i++)
-	{
-		const EerRow *row = &rows->cand.rows[rows->cand.heap[r[i].pos].id];
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, false, false};
-
-		values[0] = CStringGetTextDatum(row->id);
-		values[1] = Int32GetDatum(i + 1);
-		values[2] = Float8GetDatum(ee[r[i].pos]);
-		values[3] = Float8GetDatum(red[r[i].pos]);
-		values[4] = Float8GetDatum(row->score);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-}
-
-/* Score the candidates with the kernel and emit them ranked. */
-static void
-score_and_emit(FunctionCallInfo fcinfo, EerRequest *req, const AlModel *model, EerRows *rows)
+/*
+ * Rank the candidates of rows (at least one) by expected error reduction
+ * with model, a single model trained with c: returns order[m], order[r] =
+ * the position (in the candidates' heap order, best uncertainty first:
+ * row_heap_row(&rows->cand, pos)) of rank r + 1; expected_error and
+ * reduction by position.  Shared by al.expected_error_reduction and a
+ * learner's round (src/loop/round_select.c).  ERROR past EER_MAX_WORK.
+ */
+int *
+eer_rank(const al_softmax_model *model, double c, EerRows *rows, al_eer_options *opt,
+		 double **expected_error, double **reduction)
 {
 	al_softmax_data labeled = {rows->lx, rows->ly, NULL, rows->n, model->d, model->k};
 	al_eer_input in;
 	al_eer_report rep;
 	al_eer_status st;
-	double	   *ee = palloc(sizeof(double) * rows->cand.count);
-	double	   *red = palloc(sizeof(double) * rows->cand.count);
+	int			m = rows->cand.count;
+	double	   *ee = palloc(sizeof(double) * m);
+	double	   *red = palloc(sizeof(double) * m);
+	EerRanked  *r = palloc(sizeof(EerRanked) * m);
+	int		   *order = palloc(sizeof(int) * m);
 
-	in.model = &model->m[0];
+	check_work(model, opt->steps, rows);
+	in.model = model;
 	in.labeled = &labeled;
-	in.cand = heap_rows_sorted(&rows->cand, model->d);
-	in.m = rows->cand.count;
-	in.sample = heap_rows_sorted(&rows->sample, model->d);
+	in.cand = row_heap_sorted_x(&rows->cand);
+	in.m = m;
+	in.sample = row_heap_sorted_x(&rows->sample);
 	in.s = rows->sample.count;
-	req->opt.train.c = model->train_c;
-	model_core_hooks(&req->opt.train);
-	st = al_eer_expected_error(&in, &req->opt, ee, red, &rep);
+	opt->train.c = c;
+	model_core_hooks(&opt->train);
+	st = al_eer_expected_error(&in, opt, ee, red, &rep);
 	if (st != AL_EER_OK)
 		report_eer_error(st, &rep);
 	elog(DEBUG1, "expected error reduction: %d labeled, " INT64_FORMAT " pool rows, %d candidates, %d sample rows; %d updates, %ld iterations, %ld evaluations; updates %.3f s, predictions %.3f s",
 		 rows->n, rows->pool_rows, in.m, in.s, rep.updates, rep.iterations, rep.evaluations,
 		 rep.update_seconds, rep.predict_seconds);
-	emit_ranked(fcinfo, rows, ee, red);
+	for (int i = 0; i < m; i++)
+	{
+		r[i].pos = i;
+		r[i].reduction = red[i];
+	}
+	qsort(r, m, sizeof(EerRanked), cmp_ranked);
+	for (int i = 0; i < m; i++)
+		order[i] = r[i].pos;
+	*expected_error = ee;
+	*reduction = red;
+	return order;
+}
+
+/* Put one result row per candidate, in rank order. */
+static void
+emit_ranked(FunctionCallInfo fcinfo, const EerRows *rows, const int *order, const double *ee,
+			const double *red)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	for (int i = 0; i < rows->cand.count; i++)
+	{
+		const HeapRow *row = row_heap_row(&rows->cand, order[i]);
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(row->id);
+		values[1] = Int32GetDatum(i + 1);
+		values[2] = Float8GetDatum(ee[order[i]]);
+		values[3] = Float8GetDatum(red[order[i]]);
+		values[4] = Float8GetDatum(row->score);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 }
 
 /*
@@ -309,8 +310,11 @@ al_expected_error_reduction(PG_FUNCTION_ARGS)
 	eer_read_rows(model, &req.spec, &rows);
 	if (rows.cand.count > 0)
 	{
-		check_work(&req, model, &rows);
-		score_and_emit(fcinfo, &req, model, &rows);
+		double	   *ee,
+				   *red;
+		int		   *order = eer_rank(&model->m[0], model->train_c, &rows, &req.opt, &ee, &red);
+
+		emit_ranked(fcinfo, &rows, order, ee, red);
 	}
 	SPI_finish();
 	return (Datum) 0;

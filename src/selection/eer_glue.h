@@ -12,8 +12,8 @@
 #include "utils/jsonb.h"
 
 #include "model.h"
+#include "row_heap.h"
 #include "select_eer.h"
-#include "topk.h"
 
 /* The uncertainty score that picks the candidates. */
 typedef enum EerUncertainty
@@ -23,30 +23,6 @@ typedef enum EerUncertainty
 	EER_LEAST_CONFIDENCE		/* 1 - max p */
 } EerUncertainty;
 
-/* A kept pool row; a heap entry's id is its slot number. */
-typedef struct EerRow
-{
-	uint64		key;			/* seeded hash of the id: the sample's order */
-	char	   *id;				/* the id as text */
-	double		score;			/* the uncertainty score */
-} EerRow;
-
-/*
- * The k best pool rows under an order (topk.h: score DESC, then key, then
- * id): the candidates (score = uncertainty) or the sample (score 0, so the
- * k smallest keys).  Slot k is the scratch slot of the row on offer.
- */
-typedef struct EerHeap
-{
-	int			k;
-	int			count;
-	TopkEntry  *heap;			/* count entries */
-	EerRow	   *rows;			/* k + 1 slots */
-	float	   *x;				/* k x d features, by slot */
-	TopkOrder	order;
-	MemoryContext cxt;			/* where kept ids live */
-} EerHeap;
-
 /* What the pass keeps. */
 typedef struct EerRows
 {
@@ -54,8 +30,8 @@ typedef struct EerRows
 	int		   *ly;				/* their classes, model's numbering */
 	int			n;
 	int			cap;
-	EerHeap		cand;
-	EerHeap		sample;
+	RowHeap		cand;			/* by uncertainty, then the key */
+	RowHeap		sample;			/* score 0: the smallest keys */
 	int64		pool_rows;		/* unlabeled rows seen */
 } EerRows;
 
@@ -74,5 +50,8 @@ typedef struct EerSourceSpec
 
 extern al_eer_loss eer_loss_option(const char *key, JsonbValue *v);
 extern void eer_read_rows(const AlModel *model, const EerSourceSpec *spec, EerRows *out);
+extern double eer_uncertainty(EerUncertainty u, const float *p, int k);
+extern int *eer_rank(const al_softmax_model *model, double c, EerRows *rows, al_eer_options *opt,
+					 double **expected_error, double **reduction);
 
 #endif							/* AL_EER_GLUE_H */

@@ -67,85 +67,6 @@ typedef struct EerPass
 	MemoryContext keep;			/* where what outlives a block lives */
 } EerPass;
 
-/* splitmix64's finalizer: a 64-bit mixing function. */
-static uint64
-mix64(uint64 z)
-{
-	z += UINT64CONST(0x9e3779b97f4a7c15);
-	z = (z ^ (z >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/*
- * The seeded key of an id: FNV-1a over its bytes from a seed-dependent
- * start, mixed; the same on every platform.
- */
-static uint64
-row_key(const char *id, uint64 seed)
-{
-	uint64		h = mix64(seed);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *) id; *p; p++)
-		h = (h ^ *p) * UINT64CONST(0x100000001b3);
-	return mix64(h);
-}
-
-/* Heap order after the score: the key, then the id's bytes. */
-static int
-row_cmp(const TopkEntry *a, const TopkEntry *b, void *arg)
-{
-	const EerRow *rows = arg;
-	const EerRow *x = &rows[a->id];
-	const EerRow *y = &rows[b->id];
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-/* An empty heap of k rows of d features, with ids kept in cxt. */
-static void
-heap_init(EerHeap *h, int k, int d, MemoryContext cxt)
-{
-	h->k = k;
-	h->count = 0;
-	h->heap = palloc(sizeof(TopkEntry) * k);
-	h->rows = palloc0(sizeof(EerRow) * (k + 1));
-	h->x = palloc_extended(sizeof(float) * (Size) k * d, MCXT_ALLOC_HUGE);
-	h->order.id_cmp = row_cmp;
-	h->order.arg = h->rows;
-	h->cxt = cxt;
-}
-
-/*
- * Offer a pool row to a heap: if it ranks among the k best, keep it in a
- * free slot or in the slot of the row it pushes out (whose id is freed).
- */
-static void
-heap_offer(EerHeap *h, double score, uint64 key, const char *id, const float *x, int d)
-{
-	TopkEntry	e = {0};
-	EerRow	   *slot;
-
-	h->rows[h->k].key = key;
-	h->rows[h->k].id = (char *) id;
-	e.score = score;
-	e.id = (uint64) h->k;
-	if (!topk_accepts(h->heap, h->count, h->k, &e, &h->order))
-		return;
-	e.id = h->count < h->k ? (uint64) h->count : h->heap[0].id;
-	slot = &h->rows[e.id];
-	if (h->count == h->k)
-		pfree(slot->id);
-	slot->key = key;
-	slot->id = MemoryContextStrdup(h->cxt, id);
-	slot->score = score;
-	memcpy(h->x + e.id * d, x, sizeof(float) * d);
-	topk_insert(h->heap, &h->count, h->k, &e, &h->order, NULL);
-}
-
 /* ERROR if n floats of a buffer (what for) would pass EER_MAX_BUFFER. */
 static void
 check_buffer(Size n, const char *what, const char *hint)
@@ -207,8 +128,8 @@ pass_init(EerPass *ps, const AlModel *model, const EerSourceSpec *spec, EerRows 
 	eer_sort_classes = model->classes;
 	qsort(ps->by_bytes, model->k, sizeof(int), cmp_class_bytes);
 	memset(out, 0, sizeof(*out));
-	heap_init(&out->cand, spec->candidates, d, ps->keep);
-	heap_init(&out->sample, spec->sample, d, ps->keep);
+	row_heap_init(&out->cand, spec->candidates, d, ps->keep);
+	row_heap_init(&out->sample, spec->sample, d, ps->keep);
 }
 
 /* "the row with id = 42", for errors. */
@@ -335,9 +256,9 @@ add_labeled(EerPass *ps, const float *x, int cls)
 	out->ly[out->n++] = cls;
 }
 
-/* The uncertainty score of a distribution. */
-static double
-uncertainty(EerUncertainty u, const float *p, int k)
+/* The uncertainty score of a distribution (also a learner's, round_select.c). */
+double
+eer_uncertainty(EerUncertainty u, const float *p, int k)
 {
 	switch (u)
 	{
@@ -372,11 +293,11 @@ flush_pool_block(void *arg)
 	for (i = 0; i < ps->nb; i++)
 	{
 		const float *x = ps->bx + (Size) i * d;
-		uint64		key = row_key(ps->bid[i], ps->spec->seed);
+		uint64		key = row_heap_hash_key(ps->bid[i], ps->spec->seed);
 
-		heap_offer(&ps->out->cand, uncertainty(ps->spec->uncertainty, ps->bp + (Size) i * model->k, model->k),
-				   key, ps->bid[i], x, d);
-		heap_offer(&ps->out->sample, 0.0, key, ps->bid[i], x, d);
+		row_heap_offer(&ps->out->cand, eer_uncertainty(ps->spec->uncertainty, ps->bp + (Size) i * model->k, model->k),
+					   key, ps->bid[i], x, 0);
+		row_heap_offer(&ps->out->sample, 0.0, key, ps->bid[i], x, 0);
 	}
 	ps->out->pool_rows += ps->nb;
 	ps->nb = 0;

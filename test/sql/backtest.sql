@@ -69,6 +69,7 @@ BEGIN
 			WHEN 'kcenter' THEN (SELECT al.kcenter(c.id, c.x, b, c.is_labeled) FROM c)
 			WHEN 'ranked_batch' THEN (SELECT al.ranked_batch(c.id, c.x, al.least_confidence(c.p), b, c.is_labeled) FROM c)
 			WHEN 'ranked_margin' THEN (SELECT al.ranked_batch(c.id, c.x, al.margin_confidence(c.p), b, c.is_labeled) FROM c)
+			WHEN 'ranked_entropy' THEN (SELECT al.ranked_batch(c.id, c.x, al.entropy(c.p), b, c.is_labeled) FROM c)
 			WHEN 'balanced_margin' THEN (SELECT al.balanced_top_k(c.id, al.margin_confidence(c.p), c.p, b, 0.5) FROM c WHERE NOT is_labeled)
 			WHEN 'balanced_entropy' THEN (SELECT al.balanced_top_k(c.id, al.entropy(c.p), c.p, b, 0.5) FROM c WHERE NOT is_labeled)
 			WHEN 'eer' THEN (SELECT array_agg(e.item_id::bigint ORDER BY e.rank)
@@ -86,7 +87,7 @@ SELECT st.s AS strategy, b.b AS batch,
 	(SELECT count(*) FROM (
 		SELECT t.round, t.labels, t.accuracy, t.picked FROM al.backtest('bt', 'id', 'x', 'y', ARRAY[st.s], ARRAY[b.b], seeds => '{7}', initial => 4) t
 		EXCEPT SELECT * FROM pg_temp.replay(st.s, b.b, 7)) d) AS rows_differing
-FROM unnest(ARRAY['margin', 'entropy', 'least_confidence', 'kcenter', 'ranked_batch', 'ranked_margin',
+FROM unnest(ARRAY['margin', 'entropy', 'least_confidence', 'kcenter', 'ranked_batch', 'ranked_margin', 'ranked_entropy',
 	'balanced_margin', 'balanced_entropy', 'eer']) st(s), unnest(ARRAY[3, 5]) b(b)
 ORDER BY 1, 2;
 

@@ -1,0 +1,486 @@
+/*
+ * learner_options.c - a learner's strategies and options: parsing the
+ * options object of al.create_learner and al.alter_learner (every value
+ * checked at the door, 22023), the checks of options that make no sense
+ * together, and the JSON the learner stores (defaults filled in).
+ *
+ * The selection options (batch, candidates, sample, class_cap, density,
+ * explore, eer_*) are those of doc/selection.md; the round reads them in
+ * round_select.c.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "eer_glue.h"
+#include "learner_api.h"
+#include "round_select.h"
+#include "select_eer.h"
+#include "sql_args.h"
+
+/* Limits of the selection options (README.md's table). */
+#define MAX_CANDIDATES 1000000
+#define MAX_SAMPLE 100000000
+#define MAX_DENSITY_BETA 100
+#define MAX_DENSITY_SAMPLE 100000
+#define MIN_TEMPERATURE 1e-6
+#define MAX_TEMPERATURE 1e6
+#define MAX_POWER 100
+
+/* The strategies: every per-item score, random, and expected error reduction. */
+static const LearnerStrategy strategies[] = {
+	{"least_confidence", false, false, false},
+	{"margin_confidence", false, false, false},
+	{"ratio_confidence", false, false, false},
+	{"entropy", false, false, false},
+	{"expected_gradient_length", false, true, false},
+	{"vote_entropy", true, false, false},
+	{"consensus_entropy", true, false, false},
+	{"max_disagreement", true, false, false},
+	{"bald", true, false, false},
+	{"random", false, false, false},
+	{LEARNER_EER_STRATEGY, false, true, true},
+};
+
+/* The strategy named name, or NULL. */
+const LearnerStrategy *
+learner_strategy(const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < lengthof(strategies); i++)
+		if (strcmp(strategies[i].name, name) == 0)
+			return &strategies[i];
+	return NULL;
+}
+
+/* ERROR (22023) for an option that needs another: 'option "a" needs b'. */
+static void
+option_needs(const char *key, const char *needs, const char *hint)
+{
+	if (hint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" needs %s", key, needs),
+				 errhint("%s", hint)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("option \"%s\" needs %s", key, needs)));
+}
+
+/*
+ * ERROR unless the options make sense together (for the options given in
+ * the call just applied: stored defaults never conflict).
+ */
+static void
+check_selection(const char *strategy, const LearnerOptions *o)
+{
+	bool		eer = strcmp(strategy, LEARNER_EER_STRATEGY) == 0;
+
+	if ((o->given & OPTION_GIVEN_CLASS_CAP) && strcmp(round_batch_name(o->batch), "balanced") != 0)
+		option_needs("class_cap", "\"batch\": \"balanced\"", NULL);
+	if ((o->given & OPTION_GIVEN_DENSITY_METRIC) && o->density == 0)
+		option_needs("density_metric", "option \"density\"", NULL);
+	if ((o->given & OPTION_GIVEN_DENSITY_SAMPLE) && !(o->density > 0 && o->density_euclidean))
+		option_needs("density_sample", "\"density_metric\": \"euclidean\" and option \"density\"", NULL);
+	if (o->explore != EXPLORE_NONE && o->batch != ROUND_BATCH_TOPK)
+		option_needs("explore", "\"batch\": \"topk\"",
+					 "The other batch methods choose their own order; \"explore\": null turns exploration off.");
+	if ((o->given & OPTION_GIVEN_EER) && !eer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options \"eer_loss\", \"eer_candidates\", \"eer_sample\" and \"eer_steps\" need strategy \"%s\"",
+						LEARNER_EER_STRATEGY)));
+	if (!eer)
+		return;
+	if (o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->density > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" orders its candidates itself", strategy),
+				 errdetail("It cannot be combined with options \"batch\" (other than \"topk\"), \"explore\" or \"density\"."),
+				 errhint("Set \"batch\": \"topk\", \"explore\": null and \"density\": null.")));
+}
+
+/*
+ * ERROR unless strategy exists, the committee size suits it and the
+ * options make sense together.
+ */
+void
+learner_check_strategy(const char *strategy, const LearnerOptions *o)
+{
+	const LearnerStrategy *s = learner_strategy(strategy);
+
+	if (s == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown strategy \"%s\"", strategy),
+				 errhint("Strategies: least_confidence, margin_confidence, ratio_confidence, entropy, expected_gradient_length, vote_entropy, consensus_entropy, max_disagreement, bald, random, expected_error_reduction.")));
+	if (s->needs_committee && o->committee < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" needs a committee", strategy),
+				 errhint("Set the option \"committee\" to 2 or more members.")));
+	if (s->single_model && o->committee >= 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" needs a single model, not a committee of %d", strategy,
+						o->committee),
+				 errdetail("It updates the model with each candidate label: a committee has no one model to update."),
+				 errhint("Set the option \"committee\" to 0.")));
+	check_selection(strategy, o);
+}
+
+/* Defaults of every learner option. */
+void
+learner_options_init(LearnerOptions *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->batch_size = 10;
+	o->retrain_every = 10;
+	o->committee = 0;
+	o->c = 1.0;
+	o->seed = 0;
+	o->holdout = 0.0;
+	o->max_iter = 100;
+	o->standardize = false;
+	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
+	o->max_leased = 0;
+	o->batch = 0;
+	o->candidates = 10000;
+	o->sample = 0;
+	o->class_cap = 0.5;
+	o->density = 0;
+	o->density_euclidean = false;
+	o->density_sample = 1000;
+	o->explore = EXPLORE_NONE;
+	o->eer_zero_one = false;
+	o->eer_candidates = 100;
+	o->eer_sample = 1000;
+	o->eer_steps = 20;
+}
+
+/* The longest lease, in days (a month counts 30, as in interval comparisons). */
+#define LEASE_MAX_DAYS 366
+
+/* Check a lease text is a positive interval of at most a year (the server parses it). */
+static void
+set_lease(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *text;
+	Interval   *iv;
+
+	if (v->type != jbvString)
+		al_bad_option("lease", "must be an interval such as \"30 minutes\"");
+	text = pnstrdup(v->val.string.val, v->val.string.len);
+	if (strlen(text) >= sizeof(o->lease))
+		al_bad_option("lease", "is too long");
+	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
+											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
+		al_bad_option("lease", "must be a positive interval");
+	/* now() + lease must stay a timestamp: a lease is a working reservation */
+	if ((double) iv->month * DAYS_PER_MONTH + iv->day + (double) iv->time / USECS_PER_DAY > LEASE_MAX_DAYS)
+		al_bad_option("lease", "must be at most 1 year (366 days)");
+	strlcpy(o->lease, text, sizeof(o->lease));
+}
+
+/* A string option's value, or NULL if v is not a string. */
+static char *
+string_value(JsonbValue *v)
+{
+	return v->type == jbvString ? pnstrdup(v->val.string.val, v->val.string.len) : NULL;
+}
+
+/* A number option within [lo, hi] (lo excluded with lo_open); ERROR otherwise. */
+static double
+number_between(const char *key, JsonbValue *v, double lo, bool lo_open, double hi)
+{
+	double		d = v->type == jbvNumeric ? al_option_number(key, v) : NAN;
+
+	if (!((lo_open ? d > lo : d >= lo) && d <= hi))
+		al_bad_option(key, psprintf(lo_open ? "must be a number greater than %s and at most %s"
+									: "must be a number between %s and %s",
+									float8out_internal(lo), float8out_internal(hi)));
+	return d;
+}
+
+/* Option batch: one of the selectors of round_select.c. */
+static void
+set_batch(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+	int			b = s ? round_batch_find(s) : -1;
+
+	if (b < 0)
+		al_bad_option("batch", psprintf("must be %s%s%s%s", round_batch_names(),
+										s ? ", not \"" : "", s ? s : "", s ? "\"" : ""));
+	o->batch = b;
+}
+
+/* Option candidates: an integer, or "all". */
+static void
+set_candidates(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+	double		d = v->type == jbvNumeric ? al_option_number("candidates", v) : NAN;
+
+	if (s && strcmp(s, "all") == 0)
+		o->candidates = 0;
+	else if (d == floor(d) && d >= 1 && d <= MAX_CANDIDATES)
+		o->candidates = (int) d;
+	else
+		al_bad_option("candidates", psprintf("must be an integer between 1 and %d, or \"all\"",
+											 MAX_CANDIDATES));
+}
+
+/* Option density_metric: cosine or euclidean. */
+static void
+set_density_metric(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+
+	if (s && strcmp(s, "cosine") == 0)
+		o->density_euclidean = false;
+	else if (s && strcmp(s, "euclidean") == 0)
+		o->density_euclidean = true;
+	else
+		al_bad_option("density_metric", "must be \"cosine\" or \"euclidean\"");
+	o->given |= OPTION_GIVEN_DENSITY_METRIC;
+}
+
+/*
+ * Option explore: null (off), or an object with one key, epsilon (in [0,
+ * 1]), temperature or power.
+ */
+static void
+set_explore(LearnerOptions *o, JsonbValue *v)
+{
+	static const char *must = "must be an object with one of \"epsilon\", \"temperature\" or \"power\", or null";
+	JsonbIterator *it;
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+	int			keys = 0;
+
+	if (v->type == jbvNull)
+	{
+		o->explore = EXPLORE_NONE;
+		return;
+	}
+	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+		al_bad_option("explore", must);
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(e.val.string.val, e.val.string.len);
+			keys++;
+		}
+		else if (tok == WJB_VALUE && strcmp(key, "epsilon") == 0)
+		{
+			o->explore = EXPLORE_EPSILON;
+			o->explore_value = number_between("explore.epsilon", &e, 0, false, 1);
+		}
+		else if (tok == WJB_VALUE && strcmp(key, "temperature") == 0)
+		{
+			o->explore = EXPLORE_TEMPERATURE;
+			o->explore_value = number_between("explore.temperature", &e, MIN_TEMPERATURE, false,
+											  MAX_TEMPERATURE);
+		}
+		else if (tok == WJB_VALUE && strcmp(key, "power") == 0)
+		{
+			o->explore = EXPLORE_POWER;
+			o->explore_value = number_between("explore.power", &e, 0, false, MAX_POWER);
+		}
+		else if (tok == WJB_VALUE)
+			al_bad_option("explore", psprintf("%s, not \"%s\"", must, key));
+	}
+	if (keys != 1)
+		al_bad_option("explore", must);
+}
+
+/*
+ * Apply one selection option; returns false if key is not one.  null
+ * turns sample, density and explore off.
+ */
+static bool
+apply_selection_option(LearnerOptions *o, const char *key, JsonbValue *v)
+{
+	bool		off = v->type == jbvNull;
+
+	if (strcmp(key, "batch") == 0)
+		set_batch(o, v);
+	else if (strcmp(key, "candidates") == 0)
+		set_candidates(o, v);
+	else if (strcmp(key, "sample") == 0)
+		o->sample = off ? 0 : (int) al_option_integer(key, v, 1, MAX_SAMPLE);
+	else if (strcmp(key, "class_cap") == 0)
+	{
+		o->class_cap = number_between(key, v, 0, true, 1);
+		o->given |= OPTION_GIVEN_CLASS_CAP;
+	}
+	else if (strcmp(key, "density") == 0)
+		o->density = off ? 0 : number_between(key, v, 0, true, MAX_DENSITY_BETA);
+	else if (strcmp(key, "density_metric") == 0)
+		set_density_metric(o, v);
+	else if (strcmp(key, "density_sample") == 0)
+	{
+		o->density_sample = (int) al_option_integer(key, v, 1, MAX_DENSITY_SAMPLE);
+		o->given |= OPTION_GIVEN_DENSITY_SAMPLE;
+	}
+	else if (strcmp(key, "explore") == 0)
+		set_explore(o, v);
+	else if (strncmp(key, "eer_", 4) == 0)
+	{
+		if (strcmp(key, "eer_loss") == 0)
+			o->eer_zero_one = (eer_loss_option(key, v) == AL_EER_LOSS_ZERO_ONE);
+		else if (strcmp(key, "eer_candidates") == 0)
+			o->eer_candidates = (int) al_option_integer(key, v, 1, AL_EER_MAX_CANDIDATES);
+		else if (strcmp(key, "eer_sample") == 0)
+			o->eer_sample = (int) al_option_integer(key, v, 1, AL_EER_MAX_SAMPLE);
+		else if (strcmp(key, "eer_steps") == 0)
+			o->eer_steps = (int) al_option_integer(key, v, 1, AL_EER_MAX_STEPS);
+		else
+			return false;
+		o->given |= OPTION_GIVEN_EER;
+	}
+	else
+		return false;
+	return true;
+}
+
+/* Apply one option; ERROR naming unknown options and bad values. */
+static void
+apply_option(void *ctx, const char *key, JsonbValue *v)
+{
+	LearnerOptions *o = (LearnerOptions *) ctx;
+
+	if (strcmp(key, "batch_size") == 0)
+		o->batch_size = (int) al_option_integer(key, v, 1, 100000);
+	else if (strcmp(key, "retrain_every") == 0)
+		o->retrain_every = (int) al_option_integer(key, v, 1, 100000000);
+	else if (strcmp(key, "committee") == 0)
+		o->committee = (int) al_option_integer(key, v, 0, 100);
+	else if (strcmp(key, "c") == 0)
+	{
+		o->c = al_option_number(key, v);
+		/* outside this range the objective is not finite: every retrain would fail */
+		if (!(o->c >= 1e-10 && o->c <= 1e10))
+			al_bad_option(key, "must be a number between 1e-10 and 1e10");
+	}
+	else if (strcmp(key, "seed") == 0)
+		o->seed = (int) al_option_integer(key, v, 0, INT_MAX);
+	else if (strcmp(key, "holdout") == 0)
+	{
+		o->holdout = al_option_number(key, v);
+		/* more would leave most labels out of training, or all of them */
+		if (!(o->holdout >= 0 && o->holdout <= 0.5))
+			al_bad_option(key, "must be a fraction between 0 and 0.5");
+	}
+	else if (strcmp(key, "max_iter") == 0)
+		o->max_iter = (int) al_option_integer(key, v, 1, 100000);
+	else if (strcmp(key, "standardize") == 0)
+	{
+		if (v->type != jbvBool)
+			al_bad_option(key, "must be true or false");
+		o->standardize = v->val.boolean;
+	}
+	else if (strcmp(key, "lease") == 0)
+		set_lease(o, v);
+	else if (strcmp(key, "max_leased") == 0)
+		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
+	else if (!apply_selection_option(o, key, v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown learner option \"%s\"", key),
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+}
+
+/*
+ * Apply a JSON object of options over o; o->given says which of the
+ * options checked together were in it.
+ */
+void
+learner_options_apply(LearnerOptions *o, Jsonb *options)
+{
+	o->given = 0;
+	al_options_foreach(options, apply_option, o);
+}
+
+/*
+ * The selection options as JSON members (", \"batch\": ..."): batch and
+ * candidates always, the others when they apply.  Together with the seed,
+ * what a ranking depends on besides the model and the pool.
+ */
+static void
+append_selection(StringInfo buf, const LearnerOptions *o, const char *strategy)
+{
+	static const char *explore_keys[] = {"", "epsilon", "temperature", "power"};
+
+	appendStringInfo(buf, ", \"batch\": \"%s\"", round_batch_name(o->batch));
+	if (o->candidates == 0)
+		appendStringInfoString(buf, ", \"candidates\": \"all\"");
+	else
+		appendStringInfo(buf, ", \"candidates\": %d", o->candidates);
+	if (o->sample > 0)
+		appendStringInfo(buf, ", \"sample\": %d", o->sample);
+	if (strcmp(round_batch_name(o->batch), "balanced") == 0)
+		appendStringInfo(buf, ", \"class_cap\": %s", float8out_internal(o->class_cap));
+	if (o->density > 0)
+	{
+		appendStringInfo(buf, ", \"density\": %s, \"density_metric\": \"%s\"",
+						 float8out_internal(o->density), o->density_euclidean ? "euclidean" : "cosine");
+		if (o->density_euclidean)
+			appendStringInfo(buf, ", \"density_sample\": %d", o->density_sample);
+	}
+	if (o->explore != EXPLORE_NONE)
+		appendStringInfo(buf, ", \"explore\": {\"%s\": %s}", explore_keys[o->explore],
+						 float8out_internal(o->explore_value));
+	if (strcmp(strategy, LEARNER_EER_STRATEGY) == 0)
+		appendStringInfo(buf, ", \"eer_loss\": \"%s\", \"eer_candidates\": %d, \"eer_sample\": %d, \"eer_steps\": %d",
+						 o->eer_zero_one ? "zero_one" : "log", o->eer_candidates, o->eer_sample,
+						 o->eer_steps);
+}
+
+/* The options as the JSON object stored with the learner. */
+char *
+learner_options_json(const LearnerOptions *o, const char *strategy)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"batch_size\": %d, \"retrain_every\": %d, \"committee\": %d, \"c\": %s, "
+					 "\"seed\": %d, \"holdout\": %s, \"max_iter\": %d, \"standardize\": %s, \"lease\": ",
+					 o->batch_size, o->retrain_every, o->committee, float8out_internal(o->c),
+					 o->seed, float8out_internal(o->holdout), o->max_iter,
+					 o->standardize ? "true" : "false");
+	escape_json(&buf, o->lease);
+	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
+	append_selection(&buf, o, strategy);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/*
+ * What a ranking was selected with (al.ranking_state.selection): the
+ * selection options and the seed.  A round ranks the pool again when it
+ * changes (al.alter_learner).
+ */
+char *
+learner_selection_text(const LearnerOptions *o, const char *strategy)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"seed\": %d", o->seed);
+	append_selection(&buf, o, strategy);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
