@@ -7,6 +7,10 @@
 -- the true digits, until the same budget.  Prints both curves side by side
 -- and how many picks agree.  Run by bench/run_bench.sh (section
 -- backtest_learner) after bench/backtest.sql's data (table bt_digits).
+-- Deterministic strategies must agree exactly; badge (the learner draws
+-- its k-means++ seed from its own stream), random and eer (the learner's
+-- sample is drawn by hashed ids, the backtest's by its stream) only
+-- within noise.
 \set ON_ERROR_STOP on
 SET max_parallel_workers_per_gather = 0;
 SET client_min_messages = warning;
@@ -18,9 +22,14 @@ CREATE TEMP TABLE bl_curve (strategy text, batch integer, seed bigint, round int
 -- The learner's strategy and options for a backtest strategy name.
 CREATE FUNCTION pg_temp.learner_setup(strat text, OUT strategy text, OUT options jsonb)
 LANGUAGE sql AS $$
-	SELECT CASE strat WHEN 'margin' THEN 'margin_confidence' WHEN 'entropy' THEN 'entropy'
-		WHEN 'random' THEN 'random' ELSE strat END,
-		'{}'::jsonb
+	SELECT CASE strat WHEN 'margin' THEN 'margin_confidence' WHEN 'ranked_margin' THEN 'margin_confidence'
+			WHEN 'balanced_margin' THEN 'margin_confidence' WHEN 'ranked_batch' THEN 'least_confidence'
+			WHEN 'kcenter' THEN 'entropy' WHEN 'badge' THEN 'entropy' WHEN 'ranked_entropy' THEN 'entropy'
+			WHEN 'balanced_entropy' THEN 'entropy' WHEN 'eer' THEN 'expected_error_reduction' ELSE strat END,
+		CASE WHEN strat LIKE 'ranked%' THEN '{"batch": "ranked"}'
+			WHEN strat LIKE 'balanced%' THEN '{"batch": "balanced", "class_cap": 0.5}'
+			WHEN strat IN ('kcenter', 'badge') THEN jsonb_build_object('batch', strat)
+			ELSE '{}' END::jsonb
 $$;
 
 CREATE FUNCTION pg_temp.run_pair(strat text, b integer, s bigint, budget integer) RETURNS void

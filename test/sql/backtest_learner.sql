@@ -56,14 +56,19 @@ LANGUAGE sql AS $$
 		seeds => ARRAY[s], initial => 4) t
 $$;
 
--- top-k strategies, two batch sizes, two seeds: every round equal
+-- the deterministic strategies (top-k, and the learner options batch
+-- ranked, kcenter and balanced), two batch sizes, two seeds: every round equal
 SELECT v.strat, b.b AS batch, s.s AS seed,
 	(SELECT count(*) FROM pg_temp.backtest_run(v.strat, b.b, s.s, 30)) AS rounds,
 	(SELECT count(*) FROM (
 		SELECT * FROM pg_temp.backtest_run(v.strat, b.b, s.s, 30)
 		EXCEPT SELECT * FROM pg_temp.learner_run(v.strat, v.ls, v.lo, b.b, s.s, 30)) d) AS rows_differing
 FROM (VALUES ('margin', 'margin_confidence', '{}'::jsonb), ('entropy', 'entropy', '{}'),
-	('least_confidence', 'least_confidence', '{}')) v(strat, ls, lo),
+	('least_confidence', 'least_confidence', '{}'),
+	('ranked_batch', 'least_confidence', '{"batch": "ranked"}'),
+	('ranked_margin', 'margin_confidence', '{"batch": "ranked"}'),
+	('kcenter', 'entropy', '{"batch": "kcenter"}'),
+	('balanced_margin', 'margin_confidence', '{"batch": "balanced", "class_cap": 0.5}')) v(strat, ls, lo),
 	unnest(ARRAY[3, 5]) b(b), unnest(ARRAY[1, 2]::bigint[]) s(s)
 ORDER BY 1, 2, 3;
 
