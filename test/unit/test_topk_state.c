@@ -47,22 +47,6 @@ parse_text(const char *text, TopkForm *f, TopkFormError *err)
 	return topk_parse_text(text, f, err);
 }
 
-/* Decode a hex string into bytes; returns the length. */
-static size_t
-unhex(const char *hex, unsigned char *out)
-{
-	size_t		n = 0;
-
-	for (; hex[0] && hex[1]; hex += 2)
-	{
-		unsigned int b;
-
-		sscanf(hex, "%2x", &b);
-		out[n++] = (unsigned char) b;
-	}
-	return n;
-}
-
 /* The canonical text form of f (sorted, reference formatter); malloc'd. */
 static char *
 canonical_text(TopkForm *f)
@@ -342,7 +326,7 @@ test_binary_bytes(void)
 		TopkFormError err;
 		unsigned char want[256];
 		unsigned char got[256];
-		size_t		n = unhex(cases[i].hex, want);
+		size_t		n = unit_unhex(cases[i].hex, want);
 		size_t		m = 0;
 		char		name[160];
 
@@ -363,7 +347,7 @@ static TopkFormStatus
 parse_hex(const char *hex, TopkForm *f, TopkFormError *err)
 {
 	unsigned char buf[512];
-	size_t		n = unhex(hex, buf);
+	size_t		n = unit_unhex(hex, buf);
 
 	topk_form_init(f, counting_grow);
 	return topk_parse_binary(buf, n, f, err);
@@ -441,7 +425,7 @@ test_binary_round_trip(void)
 	TopkFormError err;
 	unsigned char in[64];
 	unsigned char out[64];
-	size_t		n = unhex("010200000005000000023ff00000000000000000000003" "61ff62" "0000000000000000" "01", in);
+	size_t		n = unit_unhex("010200000005000000023ff00000000000000000000003" "61ff62" "0000000000000000" "01", in);
 	size_t		m;
 
 	topk_form_init(&f, counting_grow);
@@ -453,7 +437,7 @@ test_binary_round_trip(void)
 	form_free(&f);
 
 	/* version 2: the collation comes back byte for byte */
-	n = unhex("0202000000050000000100000002706700000001433ff0000000000000000000000161", in);
+	n = unit_unhex("0202000000050000000100000002706700000001433ff0000000000000000000000161", in);
 	topk_form_init(&f, counting_grow);
 	UNIT_CHECK(topk_parse_binary(in, n, &f, &err) == TOPK_FORM_OK && f.has_collation &&
 			   strcmp(f.coll_schema, "pg") == 0 && strcmp(f.coll_name, "C") == 0,
