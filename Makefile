@@ -97,7 +97,7 @@ unit-san: $(SAN_BINS)
 FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = -O1 -g -std=gnu99 $(WARN_FLAGS) -Isrc/core -Itest/fuzz $(FUZZ_SAN)
-FUZZ_CORE    = al_probvec topk topk_state topk_state_text
+FUZZ_CORE    = al_probvec topk topk_state topk_state_text consensus_state
 FUZZ_OBJS    = $(patsubst %,build/fuzz/core/%.o,$(FUZZ_CORE))
 FUZZ_BINS    = $(patsubst test/fuzz/%.c,build/fuzz/%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
 # seconds per harness of `make fuzz` (make test runs each for AL_FUZZ_SECONDS, 10)

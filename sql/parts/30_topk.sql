@@ -6,27 +6,31 @@
 
 CREATE TYPE al.top_k_state;
 
+-- The I/O functions are STABLE, not IMMUTABLE: text states name the
+-- collation of their ids, which input looks up and output writes from the
+-- catalog (a renamed or dropped collation changes them).
+
 CREATE FUNCTION al.top_k_state_in(cstring) RETURNS al.top_k_state
 	AS 'MODULE_PATHNAME', 'al_top_k_state_in'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.top_k_state_in(cstring) IS
-	'text input of al.top_k_state: <id type> k=<k> [(<score>,<id>),...]; validates everything';
+	'text input of al.top_k_state: <id type> k=<k> [collation=("<schema>","<name>")] [(<score>,<id>),...]; validates everything';
 
 CREATE FUNCTION al.top_k_state_out(al.top_k_state) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'al_top_k_state_out'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.top_k_state_out(al.top_k_state) IS
 	'text output of al.top_k_state: entries best first, scores in shortest round-trip form';
 
 CREATE FUNCTION al.top_k_state_recv(internal) RETURNS al.top_k_state
 	AS 'MODULE_PATHNAME', 'al_top_k_state_recv'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.top_k_state_recv(internal) IS
 	'binary input of al.top_k_state; validates everything';
 
 CREATE FUNCTION al.top_k_state_send(al.top_k_state) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'al_top_k_state_send'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.top_k_state_send(al.top_k_state) IS
 	'binary output of al.top_k_state';
 
@@ -60,7 +64,7 @@ CREATE FUNCTION al.top_k_trans(al.top_k_state, text, double precision, integer)
 	AS 'MODULE_PATHNAME', 'al_top_k_trans_text'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION al.top_k_trans(al.top_k_state, text, double precision, integer) IS
-	'transition function of al.top_k for text ids (ties ordered by the collation of the call)';
+	'transition function of al.top_k for text ids (ties ordered by the collation of the call, which the state records)';
 
 CREATE FUNCTION al.top_k_trans(al.top_k_state, uuid, double precision, integer)
 	RETURNS al.top_k_state

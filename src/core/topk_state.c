@@ -41,6 +41,24 @@ topk_form_init(TopkForm *f, TopkGrowFn grow)
 	f->grow = grow;
 }
 
+/*
+ * Name the collation of a form's text ids (schema and name, each 1 to
+ * TOPK_NAME_MAX bytes); 0 if either is empty or too long.
+ */
+int
+topk_form_set_collation(TopkForm *f, const char *schema, const char *name)
+{
+	size_t		ls = strlen(schema);
+	size_t		ln = strlen(name);
+
+	if (ls == 0 || ln == 0 || ls > TOPK_NAME_MAX || ln > TOPK_NAME_MAX)
+		return 0;
+	memcpy(f->coll_schema, schema, ls + 1);
+	memcpy(f->coll_name, name, ln + 1);
+	f->has_collation = 1;
+	return 1;
+}
+
 /* Record an error with a printf-style detail; returns its status. */
 TopkFormStatus
 topk_form_fail(TopkFormError *err, TopkFormStatus status, const char *fmt,...)
@@ -205,19 +223,76 @@ topk_take(TopkReader *r, size_t n)
 	return p;
 }
 
+/* The big-endian unsigned integer of n bytes (n <= 8) at p. */
+uint64_t
+topk_get_uint(const unsigned char *p, size_t n)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* Read a big-endian unsigned integer of n bytes (n <= 8) into *v. */
 static int
 topk_read_uint(TopkReader *r, size_t n, uint64_t *v)
 {
 	const unsigned char *p = topk_take(r, n);
-	size_t		i;
 
 	if (p == NULL)
 		return 0;
-	*v = 0;
-	for (i = 0; i < n; i++)
-		*v = *v << 8 | p[i];
+	*v = topk_get_uint(p, n);
 	return 1;
+}
+
+/*
+ * Read one collation name of the binary form (int32 length + bytes, 1 to
+ * TOPK_NAME_MAX bytes without a zero byte) into buf.
+ */
+static TopkFormStatus
+topk_read_binary_name(TopkReader *r, char *buf, const char *what,
+					  TopkFormError *err)
+{
+	uint64_t	len;
+	const unsigned char *bytes;
+
+	if (!topk_read_uint(r, 4, &len))
+		return topk_form_fail(err, TOPK_FORM_SHORT, "The data ends early.");
+	if (len < 1 || len > TOPK_NAME_MAX)
+		return topk_form_fail(err, TOPK_FORM_BINARY,
+							  "The collation %s must have 1 to %d bytes.", what, TOPK_NAME_MAX);
+	bytes = topk_take(r, (size_t) len);
+	if (bytes == NULL)
+		return topk_form_fail(err, TOPK_FORM_SHORT, "The data ends early.");
+	if (memchr(bytes, 0, (size_t) len) != NULL)
+		return topk_form_fail(err, TOPK_FORM_BINARY, "The collation %s contains a zero byte.", what);
+	memcpy(buf, bytes, (size_t) len);
+	buf[len] = '\0';
+	return TOPK_FORM_OK;
+}
+
+/*
+ * The collation part of the binary form: version 2 has one, and only for
+ * text ids; version 1 has none (text ids then mean the database default).
+ */
+static TopkFormStatus
+topk_read_binary_collation(TopkReader *r, uint64_t version, uint64_t idtype,
+						   TopkForm *f, TopkFormError *err)
+{
+	if (version != TOPK_BINARY_VERSION && version != TOPK_BINARY_VERSION_COLL)
+		return topk_form_fail(err, TOPK_FORM_BINARY, "Unsupported format version %d.", (int) version);
+	if (version == TOPK_BINARY_VERSION)
+		return TOPK_FORM_OK;
+	if (idtype != TOPK_IDTYPE_TEXT)
+		return topk_form_fail(err, TOPK_FORM_BINARY,
+							  "Format version 2 is for text ids only.");
+	if (topk_read_binary_name(r, f->coll_schema, "schema", err) != TOPK_FORM_OK ||
+		topk_read_binary_name(r, f->coll_name, "name", err) != TOPK_FORM_OK)
+		return err->status;
+	f->has_collation = 1;
+	return TOPK_FORM_OK;
 }
 
 /* Read one entry of the binary form into f. */
@@ -290,7 +365,7 @@ topk_parse_binary(const unsigned char *data, size_t len, TopkForm *f,
 		return topk_form_fail(err, TOPK_FORM_SHORT, "The data ends early.");
 	k = (int32_t) (uint32_t) k32;
 	count = (int32_t) (uint32_t) count32;
-	if (version != TOPK_BINARY_VERSION)
+	if (version != TOPK_BINARY_VERSION && version != TOPK_BINARY_VERSION_COLL)
 		return topk_form_fail(err, TOPK_FORM_BINARY, "Unsupported format version %d.", (int) version);
 	if (idtype < TOPK_IDTYPE_BIGINT || idtype > TOPK_IDTYPE_UUID)
 		return topk_form_fail(err, TOPK_FORM_BINARY, "Unknown id type %d.", (int) idtype);
@@ -301,6 +376,8 @@ topk_parse_binary(const unsigned char *data, size_t len, TopkForm *f,
 		return topk_form_fail(err, TOPK_FORM_BINARY,
 							  "The entry count %d is not between 0 and k (%d).",
 							  (int) count, (int) k);
+	if (topk_read_binary_collation(&r, version, idtype, f, err) != TOPK_FORM_OK)
+		return err->status;
 	if ((size_t) count * 9 > r.left)
 		return topk_form_fail(err, TOPK_FORM_BINARY,
 							  "The message is shorter than its entry count says.");
@@ -314,6 +391,13 @@ topk_parse_binary(const unsigned char *data, size_t len, TopkForm *f,
 	return TOPK_FORM_OK;
 }
 
+/* Does a form name a collation (text ids; binary version 2)? */
+static int
+topk_form_names_collation(const TopkForm *f)
+{
+	return f->idtype == TOPK_IDTYPE_TEXT && f->has_collation;
+}
+
 /* Bytes of a form's binary form (exact). */
 size_t
 topk_binary_size(const TopkForm *f)
@@ -321,6 +405,8 @@ topk_binary_size(const TopkForm *f)
 	size_t		size = 10;
 	int32_t		i;
 
+	if (topk_form_names_collation(f))
+		size += 8 + strlen(f->coll_schema) + strlen(f->coll_name);
 	for (i = 0; i < f->count; i++)
 	{
 		size += 9;
@@ -337,7 +423,7 @@ topk_binary_size(const TopkForm *f)
 }
 
 /* Write v big-endian in n bytes at p; returns the end. */
-static unsigned char *
+unsigned char *
 topk_put_uint(unsigned char *p, uint64_t v, size_t n)
 {
 	size_t		i;
@@ -345,6 +431,16 @@ topk_put_uint(unsigned char *p, uint64_t v, size_t n)
 	for (i = 0; i < n; i++)
 		p[i] = (unsigned char) (v >> (8 * (n - 1 - i)));
 	return p + n;
+}
+
+/* Write int32 length + len bytes at p; returns the end. */
+static unsigned char *
+topk_put_bytes(unsigned char *p, const char *bytes, size_t len)
+{
+	p = topk_put_uint(p, (uint32_t) len, 4);
+	if (len > 0)
+		memcpy(p, bytes, len);
+	return p + len;
 }
 
 /*
@@ -357,10 +453,16 @@ topk_format_binary(const TopkForm *f, unsigned char *buf)
 	unsigned char *p = buf;
 	int32_t		i;
 
-	p = topk_put_uint(p, TOPK_BINARY_VERSION, 1);
+	p = topk_put_uint(p, topk_form_names_collation(f) ?
+					  TOPK_BINARY_VERSION_COLL : TOPK_BINARY_VERSION, 1);
 	p = topk_put_uint(p, (uint64_t) f->idtype, 1);
 	p = topk_put_uint(p, (uint32_t) f->k, 4);
 	p = topk_put_uint(p, (uint32_t) f->count, 4);
+	if (topk_form_names_collation(f))
+	{
+		p = topk_put_bytes(p, f->coll_schema, strlen(f->coll_schema));
+		p = topk_put_bytes(p, f->coll_name, strlen(f->coll_name));
+	}
 	for (i = 0; i < f->count; i++)
 	{
 		const TopkEntry *e = &f->entries[i];
@@ -373,12 +475,11 @@ topk_format_binary(const TopkForm *f, unsigned char *buf)
 			continue;
 		if (f->idtype == TOPK_IDTYPE_BIGINT)
 			p = topk_put_uint(p, e->id, 8);
+		else if (f->idtype == TOPK_IDTYPE_TEXT)
+			p = topk_put_bytes(p, topk_id_bytes(e, f->area), e->len);
 		else
 		{
-			if (f->idtype == TOPK_IDTYPE_TEXT)
-				p = topk_put_uint(p, e->len, 4);
-			if (e->len > 0)
-				memcpy(p, topk_id_bytes(e, f->area), e->len);
+			memcpy(p, topk_id_bytes(e, f->area), e->len);
 			p += e->len;
 		}
 	}
@@ -396,6 +497,8 @@ topk_text_size(const TopkForm *f)
 	size_t		size = 32;		/* "<idtype> k=<k> [" "]" and the NUL */
 	int32_t		i;
 
+	if (topk_form_names_collation(f))	/* ' collation=("s","n")' */
+		size += 18 + 2 * (strlen(f->coll_schema) + strlen(f->coll_name));
 	for (i = 0; i < f->count; i++)
 	{
 		size += 4 + TOPK_SCORE_CHARS;	/* "(" score "," ")" and a comma */
@@ -478,7 +581,17 @@ topk_format_text(const TopkForm *f, char *buf, TopkScoreFormatter format_score)
 	char	   *p = buf;
 	int32_t		i;
 
-	p += sprintf(p, "%s k=%d [", topk_idtype_name(f->idtype), (int) f->k);
+	p += sprintf(p, "%s k=%d ", topk_idtype_name(f->idtype), (int) f->k);
+	if (topk_form_names_collation(f))
+	{
+		memcpy(p, "collation=(", 11);
+		p = topk_put_quoted(p + 11, f->coll_schema, strlen(f->coll_schema));
+		*p++ = ',';
+		p = topk_put_quoted(p, f->coll_name, strlen(f->coll_name));
+		memcpy(p, ") ", 2);
+		p += 2;
+	}
+	*p++ = '[';
 	for (i = 0; i < f->count; i++)
 	{
 		if (i > 0)

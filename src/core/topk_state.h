@@ -10,11 +10,17 @@
  * The formatters write a TopkForm whose entries are in canonical order
  * (topk_form_sort) into a caller-owned buffer of the size they announce.
  *
- * Text form:   <idtype> k=<k> [(<score>,<id>),...]
- * Binary form: int8 version, int8 id type, int32 k, int32 count, then per
- *              entry float8 score, int8 isnull, and unless NULL the id:
- *              int64 / 16 bytes / int32 length + bytes; all big-endian.
- * See doc/topk.md.
+ * Text form:   <idtype> k=<k> [collation=("<schema>","<name>")]
+ *              [(<score>,<id>),...]
+ * Binary form: int8 version, int8 id type, int32 k, int32 count, (version
+ *              2, text ids) int32 length + schema, int32 length + name of
+ *              the collation, then per entry float8 score, int8 isnull, and
+ *              unless NULL the id: int64 / 16 bytes / int32 length + bytes;
+ *              all big-endian.
+ * Text ids are ordered by a collation, which a form names (schema and name,
+ * since oids differ between servers); a form of text ids without one (text
+ * or version 1 binary written before collations were recorded) means the
+ * database default.  See doc/topk.md.
  */
 #ifndef AL_CORE_TOPK_STATE_H
 #define AL_CORE_TOPK_STATE_H
@@ -30,8 +36,14 @@
 #define TOPK_IDTYPE_UUID	3
 
 #define TOPK_UUID_LEN		16
-/* Binary format version written and accepted. */
+/*
+ * Binary format versions: 2 adds the collation of text ids; states without
+ * one (bigint, uuid) are written as version 1, whose bytes are the same.
+ */
 #define TOPK_BINARY_VERSION 1
+#define TOPK_BINARY_VERSION_COLL 2
+/* Longest collation schema or name a form holds, in bytes. */
+#define TOPK_NAME_MAX		255
 /* Room for one formatted score (shortest round-trip double, NUL included). */
 #define TOPK_SCORE_CHARS	32
 /* Room for an error detail. */
@@ -70,10 +82,15 @@ typedef struct TopkForm
 	size_t		area_used;
 	size_t		area_size;		/* bytes allocated (parsers) */
 	TopkGrowFn	grow;			/* the parsers' allocator */
+	int			has_collation;	/* text ids: the form names a collation */
+	char		coll_schema[TOPK_NAME_MAX + 1];	/* its schema, NUL-terminated */
+	char		coll_name[TOPK_NAME_MAX + 1];	/* its name, NUL-terminated */
 } TopkForm;
 
 extern const char *topk_idtype_name(int idtype);
 extern void topk_form_init(TopkForm *f, TopkGrowFn grow);
+extern int	topk_form_set_collation(TopkForm *f, const char *schema,
+									const char *name);
 extern TopkFormStatus topk_parse_text(const char *text, TopkForm *f,
 									  TopkFormError *err);
 extern TopkFormStatus topk_parse_binary(const unsigned char *data, size_t len,

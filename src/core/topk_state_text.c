@@ -2,12 +2,13 @@
  * topk_state_text.c - the parser of the text form of a top-k state
  * (untrusted input):
  *
- *	 <idtype> k=<k> [(<score>,<id>),...]
+ *	 <idtype> k=<k> [collation=("<schema>","<name>")] [(<score>,<id>),...]
  *
  * White space may stand between tokens; words are case-insensitive; scores
  * are NaN, [+-]Infinity/inf or decimal numbers in double's range; ids are
  * NULL, a decimal bigint, a uuid with or without its hyphens, or a
- * double-quoted text in which a backslash escapes any byte.  Every error
+ * double-quoted text in which a backslash escapes any byte (so are the
+ * collation's schema and name, text ids only).  Every error
  * says what is wrong in a detail sentence (see doc/topk.md).
  */
 #include <errno.h>
@@ -20,15 +21,6 @@
 
 /* Longest token quoted in an error detail. */
 #define TOPK_TOKEN_SHOWN	64
-
-/* The text being parsed, the read position and where results go. */
-typedef struct TopkParser
-{
-	const char *p;
-	TopkForm   *f;
-	TopkFormError *err;
-	int			entry;			/* 1-based number of the entry being read */
-} TopkParser;
 
 /* White space as PostgreSQL's scanner understands it. */
 static int
@@ -68,23 +60,19 @@ topk_prefix_ci(const char *s, const char *w)
 	return 1;
 }
 
-/* Skip white space. */
-static void
+/* Skip white space (shared with the consensus state's parser). */
+void
 topk_skip_ws(TopkParser *ps)
 {
 	while (topk_is_space(*ps->p))
 		ps->p++;
 }
 
-/* A syntax error with a printf-style detail; returns 0 for the callers. */
-#define topk_syntax(ps, ...) \
-	(topk_form_fail((ps)->err, TOPK_FORM_SYNTAX, __VA_ARGS__), 0)
-
 /*
  * Consume the character c after white space, or fail saying what was
  * expected where ("after the id of entry 3" ...).
  */
-static int
+int
 topk_expect(TopkParser *ps, char c, const char *where)
 {
 	topk_skip_ws(ps);
@@ -108,7 +96,7 @@ topk_expect_at(TopkParser *ps, char c, const char *where_fmt)
  * Does the input continue with the lower-case word w, in any case and not
  * followed by a letter or digit?  Consume it if so.
  */
-static int
+int
 topk_accept_word(TopkParser *ps, const char *w)
 {
 	size_t		n = strlen(w);
@@ -120,7 +108,7 @@ topk_accept_word(TopkParser *ps, const char *w)
 }
 
 /* Parse an optionally signed decimal integer into *v; 0 on overflow. */
-static int
+int
 topk_parse_int64(TopkParser *ps, int64_t *v)
 {
 	int			neg = 0;
@@ -186,7 +174,7 @@ topk_token_is(const char *s, size_t n, const char *w)
  * hex forms).  The token ends at a character that cannot continue a
  * number, so strtod reads exactly the token.
  */
-static int
+int
 topk_parse_score(const char *tok, size_t n, double *v)
 {
 	const char *word = (n > 0 && (*tok == '+' || *tok == '-')) ? tok + 1 : tok;
@@ -209,23 +197,36 @@ topk_parse_score(const char *tok, size_t n, double *v)
 	return 1;
 }
 
-/* Read the score of the current entry. */
-static int
-topk_read_score(TopkParser *ps, double *v)
+/*
+ * Read a number token (see topk_parse_score) after white space into *v, or
+ * fail with the detail what_fmt (naming ps->entry with its %d) followed by
+ * the token, cut to TOPK_TOKEN_SHOWN characters.
+ */
+int
+topk_read_number(TopkParser *ps, const char *what_fmt, double *v)
 {
 	const char *start;
 	size_t		n;
+	char		what[64];
 
 	topk_skip_ws(ps);
 	start = ps->p;
 	while (topk_is_alnum(*ps->p) || *ps->p == '.' || *ps->p == '+' || *ps->p == '-')
 		ps->p++;
 	n = (size_t) (ps->p - start);
-	if (!topk_parse_score(start, n, v))
-		return topk_syntax(ps, "Entry %d has an invalid score \"%.*s%s\".", ps->entry,
-						   (int) (n > TOPK_TOKEN_SHOWN ? TOPK_TOKEN_SHOWN : n), start,
-						   n > TOPK_TOKEN_SHOWN ? "..." : "");
-	return 1;
+	if (topk_parse_score(start, n, v))
+		return 1;
+	snprintf(what, sizeof(what), what_fmt, ps->entry);
+	return topk_syntax(ps, "%s \"%.*s%s\".", what,
+					   (int) (n > TOPK_TOKEN_SHOWN ? TOPK_TOKEN_SHOWN : n), start,
+					   n > TOPK_TOKEN_SHOWN ? "..." : "");
+}
+
+/* Read the score of the current entry. */
+static int
+topk_read_score(TopkParser *ps, double *v)
+{
+	return topk_read_number(ps, "Entry %d has an invalid score", v);
 }
 
 /* Value of a hex digit, or -1. */
@@ -291,6 +292,26 @@ topk_quoted_length(const char *p)
 }
 
 /*
+ * Copy the double-quoted text at ps->p (closed: topk_quoted_length said
+ * so) to dst, undoing backslash escapes, and move past it.  Returns the
+ * bytes written.
+ */
+static size_t
+topk_unquote(TopkParser *ps, char *dst)
+{
+	char	   *start = dst;
+
+	for (ps->p++; *ps->p != '"'; ps->p++)
+	{
+		if (*ps->p == '\\')
+			ps->p++;
+		*dst++ = *ps->p;
+	}
+	ps->p++;
+	return (size_t) (dst - start);
+}
+
+/*
  * Read a double-quoted text id, undoing backslash escapes, straight into
  * the id area, and add the entry.  0 on error.
  */
@@ -306,13 +327,7 @@ topk_read_quoted(TopkParser *ps, double score)
 	if (!topk_form_reserve_bytes(ps->f, (size_t) len))
 		return topk_form_fail(ps->err, TOPK_FORM_NOMEM, "Out of memory."), 0;
 	dst = ps->f->area + ps->f->area_used;
-	for (ps->p++; *ps->p != '"'; ps->p++)
-	{
-		if (*ps->p == '\\')
-			ps->p++;
-		*dst++ = *ps->p;
-	}
-	ps->p++;
+	topk_unquote(ps, dst);
 	if (!topk_form_add_placed(ps->f, score, (size_t) len))
 		return topk_form_fail(ps->err, TOPK_FORM_NOMEM, "Out of memory."), 0;
 	return 1;
@@ -348,6 +363,48 @@ topk_read_id(TopkParser *ps, double score)
 		return topk_read_quoted(ps, score);
 	if (!ok)
 		return topk_form_fail(ps->err, TOPK_FORM_NOMEM, "Out of memory."), 0;
+	return 1;
+}
+
+/*
+ * Read one double-quoted collation schema or name (1 to TOPK_NAME_MAX
+ * bytes, backslash escapes undone) into buf.  0 on error.
+ */
+static int
+topk_read_name(TopkParser *ps, char *buf, const char *what)
+{
+	long		len;
+
+	topk_skip_ws(ps);
+	len = *ps->p == '"' ? topk_quoted_length(ps->p) : -1;
+	if (len < 0)
+		return topk_syntax(ps, "The collation %s must be double-quoted, with \\\" and \\\\ escaped.", what);
+	if (len < 1 || len > TOPK_NAME_MAX)
+		return topk_syntax(ps, "The collation %s must have 1 to %d bytes.", what, TOPK_NAME_MAX);
+	buf[topk_unquote(ps, buf)] = '\0';
+	return 1;
+}
+
+/*
+ * Read the optional collation=("<schema>","<name>") of text ids.  0 on
+ * error.
+ */
+static int
+topk_read_collation(TopkParser *ps)
+{
+	topk_skip_ws(ps);
+	if (!topk_accept_word(ps, "collation"))
+		return 1;
+	if (ps->f->idtype != TOPK_IDTYPE_TEXT)
+		return topk_syntax(ps, "Only text ids have a collation.");
+	if (!topk_expect(ps, '=', "after \"collation\"") ||
+		!topk_expect(ps, '(', "after \"collation=\"") ||
+		!topk_read_name(ps, ps->f->coll_schema, "schema") ||
+		!topk_expect(ps, ',', "after the collation schema") ||
+		!topk_read_name(ps, ps->f->coll_name, "name") ||
+		!topk_expect(ps, ')', "after the collation name"))
+		return 0;
+	ps->f->has_collation = 1;
 	return 1;
 }
 
@@ -431,7 +488,8 @@ topk_parse_text(const char *text, TopkForm *f, TopkFormError *err)
 	TopkParser	ps = {text, f, err, 0};
 
 	memset(err, 0, sizeof(*err));
-	if (!topk_read_header(&ps) || !topk_read_entries(&ps))
+	if (!topk_read_header(&ps) || !topk_read_collation(&ps) ||
+		!topk_read_entries(&ps))
 		return err->status;
 	topk_skip_ws(&ps);
 	if (*ps.p != '\0')

@@ -31,8 +31,9 @@ PG_FUNCTION_INFO_V1(al_top_k_final_uuid);
 
 /*
  * The state of a transition call (args: state, id, score, k) on the full
- * path: a new one on the first row (NULL state), else the argument
- * detoasted, aligned and checked against the id type and this row's k.
+ * path: a new one on the first row (NULL state), taking the call's
+ * collation for text ids, else the argument detoasted, aligned and checked
+ * against the id type, this row's k and the call's collation.
  * *fresh: the state is new or a private copy.
  */
 static TopkState *
@@ -46,7 +47,8 @@ topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 		*fresh = true;
 		return topk_alloc(idtype, k, Min(k, TOPK_INITIAL_CAPACITY),
 						  idtype == TOPK_IDTYPE_BIGINT ? 0 :
-						  (Size) Min(k, TOPK_INITIAL_CAPACITY) * UUID_LEN);
+						  (Size) Min(k, TOPK_INITIAL_CAPACITY) * UUID_LEN,
+						  topk_new_state_collation(fcinfo, idtype));
 	}
 	s = topk_arg_state(fcinfo, 0, fresh);
 	topk_check_idtype(s, idtype);
@@ -55,6 +57,7 @@ topk_trans_state(FunctionCallInfo fcinfo, int idtype, bool *fresh)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be the same for every row"),
 				 errdetail("k was %d in an earlier row and is %d now.", s->k, k)));
+	(void) topk_state_collation(fcinfo, s);
 	return s;
 }
 
@@ -96,7 +99,7 @@ topk_arg_candidate(FunctionCallInfo fcinfo, int idtype, double score)
 /*
  * The full path of a transition: first row, checks of k and of the state,
  * and rows whose score does not lose to the worst kept score outright.
- * Orders the state under the call's collation and offers the candidate.
+ * Offers the candidate under the state's collation.
  * The id is fetched (detoasted) only here.
  */
 static pg_noinline Datum
@@ -105,7 +108,6 @@ topk_trans_full(FunctionCallInfo fcinfo, int idtype)
 	bool		fresh;
 	TopkState  *s = topk_trans_state(fcinfo, idtype, &fresh);
 	bool		owned;
-	Oid			collation;
 	double		score;
 	TopkCtx		ctx;
 
@@ -115,9 +117,7 @@ topk_trans_full(FunctionCallInfo fcinfo, int idtype)
 	if (topk_fast_reject(s->entries, s->count, s->k, score))
 		PG_RETURN_POINTER(s);
 	owned = topk_may_modify(fcinfo, fresh);
-	collation = topk_call_collation(fcinfo, s);
-	s = topk_ensure_order(s, &owned, collation);
-	topk_ctx_init(&ctx, s, collation);
+	topk_ctx_init(&ctx, s, s->collation);
 	s = topk_offer_entry(s, &owned, topk_arg_candidate(fcinfo, idtype, score), &ctx);
 	PG_RETURN_POINTER(s);
 }
@@ -161,7 +161,8 @@ al_top_k_trans_bigint(PG_FUNCTION_ARGS)
 
 /*
  * al.top_k_trans(state, text, double precision, integer): transition for
- * text ids, ordered by the collation of the aggregate call.
+ * text ids, ordered by the collation of the aggregate call, which the state
+ * records.
  */
 Datum
 al_top_k_trans_text(PG_FUNCTION_ARGS)
@@ -186,8 +187,9 @@ al_top_k_trans_uuid(PG_FUNCTION_ARGS)
 
 /*
  * al.top_k_combine(state, state): merge two partial states (parallel
- * workers, Citus nodes) by offering every entry of the second to the first.
- * The result depends only on the multiset of rows, not on the order.
+ * workers, Citus nodes) by offering every entry of the second to the first,
+ * under their collation (text ids: both must have the same).  The result
+ * depends only on the multiset of rows, not on the order.
  */
 Datum
 al_top_k_combine(PG_FUNCTION_ARGS)
@@ -195,7 +197,7 @@ al_top_k_combine(PG_FUNCTION_ARGS)
 	bool		fresh;
 	TopkState  *s1 = topk_arg_state(fcinfo, 0, &fresh);
 	TopkState  *s2 = topk_arg_state(fcinfo, 1, NULL);
-	Oid			collation = topk_call_collation(fcinfo, s1);
+	Oid			collation = topk_state_collation(fcinfo, s1);
 	bool		owned;
 	TopkCtx		ctx;
 	int			i;
@@ -213,10 +215,16 @@ al_top_k_combine(PG_FUNCTION_ARGS)
 				 errmsg("k must be the same for every row"),
 				 errdetail("k is %d in one partial state and %d in another.",
 						   s1->k, s2->k)));
+	if (s1->collation != s2->collation)
+		ereport(ERROR,
+				(errcode(ERRCODE_COLLATION_MISMATCH),
+				 errmsg("cannot combine top_k states of different collations"),
+				 errdetail("One state orders text ids by collation \"%s\" and the other by \"%s\".",
+						   topk_collation_label(s1->collation),
+						   topk_collation_label(s2->collation))));
 	if (s2->count == 0)
 		PG_RETURN_POINTER(s1);
 	owned = s1 != s2 && topk_may_modify(fcinfo, fresh);
-	s1 = topk_ensure_order(s1, &owned, collation);
 	topk_ctx_init(&ctx, s1, collation);
 	for (i = 0; i < s2->count; i++)
 	{
@@ -249,7 +257,7 @@ topk_final(FunctionCallInfo fcinfo, int idtype, Oid elemtype, int16 elemlen,
 	topk_check_idtype(s, idtype);
 	if (s->count == 0)
 		PG_RETURN_NULL();
-	e = topk_sorted_entries(s, topk_call_collation(fcinfo, s));
+	e = topk_sorted_entries(s, topk_state_collation(fcinfo, s));
 	elems = palloc(sizeof(Datum) * s->count);
 	nulls = palloc(sizeof(bool) * s->count);
 	for (i = 0; i < s->count; i++)

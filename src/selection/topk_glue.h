@@ -34,7 +34,8 @@ typedef struct TopkState
 	int32		k;				/* 1 .. TOPK_MAX_K */
 	int32		count;			/* entries in use, <= capacity */
 	int32		capacity;		/* entry slots allocated, <= k */
-	Oid			collation;		/* text ids: collation of the heap order */
+	Oid			collation;		/* text ids: their collation (always valid),
+								 * which orders the heap; else InvalidOid */
 	uint32		area_used;		/* id area bytes in use (live + garbage) */
 	uint32		area_size;		/* id area bytes allocated */
 	uint32		area_live;		/* id area bytes of kept ids */
@@ -57,15 +58,21 @@ typedef struct TopkCtx
 
 /* topk_mem.c */
 extern void topk_ctx_init(TopkCtx *ctx, const TopkState *s, Oid collation);
-extern TopkState *topk_alloc(int idtype, int32 k, int32 capacity, Size area);
+extern TopkState *topk_alloc(int idtype, int32 k, int32 capacity, Size area,
+							 Oid collation);
 extern TopkState *topk_arg_state(FunctionCallInfo fcinfo, int argno, bool *fresh);
 extern TopkState *topk_rebuild(const TopkState *s, int32 capacity, Size area);
-extern TopkState *topk_ensure_order(TopkState *s, bool *owned, Oid collation);
 extern TopkState *topk_offer_entry(TopkState *s, bool *owned, TopkEntry cand,
 								   TopkCtx *ctx);
 extern TopkEntry topk_external_entry(double score, const char *bytes, Size len);
 extern TopkEntry *topk_sorted_entries(const TopkState *s, Oid collation);
-extern Oid	topk_call_collation(FunctionCallInfo fcinfo, const TopkState *s);
+extern char *topk_collation_label(Oid collation);
+extern Oid	topk_new_state_collation(FunctionCallInfo fcinfo, int idtype);
+extern Oid	topk_state_collation(FunctionCallInfo fcinfo, const TopkState *s);
 extern void topk_check_idtype(const TopkState *s, int idtype);
+
+/* topk_io.c (also used by the consensus state, src/scores/consensus.c) */
+extern void al_report_form_error(const TopkFormError *err, const char *typname,
+								 const char *text);
 
 #endif							/* AL_TOPK_GLUE_H */

@@ -1,14 +1,17 @@
 /*
  * topk_mem.c - the al.top_k_state value in memory: its order (id
- * comparators under a collation), allocation, the header check, growth and
- * compaction of the id area, and offering a candidate to the heap.  See
- * topk_glue.h for the layout and doc/topk.md for the design.
+ * comparators under its collation), allocation, the header check, growth
+ * and compaction of the id area, offering a candidate to the heap, and the
+ * collation a call orders text ids by.  See topk_glue.h for the layout and
+ * doc/topk.md for the design.
  */
 #include "postgres.h"
 
 #include "catalog/pg_collation.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/pg_locale.h"
+#include "utils/syscache.h"
 #include "utils/varlena.h"
 
 #include "topk_glue.h"
@@ -63,9 +66,12 @@ topk_check_size(Size cap, Size area)
 				 errhint("Use a smaller k or shorter ids.")));
 }
 
-/* A new empty state in the current memory context. */
+/*
+ * A new empty state in the current memory context; collation: the one of
+ * text ids (InvalidOid for bigint and uuid ids).
+ */
 TopkState *
-topk_alloc(int idtype, int32 k, int32 capacity, Size area)
+topk_alloc(int idtype, int32 k, int32 capacity, Size area, Oid collation)
 {
 	TopkState  *s;
 
@@ -76,7 +82,7 @@ topk_alloc(int idtype, int32 k, int32 capacity, Size area)
 	s->k = k;
 	s->capacity = capacity;
 	s->area_size = area;
-	s->collation = InvalidOid;
+	s->collation = collation;
 	return s;
 }
 
@@ -92,10 +98,27 @@ topk_check_state(const TopkState *s)
 		s->k < 1 ||
 		s->count < 0 || s->count > s->capacity || s->capacity > s->k ||
 		s->area_live > s->area_used || s->area_used > s->area_size ||
-		VARSIZE(s) != TOPK_SIZE(s->capacity, s->area_size))
+		VARSIZE(s) != TOPK_SIZE(s->capacity, s->area_size) ||
+		OidIsValid(s->collation) != (s->idtype == TOPK_IDTYPE_TEXT))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt top_k_state value")));
+}
+
+/*
+ * Error unless the collation of a text state still exists (a state kept in
+ * a table may outlive it).  The built-in ones always do.
+ */
+static void
+topk_check_collation_exists(Oid collation)
+{
+	if (collation == DEFAULT_COLLATION_OID || collation == C_COLLATION_OID ||
+		collation == POSIX_COLLATION_OID)
+		return;
+	if (!SearchSysCacheExists1(COLLOID, ObjectIdGetDatum(collation)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("collation %u of a top_k state does not exist", collation)));
 }
 
 /*
@@ -117,6 +140,8 @@ topk_arg_state(FunctionCallInfo fcinfo, int argno, bool *fresh)
 		s = copy;
 	}
 	topk_check_state(s);
+	if (s->idtype == TOPK_IDTYPE_TEXT)
+		topk_check_collation_exists(s->collation);
 	if (fresh)
 		*fresh = (Pointer) s != DatumGetPointer(d);
 	return s;
@@ -129,10 +154,9 @@ topk_arg_state(FunctionCallInfo fcinfo, int argno, bool *fresh)
 TopkState *
 topk_rebuild(const TopkState *s, int32 capacity, Size area)
 {
-	TopkState  *n = topk_alloc(s->idtype, s->k, capacity, area);
+	TopkState  *n = topk_alloc(s->idtype, s->k, capacity, area, s->collation);
 
 	n->count = s->count;
-	n->collation = s->collation;
 	memcpy(n->entries, s->entries, sizeof(TopkEntry) * s->count);
 	if (s->idtype != TOPK_IDTYPE_BIGINT)
 		n->area_used = n->area_live =
@@ -204,29 +228,6 @@ topk_reserve(TopkState *s, bool *owned, Size bytes)
 }
 
 /*
- * Make sure a writable state's heap is ordered by this collation: text
- * states built elsewhere (text or binary input, another collation) are
- * re-heapified, O(k).  bigint and uuid orders need no collation.
- */
-TopkState *
-topk_ensure_order(TopkState *s, bool *owned, Oid collation)
-{
-	TopkCtx		ctx;
-
-	if (s->idtype != TOPK_IDTYPE_TEXT || s->collation == collation)
-		return s;
-	if (!*owned)
-	{
-		s = topk_rebuild(s, s->capacity, s->area_size);
-		*owned = true;
-	}
-	topk_ctx_init(&ctx, s, collation);
-	topk_heapify(s->entries, s->count, &ctx.order);
-	s->collation = collation;
-	return s;
-}
-
-/*
  * Offer one candidate to a state ordered under ctx's collation.  A
  * text/uuid candidate is TOPK_ID_EXTERNAL (its bytes outside the state);
  * once accepted its bytes are copied into the id area.  Returns the state,
@@ -266,20 +267,59 @@ topk_check_idtype(const TopkState *s, int idtype)
 						topk_idtype_name(s->idtype), topk_idtype_name(idtype))));
 }
 
+/* A collation's name for messages (its oid if it has none any more). */
+char *
+topk_collation_label(Oid collation)
+{
+	char	   *name = get_collation_name(collation);
+
+	return name ? name : psprintf("%u", collation);
+}
+
 /*
- * The collation that orders text ids in this call: the aggregate's (the
- * collation of its id argument).  Direct calls of the state functions on
- * text states without one (their arguments are not collatable) use the
- * database default, as ORDER BY would.  bigint and uuid ids have none.
+ * The collation of a new state of this id type: for text ids the call's
+ * (the collation of the aggregate's id argument), which the state then
+ * keeps; none for bigint and uuid ids.  A call without one cannot order
+ * text ids: Citus's worker_partial_agg, for one, passes none.
  */
 Oid
-topk_call_collation(FunctionCallInfo fcinfo, const TopkState *s)
+topk_new_state_collation(FunctionCallInfo fcinfo, int idtype)
+{
+	Oid			collation = PG_GET_COLLATION();
+
+	if (idtype != TOPK_IDTYPE_TEXT)
+		return InvalidOid;
+	if (!OidIsValid(collation))
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_COLLATION),
+				 errmsg("could not determine which collation to use for top_k text ids"),
+				 errhint("al.top_k orders text ids by the collation of its id argument, which this call does not pass (as Citus's worker_partial_agg does not); use bigint or uuid ids there.")));
+	return collation;
+}
+
+/*
+ * The collation that orders the text ids of state s in this call: the
+ * state's own, which every text state records (the transition takes it
+ * from the aggregate call; text and binary input carry it by name).  A call
+ * with a collation must agree with it; a call without one (combine and
+ * final functions called directly or by Citus) uses it.  None for bigint
+ * and uuid ids.
+ */
+Oid
+topk_state_collation(FunctionCallInfo fcinfo, const TopkState *s)
 {
 	Oid			collation = PG_GET_COLLATION();
 
 	if (s->idtype != TOPK_IDTYPE_TEXT)
 		return InvalidOid;
-	return OidIsValid(collation) ? collation : DEFAULT_COLLATION_OID;
+	if (OidIsValid(collation) && collation != s->collation)
+		ereport(ERROR,
+				(errcode(ERRCODE_COLLATION_MISMATCH),
+				 errmsg("collation mismatch between a top_k state and its call"),
+				 errdetail("The state orders text ids by collation \"%s\", the call by \"%s\".",
+						   topk_collation_label(s->collation),
+						   topk_collation_label(collation))));
+	return s->collation;
 }
 
 /*

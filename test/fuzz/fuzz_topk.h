@@ -10,7 +10,8 @@
 
 /*
  * A form the parsers accepted is well formed: its id type and k are in
- * range, count <= k, every id lies inside the area, and its memory follows
+ * range, count <= k, only text ids name a collation (with terminated names
+ * of allowed length), every id lies inside the area, and its memory follows
  * the data (slots and area at most twice what is used, beyond a start).
  */
 static inline void
@@ -23,6 +24,13 @@ fuzz_check_form(const TopkForm *f)
 	FUZZ_CHECK(f->count >= 0 && f->count <= f->k && f->count <= f->alloc, "count <= k");
 	FUZZ_CHECK(f->alloc <= f->k && (f->alloc <= 64 || f->alloc < 2 * f->count),
 			   "entry slots follow the entries");
+	FUZZ_CHECK(!f->has_collation ||
+			   (f->idtype == TOPK_IDTYPE_TEXT &&
+				strnlen(f->coll_schema, TOPK_NAME_MAX + 1) >= 1 &&
+				strnlen(f->coll_schema, TOPK_NAME_MAX + 1) <= TOPK_NAME_MAX &&
+				strnlen(f->coll_name, TOPK_NAME_MAX + 1) >= 1 &&
+				strnlen(f->coll_name, TOPK_NAME_MAX + 1) <= TOPK_NAME_MAX),
+			   "only text ids name a collation, of 1 to TOPK_NAME_MAX bytes each");
 	FUZZ_CHECK(f->area_used <= f->area_size &&
 			   (f->area_size <= 64 || f->area_size < 2 * f->area_used),
 			   "id area follows the id bytes");

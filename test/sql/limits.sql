@@ -105,9 +105,10 @@ SELECT n, count(*) AS members,
 			  WHERE m2.n = lim_members.n GROUP BY i) a USING (i)) AS consensus_mean_ok
 FROM lim_members JOIN lim_ref r USING (n) GROUP BY n, r.vote, r.consensus, r.bald, r.maxdis ORDER BY n;
 
--- ---- one class too many: a clear error (54000 or 22023), never a crash ----
+-- ---- one class too many: a clear error (54000, 22023 or 22P02), never a crash ----
 CREATE TABLE lim_classes AS SELECT ARRAY[i]::real[] AS x, i::text AS y FROM generate_series(1, 32768) i;
-SELECT q, pg_temp.try(q) AS outcome FROM unnest(ARRAY[
+-- (a consensus state's input, echoed in its error, is shown cut)
+SELECT q, regexp_replace(pg_temp.try(q), 'sums=\[[0-9,]{100,}\]', 'sums=[0,0,...,1]') AS outcome FROM unnest(ARRAY[
 	$$SELECT ('[' || array_to_string(array_fill('0'::text, ARRAY[32767]), ',') || ',1]')::al.probvec::text$$,
 	$$SELECT array_fill(0::real, ARRAY[32768])::al.probvec::text$$,
 	$$SELECT array_fill(0::float8, ARRAY[32768])::al.probvec::text$$,
@@ -115,9 +116,7 @@ SELECT q, pg_temp.try(q) AS outcome FROM unnest(ARRAY[
 	$$SELECT al.softmax(array_fill(0::float8, ARRAY[32768]))::text$$,
 	$$SELECT al.normalize(array_fill(1::float8, ARRAY[32768]))::text$$,
 	$$SELECT '[1]'::al.probvec(32768)::text$$,
-	$$SELECT al.consensus_transfn(array_fill(0::float8, ARRAY[32769]), '[1]')::text$$,
-	$$SELECT al.consensus_combinefn(array_fill(0::float8, ARRAY[32769]), array_fill(0::float8, ARRAY[32769]))::text$$,
-	$$SELECT al.consensus_finalfn(array_fill(1::float8, ARRAY[32769]))::text$$,
+	$$SELECT ('rows=1 sums=[' || array_to_string(array_fill('0'::text, ARRAY[32767]), ',') || ',1]')::al.consensus_state::text$$,
 	$$SELECT al.train_model('lim_too_many', 'lim_classes', 'x', 'y')::text$$
 ]) q;
 

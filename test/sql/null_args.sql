@@ -52,6 +52,7 @@ INSERT INTO pg_temp.sample VALUES
 	('', 'al.top_k_state', $$al.top_k_trans(NULL, 1::bigint, 0.5::float8, 2)$$),
 	('text ids', 'al.top_k_state', $$al.top_k_trans(NULL, 'a'::text, 0.5::float8, 2)$$),
 	('uuid ids', 'al.top_k_state', $$al.top_k_trans(NULL, '00000000-0000-0000-0000-000000000001'::uuid, 0.5::float8, 2)$$),
+	('', 'al.consensus_state', $$'rows=2 sums=[0.5,1.5]'::al.consensus_state$$),
 	('state', 'double precision[]', $$'{1,0.25,0.75}'::float8[]$$),
 	('state1', 'double precision[]', $$'{1,0.25,0.75}'::float8[]$$),
 	('state2', 'double precision[]', $$'{2,1,1}'::float8[]$$),
@@ -86,8 +87,8 @@ INSERT INTO pg_temp.sample VALUES
 -- Where the function matters: 'name' is a model's for model functions, a
 -- new learner's for al.create_learner, the learner 'nl' for the other
 -- learner functions; the learner is 'nlu' for functions taking uuid ids;
--- a top_k state holds ids of the function's id type; top_k_state_in reads
--- a state's text.
+-- a top_k state holds ids of the function's id type; top_k_state_in and
+-- consensus_state_in read a state's text.
 CREATE FUNCTION pg_temp.sample_value(p pg_proc, argname text, argtype regtype) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -108,6 +109,8 @@ BEGIN
 		key := 'keyed';
 	ELSIF p.proname = 'top_k_state_in' THEN
 		RETURN $q$al.top_k_trans(NULL, 1::bigint, 0.5::float8, 2)::text::cstring$q$;
+	ELSIF p.proname = 'consensus_state_in' THEN
+		RETURN $q$'rows=2 sums=[0.5,1.5]'::cstring$q$;
 	ELSIF argtype = 'al.top_k_state'::regtype AND (p.proname LIKE '%\_text' OR 'text'::regtype = ANY (types)) THEN
 		key := 'text ids';
 	ELSIF argtype = 'al.top_k_state'::regtype AND (p.proname LIKE '%\_uuid' OR 'uuid'::regtype = ANY (types)) THEN

@@ -98,10 +98,11 @@ SELECT al.train_model('sf_4', 'sf_train4', 'x', 'y') > 0 AS trained,
 -- feature count x and xd match (a short text everywhere: it is not counted
 -- in the forms).  p, q: distributions; c: a committee; x, xd: features;
 -- z: logits; w: weights; pr, pd, pn: p as real[], double precision[] and
--- numeric[]; s: an al.consensus state {count, sums}.
+-- numeric[]; s: an al.mean_direction state {count, sums}; cs: the
+-- al.consensus state of p.
 CREATE TABLE sf_external (m text, p al.probvec, q al.probvec, c al.probvec[], x real[],
 	xd double precision[], z double precision[], w double precision[], pr real[],
-	pd double precision[], pn numeric[], s double precision[]);
+	pd double precision[], pn numeric[], s double precision[], cs al.consensus_state);
 CREATE TABLE sf_ext_compressed (LIKE sf_external);
 CREATE TABLE sf_compressed (LIKE sf_external);
 CREATE TABLE sf_short (LIKE sf_external);
@@ -109,7 +110,8 @@ CREATE TABLE sf_short (LIKE sf_external);
 ALTER TABLE sf_external ALTER p SET STORAGE EXTERNAL, ALTER q SET STORAGE EXTERNAL,
 	ALTER c SET STORAGE EXTERNAL, ALTER x SET STORAGE EXTERNAL, ALTER xd SET STORAGE EXTERNAL,
 	ALTER z SET STORAGE EXTERNAL, ALTER w SET STORAGE EXTERNAL, ALTER pr SET STORAGE EXTERNAL,
-	ALTER pd SET STORAGE EXTERNAL, ALTER pn SET STORAGE EXTERNAL, ALTER s SET STORAGE EXTERNAL;
+	ALTER pd SET STORAGE EXTERNAL, ALTER pn SET STORAGE EXTERNAL, ALTER s SET STORAGE EXTERNAL,
+	ALTER cs SET STORAGE EXTERNAL;
 -- compressed, then out of line: STORAGE EXTENDED (al.probvec's own storage
 -- is EXTERNAL, never compressed), values compressing to more than 2 kB
 ALTER TABLE sf_ext_compressed ALTER p SET STORAGE EXTENDED, ALTER q SET STORAGE EXTENDED;
@@ -117,7 +119,8 @@ ALTER TABLE sf_ext_compressed ALTER p SET STORAGE EXTENDED, ALTER q SET STORAGE 
 ALTER TABLE sf_compressed ALTER p SET STORAGE MAIN, ALTER q SET STORAGE MAIN,
 	ALTER c SET STORAGE MAIN, ALTER x SET STORAGE MAIN, ALTER xd SET STORAGE MAIN,
 	ALTER z SET STORAGE MAIN, ALTER w SET STORAGE MAIN, ALTER pr SET STORAGE MAIN,
-	ALTER pd SET STORAGE MAIN, ALTER pn SET STORAGE MAIN, ALTER s SET STORAGE MAIN;
+	ALTER pd SET STORAGE MAIN, ALTER pn SET STORAGE MAIN, ALTER s SET STORAGE MAIN,
+	ALTER cs SET STORAGE MAIN;
 
 -- Fill a table from a distribution p, a second one q, the logits z (whose
 -- softmax is the committee's second member) and features x.
@@ -126,7 +129,7 @@ CREATE FUNCTION pg_temp.fill(tbl regclass, model text, p al.probvec, q al.probve
 BEGIN
 	EXECUTE format('INSERT INTO %s VALUES ($1, $2, $3, ARRAY[$2, al.softmax($4), $3], $5, $5::float8[], '
 				   '$4, $2::float8[], $2::real[], $2::float8[], $2::float8[]::numeric[], '
-				   'array_prepend(1::float8, $2::float8[]))', tbl)
+				   'array_prepend(1::float8, $2::float8[]), al.consensus_transfn(NULL, $2))', tbl)
 		USING model, p, q, z, x;
 END $$;
 
@@ -157,9 +160,9 @@ SELECT col,
 	pg_temp.form('sf_ext_compressed', col) AS ext_compressed,
 	pg_temp.form('sf_compressed', col) AS compressed,
 	pg_temp.form('sf_short', col) AS short
-FROM unnest(ARRAY['p', 'q', 'c', 'x', 'xd', 'z', 'w', 'pr', 'pd', 'pn', 's']::name[]) WITH ORDINALITY u(col, i)
+FROM unnest(ARRAY['p', 'q', 'c', 'x', 'xd', 'z', 'w', 'pr', 'pd', 'pn', 's', 'cs']::name[]) WITH ORDINALITY u(col, i)
 ORDER BY i;
--- ... and how many values each keeps out of line: all 11 (every column
+-- ... and how many values each keeps out of line: all 12 (every column
 -- but m) in the first two, none in the others
 SELECT pg_temp.toasted_values('sf_external') AS external,
 	pg_temp.toasted_values('sf_ext_compressed') AS ext_compressed,
@@ -202,9 +205,11 @@ FROM unnest(ARRAY[
 	'pd::al.probvec',
 	'pn::al.probvec',
 	'al.consensus(p)',
-	'al.consensus_transfn(s, p)',
-	'al.consensus_combinefn(s, s)',
-	'al.consensus_finalfn(s)',
+	'al.consensus_transfn(cs, p)',
+	'al.consensus_combinefn(cs, cs)',
+	'al.consensus_combinefn(NULL, cs)',
+	'al.consensus_finalfn(cs)',
+	'al.consensus_state_send(cs)',
 	'al.predict_proba(m, x)',
 	'al.predict_proba(m, xd)',
 	'al.predict_proba((SELECT id FROM al.models WHERE name = m), x)',
@@ -240,7 +245,7 @@ ORDER BY i;
 SELECT round(al.entropy(p)::numeric, 12) AS h, al.argmax(p),
 	round(al.expected_gradient_length(p, x)::numeric, 12) AS egl,
 	round((sqrt(6.3125) * 0.375 * sqrt(2))::numeric, 12) AS egl_by_hand,
-	al.consensus_transfn(s, p) AS state
+	al.consensus_transfn(cs, p) AS state
 FROM sf_short;
 -- and of the out-of-line rows, against plain SQL over their elements
 SELECT t, abs(al.entropy(p) - (SELECT -sum(v * ln(v)) FROM unnest(p::float8[]) v WHERE v > 0)) < 1e-10 AS entropy_ok,

@@ -218,22 +218,31 @@ SELECT al.top_k_combine('bigint k=3 []', 'bigint k=3 []') AS both_empty,
 SELECT al.top_k_combine('bigint k=3 [(1,5),(2,6)]', 'bigint k=3 [(2,4),(NaN,NULL),(1,5)]') AS ab,
 	al.top_k_combine('bigint k=3 [(2,4),(NaN,NULL),(1,5)]', 'bigint k=3 [(1,5),(2,6)]') AS ba;
 -- combine and final called directly have no collation (a state is not
--- collatable): text ids then follow the database default, like ORDER BY
+-- collatable): text ids follow the state's; a text state that names none
+-- (the form written before collations were recorded) has the database
+-- default, like ORDER BY.  topk_collation.sql tests collations in depth.
 SELECT al.top_k_final_text(al.top_k_combine('text k=2 [(1,"b")]', 'text k=2 [(1,"B"),(1,"a")]'))
 	IS NOT DISTINCT FROM (SELECT (array_agg(x ORDER BY x))[1:2] FROM unnest(ARRAY['b', 'B', 'a']) x)
 	AS default_collation;
 -- -0 and +0 of the same id: the same entry is kept whatever the order
 SELECT al.top_k_combine('bigint k=1 [(0,1)]', 'bigint k=1 [(-0,1)]') AS a,
 	al.top_k_combine('bigint k=1 [(-0,1)]', 'bigint k=1 [(0,1)]') AS b;
--- a state from text input continues under another collation
-SELECT al.top_k_final_text(al.top_k_trans('text k=2 [(1,"B"),(1,"b")]', 'a' COLLATE "en-x-icu", 1, 2)) AS en,
-	al.top_k_final_text(al.top_k_trans('text k=2 [(1,"B"),(1,"b")]', 'a' COLLATE "C", 1, 2)) AS c;
+-- a state from text input continues under its own collation (C: 'B' < 'a'
+-- < 'b'; English: 'a' < 'b' < 'B'), and refuses another (42P21)
+SELECT al.top_k_final_text(al.top_k_trans('text k=2 collation=("pg_catalog","en-x-icu") [(1,"B"),(1,"b")]',
+		'a' COLLATE "en-x-icu", 1, 2)) AS en,
+	al.top_k_final_text(al.top_k_trans('text k=2 collation=("pg_catalog","C") [(1,"B"),(1,"b")]',
+		'a' COLLATE "C", 1, 2)) AS c;
+SELECT topk_try($$SELECT al.top_k_trans('text k=2 collation=("pg_catalog","C") [(1,"B"),(1,"b")]',
+	'a' COLLATE "en-x-icu", 1, 2)::text$$) AS other_collation;
 
 -- ---------------------------------------------------------------------
 -- binary form: send, and recv through COPY (FORMAT binary)
 -- ---------------------------------------------------------------------
 -- version 1, type 1 (bigint), k 2, count 2; (NaN, NULL id); (1.5, 5)
 SELECT al.top_k_state_send('bigint k=2 [(1.5,5),(NaN,NULL)]');
+-- text ids: version 2, the collation's schema and name after the header
+-- (a text form that names none means the database default, "default")
 SELECT al.top_k_state_send('text k=3 [(1,"ab"),(-0,"")]');
 SELECT al.top_k_state_send('uuid k=1 [(-Infinity,00010203-0405-0607-0809-0a0b0c0d0e0f)]');
 SELECT topk_recv('\x010100000002000000027ff8000000000000013ff8000000000000000000000000000005');
@@ -282,8 +291,9 @@ SELECT setseed(0.25);
 CREATE FUNCTION topk_fuzz_text(n int) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	seeds text[] := ARRAY['bigint k=3 [(NaN,2),(1.5,-7),(-0,NULL)]',
-		'text k=4 [(Infinity,"a\"b"),(2,"\\"),(1e-300,""),(-1,NULL)]',
-		'uuid k=2 [(3,00010203-0405-0607-0809-0a0b0c0d0e0f),(3,NULL)]'];
+		'text k=4 collation=("pg_catalog","C") [(Infinity,"a\"b"),(2,"\\"),(1e-300,""),(-1,NULL)]',
+		'uuid k=2 [(3,00010203-0405-0607-0809-0a0b0c0d0e0f),(3,NULL)]',
+		'text k=4 [(Infinity,"a\"b"),(2,"\\"),(1e-300,""),(-1,NULL)]'];
 	chars text := '()[],"\ =k0123456789-.eNaULtxubigdf';
 	s text;
 	t text;
@@ -292,7 +302,7 @@ DECLARE
 	rejected int := 0;
 BEGIN
 	FOR i IN 1 .. n LOOP
-		s := seeds[1 + (i % 3)];
+		s := seeds[1 + (i % 4)];
 		FOR j IN 0 .. (random() * 3)::int LOOP
 			pos := 1 + (random() * (length(s) - 1))::int;
 			s := CASE (random() * 2)::int
@@ -306,7 +316,9 @@ BEGIN
 				RETURN 'not a fixed point: ' || s;
 			END IF;
 			accepted := accepted + 1;
-		EXCEPTION WHEN invalid_text_representation OR character_not_in_repertoire THEN
+		EXCEPTION WHEN invalid_text_representation OR character_not_in_repertoire
+				OR undefined_object OR invalid_schema_name THEN
+			-- the last two: a mutated collation name that does not exist
 			rejected := rejected + 1;
 		END;
 	END LOOP;
@@ -317,14 +329,16 @@ CREATE FUNCTION topk_fuzz_binary(n int) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	seeds bytea[] := ARRAY[al.top_k_state_send('bigint k=3 [(NaN,2),(1.5,-7),(-0,NULL)]'),
 		al.top_k_state_send('text k=4 [(Infinity,"a\"b"),(2,"\\"),(1e-300,""),(-1,NULL)]'),
-		al.top_k_state_send('uuid k=2 [(3,00010203-0405-0607-0809-0a0b0c0d0e0f),(3,NULL)]')];
+		al.top_k_state_send('uuid k=2 [(3,00010203-0405-0607-0809-0a0b0c0d0e0f),(3,NULL)]'),
+		-- the same text state in the version 1 form (no collation: default)
+		'\x01020000000400000004'::bytea || substr(al.top_k_state_send('text k=4 [(Infinity,"a\"b"),(2,"\\"),(1e-300,""),(-1,NULL)]'), 36)];
 	b bytea;
 	r text;
 	ok int := 0;
 	bad int := 0;
 BEGIN
 	FOR i IN 1 .. n LOOP
-		b := seeds[1 + (i % 3)];
+		b := seeds[1 + (i % 4)];
 		FOR j IN 0 .. (random() * 2)::int LOOP
 			b := set_byte(b, (random() * (length(b) - 1))::int, (random() * 255)::int);
 		END LOOP;
@@ -337,7 +351,9 @@ BEGIN
 				RETURN 'not a fixed point: ' || r;
 			END IF;
 			ok := ok + 1;
-		ELSIF r LIKE '22P03: %' OR r LIKE '08P01: %' OR r LIKE '22021: %' THEN
+		ELSIF r LIKE '22P03: %' OR r LIKE '08P01: %' OR r LIKE '22021: %'
+				-- a mutated collation name that does not exist
+				OR r LIKE '42704: %' OR r LIKE '3F000: %' THEN
 			bad := bad + 1;
 		ELSE
 			RETURN 'unexpected: ' || r;

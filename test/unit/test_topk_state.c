@@ -47,22 +47,6 @@ parse_text(const char *text, TopkForm *f, TopkFormError *err)
 	return topk_parse_text(text, f, err);
 }
 
-/* Decode a hex string into bytes; returns the length. */
-static size_t
-unhex(const char *hex, unsigned char *out)
-{
-	size_t		n = 0;
-
-	for (; hex[0] && hex[1]; hex += 2)
-	{
-		unsigned int b;
-
-		sscanf(hex, "%2x", &b);
-		out[n++] = (unsigned char) b;
-	}
-	return n;
-}
-
 /* The canonical text form of f (sorted, reference formatter); malloc'd. */
 static char *
 canonical_text(TopkForm *f)
@@ -152,6 +136,59 @@ test_text_canonical(void)
 	check_canonical("bigint k=4 [(-inf,1),(+infinity,2),(0.1,3),(5e-324,4)]",
 					"bigint k=4 [(Infinity,2),(0.1,3),(5e-324,4),(-Infinity,1)]");
 	check_canonical("bigint k=2 [(1,1),(1,1)]", "bigint k=2 [(1,1),(1,1)]");
+	check_canonical(" text k=2 COLLATION = ( \"pg_catalog\" , \"en-x-icu\" ) [(1,\"b\")]",
+					"text k=2 collation=(\"pg_catalog\",\"en-x-icu\") [(1,\"b\")]");
+	check_canonical("text k=2 collation=(\"s\\\"q\",\"a\\\\b\\c\") []",
+					"text k=2 collation=(\"s\\\"q\",\"a\\\\bc\") []");
+	check_canonical("text k=2 []", "text k=2 []");
+}
+
+/*
+ * The collation of text ids: read from the text form into the form's
+ * schema and name (escapes undone), absent in old forms; names up to
+ * TOPK_NAME_MAX bytes; topk_form_set_collation's limits.
+ */
+static void
+test_text_collation(void)
+{
+	TopkForm	f;
+	TopkFormError err;
+	char		text[700];
+	char		name[300];
+
+	UNIT_CHECK(parse_text("text k=2 collation=(\"my \\\"s\\\"\",\"und-u-ks-level2\") [(1,\"a\")]",
+						  &f, &err) == TOPK_FORM_OK && f.has_collation &&
+			   strcmp(f.coll_schema, "my \"s\"") == 0 &&
+			   strcmp(f.coll_name, "und-u-ks-level2") == 0 && f.count == 1,
+			   "collation schema and name read, escapes undone");
+	form_free(&f);
+	UNIT_CHECK(parse_text("text k=2 [(1,\"a\")]", &f, &err) == TOPK_FORM_OK && !f.has_collation,
+			   "a text state without a collation (the old form)");
+	form_free(&f);
+
+	memset(name, 'x', 255);
+	name[255] = '\0';
+	snprintf(text, sizeof(text), "text k=1 collation=(\"%s\",\"%s\") []", name, name);
+	UNIT_CHECK(parse_text(text, &f, &err) == TOPK_FORM_OK && strlen(f.coll_schema) == 255 &&
+			   strlen(f.coll_name) == 255, "names of 255 bytes are read");
+	form_free(&f);
+	snprintf(text, sizeof(text), "text k=1 collation=(\"a\",\"%sx\") []", name);
+	UNIT_CHECK(parse_text(text, &f, &err) == TOPK_FORM_SYNTAX &&
+			   strcmp(err.detail, "The collation name must have 1 to 255 bytes.") == 0,
+			   "a name of 256 bytes is refused");
+	form_free(&f);
+
+	topk_form_init(&f, counting_grow);
+	UNIT_CHECK(!topk_form_set_collation(&f, "", "x") && !topk_form_set_collation(&f, "x", "") &&
+			   !f.has_collation, "set_collation refuses empty names");
+	name[254] = '\0';
+	UNIT_CHECK(topk_form_set_collation(&f, name, "n") && f.has_collation &&
+			   strcmp(f.coll_schema, name) == 0 && strcmp(f.coll_name, "n") == 0,
+			   "set_collation takes 254 bytes");
+	name[254] = 'x';
+	strcat(name, "yy");
+	UNIT_CHECK(!topk_form_set_collation(&f, "s", name), "set_collation refuses 257 bytes");
+	form_free(&f);
 }
 
 /* Every rejected text: the status and the detail. */
@@ -200,6 +237,20 @@ test_text_errors(void)
 		{"uuid k=3 [(1,a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111)]", "Entry 1 has an invalid uuid id."},
 		{"uuid k=3 [(1,a0eebc999c0b-4ef8-bb6d-6bb9bd380a11)]", "Entry 1 has an invalid uuid id."},
 		{"uuid k=3 [(1,a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11-)]", "Entry 1 has an invalid uuid id."},
+		{"bigint k=3 collation=(\"a\",\"b\") []", "Only text ids have a collation."},
+		{"uuid k=3 collation=(\"a\",\"b\") []", "Only text ids have a collation."},
+		{"text k=3 collation (\"a\",\"b\") []", "Expected \"=\" after \"collation\"."},
+		{"text k=3 collation=\"a\".\"b\" []", "Expected \"(\" after \"collation=\"."},
+		{"text k=3 collation=(a,\"b\") []", "The collation schema must be double-quoted, with \\\" and \\\\ escaped."},
+		{"text k=3 collation=(\"a\",b) []", "The collation name must be double-quoted, with \\\" and \\\\ escaped."},
+		{"text k=3 collation=(\"a\",\"b) []", "The collation name must be double-quoted, with \\\" and \\\\ escaped."},
+		{"text k=3 collation=(\"\",\"b\") []", "The collation schema must have 1 to 255 bytes."},
+		{"text k=3 collation=(\"a\",\"\") []", "The collation name must have 1 to 255 bytes."},
+		{"text k=3 collation=(\"a\" \"b\") []", "Expected \",\" after the collation schema."},
+		{"text k=3 collation=(\"a\",\"b\",\"c\") []", "Expected \")\" after the collation name."},
+		{"text k=3 collation=(\"a\",\"b\")", "Expected \"[\" before the entries."},
+		{"text k=3 [] collation=(\"a\",\"b\")", "Unexpected text after \"]\"."},
+		{"text k=3 collationx=(\"a\",\"b\") []", "Expected \"[\" before the entries."},
 	};
 	size_t		i;
 
@@ -263,6 +314,9 @@ test_binary_bytes(void)
 		{"uuid k=1 [(-Infinity,00010203-0405-0607-0809-0a0b0c0d0e0f)]",
 		"01030000000100000001fff00000000000000000010203040506070809" "0a0b0c0d0e0f"},
 		{"bigint k=1 []", "01010000000100000000"},
+		/* version 2, text, k 2, count 1, collation ("pg", "C"); (1, "a") */
+		{"text k=2 collation=(\"pg\",\"C\") [(1,\"a\")]",
+		"020200000002000000010000000270670000000143" "3ff0000000000000" "00" "0000000161"},
 	};
 	size_t		i;
 
@@ -272,7 +326,7 @@ test_binary_bytes(void)
 		TopkFormError err;
 		unsigned char want[256];
 		unsigned char got[256];
-		size_t		n = unhex(cases[i].hex, want);
+		size_t		n = unit_unhex(cases[i].hex, want);
 		size_t		m = 0;
 		char		name[160];
 
@@ -293,7 +347,7 @@ static TopkFormStatus
 parse_hex(const char *hex, TopkForm *f, TopkFormError *err)
 {
 	unsigned char buf[512];
-	size_t		n = unhex(hex, buf);
+	size_t		n = unit_unhex(hex, buf);
 
 	topk_form_init(f, counting_grow);
 	return topk_parse_binary(buf, n, f, err);
@@ -311,7 +365,20 @@ test_binary_errors(void)
 	}			cases[] = {
 		{"", TOPK_FORM_SHORT, "The data ends early."},
 		{"0101000000", TOPK_FORM_SHORT, "The data ends early."},
-		{"02010000000200000000", TOPK_FORM_BINARY, "Unsupported format version 2."},
+		{"03010000000200000000", TOPK_FORM_BINARY, "Unsupported format version 3."},
+		{"00020000000200000000", TOPK_FORM_BINARY, "Unsupported format version 0."},
+		{"02010000000200000000", TOPK_FORM_BINARY, "Format version 2 is for text ids only."},
+		{"02030000000200000000", TOPK_FORM_BINARY, "Format version 2 is for text ids only."},
+		/* version 2 text: schema "s", name "n" (int32 length + bytes each) */
+		{"0202000000020000000000000001730000000000", TOPK_FORM_BINARY, "The collation name must have 1 to 255 bytes."},
+		{"020200000002000000000000000073", TOPK_FORM_BINARY, "The collation schema must have 1 to 255 bytes."},
+		{"0202000000020000000000000100", TOPK_FORM_BINARY, "The collation schema must have 1 to 255 bytes."},
+		{"02020000000200000000000000017300000002", TOPK_FORM_SHORT, "The data ends early."},
+		{"020200000002000000000000000173000000", TOPK_FORM_SHORT, "The data ends early."},
+		{"02020000000200000000000000027300", TOPK_FORM_BINARY, "The collation schema contains a zero byte."},
+		{"020200000002000000000000000173000000026e00", TOPK_FORM_BINARY, "The collation name contains a zero byte."},
+		{"020200000002000000000000000173000000016e00", TOPK_FORM_BINARY, "There are extra bytes after the last entry."},
+		{"020200000002000000010000000173000000016e", TOPK_FORM_BINARY, "The message is shorter than its entry count says."},
 		{"01090000000200000000", TOPK_FORM_BINARY, "Unknown id type 9."},
 		{"01000000000200000000", TOPK_FORM_BINARY, "Unknown id type 0."},
 		{"01010000000000000000", TOPK_FORM_BINARY, "k must be between 1 and 2147483647, not 0."},
@@ -358,7 +425,7 @@ test_binary_round_trip(void)
 	TopkFormError err;
 	unsigned char in[64];
 	unsigned char out[64];
-	size_t		n = unhex("010200000005000000023ff00000000000000000000003" "61ff62" "0000000000000000" "01", in);
+	size_t		n = unit_unhex("010200000005000000023ff00000000000000000000003" "61ff62" "0000000000000000" "01", in);
 	size_t		m;
 
 	topk_form_init(&f, counting_grow);
@@ -367,6 +434,16 @@ test_binary_round_trip(void)
 			   "binary text ids are bytes (encoding is the glue's job)");
 	m = topk_format_binary(&f, out);
 	UNIT_CHECK(m == n && memcmp(in, out, n) == 0, "binary form round-trips in entry order");
+	form_free(&f);
+
+	/* version 2: the collation comes back byte for byte */
+	n = unit_unhex("0202000000050000000100000002706700000001433ff0000000000000000000000161", in);
+	topk_form_init(&f, counting_grow);
+	UNIT_CHECK(topk_parse_binary(in, n, &f, &err) == TOPK_FORM_OK && f.has_collation &&
+			   strcmp(f.coll_schema, "pg") == 0 && strcmp(f.coll_name, "C") == 0,
+			   "version 2 binary names the collation");
+	m = topk_format_binary(&f, out);
+	UNIT_CHECK(m == n && memcmp(in, out, n) == 0, "version 2 binary round-trips");
 	form_free(&f);
 }
 
@@ -428,6 +505,7 @@ test_text_size_bound(void)
 		"bigint k=3 [(-1.7976931348623157e308,-9223372036854775808),(2.2250738585072014e-308,NULL)]",
 		"text k=2 [(NaN,\"\\\"\\\"\\\"\\\\\"),(-Infinity,NULL)]",
 		"uuid k=10000000 [(-4.9406564584124654e-324,00010203-0405-0607-0809-0a0b0c0d0e0f)]",
+		"text k=1 collation=(\"\\\"\\\"\\\\\",\"\\\\\\\\\") []",
 	};
 	size_t		i;
 
@@ -454,6 +532,7 @@ main(void)
 {
 	test_text_valid();
 	test_text_canonical();
+	test_text_collation();
 	test_text_errors();
 	test_text_long_token();
 	test_binary_bytes();

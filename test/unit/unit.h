@@ -65,6 +65,22 @@ count_free(void *ptr)
 	free(ptr);
 }
 
+/* Decode a hex string into bytes (binary forms written by hand); returns the length. */
+static inline size_t
+unit_unhex(const char *hex, unsigned char *out)
+{
+	size_t		n = 0;
+
+	for (; hex[0] && hex[1]; hex += 2)
+	{
+		unsigned int b;
+
+		sscanf(hex, "%2x", &b);
+		out[n++] = (unsigned char) b;
+	}
+	return n;
+}
+
 /* Print the TAP plan and return the process exit status. */
 static inline int
 unit_done(void)
