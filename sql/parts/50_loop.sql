@@ -263,14 +263,14 @@ CREATE FUNCTION al.learner_status_rows()
 	               leased bigint, labels_waiting bigint, labels_unusable integer, retrain_every integer,
 	               model_version integer, trained_at timestamptz, holdout_accuracy double precision,
 	               phase text, suggested_stop boolean, stop_reason text, problem text,
-	               counted_at timestamptz)
+	               counted_at timestamptz, worker_running boolean, oldest_waiting_label_age interval)
 	AS 'MODULE_PATHNAME', 'al_learner_status_rows' LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
 
 CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
 GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
-	'per learner the caller may view: pool size and unlabeled rows as the last round counted them (counted_at), labeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, and what keeps its rounds from reading the pool';
+	'per learner the caller may view: pool size and unlabeled rows as the last round counted them (counted_at), labeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, what keeps its rounds from reading the pool, whether an al_ext worker serves the database, and how long the oldest waiting label has waited';
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,

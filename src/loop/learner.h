@@ -29,4 +29,7 @@ extern LearnerRoundResult learner_run_round(int64 learner_id);
 /* Ask this database's worker (if running) to look at the learners soon. */
 extern void learner_wake_worker(void);
 
+/* Is an al_ext worker running for this database now? */
+extern bool learner_worker_running(void);
+
 #endif							/* AL_LEARNER_H */

@@ -30,6 +30,7 @@
 #include "identity.h"
 #include "learner_acl.h"
 #include "round.h"
+#include "team.h"
 
 #define STOP_SET_SIZE 1000
 
@@ -610,9 +611,12 @@ retrain(Learner *l, int64 pool_size)
 	Datum		stop;
 	int		   *pred;
 	int			n_stop;
+	Datum		withdrawn;
 
 	round_report(l, "reading labels");
 	training_rows(l, &t);
+	/* in the same snapshot as the labels: the withdrawals this training goes without */
+	withdrawn = learner_withdrawals_read(l);
 	if (!can_train(l, &t))
 		return false;
 	check_duplicates(l);
@@ -625,6 +629,7 @@ retrain(Learner *l, int64 pool_size)
 	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
 	publish(l, fit.id, fit.version);
 	mark_trained_labels(l, fit.version, &t);
+	learner_mark_withdrawals(l, fit.version, withdrawn);
 	return true;
 }
 
@@ -685,8 +690,7 @@ round_locked(Learner *l, bool wait)
 		learner_lock_pool(l);
 	else if (!learner_try_lock_pool(l))
 		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
-	waiting = learner_store_int8("SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1 "
-								 "AND trained_in IS NULL", l->id, 0);
+	waiting = learner_changes_waiting(l);
 	pool_size = pool_count(l);
 	reset_if_model_dropped(l);
 	if (l->retrain_requested || waiting >= l->options.retrain_every)

@@ -10,7 +10,9 @@
  * keeps the rounds from reading the pool is found from the catalog alone
  * (`problem`).  The worker's phase comes from the backend status array, so
  * reading it needs no statistics privilege and shows only learners the
- * caller may view.
+ * caller may view.  worker_running says whether an al_ext worker serves
+ * the database at all (learner_worker_running), and oldest_waiting_label_age
+ * how long the oldest label or withdrawal has waited for a retrain.
  */
 #include "postgres.h"
 
@@ -24,6 +26,7 @@
 #include "postmaster/bgworker.h"
 #include "utils/builtins.h"
 #include "utils/backend_status.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
@@ -38,7 +41,8 @@ enum
 {
 	ST_LEARNER, ST_STRATEGY, ST_POOL_SIZE, ST_LABELED, ST_UNLABELED, ST_LEASED,
 	ST_WAITING, ST_UNUSABLE, ST_RETRAIN_EVERY, ST_VERSION, ST_TRAINED_AT, ST_ACCURACY,
-	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COUNTED_AT, ST_COLUMNS
+	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COUNTED_AT,
+	ST_WORKER_RUNNING, ST_OLDEST_WAITING, ST_COLUMNS
 };
 
 /* Kappa threshold and window of the stabilizing-predictions stop rule. */
@@ -133,6 +137,8 @@ typedef struct LearnerCounts
 	int32		unusable;		/* of the latest version's training */
 	int			stable;			/* of the last STOP_WINDOW versions, how many kappa >= STOP_KAPPA */
 	int			versions;		/* versions among the last STOP_WINDOW with a kappa */
+	bool		has_oldest_waiting;
+	Datum		oldest_waiting;	/* interval: how long the oldest waiting change has waited */
 } LearnerCounts;
 
 /* Read a learner's label, lease and curve counts.  SPI connected. */
@@ -150,7 +156,9 @@ learner_counts(const Learner *l)
 		" (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  AND x.expires_at OPERATOR(pg_catalog.>) pg_catalog.now()), "
 		" (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
-		"  AND b.trained_in IS NULL), "
+		"  AND b.trained_in IS NULL) OPERATOR(pg_catalog.+) "
+		" (SELECT pg_catalog.count(*) FROM al.withdrawn_labels w WHERE w.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  AND w.retrained_in IS NULL), "
 		" (SELECT c.holdout_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  ORDER BY c.model_version DESC LIMIT 1), "
 		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $2) FROM "
@@ -158,7 +166,12 @@ learner_counts(const Learner *l)
 		"   ORDER BY c.model_version DESC LIMIT $3) k), "
 		" (SELECT pg_catalog.count(k.kappa_previous) FROM "
 		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $3) k)";
+		"   ORDER BY c.model_version DESC LIMIT $3) k), "
+		" pg_catalog.now() OPERATOR(pg_catalog.-) LEAST("
+		"  (SELECT pg_catalog.min(b.labeled_at) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
+		"   AND b.trained_in IS NULL), "
+		"  (SELECT pg_catalog.min(w.withdrawn_at) FROM al.withdrawn_labels w "
+		"   WHERE w.learner_id OPERATOR(pg_catalog.=) $1 AND w.retrained_in IS NULL))";
 	Oid			types[3] = {INT8OID, FLOAT8OID, INT4OID};
 	Datum		args[3] = {Int64GetDatum(l->id), Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
 	HeapTuple	tup;
@@ -183,6 +196,10 @@ learner_counts(const Learner *l)
 	c.has_accuracy = !isnull;
 	c.stable = (int) DatumGetInt64(SPI_getbinval(tup, desc, 9, &isnull));
 	c.versions = (int) DatumGetInt64(SPI_getbinval(tup, desc, 10, &isnull));
+	c.oldest_waiting = SPI_getbinval(tup, desc, 11, &isnull);
+	c.has_oldest_waiting = !isnull;
+	if (!isnull)
+		c.oldest_waiting = datumCopy(c.oldest_waiting, false, sizeof(Interval));
 	return c;
 }
 
@@ -226,6 +243,9 @@ status_row(Learner *l, Datum *values, bool *nulls)
 														  c.stable, STOP_WINDOW, STOP_KAPPA));
 	values[ST_PROBLEM] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
 	nulls[ST_PROBLEM] = (problem == NULL);
+	values[ST_WORKER_RUNNING] = BoolGetDatum(learner_worker_running());
+	values[ST_OLDEST_WAITING] = c.oldest_waiting;
+	nulls[ST_OLDEST_WAITING] = !c.has_oldest_waiting;
 }
 
 /*

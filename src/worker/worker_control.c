@@ -236,6 +236,26 @@ wake_workers_of(Oid dbid)
 }
 
 /*
+ * Is an al_ext worker connected to this database now?  For
+ * al.learner_status: labels pile up unseen when none is.  Scans the PGPROC
+ * array as wake_workers_of does.
+ */
+bool
+learner_worker_running(void)
+{
+	uint32		i;
+
+	for (i = 0; i < ProcGlobal->allProcCount; i++)
+	{
+		PGPROC	   *proc = &ProcGlobal->allProcs[i];
+
+		if (proc->databaseId == MyDatabaseId && is_al_worker(proc, proc->pid))
+			return true;
+	}
+	return false;
+}
+
+/*
  * al.worker_processes(): pid and database of every running al_ext worker.
  * Unlike pg_stat_activity.backend_type, needs no statistics privilege, so
  * al.worker_status tells everyone whether a worker runs.

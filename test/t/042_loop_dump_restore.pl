@@ -31,7 +31,10 @@ $node->safe_psql('postgres', q{
 	SELECT al.label('trained', id, truth) FROM pool WHERE id <= 9;
 	SELECT al.run_learner('trained');
 	SELECT al.label('trained', id, truth, 'ann2') FROM pool WHERE id BETWEEN 10 AND 16;
+	SELECT al.label('trained', 1, truth, 'ann3') FROM pool WHERE id = 1;
 	SELECT al.run_learner('trained');
+	-- a withdrawn label (item 1 keeps its first label), waiting for a retrain
+	SELECT al.unlabel('trained', 1, 'ann3');
 	SELECT count(*) FROM al.next_batch('trained', 4, 'holder');
 	-- a committee learner over text ids
 	SELECT al.create_learner('committee', 'docs', 'id', 'x', ARRAY['odd', 'even'], 'bald',
@@ -47,7 +50,7 @@ is($node->safe_psql('postgres', q{SELECT string_agg(name || ':' || coalesce(mode
 	'cold:0 committee:1 trained:2', 'three learners, two trained');
 
 # every table of al_ext, as one text per table (ordered rows), and the sequences
-my @tables = qw(learner_store labels leases curve_store model_store);
+my @tables = qw(learner_store labels withdrawn_labels leases curve_store model_store);
 sub contents
 {
 	my ($db) = @_;
@@ -90,6 +93,8 @@ foreach my $db (qw(restored restored_worker))
 		is($after->{$k}, $before->{$k}, "$db: al.$k is equal after the restore");
 	}
 	is($node->safe_psql($db, q{SELECT count(*) FROM al.scores}), '0', "$db: the ranking is not dumped");
+	is($node->safe_psql($db, q{SELECT labels_waiting FROM al.learner_status WHERE learner = 'trained'}), '1',
+		"$db: the withdrawn label still waits for a retrain");
 }
 
 # with al.run_learner: the next round rebuilds the ranking, with no retrain

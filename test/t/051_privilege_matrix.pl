@@ -42,12 +42,18 @@ my %action = (
 	  q{SELECT al.label_many('m', '[{"item": 41, "label": "b", "annotator": "expert_7"}]')},
 	'al.release in its own name' => q{SELECT al.release('m', ARRAY['1', '2'])},
 	'al.release for another annotator' => q{SELECT al.release('m', ARRAY['1', '2'], 'expert_7')},
+	'al.unlabel in its own name' => q{SELECT al.unlabel('m', 1::bigint)},
+	'al.unlabel for another annotator' => q{SELECT al.unlabel('m', 1::bigint, 'expert_7')},
+	'al.my_batch in its own name' => q{SELECT pg_catalog.count(*) FROM al.my_batch('m')},
+	'al.my_batch for another annotator' => q{SELECT pg_catalog.count(*) FROM al.my_batch('m', 'expert_7')},
 	'al.learners' => q{SELECT pg_catalog.count(*) FROM al.learners WHERE name = 'm'},
 	'al.learner_status' => q{SELECT pg_catalog.count(*) FROM al.learner_status WHERE learner = 'm'},
 	'al.learning_curve' => q{SELECT pg_catalog.count(*) FROM al.learning_curve WHERE learner = 'm'},
 	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)' =>
 	  q{SELECT (SELECT pg_catalog.count(*) FROM al.labels) + (SELECT pg_catalog.count(*) FROM al.leases)
 	           + (SELECT pg_catalog.count(*) FROM al.scores)},
+	'the learner\'s withdrawn labels (al.withdrawn_labels)' =>
+	  q{SELECT pg_catalog.count(*) FROM al.withdrawn_labels},
 	'al.predict_proba with the learner\'s model' =>
 	  q{SELECT al.predict_proba('learner/m', ARRAY[1, 0]::real[])},
 	'al.model_coefficients of the learner\'s model' =>
@@ -77,7 +83,8 @@ my %action = (
 );
 # rows read back as visible/hidden rather than succeeded/refused
 my %reads = map { $_ => 1 } ('al.learners', 'al.learner_status', 'al.learning_curve',
-	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)', 'al.models');
+	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)',
+	'the learner\'s withdrawn labels (al.withdrawn_labels)', 'al.models');
 
 my $node = PostgreSQL::Test::Cluster->new('matrix');
 $node->init;
@@ -105,6 +112,7 @@ $node->safe_psql('postgres', q{
 	SELECT al.create_learner('m', 'o.pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"retrain_every": 4}');
 	SELECT al.label('m', i::bigint, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END) FROM generate_series(1, 6) i;
 	SELECT al.run_learner('m');
+	SELECT al.label('m', 7, 'a'), al.unlabel('m', 7);
 	SELECT pg_catalog.count(*) FROM al.next_batch('m', 2);
 	SELECT al.train_model('mm', 'o.train', 'x', 'y');
 	SELECT al.grant_learner('m', 'al_annotator', 'annotate');

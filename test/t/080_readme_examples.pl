@@ -128,8 +128,13 @@ foreach my $features ('real[]', 'double precision[]')
 	is(query($db, q{
 		SELECT string_agg(item_id || ' ' || label || ' ' || annotator, ', ' ORDER BY item_id)
 		FROM al.labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'triage')}),
-		'4711 bug postgres, 4712 billing ann',
+		'4712 billing ann',
 		"the examples' labels are recorded, in the annotators' names ($features)");
+	is(query($db, q{
+		SELECT string_agg(item_id || ' ' || label || ' ' || annotator || ' by ' || withdrawn_by, ', ' ORDER BY serial)
+		FROM al.withdrawn_labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'triage')}),
+		'4711 bug postgres by postgres, 4711 bug dr_smith by postgres',
+		"the examples' withdrawn labels are kept, with who withdrew them ($features)");
 }
 
 done_testing();
