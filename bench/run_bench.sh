@@ -333,6 +333,8 @@ if want backtest; then
 		echo "SET bl.seeds = '10'; SET bl.batch = '10'; SET bl.budget = '300';"
 		cat bench/backtest_learner.sql
 	} | psql_ -q >>build/bench/backtest.txt
+	say "== one learner round per batch option on 100,000 x 64 (bench/round_select.sql)"
+	psql_ -q <bench/round_select.sql >>build/bench/backtest.txt
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
