@@ -1,8 +1,10 @@
 /*
  * real_features.c - al.real_features_support, the planner support function
- * of every function that takes features as double precision[] and has a
- * real[] twin: al.expected_gradient_length, al.predict_proba, al.predict and
- * al.predict_committee.
+ * of every function that takes features (or log-probabilities) as double
+ * precision[] and has a real[] twin: al.expected_gradient_length,
+ * al.predict_proba, al.predict, al.predict_committee and the sequence scores
+ * (al.sequence_least_confidence, al.mnlp, al.token_least_confidence,
+ * al.min_token_probability, al.mean_token_entropy, al.max_token_entropy).
  *
  * Each such function has one public signature over double precision[], so
  * that untyped literals (as drivers send parameters), integer and numeric

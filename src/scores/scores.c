@@ -20,6 +20,7 @@
 #include "utils/float.h"
 
 #include "probvec.h"
+#include "score_args.h"
 #include "scores.h"
 
 PG_FUNCTION_INFO_V1(score_least_confidence);
@@ -38,17 +39,6 @@ PG_FUNCTION_INFO_V1(score_softmax);
 PG_FUNCTION_INFO_V1(score_normalize);
 
 typedef double (*score_kernel) (const float *p, int n);
-
-/*
- * Address of an array's first element: ARR_DATA_PTR's own expansion trips
- * -Wsign-compare (-Wextra) in PostgreSQL 15's header.
- */
-static inline char *
-array_values(ArrayType *a)
-{
-	return (char *) a + (ARR_HASNULL(a) ? (Size) a->dataoffset :
-						 ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
-}
 
 /*
  * Apply a single-distribution kernel to argument 0.  Always inlined, so
@@ -162,25 +152,15 @@ score_js_divergence(PG_FUNCTION_ARGS)
 }
 
 /*
- * Room for a whole short-header (at most 127-byte) varlena, aligned for
- * float8 elements.
- */
-typedef union ShortVarlenaBuf
-{
-	double		align;
-	char		data[VARHDRSZ + 127];
-} ShortVarlenaBuf;
-
-/*
  * An array argument, readable in place.  Out-of-line (TOAST pointer),
  * compressed and expanded arrays are first detoasted; what is left is a
  * plain array used where it lies, or a short-header one, rebuilt with a
  * 4-byte header in buf on the stack (its elements may be unaligned where it
  * lies).  The test for a short header must come after the detoast:
  * VARATT_IS_SHORT is also true of a TOAST pointer.  Keeps a per-row score
- * over stored arrays free of palloc.
+ * over stored arrays free of palloc (also used by src/scores/seq_scores.c).
  */
-static ArrayType *
+ArrayType *
 array_in_place(Datum d, ShortVarlenaBuf *buf)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);

@@ -1,8 +1,8 @@
 -- Every datum a function of al_ext reads can arrive in any storage form:
 -- out of line (a TOAST pointer), compressed (inline or out of line) or with
 -- a short 1-byte header.  Each function taking a varlena (scores, helpers,
--- committee scores, casts, the al.consensus functions, predictions, the
--- selection aggregates and density functions) is
+-- committee scores, sequence scores, casts, the al.consensus functions,
+-- predictions, the selection aggregates and density functions) is
 -- called on values stored in each form, and must give exactly what it gives
 -- for the same values written as plain constants.  The forms are proven from
 -- pg_column_size, pg_column_compression and the TOAST table's contents.
@@ -511,6 +511,123 @@ FROM (SELECT 'external' AS t, * FROM sf_json_external UNION ALL SELECT 'ext_comp
 	  UNION ALL SELECT 'compressed', * FROM sf_json_compressed UNION ALL SELECT 'short', * FROM sf_json_short) r
 ORDER BY t;
 DROP TABLE sf_json_external, sf_json_ext_compressed, sf_json_compressed, sf_json_short;
+
+-- Log-probabilities of generated tokens (the sequence scores) in every
+-- form: lp real[] and lpd double precision[] per-token log-probabilities,
+-- top and topd tokens x 5 top-k log-probabilities.  Out of line: 1,000
+-- tokens of noise; compressed out of line: 20,000 tokens, 19,000 of them
+-- alike; compressed inline: 1,000 tokens repeating a period of 4; short: 2
+-- tokens.
+CREATE TABLE sf_seq_external (lp real[], lpd double precision[], top real[], topd double precision[]);
+ALTER TABLE sf_seq_external ALTER lp SET STORAGE EXTERNAL, ALTER lpd SET STORAGE EXTERNAL,
+	ALTER top SET STORAGE EXTERNAL, ALTER topd SET STORAGE EXTERNAL;
+CREATE TABLE sf_seq_ext_compressed (LIKE sf_seq_external);
+CREATE TABLE sf_seq_compressed (LIKE sf_seq_external);
+ALTER TABLE sf_seq_compressed ALTER lp SET STORAGE MAIN, ALTER lpd SET STORAGE MAIN,
+	ALTER top SET STORAGE MAIN, ALTER topd SET STORAGE MAIN;
+CREATE TABLE sf_seq_short (LIKE sf_seq_external);
+-- token t's log-probability is f(t); its top 5 are f(t) - j (j = 0..4),
+-- whose probabilities sum to less than 1 when f(t) <= -0.46
+CREATE FUNCTION pg_temp.fill_seq(tbl regclass, tokens int, f text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('INSERT INTO %s SELECT array_agg(v::real ORDER BY t), array_agg(v ORDER BY t), '
+				   'array_agg(ARRAY[v, v - 1, v - 2, v - 3, v - 4]::real[] ORDER BY t), '
+				   'array_agg(ARRAY[v, v - 1, v - 2, v - 3, v - 4] ORDER BY t) '
+				   'FROM generate_series(1, $1) t, LATERAL (SELECT (%s)::float8 AS v) x', tbl, f)
+		USING tokens;
+END $$;
+SELECT pg_temp.fill_seq('sf_seq_external', 1000, '-0.5 - 3 * abs(sin(t * 2.1))');
+SELECT pg_temp.fill_seq('sf_seq_ext_compressed', 20000,
+	'CASE WHEN t <= 19000 THEN -0.5 ELSE -0.5 - 3 * abs(sin(t * 2.1)) END');
+SELECT pg_temp.fill_seq('sf_seq_compressed', 1000, '-0.5 - (t % 4)');
+SELECT pg_temp.fill_seq('sf_seq_short', 2, '-0.5 - t');
+-- (an aggregate's result is stored with a 4-byte header: rebuilt from its
+-- text a short array gets the short one)
+UPDATE sf_seq_short SET lp = lp::text::real[], lpd = lpd::text::float8[], top = top::text::real[],
+	topd = topd::text::float8[];
+SELECT col,
+	pg_temp.form('sf_seq_external', col) AS external,
+	pg_temp.form('sf_seq_ext_compressed', col) AS ext_compressed,
+	pg_temp.form('sf_seq_compressed', col) AS compressed,
+	pg_temp.form('sf_seq_short', col) AS short
+FROM unnest(ARRAY['lp', 'lpd', 'top', 'topd']::name[]) WITH ORDINALITY u(col, i)
+ORDER BY i;
+-- all 4 values out of line in the first two tables, none in the others
+SELECT pg_temp.toasted_values('sf_seq_external') AS external,
+	pg_temp.toasted_values('sf_seq_ext_compressed') AS ext_compressed,
+	pg_temp.toasted_values('sf_seq_compressed') AS compressed,
+	pg_temp.toasted_values('sf_seq_short') AS short;
+-- (on a stored real[] the planner calls the _real twin: the column is read
+-- in place; on a constant the real[] is widened first: both must agree)
+SELECT expr,
+	pg_temp.same('sf_seq_external', expr) AS external,
+	pg_temp.same('sf_seq_ext_compressed', expr) AS ext_compressed,
+	pg_temp.same('sf_seq_compressed', expr) AS compressed,
+	pg_temp.same('sf_seq_short', expr) AS short
+FROM unnest(ARRAY[
+	'al.sequence_least_confidence(lp)',
+	'al.sequence_least_confidence(lpd)',
+	'al.sequence_least_confidence_real(lp)',
+	'al.mnlp(lp)',
+	'al.mnlp(lpd)',
+	'al.mnlp_real(lp)',
+	'al.token_least_confidence(lp)',
+	'al.token_least_confidence(lpd)',
+	'al.token_least_confidence_real(lp)',
+	'al.min_token_probability(lp)',
+	'al.min_token_probability(lpd)',
+	'al.min_token_probability_real(lp)',
+	'al.mean_token_entropy(top)',
+	'al.mean_token_entropy(topd)',
+	'al.mean_token_entropy_real(top)',
+	'al.max_token_entropy(top)',
+	'al.max_token_entropy(topd)',
+	'al.max_token_entropy_real(top)'
+]) WITH ORDINALITY u(expr, i)
+ORDER BY i;
+-- and the values, against plain SQL over the stored elements
+SELECT t, array_length(lp, 1) AS tokens,
+	abs(al.mnlp(lp) + (SELECT avg(v) FROM unnest(lp) v)) < 1e-12 AS mnlp_ok,
+	abs(al.mnlp(lpd) + (SELECT avg(v) FROM unnest(lpd) v)) < 1e-12 AS mnlp_double_ok,
+	abs(al.token_least_confidence(lpd) - (1 - exp((SELECT min(v) FROM unnest(lpd) v)))) < 1e-15 AS token_lc_ok,
+	abs(al.max_token_entropy(topd) - (SELECT max(h) FROM (
+		SELECT -sum(exp(topd[r][j]) * topd[r][j]) - (1 - sum(exp(topd[r][j]))) * ln(1 - sum(exp(topd[r][j]))) AS h
+		FROM generate_subscripts(topd, 1) r, generate_subscripts(topd, 2) j GROUP BY r) e)) < 1e-12 AS max_entropy_ok
+FROM (SELECT 'external' AS t, * FROM sf_seq_external UNION ALL SELECT 'ext_compressed', * FROM sf_seq_ext_compressed
+	  UNION ALL SELECT 'compressed', * FROM sf_seq_compressed UNION ALL SELECT 'short', * FROM sf_seq_short) r
+ORDER BY t;
+-- expanded arrays (PL/pgSQL variables built element by element)
+CREATE FUNCTION pg_temp.seq_expanded_same() RETURNS TABLE (fn text, same boolean) LANGUAGE plpgsql AS $$
+DECLARE
+	lp real[] := '{}';
+	lpd float8[] := '{}';
+	top float8[];
+BEGIN
+	FOR i IN 1 .. 500 LOOP
+		lp[i] := -0.5 - abs(sin(i));
+		lpd[i] := -0.5 - abs(cos(i));
+	END LOOP;
+	top := array_fill(-3::float8, ARRAY[300, 4]);
+	FOR i IN 1 .. 300 LOOP
+		top[i][1] := -0.7 - abs(sin(i));
+	END LOOP;
+	fn := 'per-token scores, real[]';
+	same := al.mnlp(lp) = al.mnlp(lp::text::real[])
+		AND al.sequence_least_confidence(lp) = al.sequence_least_confidence(lp::text::real[])
+		AND al.token_least_confidence(lp) = al.token_least_confidence(lp::text::real[])
+		AND al.min_token_probability(lp) = al.min_token_probability(lp::text::real[]);
+	RETURN NEXT;
+	fn := 'per-token scores, double precision[]';
+	same := al.mnlp(lpd) = al.mnlp(lpd::text::float8[])
+		AND al.sequence_least_confidence(lpd) = al.sequence_least_confidence(lpd::text::float8[]);
+	RETURN NEXT;
+	fn := 'token entropies';
+	same := al.mean_token_entropy(top) = al.mean_token_entropy(top::text::float8[])
+		AND al.max_token_entropy(top) = al.max_token_entropy(top::text::float8[]);
+	RETURN NEXT;
+END $$;
+SELECT * FROM pg_temp.seq_expanded_same();
+DROP TABLE sf_seq_external, sf_seq_ext_compressed, sf_seq_compressed, sf_seq_short;
 
 SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000')
 	   + al.drop_model('sf_eer_768') AS dropped;

@@ -60,6 +60,13 @@ INSERT INTO digits
 SELECT i, ARRAY(SELECT (CASE WHEN j = i % 10 OR j = (i % 10 + 3) % 10 THEN 2 ELSE 0 END)
                        + sin(i * 12.9898 + j * 78.233) FROM generate_series(0, 7) j), i % 10
 FROM generate_series(1, 500) i;
+-- answers: generated answers, the log-probabilities of their 5 to 8 tokens
+-- and each token's top 3 alternatives (tokens x 3, within probability 1)
+CREATE TABLE answers (id bigint, token_logprobs FEATURES, top_logprobs FEATURES);
+INSERT INTO answers
+SELECT i, ARRAY(SELECT -0.3 - abs(sin(i * 7 + t)) FROM generate_series(1, 5 + i % 4) t),
+       ARRAY(SELECT ARRAY[-0.3 - abs(sin(i * 7 + t)), -2 - abs(cos(t)), -3] FROM generate_series(1, 5 + i % 4) t)
+FROM generate_series(1, 10) i;
 -- the first model trained gets id 17, the id the examples use (al."model 17")
 SELECT setval('al.model_store_id_seq', 16);
 };
