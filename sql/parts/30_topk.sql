@@ -130,3 +130,45 @@ CREATE AGGREGATE al.top_k(uuid, double precision, integer) (
 );
 COMMENT ON AGGREGATE al.top_k(uuid, double precision, integer) IS
 	'ids of the k highest scores (score DESC, id ASC; NaN first, NULL scores skipped)';
+
+-- Two-level top-k (states computed apart, e.g. one per postgres_fdw shard,
+-- then merged): al.top_k_state(id, score, k) is al.top_k without its final
+-- function, so it returns the partial state; al.top_k_merge(state) merges
+-- states (the combine function as transition: NULL states are skipped);
+-- al.top_k_final_bigint/text/uuid read a state.  Both aggregates are
+-- shippable by postgres_fdw (`extensions 'al_ext'`).  See doc/topk.md.
+CREATE AGGREGATE al.top_k_state(bigint, double precision, integer) (
+	SFUNC = al.top_k_trans,
+	STYPE = al.top_k_state,
+	COMBINEFUNC = al.top_k_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE al.top_k_state(bigint, double precision, integer) IS
+	'the partial state of al.top_k over these rows (bigint ids), to merge with al.top_k_merge and read with al.top_k_final_bigint';
+
+CREATE AGGREGATE al.top_k_state(text, double precision, integer) (
+	SFUNC = al.top_k_trans,
+	STYPE = al.top_k_state,
+	COMBINEFUNC = al.top_k_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE al.top_k_state(text, double precision, integer) IS
+	'the partial state of al.top_k over these rows (text ids; it records the collation of id), to merge with al.top_k_merge and read with al.top_k_final_text';
+
+CREATE AGGREGATE al.top_k_state(uuid, double precision, integer) (
+	SFUNC = al.top_k_trans,
+	STYPE = al.top_k_state,
+	COMBINEFUNC = al.top_k_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE al.top_k_state(uuid, double precision, integer) IS
+	'the partial state of al.top_k over these rows (uuid ids), to merge with al.top_k_merge and read with al.top_k_final_uuid';
+
+CREATE AGGREGATE al.top_k_merge(al.top_k_state) (
+	SFUNC = al.top_k_combine,
+	STYPE = al.top_k_state,
+	COMBINEFUNC = al.top_k_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE al.top_k_merge(al.top_k_state) IS
+	'merges top_k states of one id type, k and collation (NULL states skipped): the state of all their rows';
