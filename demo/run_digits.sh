@@ -47,4 +47,5 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo
 psql_demo -f - < demo/digits_report.sql
+psql_demo -f - < demo/digits_backtest.sql
 digits_q -c "SELECT al.stop_worker()" >/dev/null
