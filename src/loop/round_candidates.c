@@ -107,7 +107,8 @@ init_candidates(RoundSelection *rs, int64 m)
 
 	round_batch_needs(o->batch, &rs->keep_x, &rs->keep_p, &rs->wants_labeled);
 	width = (rs->keep_x ? rs->d : 0) + (rs->keep_p ? rs->k : 0);
-	selection_charge(rs, (double) m * heaps * (sizeof(float) * width + ROW_OVERHEAD_BYTES),
+	/* the heap's floats, and the copy the selector works on (round_select.c, gather) */
+	selection_charge(rs, (double) m * heaps * (2 * sizeof(float) * width + ROW_OVERHEAD_BYTES),
 		   psprintf("Its " INT64_FORMAT " candidates of %d floats", m, width), "candidates");
 	row_heap_init(&rs->cand, (int) m, width, rs->cxt);
 	if (o->explore == EXPLORE_EPSILON)
@@ -129,8 +130,14 @@ init_eer(RoundSelection *rs, int64 pool_size, const RoundLabeled *train)
 	int			ms = (int) Min(o->eer_sample, pool_size);
 	int			n = (train && train->d == rs->d) ? train->n : 0;
 
-	selection_charge(rs, (double) (mc + ms) * (sizeof(float) * rs->d + ROW_OVERHEAD_BYTES) +
-		   (double) n * (sizeof(float) * rs->d + sizeof(int)),
+	/*
+	 * The heaps' floats and their contiguous copies for the kernel (eer_rank),
+	 * the labeled rows, and the kernel's standardized sample and labeled rows
+	 * (select_eer.h, "Memory").
+	 */
+	selection_charge(rs, (double) (mc + ms) * (2 * sizeof(float) * rs->d + ROW_OVERHEAD_BYTES) +
+		   (double) n * (sizeof(float) * rs->d + sizeof(int)) +
+		   (double) (ms + n + 1) * sizeof(float) * rs->d,
 		   "The candidates, sample and labeled rows of expected error reduction", "eer_candidates");
 	memset(&rs->eer, 0, sizeof(rs->eer));
 	row_heap_init(&rs->eer.cand, mc, rs->d, rs->cxt);

@@ -378,6 +378,20 @@ SELECT al.alter_learner('wide', NULL, '{"candidates": 20}');
 SELECT al.run_learner('wide') AS round;
 RESET al_ext.selection_max_memory;
 SELECT count(rank) AS ranked FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'wide';
+-- The selector works on a contiguous copy of the candidates (features, then
+-- probabilities), beside the heap that kept them: 50 badge candidates of
+-- 200 + 2 floats hold 2 x 50 x 202 x 4 = 80,800 bytes of floats, past 64kB,
+-- though the heap alone (40,400 bytes and its overhead) would fit.
+SELECT al.alter_learner('wide', NULL, '{"candidates": 50}');
+SET al_ext.selection_max_memory = '64kB';
+SELECT pg_temp.try($$SELECT al.run_learner('wide')$$) AS copy_counted;
+-- Expected error reduction copies its candidates and sample for the kernel,
+-- which standardizes the sample and keeps the labeled rows: with 20
+-- candidates, 30 sample rows and 2 labeled rows of 200 floats, 2 x 50 x 800
+-- + (30 + 2 + 1) x 800 + 2 x 800 = 108,000 bytes of floats, past 64kB.
+SELECT al.alter_learner('wide', 'expected_error_reduction', '{"batch": "topk", "eer_candidates": 20, "eer_sample": 30}');
+SELECT pg_temp.try($$SELECT al.run_learner('wide')$$) AS eer_copies_counted;
+RESET al_ext.selection_max_memory;
 
 -- 13. text and uuid ids ------------------------------------------------------
 -- text ids: k-center orders the same points as al.kcenter over their numbers
