@@ -60,6 +60,13 @@ INSERT INTO digits
 SELECT i, ARRAY(SELECT (CASE WHEN j = i % 10 OR j = (i % 10 + 3) % 10 THEN 2 ELSE 0 END)
                        + sin(i * 12.9898 + j * 78.233) FROM generate_series(0, 7) j), i % 10
 FROM generate_series(1, 500) i;
+-- vector: a stand-in for pgvector's type (not packaged here), with casts
+-- to and from real[] as pgvector declares them
+CREATE TYPE vector AS (v real[]);
+CREATE FUNCTION vector_to_real(vector) RETURNS real[] LANGUAGE sql IMMUTABLE AS 'SELECT ($1).v';
+CREATE FUNCTION real_to_vector(real[]) RETURNS vector LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1)::vector';
+CREATE CAST (vector AS real[]) WITH FUNCTION vector_to_real(vector) AS IMPLICIT;
+CREATE CAST (real[] AS vector) WITH FUNCTION real_to_vector(real[]) AS ASSIGNMENT;
 -- the first model trained gets id 17, the id the examples use (al."model 17")
 SELECT setval('al.model_store_id_seq', 16);
 };
