@@ -112,7 +112,7 @@ elif ls test/t/*.pl >/dev/null 2>&1; then
 	# be able to read the checkout itself): AL_REPO points at these copies
 	mkdir -p "$T/test/sql"
 	cp README.md "$T/README.md"
-	cp test/sql/hostile_search_path.sql "$T/test/sql/"
+	cp test/sql/hostile_search_path.sql test/sql/feature_types.sql "$T/test/sql/"
 	mkdir -p "$T/sql" && cp sql/al_ext--*.sql "$T/sql/"
 	[ "$(id -u)" -eq 0 ] && chown -R "$AL_PG_OSUSER" "$T"
 	( cd "$T" && as_pg env TESTDIR="$T" PG_REGRESS="$PG_REGRESS_BIN" AL_REPO="$T" \

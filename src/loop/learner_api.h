@@ -159,6 +159,7 @@ extern void pool_check_duplicates(Oid relid, const char *id_column, AttrNumber i
 extern Datum learner_parse_item(const Learner *l, const char *item, int element);
 extern Datum learner_typed_items(const Learner *l, char **items, int n);
 extern bool pool_features_type_ok(Oid type);
+extern char *learner_features_sql(const Learner *l, const char *alias);
 extern FeatureProblem pool_read_features(Datum d, bool isnull, int dim, float *x);
 extern const char *pool_feature_problem_text(FeatureProblem problem, int dim);
 

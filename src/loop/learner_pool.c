@@ -34,6 +34,7 @@
 #include "utils/relcache.h"
 #include "utils/syscache.h"
 
+#include "feature_cast.h"
 #include "learner_api.h"
 
 PG_FUNCTION_INFO_V1(al_item_key);
@@ -47,12 +48,6 @@ id_type_ok(Oid type)
 	return type == INT8OID || type == INT4OID || type == TEXTOID || type == UUIDOID;
 }
 
-/* Whether a feature column of this type is accepted. */
-static bool
-features_type_ok(Oid type)
-{
-	return type == FLOAT4ARRAYOID || type == FLOAT8ARRAYOID;
-}
 
 /* The hint of every error about a learner whose pool changed under it. */
 #define POOL_CHANGED_HINT \
@@ -87,17 +82,19 @@ pool_column(Oid relid, const char *name, const char *learner, Oid *type)
 /* ERROR naming what a column of the wrong type must be. */
 static void
 wrong_column_type(const char *what, const char *name, const char *must, Oid type,
-				  const char *learner)
+				  const char *learner, const char *detail)
 {
 	if (learner)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s column \"%s\" of the pool of learner \"%s\" must be %s, not %s",
 						what, name, learner, must, format_type_be(type)),
+				 detail ? errdetail("%s", detail) : 0,
 				 errhint(POOL_CHANGED_HINT)));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 errmsg("%s column \"%s\" must be %s, not %s", what, name, must, format_type_be(type))));
+			 errmsg("%s column \"%s\" must be %s, not %s", what, name, must, format_type_be(type)),
+			 detail ? errdetail("%s", detail) : 0));
 }
 
 /*
@@ -112,10 +109,11 @@ pool_columns(Oid relid, const char *id_column, const char *features_column,
 	out->id_att = pool_column(relid, id_column, learner, &out->id_type);
 	out->features_att = pool_column(relid, features_column, learner, &out->features_type);
 	if (!id_type_ok(out->id_type))
-		wrong_column_type("id", id_column, "bigint, integer, text or uuid", out->id_type, learner);
-	if (!features_type_ok(out->features_type))
-		wrong_column_type("feature", features_column, "real[] or double precision[]",
-						  out->features_type, learner);
+		wrong_column_type("id", id_column, "bigint, integer, text or uuid", out->id_type, learner,
+						  NULL);
+	if (!OidIsValid(al_feature_read_type(out->features_type)))
+		wrong_column_type("feature", features_column, AL_FEATURE_TYPES, out->features_type,
+						  learner, al_feature_refusal(out->features_type));
 }
 
 /*
@@ -405,11 +403,30 @@ learner_typed_items(const Learner *l, char **items, int n)
 											  typlen, typbyval, typalign));
 }
 
-/* Whether an SPI result column of this type holds features the loop reads. */
+/*
+ * Whether an SPI result column of this type holds features the loop reads
+ * (what learner_features_sql reads them as).
+ */
 bool
 pool_features_type_ok(Oid type)
 {
-	return features_type_ok(type);
+	return type == FLOAT4ARRAYOID || type == FLOAT8ARRAYOID;
+}
+
+/*
+ * The SQL expression that reads the learner's feature column (prefixed by
+ * alias, if not NULL) as real[] or double precision[]: the column itself,
+ * or a CAST (src/feature_cast.c).  The pool is locked (learner_lock_pool:
+ * l->features_type is the column's type under that lock).
+ */
+char *
+learner_features_sql(const Learner *l, const char *alias)
+{
+	const char *column = quote_identifier(l->features_column);
+
+	if (!OidIsValid(l->features_type))
+		elog(ERROR, "the pool of learner \"%s\" is read before it is locked", l->name);
+	return al_feature_select(alias ? psprintf("%s.%s", alias, column) : column, l->features_type);
 }
 
 /*

@@ -192,8 +192,8 @@ training_rows(const Learner *l, TrainingRows *t)
 		classed += labels[i] >= 0;
 	}
 	/* compared in the id's own type, so an index on the pool's ids serves */
-	sql = psprintf("SELECT p.%s::pg_catalog.text, p.%s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
-				   id, quote_identifier(l->features_column), learner_pool_name(l), id);
+	sql = psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
+				   id, learner_features_sql(l, "p"), learner_pool_name(l), id);
 	round_pool_query(l, sql, 1, &type, &arg);
 	round_check_features_column(l, 2);
 	/* first pass: which rows are usable, and their lengths */
@@ -280,9 +280,9 @@ can_train(const Learner *l, const TrainingRows *t)
 static int *
 stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items, int *n)
 {
-	char	   *sql = psprintf("SELECT s.o, p.%s FROM pg_catalog.unnest($1) WITH ORDINALITY s(item, o) "
+	char	   *sql = psprintf("SELECT s.o, %s FROM pg_catalog.unnest($1) WITH ORDINALITY s(item, o) "
 							   "LEFT JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item ORDER BY s.o",
-							   quote_identifier(l->features_column), learner_pool_name(l),
+							   learner_features_sql(l, "p"), learner_pool_name(l),
 							   quote_identifier(l->id_column));
 	Oid			type = get_array_type(l->id_type);
 	Datum	   *texts;

@@ -357,7 +357,7 @@ char *
 round_pool_sql(const Learner *l)
 {
 	return psprintf("SELECT %s::pg_catalog.text, %s FROM %s",
-					quote_identifier(l->id_column), quote_identifier(l->features_column),
+					quote_identifier(l->id_column), learner_features_sql(l, NULL),
 					learner_pool_name(l));
 }
 

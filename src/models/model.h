@@ -123,7 +123,8 @@ model_feature_problem(double v)
 
 /* reading a table's labeled rows (model_rows.c) */
 extern Oid	model_column_type(Oid relid, const char *colname);
-extern void model_check_feature_type(const char *column, Oid type);
+extern Oid	model_check_feature_type(const char *column, Oid type);
+extern void model_check_read_type(Oid read_type, Oid got);
 typedef void (*model_row_fn) (void *arg, HeapTuple tup, TupleDesc desc);
 typedef void (*model_block_fn) (void *arg);
 extern void model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn,

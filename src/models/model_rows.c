@@ -34,6 +34,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "feature_cast.h"
 #include "identity.h"
 #include "model.h"
 
@@ -55,8 +56,8 @@ typedef struct TrainSource
 {
 	Oid			relid;
 	char	   *relname;		/* qualified and quoted */
-	const char *feature_name;	/* as given */
-	char	   *features;		/* quoted */
+	char	   *features;		/* quoted, read as read_type (maybe a CAST) */
+	Oid			read_type;		/* real[] or double precision[] */
 	char	   *label;			/* quoted */
 	char	   *id;				/* quoted id column, or NULL */
 	const TrainReadLimit *limit;	/* or NULL */
@@ -80,15 +81,24 @@ model_column_type(Oid relid, const char *colname)
 	return get_atttype(relid, att);
 }
 
-/* ERROR unless type is real[] or double precision[]. */
-void
+/*
+ * ERROR unless a feature column of this type can be read (real[], double
+ * precision[] or a type with a cast to real[]: src/feature_cast.c);
+ * returns the type it is read as (real[] or double precision[]).
+ */
+Oid
 model_check_feature_type(const char *column, Oid type)
 {
-	if (type != FLOAT4ARRAYOID && type != FLOAT8ARRAYOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("feature column \"%s\" must be real[] or double precision[], not %s",
-						column, format_type_be(type))));
+	return al_feature_check(column, type);
+}
+
+/* ERROR unless a statement returned features of the type it reads them as. */
+void
+model_check_read_type(Oid read_type, Oid got)
+{
+	if (got != read_type)
+		elog(ERROR, "features read as %s where %s was expected",
+			 format_type_be(got), format_type_be(read_type));
 }
 
 /* ERROR unless type is smallint, integer or bigint (an id column). */
@@ -184,6 +194,8 @@ static void
 resolve_source(TrainSource *src, Oid relid, const char *id, const char *features,
 			   const char *label)
 {
+	Oid			ftype;
+
 	LockRelationOid(relid, AccessShareLock);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 		ereport(ERROR,
@@ -192,15 +204,15 @@ resolve_source(TrainSource *src, Oid relid, const char *id, const char *features
 	src->relid = relid;
 	src->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 											  get_rel_name(relid));
-	model_check_feature_type(features, model_column_type(relid, features));
+	ftype = model_column_type(relid, features);
+	src->read_type = model_check_feature_type(features, ftype);
 	(void) model_column_type(relid, label);
 	if (id != NULL)
 	{
 		check_id_type(id, model_column_type(relid, id));
 		src->id = pstrdup(quote_identifier(id));
 	}
-	src->feature_name = features;
-	src->features = pstrdup(quote_identifier(features));
+	src->features = al_feature_select(quote_identifier(features), ftype);
 	src->label = pstrdup(quote_identifier(label));
 	choose_row_key(src);
 }
@@ -543,7 +555,7 @@ read_rows(const TrainSource *src, TrainData *data)
 	data->n = 0;
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
 	r.type = SPI_gettypeid(portal->tupDesc, 1);
-	model_check_feature_type(src->feature_name, r.type);
+	model_check_read_type(src->read_type, r.type);
 	model_fetch_blocks(portal, FETCH_ROWS, append_row, NULL, &r, "al_ext training rows");
 	SPI_cursor_close(portal);
 }

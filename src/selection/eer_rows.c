@@ -35,6 +35,7 @@
 
 #include "al_ext.h"
 #include "eer_glue.h"
+#include "feature_cast.h"
 #include "identity.h"
 #include "scores.h"
 
@@ -55,7 +56,8 @@ typedef struct EerPass
 	const EerSourceSpec *spec;
 	char	   *relname;		/* qualified and quoted */
 	char	   *id_quoted;
-	Oid			ftype;			/* the feature column's type */
+	Oid			ftype;			/* what the features are read as: real[] or double precision[] */
+	char	   *features;		/* the features column, read as ftype (maybe a CAST) */
 	int		   *by_bytes;		/* class numbers sorted by label bytes */
 	int			block;			/* rows per fetch */
 	float	   *bx;				/* block x d pool features */
@@ -88,13 +90,15 @@ cmp_class_bytes(const void *a, const void *b)
 
 /*
  * Lock the table, check it exists and resolve its columns (the features
- * real[] or double precision[]); set up the block buffers.
+ * real[], double precision[] or a type with a cast to real[]); set up the
+ * block buffers.
  */
 static void
 pass_init(EerPass *ps, const AlModel *model, const EerSourceSpec *spec, EerRows *out)
 {
 	int			d = model->d,
 				i;
+	Oid			ftype;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->model = model;
@@ -109,8 +113,9 @@ pass_init(EerPass *ps, const AlModel *model, const EerSourceSpec *spec, EerRows 
 	ps->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(spec->relid)),
 											 get_rel_name(spec->relid));
 	(void) model_column_type(spec->relid, spec->id_column);
-	ps->ftype = model_column_type(spec->relid, spec->features);
-	model_check_feature_type(spec->features, ps->ftype);
+	ftype = model_column_type(spec->relid, spec->features);
+	ps->ftype = model_check_feature_type(spec->features, ftype);
+	ps->features = al_feature_select(quote_identifier(spec->features), ftype);
 	(void) model_column_type(spec->relid, spec->label);
 	ps->id_quoted = pstrdup(quote_identifier(spec->id_column));
 	check_buffer((Size) spec->candidates * d, "the candidates' features", "Use fewer candidates.");
@@ -339,7 +344,7 @@ static void
 read_all(EerPass *ps)
 {
 	char	   *sql = psprintf("SELECT %s::pg_catalog.text, %s, %s::pg_catalog.text FROM %s",
-							   ps->id_quoted, quote_identifier(ps->spec->features),
+							   ps->id_quoted, ps->features,
 							   quote_identifier(ps->spec->label), ps->relname);
 	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
 	Portal		portal;
@@ -348,8 +353,7 @@ read_all(EerPass *ps)
 		elog(ERROR, "could not read the rows of %s: %s", ps->relname,
 			 SPI_result_code_string(SPI_result));
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	if (SPI_gettypeid(portal->tupDesc, 2) != ps->ftype)
-		model_check_feature_type(ps->spec->features, SPI_gettypeid(portal->tupDesc, 2));
+	model_check_read_type(ps->ftype, SPI_gettypeid(portal->tupDesc, 2));
 	model_fetch_blocks(portal, ps->block, take_row, flush_pool_block, ps,
 					   "al_ext expected error reduction rows");
 	SPI_cursor_close(portal);

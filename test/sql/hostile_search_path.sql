@@ -193,6 +193,13 @@ FROM generate_series(1, 60) i;
 CREATE TABLE attacker_data.tpool AS SELECT 'item' || id AS id, x FROM attacker_data.pool;
 CREATE TABLE attacker_data.epool AS
 SELECT id, x, CASE WHEN id <= 20 THEN truth END AS truth FROM attacker_data.pool;
+-- a type with a cast to real[], as pgvector's vector has: al_ext reads it
+-- as CAST(x AS pg_catalog.float4[]), never through evil.float4
+CREATE TYPE attacker_data.emb AS (v real[]);
+CREATE FUNCTION attacker_data.emb_to_real(attacker_data.emb) RETURNS real[] LANGUAGE sql IMMUTABLE
+	AS $$ SELECT ($1).v $$;
+CREATE CAST (attacker_data.emb AS real[]) WITH FUNCTION attacker_data.emb_to_real(attacker_data.emb);
+CREATE TABLE attacker_data.vpool AS SELECT id, ROW(x)::attacker_data.emb AS x, truth FROM attacker_data.epool;
 
 -- every al_ext function, called through the hostile search_path
 SET search_path = evil, pg_catalog, public, pg_temp;
@@ -301,6 +308,14 @@ FROM (VALUES
 	('SELECT pg_catalog.count(*) FROM al.worker_processes()'),
 	('SELECT pg_catalog.count(*) FROM al.blas_info()'),
 	('SELECT al.wake_worker()'),
+	('SELECT al.train_model(''spy_vec'', ''attacker_data.vpool'', ''x'', ''truth'')'),
+	('SELECT pg_catalog.count(*) FROM al.expected_error_reduction(''spy_vec'', ''attacker_data.vpool'', ''id'', ''x'', ''truth'', ''{"candidates": 5, "sample": 10}'')'),
+	('SELECT pg_catalog.count(*) FROM al.backtest(''attacker_data.vpool'', ''id'', ''x'', ''truth'', ARRAY[''entropy''], ARRAY[5], 12, 4, ARRAY[1]::bigint[])'),
+	('SELECT al.create_learner(''spy_vec'', ''attacker_data.vpool'', ''id'', ''x'', ARRAY[''a'', ''b''], ''entropy'', ''{"retrain_every": 2}'')'),
+	('SELECT al.label(''spy_vec'', 1::bigint, ''b''), al.label(''spy_vec'', 2::bigint, ''a'')'),
+	('SELECT al.run_learner(''spy_vec'')'),
+	('SELECT al.drop_learner(''spy_vec'')'),
+	('SELECT al.drop_model(''spy_vec'')'),
 	('SELECT al.drop_learner(''spy_text'')'),
 	('SELECT al.drop_model(''spy_model'')')
 ) v(call);

@@ -42,7 +42,7 @@ $node->safe_psql('postgres', q{
 	INSERT INTO pool_broken VALUES (1000, 7);
 });
 $node->wait_for_log(
-	qr/ERROR:  feature column "x" of the pool of learner "broken" must be real\[\] or double precision\[\], not bigint/,
+	qr/ERROR:  feature column "x" of the pool of learner "broken" must be real\[\], double precision\[\] or a type with a cast to real\[\], not bigint/,
 	$offset);
 pass('the broken learner\'s round fails with a clear error');
 like(slurp_file($node->logfile, $offset), qr/CONTEXT:  al_ext worker: learner $broken: round/,
@@ -86,7 +86,7 @@ $locker->quit;
 
 # in a session too: a clean error for run_learner, and for the id column
 my ($ret, $out, $err) = $node->psql('postgres', q{SELECT al.run_learner('broken')});
-like($err, qr/ERROR:  feature column "x" of the pool of learner "broken" must be real\[\] or double precision\[\], not bigint/,
+like($err, qr/ERROR:  feature column "x" of the pool of learner "broken" must be real\[\], double precision\[\] or a type with a cast to real\[\], not bigint/,
 	'al.run_learner: the same error');
 $node->safe_psql('postgres', q{
 	ALTER TABLE pool_broken ALTER COLUMN x TYPE real[] USING ARRAY[id % 2, 1]::real[];

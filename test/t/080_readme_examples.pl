@@ -67,6 +67,13 @@ INSERT INTO answers
 SELECT i, ARRAY(SELECT -0.3 - abs(sin(i * 7 + t)) FROM generate_series(1, 5 + i % 4) t),
        ARRAY(SELECT ARRAY[-0.3 - abs(sin(i * 7 + t)), -2 - abs(cos(t)), -3] FROM generate_series(1, 5 + i % 4) t)
 FROM generate_series(1, 10) i;
+-- vector: a stand-in for pgvector's type (not packaged here), with casts
+-- to and from real[] as pgvector declares them
+CREATE TYPE vector AS (v real[]);
+CREATE FUNCTION vector_to_real(vector) RETURNS real[] LANGUAGE sql IMMUTABLE AS 'SELECT ($1).v';
+CREATE FUNCTION real_to_vector(real[]) RETURNS vector LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1)::vector';
+CREATE CAST (vector AS real[]) WITH FUNCTION vector_to_real(vector) AS IMPLICIT;
+CREATE CAST (real[] AS vector) WITH FUNCTION real_to_vector(real[]) AS ASSIGNMENT;
 -- the first model trained gets id 17, the id the examples use (al."model 17")
 SELECT setval('al.model_store_id_seq', 16);
 };
