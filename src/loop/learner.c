@@ -143,6 +143,22 @@ check_classes(ArrayType *a)
 	pfree(names);
 }
 
+/* ERROR unless the option class_weight names only classes of the array. */
+static void
+check_class_weight_labels(const LearnerOptions *o, ArrayType *classes)
+{
+	Datum	   *cls;
+	char	  **labels;
+	int			k,
+				i;
+
+	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &cls, NULL, &k);
+	labels = (char **) palloc(sizeof(char *) * Max(k, 1));
+	for (i = 0; i < k; i++)
+		labels[i] = TextDatumGetCString(cls[i]);
+	al_class_weight_check_labels(&o->class_weight, labels, k);
+}
+
 /* Options from an argument (NULL: none), over the defaults. */
 static LearnerOptions
 options_from(FunctionCallInfo fcinfo, int n)
@@ -192,6 +208,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	strategy = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	o = options_from(fcinfo, 6);
 	learner_check_strategy(strategy, &o);
+	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(name);
@@ -241,13 +258,15 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
 	learner_check_strategy(strategy, &l->options);
+	al_class_weight_check_labels(&l->options.class_weight, l->classes, l->k);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
-	/* a new strategy or committee needs a new model and ranking */
+	/* a new strategy, committee or class weights need a new model and ranking */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
 					   "retrain_requested = retrain_requested OR strategy <> $2 "
-					   "OR options->'committee' <> ($3::jsonb)->'committee' WHERE id = $1",
+					   "OR options->'committee' <> ($3::jsonb)->'committee' "
+					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' WHERE id = $1",
 					   3, types, args, false, 0);
 	SPI_finish();
 	learner_wake_worker();

@@ -12,6 +12,7 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "class_weight.h"
 #include "item_map.h"
 #include "learner.h"
 
@@ -53,6 +54,7 @@ typedef struct LearnerOptions
 	double		holdout;		/* fraction of labels held out for accuracy (0) */
 	int			max_iter;		/* L-BFGS iterations (100) */
 	bool		standardize;	/* standardize features (false) */
+	AlClassWeight class_weight; /* class weights of training (none) */
 	char		lease[64];		/* how long a batch is held ("30 minutes") */
 	int			max_leased;		/* items one annotator may hold at once; 0 = no limit (0) */
 	/* selection (doc/selection.md; round_select.c) */

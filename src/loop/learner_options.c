@@ -392,6 +392,8 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 			al_bad_option(key, "must be true or false");
 		o->standardize = v->val.boolean;
 	}
+	else if (strcmp(key, "class_weight") == 0)
+		al_class_weight_parse(key, v, &o->class_weight);
 	else if (strcmp(key, "lease") == 0)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
@@ -400,7 +402,7 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
 }
 
 /*
@@ -462,6 +464,7 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 					 o->seed, float8out_internal(o->holdout), o->max_iter,
 					 o->standardize ? "true" : "false");
 	escape_json(&buf, o->lease);
+	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
 	append_selection(&buf, o, strategy);
 	appendStringInfoChar(&buf, '}');

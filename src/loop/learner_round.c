@@ -622,7 +622,7 @@ retrain(Learner *l, int64 pool_size)
 	check_duplicates(l);
 	round_report(l, psprintf("training on %d labeled items", t.n));
 	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, t.x, t.y, t.n, t.d,
-					&opt, l->options.holdout, &fit);
+					&opt, l->options.holdout, &l->options.class_weight, &fit);
 	res = rank_pool(l, &fit, t.d, fit.version, pool_size, &t);
 	stop = stop_set(l);
 	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);

@@ -14,6 +14,7 @@
 #include "utils/portal.h"
 #include "utils/snapshot.h"
 
+#include "class_weight.h"
 #include "softmax_model.h"
 
 /* A learner's models are named LEARNER_MODEL_PREFIX <learner name>. */
@@ -138,7 +139,8 @@ extern void model_read_rows(Oid relid, const char *id, const char *features, con
 extern void model_core_hooks(al_softmax_options *opt);
 extern void model_fit_store(const char *name, int64 learner_id, char **classes, int k, float *x,
 							int *y, int n, int d, const al_softmax_options *opt,
-							double holdout, ModelFit *fit);
+							double holdout, const AlClassWeight *class_weight,
+							ModelFit *fit);
 
 /*
  * The cache (model_cache.c).  A model returned by model_get_* stays valid

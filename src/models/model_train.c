@@ -31,6 +31,7 @@
 
 #include "al_blas.h"
 #include "al_ext.h"
+#include "class_weight.h"
 #include "committee_model.h"
 #include "handle.h"
 #include "identity.h"
@@ -47,6 +48,7 @@ typedef struct TrainRequest
 	int64		learner_id;		/* a learner's round: the learner; 0: al.train_model */
 	al_softmax_options opt;
 	double		holdout;
+	AlClassWeight class_weight;
 } TrainRequest;
 
 /* palloc for the core's allocator hook: NULL instead of ERROR when out of memory. */
@@ -115,11 +117,13 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		if (!(req->holdout >= 0 && req->holdout < 1))
 			al_bad_option(key, "must be a fraction in [0, 1)");
 	}
+	else if (strcmp(key, "class_weight") == 0)
+		al_class_weight_parse(key, v, &req->class_weight);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
-				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize and holdout.")));
+				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize, holdout and class_weight.")));
 }
 
 /*
@@ -236,11 +240,17 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 static char *
 options_json(const TrainRequest *req)
 {
-	return psprintf("{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s}",
-					float8out_internal(req->opt.c), req->opt.max_iter,
-					float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol), req->opt.members,
-					(uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
-					float8out_internal(req->holdout));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s",
+					 float8out_internal(req->opt.c), req->opt.max_iter,
+					 float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol), req->opt.members,
+					 (uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
+					 float8out_internal(req->holdout));
+	al_class_weight_append_json(&buf, &req->class_weight);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
 }
 
 /*
@@ -332,7 +342,10 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	return id;
 }
 
-/* Holdout split through zero weights; fills both row lists. */
+/*
+ * Holdout split through zero weights (class weights multiply them later,
+ * so a held-out row keeps weight 0); fills both row lists.
+ */
 static void
 split_holdout(const TrainRequest *req, const TrainData *data, double *weights,
 			  int *train_idx, int *n_train, int *hold_idx, int *n_hold)
@@ -399,6 +412,7 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 
 	check_storable(req, data);
 	split_holdout(req, data, weights, train_idx, &n_train, hold_idx, &n_hold);
+	al_class_weight_apply(&req->class_weight, data->classes, data->k, data->y, data->n, weights);
 	sd.x = data->x;
 	sd.y = data->y;
 	sd.weight = weights;
@@ -433,12 +447,14 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 /*
  * Train a new version of model `name` of learner learner_id on rows already
  * in memory (the learner's round uses this, after checking the caller may
- * run it); classes are given, in their order.  The version belongs to the
+ * run it); classes are given, in their order, and class_weight names
+ * only them.  The version belongs to the
  * learner.  SPI is connected.  ERRORs as al.train_model does.
  */
 void
 model_fit_store(const char *name, int64 learner_id, char **classes, int k, float *x, int *y,
-				int n, int d, const al_softmax_options *opt, double holdout, ModelFit *fit)
+				int n, int d, const al_softmax_options *opt, double holdout,
+				const AlClassWeight *class_weight, ModelFit *fit)
 {
 	TrainRequest req = {0};
 	TrainData	data = {0};
@@ -449,6 +465,7 @@ model_fit_store(const char *name, int64 learner_id, char **classes, int k, float
 	req.opt = *opt;
 	model_core_hooks(&req.opt);
 	req.holdout = holdout;
+	req.class_weight = *class_weight;
 	data.x = x;
 	data.y = y;
 	data.n = n;
