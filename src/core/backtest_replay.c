@@ -243,18 +243,6 @@ sel_badge(const bt_round *r, int npick, int *order, al_bt_error *err)
 	return sel_result(st, err);
 }
 
-/* The classes a model gives a positive probability. */
-static int
-present_classes(const al_softmax_model *m)
-{
-	int			c,
-				kk = 0;
-
-	for (c = 0; c < m->k; c++)
-		kk += (m->intercept[c] != -INFINITY);
-	return kk;
-}
-
 /*
  * Candidates (slots) of the best max(M, npick) scores (at most m), best
  * first; *mm = how many.
@@ -354,7 +342,7 @@ sel_eer(const bt_round *r, int npick, int *order, al_bt_error *err)
 				i;
 	al_bt_status st = eer_prefilter(r, npick, &slots, &mm, err);
 
-	if (st == AL_BT_OK && present_classes(r->model) < 2)
+	if (st == AL_BT_OK && al_eer_present_classes(r->model) < 2)
 	{
 		memcpy(order, slots, sizeof(int) * npick);
 		al_softmax_free(r->opt, slots);

@@ -100,6 +100,18 @@ al_eer_options_init(al_eer_options *opt)
 	al_softmax_options_init(&opt->train);
 }
 
+/* See select_eer.h. */
+int
+al_eer_present_classes(const al_softmax_model *model)
+{
+	int			c,
+				kk = 0;
+
+	for (c = 0; c < model->k; c++)
+		kk += (model->intercept[c] != -INFINITY);
+	return kk;
+}
+
 /* Approximate multiply-adds of a call; see select_eer.h. */
 double
 al_eer_work_estimate(int m, int s, int n, int d, int kk, int steps)
@@ -328,9 +340,7 @@ ctx_init(eer_ctx *cx, al_eer_report *rep)
 
 	cx->d = mdl->d;
 	cx->k = mdl->k;
-	cx->kk = 0;
-	for (c = 0; c < mdl->k; c++)
-		cx->kk += (mdl->intercept[c] != -INFINITY);
+	cx->kk = al_eer_present_classes(mdl);
 	choose_blocks(cx);
 	if (ctx_alloc(cx) != AL_EER_OK)
 		return AL_EER_NO_MEMORY;

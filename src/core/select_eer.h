@@ -142,6 +142,12 @@ typedef struct al_eer_input
  */
 extern double al_eer_work_estimate(int m, int s, int n, int d, int kk, int steps);
 
+/*
+ * The classes a model gives a positive probability (a finite intercept):
+ * the classes an update can move toward.  Fewer than 2: AL_EER_BAD_MODEL.
+ */
+extern int	al_eer_present_classes(const al_softmax_model *model);
+
 /* Set the defaults documented in al_eer_options. */
 extern void al_eer_options_init(al_eer_options *opt);
 

@@ -140,18 +140,6 @@ check_model(const AlModel *model)
 				 errmsg("stored options of model \"%s\" have no valid c", model->name)));
 }
 
-/* The number of classes a model gives a positive probability. */
-static int
-present_classes(const al_softmax_model *m)
-{
-	int			c,
-				kk = 0;
-
-	for (c = 0; c < m->k; c++)
-		kk += (m->intercept[c] != -INFINITY);
-	return kk;
-}
-
 /*
  * ERROR (54000) if scoring the candidates read would pass EER_MAX_WORK:
  * checked on the rows actually read (candidates and sample rows are at
@@ -160,7 +148,7 @@ present_classes(const al_softmax_model *m)
 static void
 check_work(const al_softmax_model *model, int steps, const EerRows *rows)
 {
-	int			kk = present_classes(model);
+	int			kk = al_eer_present_classes(model);
 	double		work = al_eer_work_estimate(rows->cand.count, rows->sample.count, rows->n,
 											model->d, kk, steps);
 
