@@ -58,7 +58,10 @@ CREATE TABLE al.labels (
 	-- retrain (a new or changed label).  Set by the round for exactly the rows
 	-- its training read, so a label that commits after a round (whatever its
 	-- serial) still waits.
-	trained_in integer
+	trained_in integer,
+	-- when the annotator's lease of the item began (al.time_to_label); NULL:
+	-- labeled without holding a lease
+	leased_at timestamptz
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
 -- one label per learner, item and annotator (al.label upserts on it)

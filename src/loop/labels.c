@@ -247,20 +247,23 @@ text_array(char **strings, int n)
  * Record the batch's labels (the last one of an item and annotator wins)
  * and end the items' leases, as the store owner, in two statements.  A new
  * or changed label waits for a retrain (trained_in NULL); a label given
- * again unchanged keeps its row.
+ * again unchanged keeps its row.  A label keeps when the annotator's lease
+ * of the item began (leased_at, for al.time_to_label; NULL without one).
  */
 static void
 store_labels(const Learner *l, const LabelBatch *b)
 {
 	static const char *upsert =
-		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by) "
-		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5 "
+		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by, leased_at) "
+		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5, "
+		"       (SELECT x.leased_at FROM al.leases x WHERE x.learner_id = $1 "
+		"        AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i AND x.annotator = u.a) "
 		"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
 		"                pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY u(i, a, lb, o) "
 		"ORDER BY u.i, u.a, u.o DESC "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial, "
-		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL "
+		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL, leased_at = EXCLUDED.leased_at "
 		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
 	static const char *release =
 		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
