@@ -22,9 +22,23 @@ SELECT learner,
 FROM demo_curve GROUP BY learner ORDER BY learner;
 
 \echo
+\echo 'The honest curve: accuracy on the evaluation set (the test set, option eval_table) with its 95%'
+\echo 'Wilson interval and the macro-F1, next to the old figure: accuracy on a holdout of the labels the'
+\echo 'learner chose itself (selected_holdout_accuracy), biased because those are its hardest items.'
+SELECT learner, model_version, labels_used, eval_labeled,
+       round(eval_accuracy::numeric, 3) AS eval_accuracy,
+       '[' || round(eval_accuracy_low::numeric, 3) || ', ' || round(eval_accuracy_high::numeric, 3) || ']' AS eval_accuracy_95,
+       round(eval_macro_f1::numeric, 3) AS eval_macro_f1,
+       round(selected_holdout_accuracy::numeric, 3) AS selected_holdout_accuracy
+FROM al.learning_curve
+WHERE model_version IN (1, 2, 3, 5, 10, 15, 20, 25, 30)
+ORDER BY learner, model_version;
+
+\echo
 \echo 'What an analyst or a BI tool sees (al.learner_status, al.learning_curve):'
 SELECT learner, strategy, pool_size, labeled, unlabeled, leased, labels_waiting, model_version,
-       round(holdout_accuracy::numeric, 3) AS holdout_acc, phase, suggested_stop
+       round(eval_accuracy::numeric, 3) AS eval_acc,
+       round(selected_holdout_accuracy::numeric, 3) AS selected_holdout_acc, phase, suggested_stop
 FROM al.learner_status;
 SELECT learner, model_version, labels_used, round(mean_uncertainty::numeric, 3) AS mean_entropy,
        round(kappa_previous::numeric, 3) AS kappa_vs_previous

@@ -42,6 +42,14 @@ typedef enum LearnerExplore
 #define OPTION_GIVEN_DENSITY_METRIC 0x02
 #define OPTION_GIVEN_DENSITY_SAMPLE 0x04
 #define OPTION_GIVEN_EER			0x08
+#define OPTION_GIVEN_EVAL_SIZE		0x10
+#define OPTION_GIVEN_EVAL_FRACTION	0x20
+#define OPTION_GIVEN_EVAL_TABLE		0x40
+#define OPTION_GIVEN_EVAL_LABEL		0x80
+#define OPTION_GIVEN_EVAL_RATE		0x100
+/* the options that choose the evaluation set (eval_set.c) */
+#define OPTION_GIVEN_EVAL_SET (OPTION_GIVEN_EVAL_SIZE | OPTION_GIVEN_EVAL_FRACTION | \
+							   OPTION_GIVEN_EVAL_TABLE | OPTION_GIVEN_EVAL_LABEL)
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -71,6 +79,12 @@ typedef struct LearnerOptions
 	int			eer_candidates; /* (100) */
 	int			eer_sample;		/* (1000) */
 	int			eer_steps;		/* (20) */
+	/* the evaluation set (doc/loop.md; eval_set.c) */
+	int			eval_size;		/* pool rows reserved for evaluation; 0 = none (0) */
+	double		eval_fraction;	/* or this fraction of the pool's rows; 0 = none (0) */
+	double		eval_rate;		/* share of the items handed out drawn from it (0.1) */
+	char	   *eval_table;		/* or this labeled table (qualified name); NULL = none */
+	char		eval_label_column[NAMEDATALEN]; /* its label column ("label") */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
 

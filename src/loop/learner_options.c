@@ -108,6 +108,29 @@ check_selection(const char *strategy, const LearnerOptions *o)
 }
 
 /*
+ * ERROR unless the evaluation options of the call make sense together:
+ * one of eval_size, eval_fraction and eval_table; eval_label_column with
+ * eval_table; eval_rate with a sample of the pool.
+ */
+static void
+check_eval(const LearnerOptions *o)
+{
+	int			chosen = o->given & (OPTION_GIVEN_EVAL_SIZE | OPTION_GIVEN_EVAL_FRACTION |
+									 OPTION_GIVEN_EVAL_TABLE);
+
+	if (chosen & (chosen - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options \"eval_size\", \"eval_fraction\" and \"eval_table\" exclude each other"),
+				 errhint("Give one of them: a sample of the pool (a count or a fraction), or a labeled table.")));
+	if ((o->given & OPTION_GIVEN_EVAL_LABEL) && o->eval_table == NULL)
+		option_needs("eval_label_column", "option \"eval_table\"", NULL);
+	if ((o->given & OPTION_GIVEN_EVAL_RATE) && o->eval_size == 0 && o->eval_fraction == 0)
+		option_needs("eval_rate", "option \"eval_size\" or \"eval_fraction\"",
+					 "The rate is the share of the items handed out that come from the evaluation sample of the pool.");
+}
+
+/*
  * ERROR unless strategy exists, the committee size suits it and the
  * options make sense together.
  */
@@ -134,6 +157,7 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 				 errdetail("It updates the model with each candidate label: a committee has no one model to update."),
 				 errhint("Set the option \"committee\" to 0.")));
 	check_selection(strategy, o);
+	check_eval(o);
 }
 
 /* Defaults of every learner option. */
@@ -163,6 +187,8 @@ learner_options_init(LearnerOptions *o)
 	o->eer_candidates = 100;
 	o->eer_sample = 1000;
 	o->eer_steps = 20;
+	o->eval_rate = 0.1;
+	strlcpy(o->eval_label_column, "label", sizeof(o->eval_label_column));
 }
 
 /* The longest lease, in days (a month counts 30, as in interval comparisons). */
@@ -356,6 +382,65 @@ apply_selection_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	return true;
 }
 
+/* Forget the evaluation set of o (another one is being chosen). */
+static void
+clear_eval_set(LearnerOptions *o)
+{
+	o->eval_size = 0;
+	o->eval_fraction = 0;
+	o->eval_table = NULL;
+}
+
+/*
+ * Apply one evaluation option (doc/loop.md); returns false if key is not
+ * one.  eval_size, eval_fraction and eval_table replace one another; null
+ * turns the evaluation set off.
+ */
+static bool
+apply_eval_option(LearnerOptions *o, const char *key, JsonbValue *v)
+{
+	bool		off = v->type == jbvNull;
+
+	if (strcmp(key, "eval_size") == 0)
+	{
+		clear_eval_set(o);
+		o->eval_size = off ? 0 : (int) al_option_integer(key, v, 1, INT_MAX);
+		o->given |= OPTION_GIVEN_EVAL_SIZE;
+	}
+	else if (strcmp(key, "eval_fraction") == 0)
+	{
+		clear_eval_set(o);
+		o->eval_fraction = off ? 0 : v->type == jbvNumeric ? al_option_number(key, v) : NAN;
+		if (!off && !(o->eval_fraction > 0 && o->eval_fraction < 1))
+			al_bad_option(key, "must be a number greater than 0 and less than 1");
+		o->given |= OPTION_GIVEN_EVAL_FRACTION;
+	}
+	else if (strcmp(key, "eval_table") == 0)
+	{
+		clear_eval_set(o);
+		if (!off && (o->eval_table = string_value(v)) == NULL)
+			al_bad_option(key, "must be the name of a table, or null");
+		o->given |= OPTION_GIVEN_EVAL_TABLE;
+	}
+	else if (strcmp(key, "eval_label_column") == 0)
+	{
+		char	   *s = string_value(v);
+
+		if (s == NULL || s[0] == '\0' || strlen(s) >= NAMEDATALEN)
+			al_bad_option(key, "must be a column name");
+		strlcpy(o->eval_label_column, s, sizeof(o->eval_label_column));
+		o->given |= OPTION_GIVEN_EVAL_LABEL;
+	}
+	else if (strcmp(key, "eval_rate") == 0)
+	{
+		o->eval_rate = number_between(key, v, 0, false, 1);
+		o->given |= OPTION_GIVEN_EVAL_RATE;
+	}
+	else
+		return false;
+	return true;
+}
+
 /* Apply one option; ERROR naming unknown options and bad values. */
 static void
 apply_option(void *ctx, const char *key, JsonbValue *v)
@@ -398,11 +483,11 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
 		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
-	else if (!apply_selection_option(o, key, v))
+	else if (!apply_selection_option(o, key, v) && !apply_eval_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column.")));
 }
 
 /*
@@ -451,6 +536,27 @@ append_selection(StringInfo buf, const LearnerOptions *o, const char *strategy)
 						 o->eer_steps);
 }
 
+/* The evaluation options as JSON members, if the learner has an evaluation set. */
+static void
+append_eval(StringInfo buf, const LearnerOptions *o)
+{
+	if (o->eval_table != NULL)
+	{
+		appendStringInfoString(buf, ", \"eval_table\": ");
+		escape_json(buf, o->eval_table);
+		appendStringInfoString(buf, ", \"eval_label_column\": ");
+		escape_json(buf, o->eval_label_column);
+		return;
+	}
+	if (o->eval_size > 0)
+		appendStringInfo(buf, ", \"eval_size\": %d", o->eval_size);
+	else if (o->eval_fraction > 0)
+		appendStringInfo(buf, ", \"eval_fraction\": %s", float8out_internal(o->eval_fraction));
+	else
+		return;
+	appendStringInfo(buf, ", \"eval_rate\": %s", float8out_internal(o->eval_rate));
+}
+
 /* The options as the JSON object stored with the learner. */
 char *
 learner_options_json(const LearnerOptions *o, const char *strategy)
@@ -467,6 +573,7 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
 	append_selection(&buf, o, strategy);
+	append_eval(&buf, o);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }

@@ -27,6 +27,7 @@
 
 #include "agreement.h"
 #include "committee_model.h"
+#include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "round.h"
@@ -123,6 +124,7 @@ typedef struct TrainingRows
 	int			d;				/* features per row */
 	int			unusable;		/* labeled items left out: gone, or unusable features */
 	Datum		fresh;			/* bigint[]: serials of the waiting label rows read */
+	EvalLabels	eval;			/* labeled items of the evaluation sample: never trained on */
 } TrainingRows;
 
 /* Order ints ascending (for the most common feature count). */
@@ -160,7 +162,9 @@ most_common_length(int *lengths, int n)
 /*
  * The labeled rows of the pool (as the owner) that the training can use:
  * the row of each labeled item whose label is a class, whose features are
- * a finite array without NULL, of the most common length among them.
+ * a finite array without NULL, of the most common length among them.  The
+ * labeled items of the evaluation sample go to t->eval instead: they never
+ * train.
  */
 static void
 training_rows(const Learner *l, TrainingRows *t)
@@ -181,6 +185,7 @@ training_rows(const Learner *l, TrainingRows *t)
 	char	   *sql;
 
 	majority_labels(l, &tl);
+	eval_split_labels(l, tl.items, tl.classes, &tl.n, &t->eval);
 	t->fresh = tl.fresh;
 	labels = tl.classes;
 	index = item_map_create("al_ext labeled items", tl.n);
@@ -392,19 +397,48 @@ kappa_previous(const Learner *l, const int *pred, int n)
 	return m > 0 ? al_cohen_kappa(a, b, m, l->k, work) : NAN;
 }
 
-/* Record the learning-curve point of a new version. */
+/* Set curve parameter i to the double v (NULL if NaN). */
+static void
+curve_double(Datum *args, char *nulls, int i, double v)
+{
+	args[i] = Float8GetDatum(v);
+	nulls[i] = isnan(v) ? 'n' : ' ';
+}
+
+/* Set the curve parameters from 10 on: the evaluation metrics (NULL without an evaluation set). */
+static void
+curve_eval(Datum *args, char *nulls, const al_eval_metrics *e)
+{
+	const double values[9] = {e->accuracy, e->accuracy_low, e->accuracy_high,
+		e->macro_f1, e->macro_f1_low, e->macro_f1_high,
+	e->log_loss, e->log_loss_low, e->log_loss_high};
+	int			i;
+
+	args[10] = Int32GetDatum(e->n);
+	nulls[10] = e->n < 0 ? 'n' : ' ';
+	for (i = 0; i < 9; i++)
+		curve_double(args, nulls, 11 + i, values[i]);
+}
+
+/*
+ * Record the learning-curve point of a new version; e: its metrics on the
+ * evaluation set (n -1: the learner has none).
+ */
 static void
 record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, double mean_uncertainty,
-			 const int *pred, int n_stop)
+			 const int *pred, int n_stop, const al_eval_metrics *e)
 {
 	static const char *sql =
 		"INSERT INTO al.curve_store (learner_id, model_version, model_id, labels_used, holdout_accuracy, "
-		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions, labels_unusable) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-	Oid			types[10] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-	FLOAT8OID, INT4ARRAYOID, INT4OID};
-	Datum		args[10];
-	char		nulls[10] = "          ";
+		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions, labels_unusable, "
+		"eval_labeled, eval_accuracy, eval_accuracy_low, eval_accuracy_high, eval_macro_f1, "
+		"eval_macro_f1_low, eval_macro_f1_high, eval_log_loss, eval_log_loss_low, eval_log_loss_high) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+	Oid			types[20] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+		FLOAT8OID, INT4ARRAYOID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+	Datum		args[20];
+	char		nulls[20];
 	Datum	   *p = (Datum *) palloc(sizeof(Datum) * Max(n_stop, 1));
 	double		kappa = kappa_previous(l, pred, n_stop);
 	AlIdentity	save;
@@ -413,22 +447,20 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 
 	for (i = 0; i < n_stop; i++)
 		p[i] = Int32GetDatum(pred[i]);
+	memset(nulls, ' ', sizeof(nulls));
 	args[0] = Int64GetDatum(l->id);
 	args[1] = Int32GetDatum(fit->version);
 	args[2] = Int64GetDatum(fit->id);
 	args[3] = Int32GetDatum(t->n);
-	args[4] = Float8GetDatum(fit->holdout_accuracy);
-	nulls[4] = isnan(fit->holdout_accuracy) ? 'n' : ' ';
-	args[5] = Float8GetDatum(fit->holdout_log_loss);
-	nulls[5] = isnan(fit->holdout_log_loss) ? 'n' : ' ';
-	args[6] = Float8GetDatum(mean_uncertainty);
-	nulls[6] = isnan(mean_uncertainty) ? 'n' : ' ';
-	args[7] = Float8GetDatum(kappa);
-	nulls[7] = isnan(kappa) ? 'n' : ' ';
+	curve_double(args, nulls, 4, fit->holdout_accuracy);
+	curve_double(args, nulls, 5, fit->holdout_log_loss);
+	curve_double(args, nulls, 6, mean_uncertainty);
+	curve_double(args, nulls, 7, kappa);
 	args[8] = PointerGetDatum(construct_array(p, n_stop, INT4OID, 4, true, TYPALIGN_INT));
 	args[9] = Int32GetDatum(t->unusable);
+	curve_eval(args, nulls, e);
 	al_become_store_owner(&save);
-	ret = SPI_execute_with_args(sql, 10, types, args, nulls, false, 0);
+	ret = SPI_execute_with_args(sql, 20, types, args, nulls, false, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
@@ -612,6 +644,7 @@ retrain(Learner *l, int64 pool_size)
 	int		   *pred;
 	int			n_stop;
 	Datum		withdrawn;
+	al_eval_metrics eval = {-1, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 
 	round_report(l, "reading labels");
 	training_rows(l, &t);
@@ -626,7 +659,9 @@ retrain(Learner *l, int64 pool_size)
 	res = rank_pool(l, &fit, t.d, fit.version, pool_size, &t);
 	stop = stop_set(l);
 	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);
-	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
+	round_report(l, "measuring on the evaluation set");
+	eval_measure(l, &fit, t.d, &t.eval, &eval);
+	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop, &eval);
 	publish(l, fit.id, fit.version);
 	mark_trained_labels(l, fit.version, &t);
 	learner_mark_withdrawals(l, fit.version, withdrawn);

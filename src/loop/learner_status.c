@@ -42,7 +42,7 @@ enum
 	ST_LEARNER, ST_STRATEGY, ST_POOL_SIZE, ST_LABELED, ST_UNLABELED, ST_LEASED,
 	ST_WAITING, ST_UNUSABLE, ST_RETRAIN_EVERY, ST_VERSION, ST_TRAINED_AT, ST_ACCURACY,
 	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COUNTED_AT,
-	ST_WORKER_RUNNING, ST_OLDEST_WAITING, ST_COLUMNS
+	ST_WORKER_RUNNING, ST_OLDEST_WAITING, ST_EVAL_ACCURACY, ST_COLUMNS
 };
 
 /* Kappa threshold and window of the stabilizing-predictions stop rule. */
@@ -132,7 +132,9 @@ typedef struct LearnerCounts
 	int64		leased;
 	int64		waiting;
 	bool		has_accuracy;
-	double		accuracy;
+	double		accuracy;		/* on the held-out chosen labels */
+	bool		has_eval_accuracy;
+	double		eval_accuracy;	/* on the evaluation set */
 	bool		has_unusable;
 	int32		unusable;		/* of the latest version's training */
 	int			stable;			/* of the last STOP_WINDOW versions, how many kappa >= STOP_KAPPA */
@@ -171,7 +173,9 @@ learner_counts(const Learner *l)
 		"  (SELECT pg_catalog.min(b.labeled_at) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
 		"   AND b.trained_in IS NULL), "
 		"  (SELECT pg_catalog.min(w.withdrawn_at) FROM al.withdrawn_labels w "
-		"   WHERE w.learner_id OPERATOR(pg_catalog.=) $1 AND w.retrained_in IS NULL))";
+		"   WHERE w.learner_id OPERATOR(pg_catalog.=) $1 AND w.retrained_in IS NULL)), "
+		" (SELECT c.eval_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  ORDER BY c.model_version DESC LIMIT 1)";
 	Oid			types[3] = {INT8OID, FLOAT8OID, INT4OID};
 	Datum		args[3] = {Int64GetDatum(l->id), Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
 	HeapTuple	tup;
@@ -200,6 +204,8 @@ learner_counts(const Learner *l)
 	c.has_oldest_waiting = !isnull;
 	if (!isnull)
 		c.oldest_waiting = datumCopy(c.oldest_waiting, false, sizeof(Interval));
+	c.eval_accuracy = DatumGetFloat8(SPI_getbinval(tup, desc, 12, &isnull));
+	c.has_eval_accuracy = !isnull;
 	return c;
 }
 
@@ -246,6 +252,8 @@ status_row(Learner *l, Datum *values, bool *nulls)
 	values[ST_WORKER_RUNNING] = BoolGetDatum(learner_worker_running());
 	values[ST_OLDEST_WAITING] = c.oldest_waiting;
 	nulls[ST_OLDEST_WAITING] = !c.has_oldest_waiting;
+	values[ST_EVAL_ACCURACY] = Float8GetDatum(c.eval_accuracy);
+	nulls[ST_EVAL_ACCURACY] = !c.has_eval_accuracy;
 }
 
 /*
