@@ -182,11 +182,9 @@ eval_choose_items(const Learner *l)
 	Oid			types[2] = {INT8OID, TEXTARRAYOID};
 	Datum		args[2] = {Int64GetDatum(l->id), (Datum) 0};
 	char		nulls[2] = {' ', 'n'};
-	const char *id = quote_identifier(l->id_column);
 	AlIdentity	save;
 	int64		rows,
 				size;
-	bool		isnull;
 
 	if (l->options.eval_size > 0 || l->options.eval_fraction > 0)
 	{
@@ -200,14 +198,7 @@ eval_choose_items(const Learner *l)
 							size, l->name),
 					 errdetail("The pool has " INT64_FORMAT " rows with an id.", rows),
 					 errhint("Choose a smaller \"eval_size\" or \"eval_fraction\".")));
-		round_pool_query(l, psprintf("SELECT coalesce(pg_catalog.array_agg(i), '{}') FROM ("
-									 "SELECT %s::pg_catalog.text AS i FROM %s WHERE %s IS NOT NULL "
-									 "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), 1 "
-									 "LIMIT " INT64_FORMAT ") s",
-									 id, learner_pool_name(l), id, id, l->options.seed, size),
-						 0, NULL, NULL);
-		args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-												  &isnull), false, -1);
+		args[1] = round_seeded_sample(l, size);
 		nulls[1] = ' ';
 	}
 	al_become_store_owner(&save);

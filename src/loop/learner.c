@@ -251,8 +251,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 Datum
 al_alter_learner(PG_FUNCTION_ARGS)
 {
-	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, BOOLOID};
-	Datum		args[4];
+	Oid			types[5] = {INT8OID, TEXTOID, TEXTOID, BOOLOID, BOOLOID};
+	Datum		args[5];
 	Learner    *l;
 	char	   *strategy;
 	bool		new_eval;
@@ -275,12 +275,19 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
 	args[3] = BoolGetDatum(new_eval);
-	/* a new strategy, committee, class weights or evaluation set need a new model and ranking */
+	args[4] = BoolGetDatum((l->options.given & OPTION_GIVEN_STOP_SET) != 0);
+	/*
+	 * a new strategy, committee, class weights or evaluation set need a new
+	 * model and ranking; a stop set size, a new stop set at the next version
+	 */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
 					   "retrain_requested = retrain_requested OR $4 OR strategy <> $2 "
 					   "OR options->'committee' <> ($3::jsonb)->'committee' "
-					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' WHERE id = $1",
-					   4, types, args, false, 0);
+					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight', "
+					   "stop_items = CASE WHEN $5 AND (options->'stop_set_size') IS DISTINCT FROM "
+					   "                       ($3::jsonb)->'stop_set_size' THEN NULL ELSE stop_items END "
+					   "WHERE id = $1",
+					   5, types, args, false, 0);
 	if (new_eval)
 		eval_choose_items(l);
 	SPI_finish();
