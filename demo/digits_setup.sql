@@ -22,8 +22,19 @@ SELECT al.train_model('digits_all_labels', 'digits_full', 'pixels', 'digit', '{"
 CREATE TABLE demo_reference AS
 SELECT avg((al.predict('digits_all_labels', pixels) = digit)::int) AS accuracy FROM digit_test;
 
--- two learners on the same pool: uncertainty sampling and random sampling
+-- two learners on the same pool: uncertainty sampling and random sampling.
+-- Their evaluation set is the test set (option eval_table): every version's
+-- accuracy on it, with a 95% interval, goes into al.learning_curve.  Every
+-- stopping rule is configured, to show where each would have stopped.
 SELECT al.create_learner(name, 'digit_pool', 'id', 'pixels', ARRAY['0','1','2','3','4','5','6','7','8','9'],
-                         strategy, '{"batch_size": 10, "retrain_every": 10, "standardize": true, "seed": 1}') > 0 AS created
+                         strategy, '{"batch_size": 10, "retrain_every": 10, "standardize": true, "seed": 1,
+                                     "eval_table": "digit_test", "eval_label_column": "digit",
+                                     "stop_kappa": 0.95, "label_budget": 200, "stop_uncertainty": 0.2,
+                                     "stop_plateau": 0.005}') > 0 AS created
 FROM (VALUES ('digits_entropy', 'entropy'), ('digits_random', 'random')) v(name, strategy);
+-- a third, entropy with a holdout of 20% of the labels it chose: the old,
+-- biased figure (selected_holdout_accuracy) next to its honest curve
+SELECT al.create_learner('digits_entropy_holdout', 'digit_pool', 'id', 'pixels', ARRAY['0','1','2','3','4','5','6','7','8','9'],
+                         'entropy', '{"batch_size": 10, "retrain_every": 10, "standardize": true, "seed": 1,
+                                      "holdout": 0.2, "eval_table": "digit_test", "eval_label_column": "digit"}') > 0 AS created;
 CREATE TABLE demo_curve (learner text, labels int, version int, accuracy float8, seconds_to_publish float8);

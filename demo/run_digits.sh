@@ -11,7 +11,7 @@ zcat data/digits.csv.gz | psql_demo -c "CREATE TABLE digits_raw (n serial, line 
 psql_demo -f - < demo/digits_setup.sql
 digits_q -c "SELECT al.start_worker()" >/dev/null
 echo
-echo "== the worker is running; the simulated expert labels $ROUNDS batches of 10 per learner"
+echo "== the worker is running; the simulated expert labels $ROUNDS batches of 10 for each of 3 learners"
 
 # wait until learner $1 publishes a version above $2 (at most 60 s)
 wait_for_version() {
@@ -28,7 +28,7 @@ wait_for_version() {
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-	for learner in digits_entropy digits_random; do
+	for learner in digits_entropy digits_random digits_entropy_holdout; do
 		before=$(digits_q -c "SELECT coalesce(model_version, 0) FROM al.learners WHERE name = '$learner'")
 		start=$(date +%s.%N)
 		psql_demo -v learner="$learner" -f - < demo/digits_round.sql

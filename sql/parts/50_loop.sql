@@ -36,7 +36,10 @@ CREATE TABLE al.learner_store (
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
 	published_at timestamptz,
-	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
+	stop_items text[],					-- the fixed stop set (item ids), chosen at the first model
+	-- the evaluation sample of the pool (item ids, in hand-out order), chosen
+	-- when option eval_size or eval_fraction is given; never trained on
+	eval_items text[]
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.learner_store', '');
@@ -133,6 +136,22 @@ CREATE TABLE al.curve_store (
 	stop_predictions integer[] NOT NULL,
 	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	labels_unusable integer NOT NULL DEFAULT 0,	-- labeled items the training could not use
+	-- on the labeled part of the evaluation set (NULL: the learner has none),
+	-- with 95% intervals (doc/loop.md "The evaluation set")
+	eval_labeled integer,				-- labeled items measured
+	eval_accuracy double precision,
+	eval_accuracy_low double precision,		-- Wilson score interval
+	eval_accuracy_high double precision,
+	eval_macro_f1 double precision,
+	eval_macro_f1_low double precision,		-- seeded percentile bootstrap
+	eval_macro_f1_high double precision,
+	eval_log_loss double precision,
+	eval_log_loss_low double precision,		-- mean +- 1.96 s / sqrt(n)
+	eval_log_loss_high double precision,
+	-- mean normalized entropy of the version's predictions on the stop set
+	stop_set_uncertainty double precision,
+	-- the stopping rules that fire at this version (doc/loop.md "Stopping rules")
+	stop_rules text[] NOT NULL DEFAULT '{}',
 	PRIMARY KEY (learner_id, model_version)
 );
 REVOKE ALL ON al.curve_store FROM PUBLIC;
@@ -167,7 +186,7 @@ GRANT SELECT ON al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
 -- every column but channel_secret
 GRANT SELECT (id, name, handle, pool, id_column, features_column, id_type, classes, strategy, options,
               created_at, retrain_requested, model_id, model_version,
-              published_at, stop_items)
+              published_at, stop_items, eval_items)
 	ON al.learner_store TO PUBLIC;
 
 -- A learner's NOTIFY channel: 'al_ext_' and a digest of its secret, its
@@ -183,7 +202,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -264,21 +283,27 @@ COMMENT ON VIEW al.learners IS
 CREATE FUNCTION al.learner_status_rows()
 	RETURNS TABLE (learner text, strategy text, pool_size bigint, labeled bigint, unlabeled bigint,
 	               leased bigint, labels_waiting bigint, labels_unusable integer, retrain_every integer,
-	               model_version integer, trained_at timestamptz, holdout_accuracy double precision,
+	               model_version integer, trained_at timestamptz, selected_holdout_accuracy double precision,
 	               phase text, suggested_stop boolean, stop_reason text, problem text,
-	               counted_at timestamptz, worker_running boolean, oldest_waiting_label_age interval)
+	               counted_at timestamptz, worker_running boolean, oldest_waiting_label_age interval,
+	               eval_accuracy double precision)
 	AS 'MODULE_PATHNAME', 'al_learner_status_rows' LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.learner_status_rows() IS 'the rows of al.learner_status';
 
 CREATE VIEW al.learner_status AS SELECT * FROM al.learner_status_rows();
 GRANT SELECT ON al.learner_status TO PUBLIC;
 COMMENT ON VIEW al.learner_status IS
-	'per learner the caller may view: pool size and unlabeled rows as the last round counted them (counted_at), labeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy, worker phase, suggested stop, what keeps its rounds from reading the pool, whether an al_ext worker serves the database, and how long the oldest waiting label has waited';
+	'per learner the caller may view: pool size and unlabeled rows as the last round counted them (counted_at), labeled, leased, labels waiting for a retrain, labels the latest model could not use, model version, accuracy on the held-out chosen labels (selected_holdout_accuracy, biased) and on the evaluation set (eval_accuracy), worker phase, suggested stop (a configured stopping rule fired at the latest version) and the rules that fired, what keeps its rounds from reading the pool, whether an al_ext worker serves the database, and how long the oldest waiting label has waited';
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
-SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
-       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable
+SELECT l.name AS learner, c.model_version, c.labels_used,
+       c.eval_labeled, c.eval_accuracy, c.eval_accuracy_low, c.eval_accuracy_high,
+       c.eval_macro_f1, c.eval_macro_f1_low, c.eval_macro_f1_high,
+       c.eval_log_loss, c.eval_log_loss_low, c.eval_log_loss_high,
+       c.holdout_accuracy AS selected_holdout_accuracy, c.holdout_log_loss AS selected_holdout_log_loss,
+       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable,
+       c.stop_set_uncertainty, c.stop_rules
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
-	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set, labeled items the training could not use';
+	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version';

@@ -23,6 +23,7 @@
 #include "utils/memutils.h"
 
 #include "al_ext.h"
+#include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "locks.h"
@@ -79,39 +80,41 @@ take_batch_block(void *arg)
 
 /*
  * Put up to k candidates from the published ranking into the result: the
- * first unlabeled items without a live lease, by rank then score (as the
- * store owner), each once.  The rows are read block by block through a cursor and go
+ * first unlabeled items without a live lease and outside the evaluation
+ * sample (eval, text[]), by rank then score (as the store owner), each once.  The rows are read block by block through a cursor and go
  * straight into the result's tuplestore (which spills to disk), so a large
  * batch of many-class probvecs never sits in memory; only the ids stay, in
  * items.  Returns how many.
  */
 static int
-scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, Datum eval)
 {
 	/*
 	 * The selector's ranks first (1 = hand out first; NULL, the default
 	 * ascending order's last, = not a candidate), then the rest by score.
-	 * Every item left out is labeled or leased, so the best k + (labels +
-	 * leases) rows in that order hold the answer: a bounded sort over one
+	 * Every item left out is labeled, leased or in the evaluation sample,
+	 * so the best k + (labels + leases + sample) rows in that order hold the answer: a bounded sort over one
 	 * scan, whatever the planner knows of the freshly replaced ranking.
 	 */
 	static const char *sql =
 		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
 		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY rank, score DESC, item_id"
 		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
-		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)) s "
+		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)"
+		"           + pg_catalog.cardinality($3)) s "
 		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
 		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
 		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
 		"                AND x.expires_at > pg_catalog.now()) "
+		"AND NOT (s.item_id = ANY ($3)) "
 		"ORDER BY s.rank, s.score DESC, s.item_id LIMIT $2";
-	Oid			types[2] = {INT8OID, INT4OID};
-	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
+	Oid			types[3] = {INT8OID, INT4OID, TEXTARRAYOID};
+	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(k), eval};
 	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
 
 	/* a fresh snapshot sees what the lock's previous holder committed */
-	learner_query_blocks(al_store_owner(), sql, 2, types, args, true,
+	learner_query_blocks(al_store_owner(), sql, 3, types, args, true,
 						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
 						 take_batch_block, &st);
 	return st.n;
@@ -119,16 +122,18 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 
 /*
  * Cold start (no model yet): a seeded random sample of the pool, skipping
- * labeled and leased items, each id once, put into the result unscored.
- * The pool is read as the learner's owner.
+ * labeled and leased items and the evaluation sample (eval, text[]), each
+ * id once, put into the result unscored.  The pool is read as the
+ * learner's owner.
  */
 static int
-random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, Datum eval)
 {
 	static const char *taken_sql =
 		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
 		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
-		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t";
+		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now() "
+		"  UNION SELECT pg_catalog.unnest($2::pg_catalog.text[])) t";
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
 	Datum		args[3];
 	bool		isnull;
@@ -141,7 +146,8 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 	uint64		i;
 
 	args[0] = Int64GetDatum(l->id);
-	learner_store_exec(taken_sql, 1, types, args, false, 0);
+	args[1] = eval;
+	learner_store_exec(taken_sql, 2, types, args, false, 0);
 	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 								false, -1);
 	args[2] = Int32GetDatum(k);
@@ -169,6 +175,73 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return n;
+}
+
+/*
+ * How many items of the evaluation sample (eval, text[]) a batch of k
+ * takes: enough that the share of the learner's handed-out items (labeled,
+ * or under a live lease) that come from the sample reaches the option
+ * eval_rate with this batch (rounded up), at most k.  Over a learner's life
+ * the rate holds whatever the batch sizes; 1 hands the sample out first.
+ */
+static int
+eval_share(const Learner *l, Datum eval, int k)
+{
+	static const char *sql =
+		"SELECT pg_catalog.count(*), pg_catalog.count(e.item) FROM ("
+		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
+		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t "
+		"LEFT JOIN (SELECT DISTINCT pg_catalog.unnest($2::pg_catalog.text[]) AS item) e ON e.item = t.item_id";
+	Oid			types[2] = {INT8OID, TEXTARRAYOID};
+	Datum		args[2] = {Int64GetDatum(l->id), eval};
+	bool		isnull;
+	int64		handed,
+				from_eval;
+	double		want;
+
+	learner_store_exec(sql, 2, types, args, true, 1);
+	handed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	from_eval = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	/* (less a hair: a rate times a count that is whole in decimals stays whole) */
+	want = ceil(l->options.eval_rate * (double) (handed + k) - 1e-9) - (double) from_eval;
+	return (int) Max(0.0, Min((double) k, want));
+}
+
+/*
+ * Put up to n items of the evaluation sample (eval, text[]) that are
+ * neither labeled nor under a live lease into the result, in the sample's
+ * order, unscored: an annotator labels them without the model's guess.
+ * Returns how many.
+ */
+static int
+eval_candidates(const Learner *l, Datum eval, int n, ReturnSetInfo *rsinfo, char **items)
+{
+	static const char *sql =
+		"SELECT e.item FROM pg_catalog.unnest($2::pg_catalog.text[]) WITH ORDINALITY e(item, o) "
+		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
+		"                  AND al.item_key(b.item_id) = al.item_key(e.item) AND b.item_id = e.item) "
+		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
+		"                AND al.item_key(x.item_id) = al.item_key(e.item) AND x.item_id = e.item "
+		"                AND x.expires_at > pg_catalog.now()) "
+		"ORDER BY e.o LIMIT $3";
+	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
+	Datum		args[3] = {Int64GetDatum(l->id), eval, Int32GetDatum(n)};
+	int			taken = 0;
+	uint64		i;
+
+	if (n <= 0)
+		return 0;
+	learner_store_exec(sql, 3, types, args, true, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		values[4] = {0, 0, 0, 0};
+		bool		nulls[4] = {false, true, true, true};
+
+		items[taken] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		values[0] = CStringGetTextDatum(items[taken++]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return taken;
 }
 
 /*
@@ -380,6 +453,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	Learner    *l;
 	char	  **items;
 	char	   *annotator;
+	Datum		eval;
 	int			k,
 				n;
 
@@ -402,8 +476,16 @@ al_next_batch(PG_FUNCTION_ARGS)
 	/* (under the lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
 	items = (char **) palloc(sizeof(char *) * k);
-	n = ranking_published(l) ? scored_candidates(l, k, rsinfo, items)
-		: random_candidates(l, k, rsinfo, items);
+	/* the evaluation sample's share first, then the ranking (or the cold start) */
+	eval = eval_items_datum(l);
+	n = 0;
+	if (eval == (Datum) 0)
+		eval = PointerGetDatum(construct_empty_array(TEXTOID));
+	else if (l->options.eval_rate > 0)
+		n = eval_candidates(l, eval, eval_share(l, eval, k), rsinfo, items);
+	if (n < k)
+		n += ranking_published(l) ? scored_candidates(l, k - n, rsinfo, items + n, eval)
+			: random_candidates(l, k - n, rsinfo, items + n, eval);
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
 	SPI_finish();

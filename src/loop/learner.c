@@ -25,6 +25,7 @@
 
 #include "handle.h"
 #include "identity.h"
+#include "eval_set.h"
 #include "learner_acl.h"
 #include "sql_args.h"
 
@@ -209,6 +210,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 	o = options_from(fcinfo, 6);
 	learner_check_strategy(strategy, &o);
 	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
+	if (o.eval_table != NULL)
+		eval_table_check_option(&o, NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)), GetUserId());
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(name);
@@ -236,6 +239,10 @@ al_create_learner(PG_FUNCTION_ARGS)
 	args[8] = CStringGetTextDatum(learner_options_json(&o, strategy));
 	args[9] = Int64GetDatum(id);
 	learner_store_exec(sql, 10, types, args, false, 0);
+	/* its evaluation sample of the pool, as its owner (the caller); (a read-write
+	 * statement, so that it sees the new row) */
+	if (o.eval_size > 0 || o.eval_fraction > 0)
+		eval_choose_items(learner_lock_row(id, true));
 	SPI_finish();
 	PG_RETURN_INT64(id);
 }
@@ -244,10 +251,11 @@ al_create_learner(PG_FUNCTION_ARGS)
 Datum
 al_alter_learner(PG_FUNCTION_ARGS)
 {
-	Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
-	Datum		args[3];
+	Oid			types[5] = {INT8OID, TEXTOID, TEXTOID, BOOLOID, BOOLOID};
+	Datum		args[5];
 	Learner    *l;
 	char	   *strategy;
+	bool		new_eval;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	PreventCommandIfReadOnly("al.alter_learner()");
@@ -259,15 +267,29 @@ al_alter_learner(PG_FUNCTION_ARGS)
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
 	learner_check_strategy(strategy, &l->options);
 	al_class_weight_check_labels(&l->options.class_weight, l->classes, l->k);
+	/* a new evaluation set: checked for the owner, who reads it */
+	new_eval = (l->options.given & OPTION_GIVEN_EVAL_SET) != 0;
+	if (new_eval && l->options.eval_table != NULL)
+		eval_table_check_option(&l->options, l->id_column, l->features_column, l->owner);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
-	/* a new strategy, committee or class weights need a new model and ranking */
+	args[3] = BoolGetDatum(new_eval);
+	args[4] = BoolGetDatum((l->options.given & OPTION_GIVEN_STOP_SET) != 0);
+	/*
+	 * a new strategy, committee, class weights or evaluation set need a new
+	 * model and ranking; a stop set size, a new stop set at the next version
+	 */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
-					   "retrain_requested = retrain_requested OR strategy <> $2 "
+					   "retrain_requested = retrain_requested OR $4 OR strategy <> $2 "
 					   "OR options->'committee' <> ($3::jsonb)->'committee' "
-					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' WHERE id = $1",
-					   3, types, args, false, 0);
+					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight', "
+					   "stop_items = CASE WHEN $5 AND (options->'stop_set_size') IS DISTINCT FROM "
+					   "                       ($3::jsonb)->'stop_set_size' THEN NULL ELSE stop_items END "
+					   "WHERE id = $1",
+					   5, types, args, false, 0);
+	if (new_eval)
+		eval_choose_items(l);
 	SPI_finish();
 	learner_wake_worker();
 	PG_RETURN_VOID();

@@ -42,6 +42,15 @@ typedef enum LearnerExplore
 #define OPTION_GIVEN_DENSITY_METRIC 0x02
 #define OPTION_GIVEN_DENSITY_SAMPLE 0x04
 #define OPTION_GIVEN_EER			0x08
+#define OPTION_GIVEN_EVAL_SIZE		0x10
+#define OPTION_GIVEN_EVAL_FRACTION	0x20
+#define OPTION_GIVEN_EVAL_TABLE		0x40
+#define OPTION_GIVEN_EVAL_LABEL		0x80
+#define OPTION_GIVEN_EVAL_RATE		0x100
+#define OPTION_GIVEN_STOP_SET		0x200
+/* the options that choose the evaluation set (eval_set.c) */
+#define OPTION_GIVEN_EVAL_SET (OPTION_GIVEN_EVAL_SIZE | OPTION_GIVEN_EVAL_FRACTION | \
+							   OPTION_GIVEN_EVAL_TABLE | OPTION_GIVEN_EVAL_LABEL)
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -71,6 +80,19 @@ typedef struct LearnerOptions
 	int			eer_candidates; /* (100) */
 	int			eer_sample;		/* (1000) */
 	int			eer_steps;		/* (20) */
+	/* the evaluation set (doc/loop.md; eval_set.c) */
+	int			eval_size;		/* pool rows reserved for evaluation; 0 = none (0) */
+	double		eval_fraction;	/* or this fraction of the pool's rows; 0 = none (0) */
+	double		eval_rate;		/* share of the items handed out drawn from it (0.1) */
+	char	   *eval_table;		/* or this labeled table (qualified name); NULL = none */
+	char		eval_label_column[NAMEDATALEN]; /* its label column ("label") */
+	/* the stopping rules (doc/loop.md; stop_rules.c) */
+	double		stop_kappa;		/* stabilizing predictions' kappa; NaN = off (0.99) */
+	int			stop_window;	/* versions it (and the plateau) looks back (3) */
+	int			stop_set_size;	/* pool items of the stop set (1000) */
+	int			label_budget;	/* labeled items; 0 = none (0) */
+	double		stop_uncertainty;	/* mean normalized entropy on the stop set; 0 = none (0) */
+	double		stop_plateau;	/* evaluation accuracy gain over the window; 0 = none (0) */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
 

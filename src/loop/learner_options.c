@@ -108,6 +108,33 @@ check_selection(const char *strategy, const LearnerOptions *o)
 }
 
 /*
+ * ERROR unless the evaluation options of the call make sense together:
+ * one of eval_size, eval_fraction and eval_table; eval_label_column with
+ * eval_table; eval_rate with a sample of the pool.
+ */
+static void
+check_eval(const LearnerOptions *o)
+{
+	int			chosen = o->given & (OPTION_GIVEN_EVAL_SIZE | OPTION_GIVEN_EVAL_FRACTION |
+									 OPTION_GIVEN_EVAL_TABLE);
+
+	if (chosen & (chosen - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options \"eval_size\", \"eval_fraction\" and \"eval_table\" exclude each other"),
+				 errhint("Give one of them: a sample of the pool (a count or a fraction), or a labeled table.")));
+	if ((o->given & OPTION_GIVEN_EVAL_LABEL) && o->eval_table == NULL)
+		option_needs("eval_label_column", "option \"eval_table\"", NULL);
+	if ((o->given & OPTION_GIVEN_EVAL_RATE) && o->eval_size == 0 && o->eval_fraction == 0)
+		option_needs("eval_rate", "option \"eval_size\" or \"eval_fraction\"",
+					 "The rate is the share of the items handed out that come from the evaluation sample of the pool.");
+	/* (whatever the call gave: turning the evaluation set off must not leave the rule) */
+	if (o->stop_plateau > 0 && o->eval_size == 0 && o->eval_fraction == 0 && o->eval_table == NULL)
+		option_needs("stop_plateau", "an evaluation set",
+					 "Give the learner one with option \"eval_size\", \"eval_fraction\" or \"eval_table\".");
+}
+
+/*
  * ERROR unless strategy exists, the committee size suits it and the
  * options make sense together.
  */
@@ -134,6 +161,7 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 				 errdetail("It updates the model with each candidate label: a committee has no one model to update."),
 				 errhint("Set the option \"committee\" to 0.")));
 	check_selection(strategy, o);
+	check_eval(o);
 }
 
 /* Defaults of every learner option. */
@@ -163,6 +191,11 @@ learner_options_init(LearnerOptions *o)
 	o->eer_candidates = 100;
 	o->eer_sample = 1000;
 	o->eer_steps = 20;
+	o->eval_rate = 0.1;
+	strlcpy(o->eval_label_column, "label", sizeof(o->eval_label_column));
+	o->stop_kappa = 0.99;
+	o->stop_window = 3;
+	o->stop_set_size = 1000;
 }
 
 /* The longest lease, in days (a month counts 30, as in interval comparisons). */
@@ -356,6 +389,98 @@ apply_selection_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	return true;
 }
 
+/* Forget the evaluation set of o (another one is being chosen). */
+static void
+clear_eval_set(LearnerOptions *o)
+{
+	o->eval_size = 0;
+	o->eval_fraction = 0;
+	o->eval_table = NULL;
+}
+
+/*
+ * Apply one evaluation option (doc/loop.md); returns false if key is not
+ * one.  eval_size, eval_fraction and eval_table replace one another; null
+ * turns the evaluation set off.
+ */
+static bool
+apply_eval_option(LearnerOptions *o, const char *key, JsonbValue *v)
+{
+	bool		off = v->type == jbvNull;
+
+	if (strcmp(key, "eval_size") == 0)
+	{
+		clear_eval_set(o);
+		o->eval_size = off ? 0 : (int) al_option_integer(key, v, 1, INT_MAX);
+		o->given |= OPTION_GIVEN_EVAL_SIZE;
+	}
+	else if (strcmp(key, "eval_fraction") == 0)
+	{
+		clear_eval_set(o);
+		o->eval_fraction = off ? 0 : v->type == jbvNumeric ? al_option_number(key, v) : NAN;
+		if (!off && !(o->eval_fraction > 0 && o->eval_fraction < 1))
+			al_bad_option(key, "must be a number greater than 0 and less than 1");
+		o->given |= OPTION_GIVEN_EVAL_FRACTION;
+	}
+	else if (strcmp(key, "eval_table") == 0)
+	{
+		clear_eval_set(o);
+		if (!off && (o->eval_table = string_value(v)) == NULL)
+			al_bad_option(key, "must be the name of a table, or null");
+		o->given |= OPTION_GIVEN_EVAL_TABLE;
+	}
+	else if (strcmp(key, "eval_label_column") == 0)
+	{
+		char	   *s = string_value(v);
+
+		if (s == NULL || s[0] == '\0' || strlen(s) >= NAMEDATALEN)
+			al_bad_option(key, "must be a column name");
+		strlcpy(o->eval_label_column, s, sizeof(o->eval_label_column));
+		o->given |= OPTION_GIVEN_EVAL_LABEL;
+	}
+	else if (strcmp(key, "eval_rate") == 0)
+	{
+		o->eval_rate = number_between(key, v, 0, false, 1);
+		o->given |= OPTION_GIVEN_EVAL_RATE;
+	}
+	else
+		return false;
+	return true;
+}
+
+/* The largest stop set and stop window. */
+#define MAX_STOP_SET 1000000
+#define MAX_STOP_WINDOW 1000
+
+/*
+ * Apply one stopping-rule option (doc/loop.md); returns false if key is not
+ * one.  null turns a rule off (stop_kappa: the stabilizing predictions).
+ */
+static bool
+apply_stop_option(LearnerOptions *o, const char *key, JsonbValue *v)
+{
+	bool		off = v->type == jbvNull;
+
+	if (strcmp(key, "stop_kappa") == 0)
+		o->stop_kappa = off ? NAN : number_between(key, v, -1, false, 1);
+	else if (strcmp(key, "stop_window") == 0)
+		o->stop_window = (int) al_option_integer(key, v, 1, MAX_STOP_WINDOW);
+	else if (strcmp(key, "stop_set_size") == 0)
+	{
+		o->stop_set_size = (int) al_option_integer(key, v, 1, MAX_STOP_SET);
+		o->given |= OPTION_GIVEN_STOP_SET;
+	}
+	else if (strcmp(key, "label_budget") == 0)
+		o->label_budget = off ? 0 : (int) al_option_integer(key, v, 1, INT_MAX);
+	else if (strcmp(key, "stop_uncertainty") == 0)
+		o->stop_uncertainty = off ? 0 : number_between(key, v, 0, true, 1);
+	else if (strcmp(key, "stop_plateau") == 0)
+		o->stop_plateau = off ? 0 : number_between(key, v, 0, true, 1);
+	else
+		return false;
+	return true;
+}
+
 /* Apply one option; ERROR naming unknown options and bad values. */
 static void
 apply_option(void *ctx, const char *key, JsonbValue *v)
@@ -398,11 +523,12 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
 		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
-	else if (!apply_selection_option(o, key, v))
+	else if (!apply_selection_option(o, key, v) && !apply_eval_option(o, key, v) &&
+			 !apply_stop_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
 }
 
 /*
@@ -451,6 +577,45 @@ append_selection(StringInfo buf, const LearnerOptions *o, const char *strategy)
 						 o->eer_steps);
 }
 
+/* The evaluation options as JSON members, if the learner has an evaluation set. */
+static void
+append_eval(StringInfo buf, const LearnerOptions *o)
+{
+	if (o->eval_table != NULL)
+	{
+		appendStringInfoString(buf, ", \"eval_table\": ");
+		escape_json(buf, o->eval_table);
+		appendStringInfoString(buf, ", \"eval_label_column\": ");
+		escape_json(buf, o->eval_label_column);
+		return;
+	}
+	if (o->eval_size > 0)
+		appendStringInfo(buf, ", \"eval_size\": %d", o->eval_size);
+	else if (o->eval_fraction > 0)
+		appendStringInfo(buf, ", \"eval_fraction\": %s", float8out_internal(o->eval_fraction));
+	else
+		return;
+	appendStringInfo(buf, ", \"eval_rate\": %s", float8out_internal(o->eval_rate));
+}
+
+/* The stopping-rule options as JSON members: the stabilizing rule's always, the others when set. */
+static void
+append_stop(StringInfo buf, const LearnerOptions *o)
+{
+	if (isnan(o->stop_kappa))
+		appendStringInfoString(buf, ", \"stop_kappa\": null");
+	else
+		appendStringInfo(buf, ", \"stop_kappa\": %s", float8out_internal(o->stop_kappa));
+	appendStringInfo(buf, ", \"stop_window\": %d, \"stop_set_size\": %d", o->stop_window,
+					 o->stop_set_size);
+	if (o->label_budget > 0)
+		appendStringInfo(buf, ", \"label_budget\": %d", o->label_budget);
+	if (o->stop_uncertainty > 0)
+		appendStringInfo(buf, ", \"stop_uncertainty\": %s", float8out_internal(o->stop_uncertainty));
+	if (o->stop_plateau > 0)
+		appendStringInfo(buf, ", \"stop_plateau\": %s", float8out_internal(o->stop_plateau));
+}
+
 /* The options as the JSON object stored with the learner. */
 char *
 learner_options_json(const LearnerOptions *o, const char *strategy)
@@ -467,6 +632,8 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
 	append_selection(&buf, o, strategy);
+	append_eval(&buf, o);
+	append_stop(&buf, o);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }

@@ -25,14 +25,12 @@
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 
-#include "agreement.h"
-#include "committee_model.h"
+#include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "round.h"
+#include "stop_rules.h"
 #include "team.h"
-
-#define STOP_SET_SIZE 1000
 
 /* What a retrain read of al.labels. */
 typedef struct TrainingLabels
@@ -123,6 +121,8 @@ typedef struct TrainingRows
 	int			d;				/* features per row */
 	int			unusable;		/* labeled items left out: gone, or unusable features */
 	Datum		fresh;			/* bigint[]: serials of the waiting label rows read */
+	EvalLabels	eval;			/* labeled items of the evaluation sample: never trained on */
+	int			labeled;		/* items with a label (those of the evaluation sample too) */
 } TrainingRows;
 
 /* Order ints ascending (for the most common feature count). */
@@ -160,7 +160,9 @@ most_common_length(int *lengths, int n)
 /*
  * The labeled rows of the pool (as the owner) that the training can use:
  * the row of each labeled item whose label is a class, whose features are
- * a finite array without NULL, of the most common length among them.
+ * a finite array without NULL, of the most common length among them.  The
+ * labeled items of the evaluation sample go to t->eval instead: they never
+ * train.
  */
 static void
 training_rows(const Learner *l, TrainingRows *t)
@@ -181,6 +183,8 @@ training_rows(const Learner *l, TrainingRows *t)
 	char	   *sql;
 
 	majority_labels(l, &tl);
+	t->labeled = tl.n;
+	eval_split_labels(l, tl.items, tl.classes, &tl.n, &t->eval);
 	t->fresh = tl.fresh;
 	labels = tl.classes;
 	index = item_map_create("al_ext labeled items", tl.n);
@@ -276,159 +280,77 @@ can_train(const Learner *l, const TrainingRows *t)
 	return n_train >= 2 && distinct_classes(t->y, train_idx, n_train, l->k) >= 2;
 }
 
-/* Predicted class index of each stop-set item (-1 if it has no usable features). */
-static int *
-stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items, int *n)
+/* Set curve parameter i to the double v (NULL if NaN). */
+static void
+curve_double(Datum *args, char *nulls, int i, double v)
 {
-	char	   *sql = psprintf("SELECT s.o, %s FROM pg_catalog.unnest($1) WITH ORDINALITY s(item, o) "
-							   "LEFT JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item ORDER BY s.o",
-							   learner_features_sql(l, "p"), learner_pool_name(l),
-							   quote_identifier(l->id_column));
-	Oid			type = get_array_type(l->id_type);
-	Datum	   *texts;
-	bool	   *nulls;
-	char	  **items;
-	int			n_items,
-				i;
-	Datum		arg;
-	float	   *x = (float *) palloc(sizeof(float) * Max(d, 1));
-	double	   *p = (double *) palloc(sizeof(double) * 2 * l->k);
-	int		   *pred;
-	uint64		r;
-
-	deconstruct_array(DatumGetArrayTypeP(stop_items), TEXTOID, -1, false, TYPALIGN_INT,
-					  &texts, &nulls, &n_items);
-	items = (char **) palloc(sizeof(char *) * Max(n_items, 1));
-	for (i = 0; i < n_items; i++)
-		items[i] = nulls[i] ? NULL : TextDatumGetCString(texts[i]);
-	arg = learner_typed_items(l, items, n_items);
-	round_pool_query(l, sql, 1, &type, &arg);
-	round_check_features_column(l, 2);
-	*n = (int) SPI_processed;
-	pred = (int *) palloc(sizeof(int) * Max(*n, 1));
-	for (r = 0; r < SPI_processed; r++)
-	{
-		bool		isnull;
-		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
-		int			c,
-					best = 0;
-
-		pred[r] = -1;
-		if (pool_read_features(f, isnull, d, x) != FEATURES_OK)
-			continue;
-		al_committee_predict_row(fit->models, fit->members, x, p, p + l->k);
-		for (c = 1; c < l->k; c++)
-			if (p[c] > p[best])
-				best = c;
-		pred[r] = best;
-	}
-	SPI_freetuptable(SPI_tuptable);
-	return pred;
+	args[i] = Float8GetDatum(v);
+	nulls[i] = isnan(v) ? 'n' : ' ';
 }
 
-/* The learner's fixed stop set, chosen (seeded) at its first model. */
-static Datum
-stop_set(const Learner *l)
+/* Set the curve parameters from 10 on: the evaluation metrics (NULL without an evaluation set). */
+static void
+curve_eval(Datum *args, char *nulls, const al_eval_metrics *e)
 {
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
-	bool		isnull;
-	Datum		d;
-	char	   *sql;
-	const char *id = quote_identifier(l->id_column);
+	const double values[9] = {e->accuracy, e->accuracy_low, e->accuracy_high,
+		e->macro_f1, e->macro_f1_low, e->macro_f1_high,
+	e->log_loss, e->log_loss_low, e->log_loss_high};
+	int			i;
 
-	learner_store_exec("SELECT stop_items FROM al.learner_store WHERE id = $1", 1, &type, &arg, true, 1);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (!isnull)
-		return SPI_datumTransfer(d, false, -1);
-	sql = psprintf("SELECT coalesce(pg_catalog.array_agg(i), '{}') FROM ("
-				   "SELECT %s::pg_catalog.text AS i FROM %s WHERE %s IS NOT NULL "
-				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), 1 LIMIT %d) s",
-				   id, learner_pool_name(l), id, id, l->options.seed, STOP_SET_SIZE);
-	round_pool_query(l, sql, 0, NULL, NULL);
-	d = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
-						  false, -1);
-	{
-		Oid			types[2] = {INT8OID, TEXTARRAYOID};
-		Datum		args[2] = {Int64GetDatum(l->id), d};
-
-		learner_store_exec("UPDATE al.learner_store SET stop_items = $2 WHERE id = $1",
-						   2, types, args, false, 0);
-	}
-	return d;
+	args[10] = Int32GetDatum(e->n);
+	nulls[10] = e->n < 0 ? 'n' : ' ';
+	for (i = 0; i < 9; i++)
+		curve_double(args, nulls, 11 + i, values[i]);
 }
 
-/* Kappa of pred against the previous version's stop predictions (NaN if none). */
-static double
-kappa_previous(const Learner *l, const int *pred, int n)
-{
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
-	bool		isnull;
-	Datum		d;
-	Datum	   *prev;
-	int			np,
-				i,
-				m = 0;
-	int		   *a,
-			   *b;
-	double	   *work;
-
-	learner_store_exec("SELECT stop_predictions FROM al.curve_store WHERE learner_id = $1 "
-					   "ORDER BY model_version DESC LIMIT 1", 1, &type, &arg, true, 1);
-	if (SPI_processed == 0)
-		return NAN;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	deconstruct_array(DatumGetArrayTypeP(d), INT4OID, 4, true, TYPALIGN_INT, &prev, NULL, &np);
-	a = (int *) palloc(sizeof(int) * Max(n, 1));
-	b = (int *) palloc(sizeof(int) * Max(n, 1));
-	for (i = 0; i < n && i < np; i++)
-		if (pred[i] >= 0 && DatumGetInt32(prev[i]) >= 0)
-		{
-			a[m] = pred[i];
-			b[m++] = DatumGetInt32(prev[i]);
-		}
-	work = (double *) palloc(sizeof(double) * 2 * l->k);
-	return m > 0 ? al_cohen_kappa(a, b, m, l->k, work) : NAN;
-}
-
-/* Record the learning-curve point of a new version. */
+/*
+ * Record the learning-curve point of a new version: e, its metrics on the
+ * evaluation set (n -1: the learner has none); stop, its measures on the
+ * stop set; and the stopping rules that fire at it (notified first, when
+ * they never fired before).
+ */
 static void
 record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, double mean_uncertainty,
-			 const int *pred, int n_stop)
+			 const StopMeasure *stop, const al_eval_metrics *e)
 {
 	static const char *sql =
 		"INSERT INTO al.curve_store (learner_id, model_version, model_id, labels_used, holdout_accuracy, "
-		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions, labels_unusable) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-	Oid			types[10] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-	FLOAT8OID, INT4ARRAYOID, INT4OID};
-	Datum		args[10];
-	char		nulls[10] = "          ";
-	Datum	   *p = (Datum *) palloc(sizeof(Datum) * Max(n_stop, 1));
-	double		kappa = kappa_previous(l, pred, n_stop);
+		"holdout_log_loss, mean_uncertainty, kappa_previous, stop_predictions, labels_unusable, "
+		"eval_labeled, eval_accuracy, eval_accuracy_low, eval_accuracy_high, eval_macro_f1, "
+		"eval_macro_f1_low, eval_macro_f1_high, eval_log_loss, eval_log_loss_low, eval_log_loss_high, "
+		"stop_set_uncertainty, stop_rules) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+		"$21, $22)";
+	Oid			types[22] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+		FLOAT8OID, INT4ARRAYOID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, TEXTARRAYOID};
+	Datum		args[22];
+	char		nulls[22];
+	Datum	   *p = (Datum *) palloc(sizeof(Datum) * Max(stop->n, 1));
+	StopInputs	in = {fit->version, t->labeled, e->accuracy};
 	AlIdentity	save;
 	int			ret;
 	int			i;
 
-	for (i = 0; i < n_stop; i++)
-		p[i] = Int32GetDatum(pred[i]);
+	for (i = 0; i < stop->n; i++)
+		p[i] = Int32GetDatum(stop->pred[i]);
+	memset(nulls, ' ', sizeof(nulls));
 	args[0] = Int64GetDatum(l->id);
 	args[1] = Int32GetDatum(fit->version);
 	args[2] = Int64GetDatum(fit->id);
 	args[3] = Int32GetDatum(t->n);
-	args[4] = Float8GetDatum(fit->holdout_accuracy);
-	nulls[4] = isnan(fit->holdout_accuracy) ? 'n' : ' ';
-	args[5] = Float8GetDatum(fit->holdout_log_loss);
-	nulls[5] = isnan(fit->holdout_log_loss) ? 'n' : ' ';
-	args[6] = Float8GetDatum(mean_uncertainty);
-	nulls[6] = isnan(mean_uncertainty) ? 'n' : ' ';
-	args[7] = Float8GetDatum(kappa);
-	nulls[7] = isnan(kappa) ? 'n' : ' ';
-	args[8] = PointerGetDatum(construct_array(p, n_stop, INT4OID, 4, true, TYPALIGN_INT));
+	curve_double(args, nulls, 4, fit->holdout_accuracy);
+	curve_double(args, nulls, 5, fit->holdout_log_loss);
+	curve_double(args, nulls, 6, mean_uncertainty);
+	curve_double(args, nulls, 7, stop->kappa);
+	args[8] = PointerGetDatum(construct_array(p, stop->n, INT4OID, 4, true, TYPALIGN_INT));
 	args[9] = Int32GetDatum(t->unusable);
+	curve_eval(args, nulls, e);
+	curve_double(args, nulls, 20, stop->uncertainty);
+	args[21] = stop_rules_fired(l, stop, &in);
+	stop_rules_notify(l, fit->version, args[21]);
 	al_become_store_owner(&save);
-	ret = SPI_execute_with_args(sql, 10, types, args, nulls, false, 0);
+	ret = SPI_execute_with_args(sql, 22, types, args, nulls, false, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
@@ -608,10 +530,9 @@ retrain(Learner *l, int64 pool_size)
 	ModelFit	fit;
 	al_softmax_options opt = learner_fit_options(l);
 	ScoreResult res;
-	Datum		stop;
-	int		   *pred;
-	int			n_stop;
+	StopMeasure stop;
 	Datum		withdrawn;
+	al_eval_metrics eval = {-1, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 
 	round_report(l, "reading labels");
 	training_rows(l, &t);
@@ -624,9 +545,10 @@ retrain(Learner *l, int64 pool_size)
 	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, t.x, t.y, t.n, t.d,
 					&opt, l->options.holdout, &l->options.class_weight, &fit);
 	res = rank_pool(l, &fit, t.d, fit.version, pool_size, &t);
-	stop = stop_set(l);
-	pred = stop_predictions(l, &fit, t.d, stop, &n_stop);
-	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, pred, n_stop);
+	stop_measure(l, &fit, t.d, &stop);
+	round_report(l, "measuring on the evaluation set");
+	eval_measure(l, &fit, t.d, &t.eval, &eval);
+	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, &stop, &eval);
 	publish(l, fit.id, fit.version);
 	mark_trained_labels(l, fit.version, &t);
 	learner_mark_withdrawals(l, fit.version, withdrawn);

@@ -42,12 +42,8 @@ enum
 	ST_LEARNER, ST_STRATEGY, ST_POOL_SIZE, ST_LABELED, ST_UNLABELED, ST_LEASED,
 	ST_WAITING, ST_UNUSABLE, ST_RETRAIN_EVERY, ST_VERSION, ST_TRAINED_AT, ST_ACCURACY,
 	ST_PHASE, ST_SUGGESTED_STOP, ST_STOP_REASON, ST_PROBLEM, ST_COUNTED_AT,
-	ST_WORKER_RUNNING, ST_OLDEST_WAITING, ST_COLUMNS
+	ST_WORKER_RUNNING, ST_OLDEST_WAITING, ST_EVAL_ACCURACY, ST_COLUMNS
 };
-
-/* Kappa threshold and window of the stabilizing-predictions stop rule. */
-#define STOP_KAPPA		0.99
-#define STOP_WINDOW		3
 
 /*
  * What keeps the learner's rounds from reading its pool, from the catalog
@@ -132,11 +128,13 @@ typedef struct LearnerCounts
 	int64		leased;
 	int64		waiting;
 	bool		has_accuracy;
-	double		accuracy;
+	double		accuracy;		/* on the held-out chosen labels */
+	bool		has_eval_accuracy;
+	double		eval_accuracy;	/* on the evaluation set */
 	bool		has_unusable;
 	int32		unusable;		/* of the latest version's training */
-	int			stable;			/* of the last STOP_WINDOW versions, how many kappa >= STOP_KAPPA */
-	int			versions;		/* versions among the last STOP_WINDOW with a kappa */
+	int32		curve_version;	/* the latest version on the curve (0: none) */
+	Datum		stop_rules;		/* text[]: the stopping rules that fired at it */
 	bool		has_oldest_waiting;
 	Datum		oldest_waiting;	/* interval: how long the oldest waiting change has waited */
 } LearnerCounts;
@@ -161,25 +159,25 @@ learner_counts(const Learner *l)
 		"  AND w.retrained_in IS NULL), "
 		" (SELECT c.holdout_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
 		"  ORDER BY c.model_version DESC LIMIT 1), "
-		" (SELECT pg_catalog.count(*) FILTER (WHERE k.kappa_previous OPERATOR(pg_catalog.>=) $2) FROM "
-		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $3) k), "
-		" (SELECT pg_catalog.count(k.kappa_previous) FROM "
-		"  (SELECT c.kappa_previous FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
-		"   ORDER BY c.model_version DESC LIMIT $3) k), "
+		" (SELECT c.model_version FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  ORDER BY c.model_version DESC LIMIT 1), "
+		" (SELECT c.stop_rules FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  ORDER BY c.model_version DESC LIMIT 1), "
 		" pg_catalog.now() OPERATOR(pg_catalog.-) LEAST("
 		"  (SELECT pg_catalog.min(b.labeled_at) FROM al.labels b WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
 		"   AND b.trained_in IS NULL), "
 		"  (SELECT pg_catalog.min(w.withdrawn_at) FROM al.withdrawn_labels w "
-		"   WHERE w.learner_id OPERATOR(pg_catalog.=) $1 AND w.retrained_in IS NULL))";
-	Oid			types[3] = {INT8OID, FLOAT8OID, INT4OID};
-	Datum		args[3] = {Int64GetDatum(l->id), Float8GetDatum(STOP_KAPPA), Int32GetDatum(STOP_WINDOW)};
+		"   WHERE w.learner_id OPERATOR(pg_catalog.=) $1 AND w.retrained_in IS NULL)), "
+		" (SELECT c.eval_accuracy FROM al.curve_store c WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
+		"  ORDER BY c.model_version DESC LIMIT 1)";
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
 	HeapTuple	tup;
 	TupleDesc	desc;
 	LearnerCounts c;
 	bool		isnull;
 
-	learner_store_exec(sql, 3, types, args, true, 1);
+	learner_store_exec(sql, 1, &type, &arg, true, 1);
 	tup = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	c.labeled = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
@@ -194,13 +192,66 @@ learner_counts(const Learner *l)
 	c.waiting = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
 	c.accuracy = DatumGetFloat8(SPI_getbinval(tup, desc, 8, &isnull));
 	c.has_accuracy = !isnull;
-	c.stable = (int) DatumGetInt64(SPI_getbinval(tup, desc, 9, &isnull));
-	c.versions = (int) DatumGetInt64(SPI_getbinval(tup, desc, 10, &isnull));
+	c.curve_version = DatumGetInt32(SPI_getbinval(tup, desc, 9, &isnull));
+	if (isnull)
+		c.curve_version = 0;
+	c.stop_rules = SPI_getbinval(tup, desc, 10, &isnull);
+	c.stop_rules = isnull ? (Datum) 0 : datumCopy(c.stop_rules, false, -1);
 	c.oldest_waiting = SPI_getbinval(tup, desc, 11, &isnull);
 	c.has_oldest_waiting = !isnull;
 	if (!isnull)
 		c.oldest_waiting = datumCopy(c.oldest_waiting, false, sizeof(Interval));
+	c.eval_accuracy = DatumGetFloat8(SPI_getbinval(tup, desc, 12, &isnull));
+	c.has_eval_accuracy = !isnull;
 	return c;
+}
+
+/* A stopping rule's name with its parameters (as configured now), for stop_reason. */
+static char *
+stop_rule_text(const Learner *l, const char *rule)
+{
+	const LearnerOptions *o = &l->options;
+
+	if (strcmp(rule, "stabilizing_predictions") == 0)
+		return psprintf("%s (kappa >= %g on the stop set for the last %d version%s)", rule,
+						o->stop_kappa, o->stop_window, o->stop_window == 1 ? "" : "s");
+	if (strcmp(rule, "label_budget") == 0)
+		return psprintf("%s (%d labeled items)", rule, o->label_budget);
+	if (strcmp(rule, "overall_uncertainty") == 0)
+		return psprintf("%s (mean normalized entropy on the stop set below %g)", rule,
+						o->stop_uncertainty);
+	if (strcmp(rule, "accuracy_plateau") == 0)
+		return psprintf("%s (evaluation accuracy gained less than %g over the last %d version%s)", rule,
+						o->stop_plateau, o->stop_window, o->stop_window == 1 ? "" : "s");
+	return pstrdup(rule);
+}
+
+/*
+ * stop_reason: the rules that fired at the latest version, with their
+ * parameters, or that none did; *fired: whether one did.
+ */
+static char *
+stop_reason(const Learner *l, const LearnerCounts *c, bool *fired)
+{
+	StringInfoData buf;
+	Datum	   *rules;
+	int			n = 0,
+				i;
+
+	*fired = false;
+	if (c->curve_version == 0)
+		return pstrdup("no model version yet");
+	if (c->stop_rules != (Datum) 0)
+		deconstruct_array(DatumGetArrayTypeP(c->stop_rules), TEXTOID, -1, false, TYPALIGN_INT,
+						  &rules, NULL, &n);
+	if (n == 0)
+		return psprintf("no stopping rule fired at version %d", c->curve_version);
+	*fired = true;
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "fired at version %d: ", c->curve_version);
+	for (i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i ? "; " : "", stop_rule_text(l, TextDatumGetCString(rules[i])));
+	return buf.data;
 }
 
 /* Fill values/nulls with the status row of learner l. */
@@ -210,7 +261,8 @@ status_row(Learner *l, Datum *values, bool *nulls)
 	LearnerCounts c = learner_counts(l);
 	char	   *problem = pool_problem(l);
 	char	   *phase = worker_phase(l->id);
-	bool		stop = c.versions == STOP_WINDOW && c.stable == STOP_WINDOW;
+	bool		stop;
+	char	   *reason = stop_reason(l, &c, &stop);
 
 	memset(nulls, 0, sizeof(bool) * ST_COLUMNS);
 	values[ST_LEARNER] = CStringGetTextDatum(l->name);
@@ -236,16 +288,14 @@ status_row(Learner *l, Datum *values, bool *nulls)
 	nulls[ST_ACCURACY] = !c.has_accuracy;
 	values[ST_PHASE] = CStringGetTextDatum(phase ? phase : "idle");
 	values[ST_SUGGESTED_STOP] = BoolGetDatum(stop);
-	values[ST_STOP_REASON] = CStringGetTextDatum(stop ?
-												 psprintf("predictions on the stop set stable: kappa >= %g over the last %d versions",
-														  STOP_KAPPA, STOP_WINDOW) :
-												 psprintf("%d of the last %d versions had kappa >= %g against their predecessor",
-														  c.stable, STOP_WINDOW, STOP_KAPPA));
+	values[ST_STOP_REASON] = CStringGetTextDatum(reason);
 	values[ST_PROBLEM] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
 	nulls[ST_PROBLEM] = (problem == NULL);
 	values[ST_WORKER_RUNNING] = BoolGetDatum(learner_worker_running());
 	values[ST_OLDEST_WAITING] = c.oldest_waiting;
 	nulls[ST_OLDEST_WAITING] = !c.has_oldest_waiting;
+	values[ST_EVAL_ACCURACY] = Float8GetDatum(c.eval_accuracy);
+	nulls[ST_EVAL_ACCURACY] = !c.has_eval_accuracy;
 }
 
 /*

@@ -58,6 +58,28 @@ round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum
 }
 
 /*
+ * A seeded sample of n pool items (text[] of ids, in order): the first by a
+ * hash of the id's text seeded with the learner's seed, then by the id's
+ * text; the stop set and the evaluation sample.  Read as the owner; the
+ * result is in the caller's (upper) context.
+ */
+Datum
+round_seeded_sample(const Learner *l, int64 n)
+{
+	const char *id = quote_identifier(l->id_column);
+	bool		isnull;
+
+	round_pool_query(l, psprintf("SELECT coalesce(pg_catalog.array_agg(i), '{}') FROM ("
+								 "SELECT %s::pg_catalog.text AS i FROM %s WHERE %s IS NOT NULL "
+								 "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), 1 "
+								 "LIMIT " INT64_FORMAT ") s",
+								 id, learner_pool_name(l), id, id, l->options.seed, n),
+					 0, NULL, NULL);
+	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+							 false, -1);
+}
+
+/*
  * ERROR unless column `column` of the SPI result holds features the round
  * can read (the pool is locked and was checked: this guards the reader).
  */

@@ -81,7 +81,7 @@ SELECT al.label('o', 1, 'odd'), al.label('o', 2, 'even');
 SELECT al.run_learner('o') AS round_two_labels;
 SELECT count(*) AS labeled FROM (SELECT al.label('o', id, CASE WHEN id % 2 = 1 THEN 'odd' ELSE 'even' END) FROM pool_in WHERE id BETWEEN 3 AND 12) s;
 SELECT al.run_learner('o') AS round_twelve_labels;
-SELECT labels_used, holdout_accuracy IS NOT NULL AS has_holdout_accuracy FROM al.learning_curve WHERE learner = 'o';
+SELECT labels_used, selected_holdout_accuracy IS NOT NULL AS has_holdout_accuracy FROM al.learning_curve WHERE learner = 'o';
 SELECT al.drop_learner('o');
 
 -- 3. item ids of the wrong type (defect 15): a clean error naming the

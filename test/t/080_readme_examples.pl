@@ -53,6 +53,12 @@ SELECT i, ARRAY(SELECT (CASE WHEN j % 3 = i % 3 THEN 1.5 ELSE 0 END) + sin(i * 1
                 FROM generate_series(1, 8) j),
        CASE WHEN i % 4 = 0 THEN (ARRAY['billing', 'bug', 'feature'])[i % 3 + 1] END
 FROM generate_series(4001, 5000) i;
+-- triage_gold: a gold set labeled earlier, the evaluation table of the loop's example
+CREATE TABLE triage_gold (id bigint, embedding FEATURES, gold text);
+INSERT INTO triage_gold
+SELECT i, ARRAY(SELECT (CASE WHEN j % 3 = i % 3 THEN 1.5 ELSE 0 END) + cos(i * 12.9898 + j * 78.233)
+                FROM generate_series(1, 8) j), (ARRAY['billing', 'bug', 'feature'])[i % 3 + 1]
+FROM generate_series(1, 60) i;
 -- digits: a labeled table for the backtest examples, 500 rows of 8 features
 -- in 10 classes
 CREATE TABLE digits (id bigint, x FEATURES, y int);
