@@ -36,7 +36,8 @@ CREATE TABLE al.learner_store (
 	model_id bigint,					-- the published model version (al.model_store.id)
 	model_version integer,
 	published_at timestamptz,
-	stop_items text[]					-- the fixed stop set (item ids), chosen at the first model
+	stop_items text[],					-- the fixed stop set (item ids), chosen at the first model
+	pinned_version integer				-- al.pin_version / al.rollback: served until al.unpin (NULL: the serve policy)
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.learner_store', '');
@@ -130,6 +131,7 @@ CREATE TABLE al.curve_store (
 	stop_predictions integer[] NOT NULL,
 	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	labels_unusable integer NOT NULL DEFAULT 0,	-- labeled items the training could not use
+	eval_accuracy double precision,		-- accuracy on the evaluation set (the serve policy "best" reads it)
 	PRIMARY KEY (learner_id, model_version)
 );
 REVOKE ALL ON al.curve_store FROM PUBLIC;
@@ -164,7 +166,7 @@ GRANT SELECT ON al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
 -- every column but channel_secret
 GRANT SELECT (id, name, handle, pool, id_column, features_column, id_type, classes, strategy, options,
               created_at, retrain_requested, model_id, model_version,
-              published_at, stop_items)
+              published_at, stop_items, pinned_version)
 	ON al.learner_store TO PUBLIC;
 
 -- A learner's NOTIFY channel: 'al_ext_' and a digest of its secret, its
@@ -180,7 +182,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, serve, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -274,8 +276,9 @@ COMMENT ON VIEW al.learner_status IS
 
 CREATE VIEW al.learning_curve WITH (security_invoker = true) AS
 SELECT l.name AS learner, c.model_version, c.labels_used, c.holdout_accuracy, c.holdout_log_loss,
-       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable
+       c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable,
+       c.eval_accuracy, c.model_version IS NOT DISTINCT FROM l.model_version AS served
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
-	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set, labeled items the training could not use';
+	'one row per model version of each learner: labels used, held-out accuracy and log-loss, mean entropy of the pool, Cohen''s kappa against the previous version on the stop set, labeled items the training could not use, accuracy on the evaluation set, whether the version is the one served now (al.serving_history: since when)';

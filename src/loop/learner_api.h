@@ -57,6 +57,7 @@ typedef struct LearnerOptions
 	AlClassWeight class_weight; /* class weights of training (none) */
 	char		lease[64];		/* how long a batch is held ("30 minutes") */
 	int			max_leased;		/* items one annotator may hold at once; 0 = no limit (0) */
+	bool		serve_best;		/* serve the best version by evaluation accuracy, else the latest */
 	/* selection (doc/selection.md; round_select.c) */
 	int			batch;			/* index of the selector of option batch (0: topk) */
 	int			candidates;		/* rows the selector orders; 0 = all (10000) */

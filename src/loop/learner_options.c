@@ -210,6 +210,20 @@ number_between(const char *key, JsonbValue *v, double lo, bool lo_open, double h
 	return d;
 }
 
+/* Option serve: "latest" or "best" (doc/loop.md, "Which version is served"). */
+static void
+set_serve(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+
+	if (s && strcmp(s, "latest") == 0)
+		o->serve_best = false;
+	else if (s && strcmp(s, "best") == 0)
+		o->serve_best = true;
+	else
+		al_bad_option("serve", "must be \"latest\" or \"best\"");
+}
+
 /* Option batch: one of the selectors of round_select.c. */
 static void
 set_batch(LearnerOptions *o, JsonbValue *v)
@@ -398,11 +412,13 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
 		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
+	else if (strcmp(key, "serve") == 0)
+		set_serve(o, v);
 	else if (!apply_selection_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, serve, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
 }
 
 /*
@@ -466,6 +482,9 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	escape_json(&buf, o->lease);
 	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
+	/* like class_weight, shown only when not the default ("latest") */
+	if (o->serve_best)
+		appendStringInfoString(&buf, ", \"serve\": \"best\"");
 	append_selection(&buf, o, strategy);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
