@@ -182,7 +182,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, serve, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;

@@ -172,6 +172,24 @@ options_from(FunctionCallInfo fcinfo, int n)
 }
 
 /*
+ * What new options of learner id do at once: check its cold-start query
+ * (cold_start.c) and import the labels of its label column
+ * (label_import.c).  Its row is read (and locked, as a round locks it) by a
+ * statement that sees what this call just wrote.
+ */
+static void
+apply_new_options(int64 id)
+{
+	Learner    *l = learner_lock_row(id, true);
+
+	if (l == NULL)
+		return;
+	learner_lock_pool(l);
+	learner_check_cold_start(l);
+	learner_import_labels(l, true);
+}
+
+/*
  * al.create_learner(name, pool, id_column, features_column, classes,
  * strategy, options) -> bigint
  */
@@ -209,6 +227,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 	o = options_from(fcinfo, 6);
 	learner_check_strategy(strategy, &o);
 	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
+	if (o.label_column[0] != '\0')
+		learner_check_label_column(PG_GETARG_OID(1), o.label_column, name, GetUserId());
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(name);
@@ -236,6 +256,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	args[8] = CStringGetTextDatum(learner_options_json(&o, strategy));
 	args[9] = Int64GetDatum(id);
 	learner_store_exec(sql, 10, types, args, false, 0);
+	apply_new_options(id);
 	SPI_finish();
 	PG_RETURN_INT64(id);
 }
@@ -259,6 +280,8 @@ al_alter_learner(PG_FUNCTION_ARGS)
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
 	learner_check_strategy(strategy, &l->options);
 	al_class_weight_check_labels(&l->options.class_weight, l->classes, l->k);
+	if (l->options.label_column[0] != '\0')
+		learner_check_label_column(l->pool, l->options.label_column, l->name, l->owner);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
@@ -268,6 +291,8 @@ al_alter_learner(PG_FUNCTION_ARGS)
 					   "OR options->'committee' <> ($3::jsonb)->'committee' "
 					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' WHERE id = $1",
 					   3, types, args, false, 0);
+	if (l->options.given & (OPTION_GIVEN_LABEL_COLUMN | OPTION_GIVEN_COLD_START))
+		apply_new_options(l->id);
 	SPI_finish();
 	learner_wake_worker();
 	PG_RETURN_VOID();

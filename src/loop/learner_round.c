@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "executor/spi.h"
@@ -705,6 +706,12 @@ round_locked(Learner *l, bool wait)
 		learner_lock_pool(l);
 	else if (!learner_try_lock_pool(l))
 		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
+	if (learner_import_labels(l, false))
+	{
+		/* the round's snapshot (read-only statements) sees the labels imported */
+		CommandCounterIncrement();
+		UpdateActiveSnapshotCommandId();
+	}
 	waiting = learner_changes_waiting(l);
 	pool_size = pool_count(l);
 	reset_if_model_dropped(l);
