@@ -177,8 +177,9 @@ learner_import_labels(const Learner *l, bool warn_always)
 	if (v.not_classes > 0 && (changed || warn_always))
 		ereport(WARNING,
 				(errcode(ERRCODE_WARNING),
-				 errmsg("%d values of the label column \"%s\" of learner \"%s\" are not classes; the first, \"%s\" of item \"%s\", is not imported",
-						v.not_classes, l->options.label_column, l->name, v.first_value, v.first_item),
+				 errmsg_plural("%d value of the label column \"%s\" of learner \"%s\" is not a class: \"%s\" of item \"%s\" is not imported",
+							   "%d values of the label column \"%s\" of learner \"%s\" are not classes; the first, \"%s\" of item \"%s\", is not imported",
+							   v.not_classes, v.not_classes, l->options.label_column, l->name, v.first_value, v.first_item),
 				 errdetail("Values that are not one of the learner's classes (%s) are not imported, and an earlier import of such an item is withdrawn.",
 						   learner_classes_text(l)),
 				 errhint("Map the column's values to the classes (e.g. a view over the pool), or set the option \"label_column\" to null.")));

@@ -99,10 +99,12 @@ SELECT item, annotator, label FROM imp_labels ORDER BY item, annotator;
 ALTER TABLE imp_pool DROP COLUMN cat;
 SET ROLE regress_imp_owner;
 SELECT pg_temp.try($$SELECT al.run_learner('imp')$$) AS round_without_column;
+SELECT problem FROM al.learner_status WHERE learner = 'imp';
 SELECT pg_temp.try($$SELECT al.alter_learner('imp', NULL, '{"batch_size": 3}')::text$$) AS alter_keeping_it;
 SELECT al.alter_learner('imp', NULL, '{"label_column": null}');
 SELECT options ? 'label_column' AS has_label_column FROM al.learners WHERE name = 'imp';
 SELECT al.run_learner('imp') IS NOT NULL AS round_runs;
+SELECT problem IS NULL AS no_problem FROM al.learner_status WHERE learner = 'imp';
 RESET ROLE;
 -- the labels imported so far stay (the import stopped; nothing withdraws them)
 SELECT count(*) AS imported_labels_kept FROM imp_labels WHERE annotator = 'import:cat';
