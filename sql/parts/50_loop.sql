@@ -39,7 +39,8 @@ CREATE TABLE al.learner_store (
 	stop_items text[],					-- the fixed stop set (item ids), chosen at the first model
 	-- the evaluation sample of the pool (item ids, in hand-out order), chosen
 	-- when option eval_size or eval_fraction is given; never trained on
-	eval_items text[]
+	eval_items text[],
+	pinned_version integer				-- al.pin_version / al.rollback: served until al.unpin (NULL: the serve policy)
 );
 REVOKE ALL ON al.learner_store FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('al.learner_store', '');
@@ -186,7 +187,7 @@ GRANT SELECT ON al.labels, al.leases, al.scores, al.curve_store TO PUBLIC;
 -- every column but channel_secret
 GRANT SELECT (id, name, handle, pool, id_column, features_column, id_type, classes, strategy, options,
               created_at, retrain_requested, model_id, model_version,
-              published_at, stop_items, eval_items)
+              published_at, stop_items, eval_items, pinned_version)
 	ON al.learner_store TO PUBLIC;
 
 -- A learner's NOTIFY channel: 'al_ext_' and a digest of its secret, its
@@ -202,7 +203,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -302,8 +303,8 @@ SELECT l.name AS learner, c.model_version, c.labels_used,
        c.eval_log_loss, c.eval_log_loss_low, c.eval_log_loss_high,
        c.holdout_accuracy AS selected_holdout_accuracy, c.holdout_log_loss AS selected_holdout_log_loss,
        c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable,
-       c.stop_set_uncertainty, c.stop_rules
+       c.stop_set_uncertainty, c.stop_rules, c.model_version IS NOT DISTINCT FROM l.model_version AS served
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
-	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version';
+	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version; whether the version is the one served now (al.serving_history: since when)';

@@ -121,36 +121,38 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, 
 }
 
 /*
- * Cold start (no model yet): a seeded random sample of the pool, skipping
- * labeled and leased items and the evaluation sample (eval, text[]), each
- * id once, put into the result unscored.  The pool is read as the
- * learner's owner.
+ * Cold start (no model yet): the option cold_start's first n picks
+ * (items[0..n), cold_start.c), then a seeded random sample of the pool,
+ * skipping labeled and leased items, the evaluation sample and those picks
+ * (learner_taken_items), each id once, up to k, put into the result
+ * unscored.  The pool is read as the learner's owner.  Returns how many.
  */
 static int
-random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, Datum eval)
+random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, int n)
 {
-	static const char *taken_sql =
-		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
-		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
-		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now() "
-		"  UNION SELECT pg_catalog.unnest($2::pg_catalog.text[])) t";
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
 	Datum		args[3];
-	bool		isnull;
 	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
 	AlIdentity	save;
 	ItemMap    *seen = item_map_create("al_ext batch items", k);
-	int			ret,
-				n = 0;
+	int			ret;
 	uint64		i;
 
+	/* the cold start's own picks (cold_start.c), first in the result */
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[4] = {CStringGetTextDatum(items[i]), 0, 0, 0};
+		bool		nulls[4] = {false, true, true, true};
+
+		item_map_add(seen, items[i], (int) i);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	if (n >= k)
+		return n;
 	args[0] = Int64GetDatum(l->id);
-	args[1] = eval;
-	learner_store_exec(taken_sql, 2, types, args, false, 0);
-	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
-								false, -1);
-	args[2] = Int32GetDatum(k);
+	args[1] = learner_taken_items(l, items, n);
+	args[2] = Int32GetDatum(k - n);
 	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
 				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
 				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
@@ -485,7 +487,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 		n = eval_candidates(l, eval, eval_share(l, eval, k), rsinfo, items);
 	if (n < k)
 		n += ranking_published(l) ? scored_candidates(l, k - n, rsinfo, items + n, eval)
-			: random_candidates(l, k - n, rsinfo, items + n, eval);
+			: random_candidates(l, k - n, rsinfo, items + n, cold_start_candidates(l, k - n, items + n));
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
 	SPI_finish();

@@ -173,6 +173,24 @@ options_from(FunctionCallInfo fcinfo, int n)
 }
 
 /*
+ * What new options of learner id do at once: check its cold-start query
+ * (cold_start.c) and import the labels of its label column
+ * (label_import.c).  Its row is read (and locked, as a round locks it) by a
+ * statement that sees what this call just wrote.
+ */
+static void
+apply_new_options(int64 id)
+{
+	Learner    *l = learner_lock_row(id, true);
+
+	if (l == NULL)
+		return;
+	learner_lock_pool(l);
+	learner_check_cold_start(l);
+	learner_import_labels(l, true);
+}
+
+/*
  * al.create_learner(name, pool, id_column, features_column, classes,
  * strategy, options) -> bigint
  */
@@ -212,6 +230,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
 	if (o.eval_table != NULL)
 		eval_table_check_option(&o, NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)), GetUserId());
+	if (o.label_column[0] != '\0')
+		learner_check_label_column(PG_GETARG_OID(1), o.label_column, name, GetUserId());
 
 	SPI_connect();
 	args[0] = CStringGetTextDatum(name);
@@ -243,6 +263,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	 * statement, so that it sees the new row) */
 	if (o.eval_size > 0 || o.eval_fraction > 0)
 		eval_choose_items(learner_lock_row(id, true));
+	apply_new_options(id);
 	SPI_finish();
 	PG_RETURN_INT64(id);
 }
@@ -271,6 +292,8 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	new_eval = (l->options.given & OPTION_GIVEN_EVAL_SET) != 0;
 	if (new_eval && l->options.eval_table != NULL)
 		eval_table_check_option(&l->options, l->id_column, l->features_column, l->owner);
+	if (l->options.label_column[0] != '\0')
+		learner_check_label_column(l->pool, l->options.label_column, l->name, l->owner);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
@@ -290,6 +313,8 @@ al_alter_learner(PG_FUNCTION_ARGS)
 					   5, types, args, false, 0);
 	if (new_eval)
 		eval_choose_items(l);
+	if (l->options.given & (OPTION_GIVEN_LABEL_COLUMN | OPTION_GIVEN_COLD_START))
+		apply_new_options(l->id);
 	SPI_finish();
 	learner_wake_worker();
 	PG_RETURN_VOID();

@@ -213,6 +213,9 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 
 		pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
 		learner_check_pool_reader(l, new_owner, &cols);
+		/* and its label column, which the rounds import as the owner */
+		if (l->options.label_column[0] != '\0')
+			learner_check_label_column(l->pool, l->options.label_column, l->name, new_owner);
 	}
 	al_handle_set_owner(l->handle, new_owner);
 	SPI_finish();

@@ -37,6 +37,14 @@ typedef enum LearnerExplore
 	EXPLORE_POWER				/* Gumbel keys of power ln(score) */
 } LearnerExplore;
 
+/* Option "cold_start": the batches before the first model (cold_start.c). */
+typedef enum LearnerColdStart
+{
+	COLD_START_RANDOM,			/* a seeded random sample */
+	COLD_START_KCENTER,			/* greedy k-center over the features */
+	COLD_START_QUERY			/* the rows of the owner's query, then random */
+} LearnerColdStart;
+
 /* Options given in the call being applied (learner_check_options). */
 #define OPTION_GIVEN_CLASS_CAP		0x01
 #define OPTION_GIVEN_DENSITY_METRIC 0x02
@@ -51,6 +59,8 @@ typedef enum LearnerExplore
 /* the options that choose the evaluation set (eval_set.c) */
 #define OPTION_GIVEN_EVAL_SET (OPTION_GIVEN_EVAL_SIZE | OPTION_GIVEN_EVAL_FRACTION | \
 							   OPTION_GIVEN_EVAL_TABLE | OPTION_GIVEN_EVAL_LABEL)
+#define OPTION_GIVEN_LABEL_COLUMN	0x400
+#define OPTION_GIVEN_COLD_START		0x800
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -66,6 +76,10 @@ typedef struct LearnerOptions
 	AlClassWeight class_weight; /* class weights of training (none) */
 	char		lease[64];		/* how long a batch is held ("30 minutes") */
 	int			max_leased;		/* items one annotator may hold at once; 0 = no limit (0) */
+	bool		serve_best;		/* serve the best version by evaluation accuracy, else the latest */
+	char		label_column[NAMEDATALEN];	/* pool column labels are imported from; "" = none */
+	LearnerColdStart cold_start;	/* batches before the first model (COLD_START_RANDOM) */
+	char	   *cold_start_query;	/* cold_start "query": its SQL text, else NULL */
 	/* selection (doc/selection.md; round_select.c) */
 	int			batch;			/* index of the selector of option batch (0: topk) */
 	int			candidates;		/* rows the selector orders; 0 = all (10000) */
@@ -186,6 +200,15 @@ extern bool pool_features_type_ok(Oid type);
 extern char *learner_features_sql(const Learner *l, const char *alias);
 extern FeatureProblem pool_read_features(Datum d, bool isnull, int dim, float *x);
 extern const char *pool_feature_problem_text(FeatureProblem problem, int dim);
+
+/* label_import.c */
+extern bool learner_import_labels(const Learner *l, bool warn_always);
+extern void learner_check_label_column(Oid pool, const char *column, const char *learner, Oid role);
+
+/* cold_start.c */
+extern void learner_check_cold_start(const Learner *l);
+extern int	cold_start_candidates(const Learner *l, int k, char **items);
+extern Datum learner_taken_items(const Learner *l, char **chosen, int n);
 
 /* learner_round.c: a round, waiting for (wait) or skipping a busy learner */
 extern LearnerRoundResult learner_round(int64 learner_id, bool wait);

@@ -97,6 +97,10 @@ check_selection(const char *strategy, const LearnerOptions *o)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("options \"eer_loss\", \"eer_candidates\", \"eer_sample\" and \"eer_steps\" need strategy \"%s\"",
 						LEARNER_EER_STRATEGY)));
+	if ((o->given & OPTION_GIVEN_COLD_START) && (o->cold_start == COLD_START_QUERY) != (o->cold_start_query != NULL))
+		option_needs(o->cold_start == COLD_START_QUERY ? "cold_start" : "cold_start_query",
+					 o->cold_start == COLD_START_QUERY ? "option \"cold_start_query\"" : "\"cold_start\": \"query\"",
+					 "\"cold_start\": \"query\" hands out the ids of \"cold_start_query\" first; null drops the query.");
 	if (!eer)
 		return;
 	if (o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->density > 0)
@@ -241,6 +245,68 @@ number_between(const char *key, JsonbValue *v, double lo, bool lo_open, double h
 									: "must be a number between %s and %s",
 									float8out_internal(lo), float8out_internal(hi)));
 	return d;
+}
+
+/* Option serve: "latest" or "best" (doc/loop.md, "Which version is served"). */
+static void
+set_serve(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+
+	if (s && strcmp(s, "latest") == 0)
+		o->serve_best = false;
+	else if (s && strcmp(s, "best") == 0)
+		o->serve_best = true;
+	else
+		al_bad_option("serve", "must be \"latest\" or \"best\"");
+}
+
+/* Option label_column: a column name, or null (no import). */
+static void
+set_label_column(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+
+	if (v->type == jbvNull)
+		o->label_column[0] = '\0';
+	else if (s == NULL || s[0] == '\0' || strlen(s) >= NAMEDATALEN)
+		al_bad_option("label_column", psprintf("must be the name of a column of the pool (at most %d bytes), or null",
+											   NAMEDATALEN - 1));
+	else
+		strlcpy(o->label_column, s, sizeof(o->label_column));
+	o->given |= OPTION_GIVEN_LABEL_COLUMN;
+}
+
+/* Option cold_start: random, kcenter or query. */
+static void
+set_cold_start(LearnerOptions *o, JsonbValue *v)
+{
+	static const char *names[] = {"random", "kcenter", "query"};
+	char	   *s = string_value(v);
+
+	for (int i = 0; s != NULL && i < lengthof(names); i++)
+		if (strcmp(s, names[i]) == 0)
+		{
+			o->cold_start = (LearnerColdStart) i;
+			o->given |= OPTION_GIVEN_COLD_START;
+			return;
+		}
+	al_bad_option("cold_start", "must be \"random\", \"kcenter\" or \"query\"");
+}
+
+/* Option cold_start_query: the SQL text of cold_start "query" (null: none). */
+static void
+set_cold_start_query(LearnerOptions *o, JsonbValue *v)
+{
+	char	   *s = string_value(v);
+
+	if (v->type == jbvNull)
+		o->cold_start_query = NULL;
+	else if (s == NULL || s[0] == '\0')
+		al_bad_option("cold_start_query", "must be the text of a query returning the ids to hand out first, or null");
+	else
+		o->cold_start_query = s;
+	o->given |= OPTION_GIVEN_COLD_START;
 }
 
 /* Option batch: one of the selectors of round_select.c. */
@@ -523,12 +589,20 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
 		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
+	else if (strcmp(key, "serve") == 0)
+		set_serve(o, v);
+	else if (strcmp(key, "label_column") == 0)
+		set_label_column(o, v);
+	else if (strcmp(key, "cold_start") == 0)
+		set_cold_start(o, v);
+	else if (strcmp(key, "cold_start_query") == 0)
+		set_cold_start_query(o, v);
 	else if (!apply_selection_option(o, key, v) && !apply_eval_option(o, key, v) &&
 			 !apply_stop_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
 }
 
 /*
@@ -631,6 +705,22 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	escape_json(&buf, o->lease);
 	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
+	/* like class_weight, shown only when not the default ("latest") */
+	if (o->serve_best)
+		appendStringInfoString(&buf, ", \"serve\": \"best\"");
+	if (o->label_column[0] != '\0')
+	{
+		appendStringInfoString(&buf, ", \"label_column\": ");
+		escape_json(&buf, o->label_column);
+	}
+	if (o->cold_start != COLD_START_RANDOM)
+		appendStringInfo(&buf, ", \"cold_start\": \"%s\"",
+						 o->cold_start == COLD_START_KCENTER ? "kcenter" : "query");
+	if (o->cold_start_query != NULL)
+	{
+		appendStringInfoString(&buf, ", \"cold_start_query\": ");
+		escape_json(&buf, o->cold_start_query);
+	}
 	append_selection(&buf, o, strategy);
 	append_eval(&buf, o);
 	append_stop(&buf, o);

@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "executor/spi.h"
@@ -29,6 +30,7 @@
 #include "identity.h"
 #include "learner_acl.h"
 #include "round.h"
+#include "serving.h"
 #include "stop_rules.h"
 #include "team.h"
 
@@ -356,22 +358,15 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
 }
 
-/*
- * Mark the version published and tell listeners on the learner's own
- * channel (learner_channel: derived from a secret, the owner and the rights,
- * so only roles that may view the learner now learn of it).  The
- * notification goes out at commit.
- */
+/* The retrain a learner was asked for (al.retrain, al.alter_learner) is done. */
 static void
-publish(const Learner *l, int64 model_id, int32 version)
+retrain_done(const Learner *l)
 {
-	Oid			types[3] = {INT8OID, INT8OID, INT4OID};
-	Datum		args[3] = {Int64GetDatum(l->id), Int64GetDatum(model_id), Int32GetDatum(version)};
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
 
-	learner_store_exec("UPDATE al.learner_store SET model_id = $2, model_version = $3, "
-					   "retrain_requested = false, published_at = pg_catalog.now() WHERE id = $1",
-					   3, types, args, false, 0);
-	Async_Notify(learner_channel(l), learner_notify_payload(l, version));
+	learner_store_exec("UPDATE al.learner_store SET retrain_requested = false WHERE id = $1",
+					   1, &type, &arg, false, 0);
 }
 
 /*
@@ -533,6 +528,7 @@ retrain(Learner *l, int64 pool_size)
 	StopMeasure stop;
 	Datum		withdrawn;
 	al_eval_metrics eval = {-1, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+	ServedChoice served;
 
 	round_report(l, "reading labels");
 	training_rows(l, &t);
@@ -549,9 +545,14 @@ retrain(Learner *l, int64 pool_size)
 	round_report(l, "measuring on the evaluation set");
 	eval_measure(l, &fit, t.d, &t.eval, &eval);
 	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, &stop, &eval);
-	publish(l, fit.id, fit.version);
+	retrain_done(l);
 	mark_trained_labels(l, fit.version, &t);
 	learner_mark_withdrawals(l, fit.version, withdrawn);
+	/* the new version is in the curve: serve what the policy or pin says */
+	serving_choose(l, &served);
+	serving_publish(l, &served);
+	if (l->model_version != fit.version)
+		round_rank_served(l);
 	return true;
 }
 
@@ -563,6 +564,20 @@ pool_count(const Learner *l)
 
 	round_pool_query(l, psprintf("SELECT pg_catalog.count(*) FROM %s", learner_pool_name(l)), 0, NULL, NULL);
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * Rank the pool with the version learner l serves (serving.c: after a
+ * training whose version it does not serve, or when the served version
+ * changed).  The learner's row and pool are locked.
+ */
+void
+round_rank_served(Learner *l)
+{
+	ModelFit	fit;
+
+	published_model(l, &fit);
+	rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_count(l), NULL);
 }
 
 /*
@@ -587,6 +602,7 @@ reset_if_model_dropped(Learner *l)
 	learner_store_exec("DELETE FROM al.curve_store WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("UPDATE al.labels SET trained_in = NULL WHERE learner_id = $1 AND trained_in IS NOT NULL",
 					   1, &type, &arg, false, 0);
+	serving_forget(l);
 	learner_store_exec("UPDATE al.learner_store SET model_id = NULL, model_version = NULL, "
 					   "published_at = NULL, retrain_requested = true WHERE id = $1",
 					   1, &type, &arg, false, 0);
@@ -612,6 +628,12 @@ round_locked(Learner *l, bool wait)
 		learner_lock_pool(l);
 	else if (!learner_try_lock_pool(l))
 		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
+	if (learner_import_labels(l, false))
+	{
+		/* the round's snapshot (read-only statements) sees the labels imported */
+		CommandCounterIncrement();
+		UpdateActiveSnapshotCommandId();
+	}
 	waiting = learner_changes_waiting(l);
 	pool_size = pool_count(l);
 	reset_if_model_dropped(l);
@@ -620,6 +642,18 @@ round_locked(Learner *l, bool wait)
 		if (retrain(l, pool_size))
 			return LEARNER_RETRAINED;
 		return LEARNER_IDLE;
+	}
+	if (l->model_id != 0)
+	{
+		ServedChoice served;
+
+		/* a pin, the option serve or an evaluation changed since */
+		serving_choose(l, &served);
+		if (serving_publish(l, &served))
+		{
+			round_rank_served(l);
+			return LEARNER_RESCORED;
+		}
 	}
 	if (l->model_id != 0 && ranking_stale(l, pool_size))
 	{

@@ -47,8 +47,8 @@ enum
 
 /*
  * What keeps the learner's rounds from reading its pool, from the catalog
- * alone (the pool gone, a column dropped or retyped, the owner no longer
- * allowed to read it), or NULL.  Reading al.learner_status never runs a
+ * alone (the pool gone, a column dropped or retyped, the label column
+ * gone, the owner no longer allowed to read them), or NULL.  Reading al.learner_status never runs a
  * pool's code nor locks a pool: the counts it shows were taken by the
  * learner's last round.  SPI connected.
  */
@@ -68,6 +68,8 @@ pool_problem(Learner *l)
 		(void) learner_pool_name(l);
 		pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
 		learner_check_pool_reader(l, l->owner, &cols);
+		if (l->options.label_column[0] != '\0')
+			learner_check_label_column(l->pool, l->options.label_column, l->name, l->owner);
 		ReleaseCurrentSubTransaction();
 	}
 	PG_CATCH();

@@ -29,6 +29,8 @@ my %action = (
 	'al.retrain' => q{SELECT al.retrain('m')},
 	'al.run_learner' => q{SELECT al.run_learner('m')},
 	'al.drop_learner' => q{SELECT al.drop_learner('m')},
+	'al.pin_version, al.unpin, al.rollback' =>
+	  q{SELECT al.pin_version('m', 1), al.unpin('m'), al.rollback('m')},
 	'al.grant_learner' => q{SELECT al.grant_learner('m', 'al_stranger', 'view')},
 	'al.revoke_learner' => q{SELECT al.revoke_learner('m', 'al_viewer', 'view')},
 	'al.alter_learner_owner' => q{SELECT al.alter_learner_owner('m', 'al_owner')},
@@ -49,6 +51,7 @@ my %action = (
 	'al.learners' => q{SELECT pg_catalog.count(*) FROM al.learners WHERE name = 'm'},
 	'al.learner_status' => q{SELECT pg_catalog.count(*) FROM al.learner_status WHERE learner = 'm'},
 	'al.learning_curve' => q{SELECT pg_catalog.count(*) FROM al.learning_curve WHERE learner = 'm'},
+	'al.serving_history' => q{SELECT pg_catalog.count(*) FROM al.serving_history WHERE learner = 'm'},
 	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)' =>
 	  q{SELECT (SELECT pg_catalog.count(*) FROM al.labels) + (SELECT pg_catalog.count(*) FROM al.leases)
 	           + (SELECT pg_catalog.count(*) FROM al.scores)},
@@ -82,7 +85,7 @@ my %action = (
 	           al.gumbel_key(0.5, 1, 1, 1::bigint), al.cosine_density(ARRAY[1, 0]::double precision[], ARRAY[1, 0]::double precision[])},
 );
 # rows read back as visible/hidden rather than succeeded/refused
-my %reads = map { $_ => 1 } ('al.learners', 'al.learner_status', 'al.learning_curve',
+my %reads = map { $_ => 1 } ('al.learners', 'al.learner_status', 'al.learning_curve', 'al.serving_history',
 	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)',
 	'the learner\'s withdrawn labels (al.withdrawn_labels)', 'al.models');
 
@@ -111,6 +114,8 @@ $node->safe_psql('postgres', q{
 	GRANT SELECT ON o.eer TO PUBLIC;
 	SELECT al.create_learner('m', 'o.pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"retrain_every": 4}');
 	SELECT al.label('m', i::bigint, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END) FROM generate_series(1, 6) i;
+	SELECT al.run_learner('m');
+	SELECT al.retrain('m');
 	SELECT al.run_learner('m');
 	SELECT al.label('m', 7, 'a'), al.unlabel('m', 7);
 	SELECT pg_catalog.count(*) FROM al.next_batch('m', 2);

@@ -155,6 +155,17 @@ foreach my $features ('real[]', 'double precision[]')
 		FROM al.withdrawn_labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'triage')}),
 		'4711 bug postgres by postgres, 4711 bug dr_smith by postgres',
 		"the examples' withdrawn labels are kept, with who withdrew them ($features)");
+	is(query($db, q{
+		SELECT count(*) FROM al.labels b JOIN al.learners l ON l.id = b.learner_id
+		WHERE l.name = 'routing_import' AND b.annotator = 'import:category'}),
+		'251', "the 250 categories are imported, then the one set later ($features)");
+	is(query($db, q{
+		SELECT string_agg(item_id, ',' ORDER BY item_id) FROM al.leases
+		WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'sevens')}),
+		'4011,4018,4025,4039,4046', "the cold-start query's ids are handed out first ($features)");
+	is(query($db, q{
+		SELECT string_agg(reason, ',' ORDER BY period) FROM al.serving_history WHERE learner = 'routing'}),
+		'latest,latest,pinned,rollback,latest', "the serving history of the deployment example ($features)");
 }
 
 done_testing();
