@@ -2,11 +2,16 @@
  * batch.c - al.next_batch and al.release: leased batches of items for
  * annotators.
  *
- * A batch is the first unlabeled items of the published ranking that no
- * one holds, the selector's ranks first, then by score (or, before the
+ * A batch is the first items of the published ranking still open to the
+ * annotator, the selector's ranks first, then by score (or, before the
  * first model, a seeded random sample of the pool), leased to the
- * annotator.  The lease key (learner, item) is what
- * guarantees that no item is leased twice.
+ * annotator.  An item is open to an annotator who has neither labeled it
+ * nor holds it, while it has no adjudication and fewer than overlap labels
+ * and live leases together (option overlap, 1 by default: an item nobody
+ * labeled or holds).  Batches of a learner are taken one at a time, under
+ * its batch lock, so that count cannot be overtaken; the lease key
+ * (learner, item, annotator) keeps one lease per annotator and item.  An
+ * adjudicator gets the learner's disagreements first (overlap.c).
  */
 #include "postgres.h"
 
@@ -26,6 +31,7 @@
 #include "identity.h"
 #include "learner_acl.h"
 #include "locks.h"
+#include "overlap.h"
 #include "probvec.h"
 #include "sql_args.h"
 
@@ -78,20 +84,20 @@ take_batch_block(void *arg)
 }
 
 /*
- * Put up to k candidates from the published ranking into the result: the
- * first unlabeled items without a live lease, by rank then score (as the
- * store owner), each once.  The rows are read block by block through a cursor and go
- * straight into the result's tuplestore (which spills to disk), so a large
- * batch of many-class probvecs never sits in memory; only the ids stay, in
- * items.  Returns how many.
+ * Put up to k candidates for annotator from the published ranking into the
+ * result: the first items still open to it (see the head of this file), by
+ * rank then score (as the store owner), each once.  The rows are read block
+ * by block through a cursor and go straight into the result's tuplestore
+ * (which spills to disk), so a large batch of many-class probvecs never
+ * sits in memory; only the ids stay, in items.  Returns how many.
  */
 static int
-scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+scored_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items)
 {
 	/*
 	 * The selector's ranks first (1 = hand out first; NULL, the default
 	 * ascending order's last, = not a candidate), then the rest by score.
-	 * Every item left out is labeled or leased, so the best k + (labels +
+	 * Every item left out has a label or a lease, so the best k + (labels +
 	 * leases) rows in that order hold the answer: a bounded sort over one
 	 * scan, whatever the planner knows of the freshly replaced ranking.
 	 */
@@ -101,17 +107,24 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
 		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)) s "
 		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id "
+		"                  AND (b.annotator = $3 OR b.adjudicated)) "
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
 		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
-		"                AND x.expires_at > pg_catalog.now()) "
+		"                AND x.annotator = $3 AND x.expires_at > pg_catalog.now()) "
+		"AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
+		"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"  + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
+		"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
+		"     AND x.expires_at > pg_catalog.now()) < $4 "
 		"ORDER BY s.rank, s.score DESC, s.item_id LIMIT $2";
-	Oid			types[2] = {INT8OID, INT4OID};
-	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(k)};
+	Oid			types[4] = {INT8OID, INT4OID, TEXTOID, INT4OID};
+	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(k), CStringGetTextDatum(annotator),
+		Int32GetDatum(l->options.overlap)};
 	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
 
 	/* a fresh snapshot sees what the lock's previous holder committed */
-	learner_query_blocks(al_store_owner(), sql, 2, types, args, true,
+	learner_query_blocks(al_store_owner(), sql, 4, types, args, true,
 						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
 						 take_batch_block, &st);
 	return st.n;
@@ -119,16 +132,22 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 
 /*
  * Cold start (no model yet): a seeded random sample of the pool, skipping
- * labeled and leased items, each id once, put into the result unscored.
- * The pool is read as the learner's owner.
+ * the items not open to annotator (see the head of this file), each id
+ * once, put into the result unscored.  The pool is read as the learner's
+ * owner.
  */
 static int
-random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
+random_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items)
 {
 	static const char *taken_sql =
 		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
-		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
-		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t";
+		"  SELECT item_id FROM ("
+		"    SELECT item_id, annotator, adjudicated FROM al.labels WHERE learner_id = $1 "
+		"    UNION ALL SELECT item_id, annotator, false FROM al.leases "
+		"    WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t "
+		"  GROUP BY item_id "
+		"  HAVING pg_catalog.bool_or(annotator = $2 OR adjudicated) OR pg_catalog.count(*) >= $3) u";
+	Oid			taken_types[3] = {INT8OID, TEXTOID, INT4OID};
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
 	Datum		args[3];
 	bool		isnull;
@@ -141,7 +160,9 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items)
 	uint64		i;
 
 	args[0] = Int64GetDatum(l->id);
-	learner_store_exec(taken_sql, 1, types, args, false, 0);
+	args[1] = CStringGetTextDatum(annotator);
+	args[2] = Int32GetDatum(l->options.overlap);
+	learner_store_exec(taken_sql, 3, taken_types, args, false, 0);
 	args[1] = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 								false, -1);
 	args[2] = Int32GetDatum(k);
@@ -194,8 +215,8 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 	static const char *sql =
 		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
 		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.now() + $4::pg_catalog.interval "
-		"ON CONFLICT (learner_id, (al.item_key(item_id))) DO UPDATE "
-		"SET annotator = EXCLUDED.annotator, leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
+		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
+		"SET leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
 		"WHERE al.leases.expires_at <= pg_catalog.now()";
 	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
 	Datum		args[4];
@@ -402,8 +423,11 @@ al_next_batch(PG_FUNCTION_ARGS)
 	/* (under the lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
 	items = (char **) palloc(sizeof(char *) * k);
-	n = ranking_published(l) ? scored_candidates(l, k, rsinfo, items)
-		: random_candidates(l, k, rsinfo, items);
+	/* an adjudicator's disagreements first (they are open to no annotator) */
+	n = overlap_is_adjudicator(l, annotator) ? overlap_disagreements(l, annotator, k, rsinfo, items) : 0;
+	if (n < k)
+		n += ranking_published(l) ? scored_candidates(l, annotator, k - n, rsinfo, items + n)
+			: random_candidates(l, annotator, k - n, rsinfo, items + n);
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
 	SPI_finish();

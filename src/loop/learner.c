@@ -262,11 +262,12 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	args[0] = Int64GetDatum(l->id);
 	args[1] = CStringGetTextDatum(strategy);
 	args[2] = CStringGetTextDatum(learner_options_json(&l->options, strategy));
-	/* a new strategy, committee or class weights need a new model and ranking */
+	/* a new strategy, committee, class weights or label rule need a new model and ranking */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
 					   "retrain_requested = retrain_requested OR strategy <> $2 "
 					   "OR options->'committee' <> ($3::jsonb)->'committee' "
-					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' WHERE id = $1",
+					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' "
+					   "OR options->'label_rule' IS DISTINCT FROM ($3::jsonb)->'label_rule' WHERE id = $1",
 					   3, types, args, false, 0);
 	SPI_finish();
 	learner_wake_worker();

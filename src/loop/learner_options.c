@@ -134,6 +134,7 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 				 errdetail("It updates the model with each candidate label: a committee has no one model to update."),
 				 errhint("Set the option \"committee\" to 0.")));
 	check_selection(strategy, o);
+	overlap_check_options(o);
 }
 
 /* Defaults of every learner option. */
@@ -151,6 +152,9 @@ learner_options_init(LearnerOptions *o)
 	o->standardize = false;
 	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
 	o->max_leased = 0;
+	o->overlap = 1;
+	o->label_rule = LABEL_RULE_MAJORITY;
+	o->adjudicator[0] = '\0';
 	o->batch = 0;
 	o->candidates = 10000;
 	o->sample = 0;
@@ -398,11 +402,11 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_lease(o, v);
 	else if (strcmp(key, "max_leased") == 0)
 		o->max_leased = (int) al_option_integer(key, v, 0, 100000000);
-	else if (!apply_selection_option(o, key, v))
+	else if (!overlap_apply_option(o, key, v) && !apply_selection_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps.")));
 }
 
 /*
@@ -466,6 +470,7 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	escape_json(&buf, o->lease);
 	al_class_weight_append_json(&buf, &o->class_weight);
 	appendStringInfo(&buf, ", \"max_leased\": %d", o->max_leased);
+	overlap_append_json(&buf, o);
 	append_selection(&buf, o, strategy);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
