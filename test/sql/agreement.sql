@@ -188,6 +188,10 @@ WHERE l.name = 'lr';
 -- a new adjudication waits for a retrain, like a label
 SELECT al.adjudicate('lr', 2, 'b');
 SELECT labels_waiting FROM al.learner_status WHERE learner = 'lr';
+-- withdrawn, it is kept as an adjudication
+SELECT al.unlabel('lr', 2) AS withdrawn;
+SELECT label, adjudicated FROM al.withdrawn_labels w JOIN al.learners l ON l.id = w.learner_id WHERE l.name = 'lr';
+SELECT al.adjudicate('lr', 2, 'b');
 -- an adjudicator's plain label of the item replaces its adjudication (one
 -- row per annotator and item)
 SELECT al.label('lr', 2, 'c', current_user);
