@@ -101,7 +101,8 @@ overlap_check_options(const LearnerOptions *o)
 	if (o->adjudicator[0] != '\0' && !OidIsValid(get_role_oid(o->adjudicator, true)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("role \"%s\" of option \"adjudicator\" does not exist", o->adjudicator)));
+				 errmsg("role \"%s\" of option \"adjudicator\" does not exist", o->adjudicator),
+				 errhint("Name an existing role, or set \"adjudicator\" to null (a role dropped since it was set must be replaced before other options can change).")));
 }
 
 /* The options that differ from their defaults, as JSON members (", \"overlap\": 2"). */

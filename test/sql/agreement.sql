@@ -401,6 +401,24 @@ SELECT count(*) >= 0 AS batch_ok FROM al.next_batch('rt', 1);
 SELECT pg_temp.try($$SELECT al.adjudicate('rt', '$$ || :'p' || $$', 'a')$$) AS role_dropped;
 RESET ROLE;
 
+-- an adjudication takes an item out of the queue before its k labels, and
+-- ends every lease on it
+SET ROLE regress_agr_owner;
+-- (the adjudicator role dropped above must be replaced first)
+\set VERBOSITY default
+SELECT al.alter_learner('rt', NULL, '{"overlap": 3}');
+SELECT al.alter_learner('rt', NULL, '{"overlap": 3, "adjudicator": null}');
+SELECT item_id AS s FROM al.next_batch('rt', 1, 'u1') \gset
+SELECT count(*) < 3 AS fewer_than_3_labels FROM al.labels b JOIN al.learners l ON l.id = b.learner_id
+WHERE l.name = 'rt' AND b.item_id = :'s';
+SELECT count(*) >= 1 AS s_leased FROM al.leases x JOIN al.learners l ON l.id = x.learner_id
+WHERE l.name = 'rt' AND x.item_id = :'s';
+SELECT al.adjudicate('rt', :'s', 'c');
+SELECT count(*) AS leases_on_s FROM al.leases x JOIN al.learners l ON l.id = x.learner_id
+WHERE l.name = 'rt' AND x.item_id = :'s';
+SELECT count(*) > 0 AS others_left, count(*) FILTER (WHERE item_id = :'s') AS s_again FROM al.next_batch('rt', 30, 'u3');
+RESET ROLE;
+
 -- ---- errors of al.adjudicate ----
 SELECT pg_temp.try($$SELECT al.adjudicate('nope', 1, 'a')$$) AS unknown_learner;
 SELECT pg_temp.try($$SELECT al.adjudicate('rt', 999, 'a')$$) AS not_in_pool;
