@@ -65,7 +65,10 @@ CREATE TABLE al.labels (
 	trained_in integer,
 	-- when the annotator's lease of the item began (al.time_to_label); NULL:
 	-- labeled without holding a lease
-	leased_at timestamptz
+	leased_at timestamptz,
+	-- recorded with al.adjudicate: settles a disagreement (label_rule
+	-- adjudicated), not a vote of the agreement views
+	adjudicated boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON al.labels FROM PUBLIC;
 -- one label per learner, item and annotator (al.label upserts on it)
@@ -84,10 +87,11 @@ CREATE TABLE al.leases (
 	expires_at timestamptz NOT NULL
 );
 REVOKE ALL ON al.leases FROM PUBLIC;
--- at most one lease per learner and item: what makes a live lease unique
-CREATE UNIQUE INDEX leases_item ON al.leases (learner_id, al.item_key(item_id));
+-- at most one lease per learner, item and annotator; how many annotators
+-- may hold an item (option overlap) al.next_batch counts under its batch lock
+CREATE UNIQUE INDEX leases_item ON al.leases (learner_id, al.item_key(item_id), annotator);
 SELECT pg_catalog.pg_extension_config_dump('al.leases', '');
-COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; the key makes a live lease unique';
+COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; one row per item and annotator (up to option overlap annotators per item)';
 
 -- No foreign key and no index: a round replaces up to a whole pool of rows,
 -- and their upkeep was two thirds of a round's time (bench/README.md);
@@ -203,7 +207,7 @@ CREATE FUNCTION al.create_learner(name text, pool regclass, id_column name, feat
                                   classes text[], strategy text DEFAULT 'entropy', options jsonb DEFAULT '{}')
 	RETURNS bigint AS 'MODULE_PATHNAME', 'al_create_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.create_learner(text, regclass, name, name, text[], text, jsonb) IS
-	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau';
+	'create a learner over a pool table (ids bigint, integer, text or uuid; features real[], double precision[] or a type with a cast to real[], such as pgvector''s vector); options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau';
 
 CREATE FUNCTION al.alter_learner(name text, strategy text DEFAULT NULL, options jsonb DEFAULT NULL)
 	RETURNS void AS 'MODULE_PATHNAME', 'al_alter_learner' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -237,7 +241,7 @@ CREATE FUNCTION al.next_batch(learner text, k integer DEFAULT NULL, annotator te
 	RETURNS TABLE (item_id text, score double precision, predicted text, probs al.probvec)
 	AS 'MODULE_PATHNAME', 'al_next_batch' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.next_batch(text, integer, text) IS
-	'lease the first k unlabeled items nobody holds to the annotator, by the selector''s rank then by score (k defaults to batch_size; a seeded random sample before the first model)';
+	'lease the first k items still open to the annotator (fewer than overlap labels and leases, none of them its own; an adjudicator''s disagreements first), by the selector''s rank then by score (k defaults to batch_size; a seeded random sample before the first model)';
 
 CREATE FUNCTION al.release(learner text, item_ids text[], annotator text DEFAULT current_user)
 	RETURNS integer AS 'MODULE_PATHNAME', 'al_release' LANGUAGE C VOLATILE PARALLEL UNSAFE;

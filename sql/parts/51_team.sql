@@ -21,7 +21,8 @@ CREATE TABLE al.withdrawn_labels (
 	withdrawn_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	withdrawn_by text NOT NULL,			-- the role that withdrew it (the annotator, or a proxy)
 	serial bigint NOT NULL DEFAULT pg_catalog.nextval('al.label_serial_seq'::pg_catalog.regclass),
-	retrained_in integer
+	retrained_in integer,
+	adjudicated boolean NOT NULL DEFAULT false	-- as the label row had it (al.adjudicate)
 );
 REVOKE ALL ON al.withdrawn_labels FROM PUBLIC;
 CREATE INDEX ON al.withdrawn_labels (learner_id, serial);

@@ -2,11 +2,16 @@
  * batch.c - al.next_batch and al.release: leased batches of items for
  * annotators.
  *
- * A batch is the first unlabeled items of the published ranking that no
- * one holds, the selector's ranks first, then by score (or, before the
+ * A batch is the first items of the published ranking still open to the
+ * annotator, the selector's ranks first, then by score (or, before the
  * first model, a seeded random sample of the pool), leased to the
- * annotator.  The lease key (learner, item) is what
- * guarantees that no item is leased twice.
+ * annotator.  An item is open to an annotator who has neither labeled it
+ * nor holds it, while it has no adjudication and fewer than overlap labels
+ * and live leases together (option overlap, 1 by default: an item nobody
+ * labeled or holds).  Batches of a learner are taken one at a time, under
+ * its batch lock, so that count cannot be overtaken; the lease key
+ * (learner, item, annotator) keeps one lease per annotator and item.  An
+ * adjudicator gets the learner's disagreements first (overlap.c).
  */
 #include "postgres.h"
 
@@ -27,6 +32,7 @@
 #include "identity.h"
 #include "learner_acl.h"
 #include "locks.h"
+#include "overlap.h"
 #include "probvec.h"
 #include "sql_args.h"
 
@@ -79,21 +85,24 @@ take_batch_block(void *arg)
 }
 
 /*
- * Put up to k candidates from the published ranking into the result: the
- * first unlabeled items without a live lease and outside the evaluation
- * sample (eval, text[]), by rank then score (as the store owner), each once.  The rows are read block by block through a cursor and go
- * straight into the result's tuplestore (which spills to disk), so a large
- * batch of many-class probvecs never sits in memory; only the ids stay, in
- * items.  Returns how many.
+ * Put up to k candidates for annotator from the published ranking into the
+ * result: the first items still open to it (see the head of this file)
+ * outside the evaluation sample (eval, text[]), by rank then score (as the
+ * store owner), each once.  The rows are read block by block through a
+ * cursor and go straight into the result's tuplestore (which spills to
+ * disk), so a large batch of many-class probvecs never sits in memory; only
+ * the ids stay, in items.  Returns how many.
  */
 static int
-scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, Datum eval)
+scored_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items,
+				  Datum eval)
 {
 	/*
 	 * The selector's ranks first (1 = hand out first; NULL, the default
 	 * ascending order's last, = not a candidate), then the rest by score.
-	 * Every item left out is labeled, leased or in the evaluation sample,
-	 * so the best k + (labels + leases + sample) rows in that order hold the answer: a bounded sort over one
+	 * Every item left out has a label or a lease or is in the evaluation
+	 * sample, so the best k + (labels + leases + sample) rows in that order
+	 * hold the answer: a bounded sort over one
 	 * scan, whatever the planner knows of the freshly replaced ranking.
 	 */
 	static const char *sql =
@@ -101,20 +110,27 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, 
 		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY rank, score DESC, item_id"
 		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
 		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)"
-		"           + pg_catalog.cardinality($3)) s "
+		"           + pg_catalog.cardinality($5)) s "
 		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id "
+		"                  AND (b.annotator = $3 OR b.adjudicated)) "
 		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
 		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
-		"                AND x.expires_at > pg_catalog.now()) "
-		"AND NOT (s.item_id = ANY ($3)) "
+		"                AND x.annotator = $3 AND x.expires_at > pg_catalog.now()) "
+		"AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
+		"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+		"  + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
+		"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
+		"     AND x.expires_at > pg_catalog.now()) < $4 "
+		"AND NOT (s.item_id = ANY ($5)) "
 		"ORDER BY s.rank, s.score DESC, s.item_id LIMIT $2";
-	Oid			types[3] = {INT8OID, INT4OID, TEXTARRAYOID};
-	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(k), eval};
+	Oid			types[5] = {INT8OID, INT4OID, TEXTOID, INT4OID, TEXTARRAYOID};
+	Datum		args[5] = {Int64GetDatum(l->id), Int32GetDatum(k), CStringGetTextDatum(annotator),
+		Int32GetDatum(l->options.overlap), eval};
 	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
 
 	/* a fresh snapshot sees what the lock's previous holder committed */
-	learner_query_blocks(al_store_owner(), sql, 3, types, args, true,
+	learner_query_blocks(al_store_owner(), sql, 5, types, args, true,
 						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
 						 take_batch_block, &st);
 	return st.n;
@@ -123,12 +139,14 @@ scored_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, 
 /*
  * Cold start (no model yet): the option cold_start's first n picks
  * (items[0..n), cold_start.c), then a seeded random sample of the pool,
- * skipping labeled and leased items, the evaluation sample and those picks
- * (learner_taken_items), each id once, up to k, put into the result
- * unscored.  The pool is read as the learner's owner.  Returns how many.
+ * skipping the items not open to annotator (see the head of this file), the
+ * evaluation sample and those picks (learner_taken_items), each id once, up
+ * to k, put into the result unscored.  The pool is read as the learner's
+ * owner.  Returns how many.
  */
 static int
-random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, int n)
+random_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items,
+				  int n)
 {
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
 	Datum		args[3];
@@ -151,7 +169,7 @@ random_candidates(const Learner *l, int k, ReturnSetInfo *rsinfo, char **items, 
 	if (n >= k)
 		return n;
 	args[0] = Int64GetDatum(l->id);
-	args[1] = learner_taken_items(l, items, n);
+	args[1] = learner_taken_items(l, annotator, items, n);
 	args[2] = Int32GetDatum(k - n);
 	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
 				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
@@ -269,8 +287,8 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 	static const char *sql =
 		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
 		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.now() + $4::pg_catalog.interval "
-		"ON CONFLICT (learner_id, (al.item_key(item_id))) DO UPDATE "
-		"SET annotator = EXCLUDED.annotator, leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
+		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
+		"SET leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
 		"WHERE al.leases.expires_at <= pg_catalog.now()";
 	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
 	Datum		args[4];
@@ -478,16 +496,21 @@ al_next_batch(PG_FUNCTION_ARGS)
 	/* (under the lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
 	items = (char **) palloc(sizeof(char *) * k);
-	/* the evaluation sample's share first, then the ranking (or the cold start) */
+	/*
+	 * An adjudicator's disagreements first (they are open to no annotator),
+	 * then the evaluation sample's share, then the ranking (or the cold
+	 * start)
+	 */
+	n = overlap_is_adjudicator(l, annotator) ? overlap_disagreements(l, annotator, k, rsinfo, items) : 0;
 	eval = eval_items_datum(l);
-	n = 0;
 	if (eval == (Datum) 0)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
-	else if (l->options.eval_rate > 0)
-		n = eval_candidates(l, eval, eval_share(l, eval, k), rsinfo, items);
+	else if (n < k && l->options.eval_rate > 0)
+		n += eval_candidates(l, eval, eval_share(l, eval, k - n), rsinfo, items + n);
 	if (n < k)
-		n += ranking_published(l) ? scored_candidates(l, k - n, rsinfo, items + n, eval)
-			: random_candidates(l, k - n, rsinfo, items + n, cold_start_candidates(l, k - n, items + n));
+		n += ranking_published(l) ? scored_candidates(l, annotator, k - n, rsinfo, items + n, eval)
+			: random_candidates(l, annotator, k - n, rsinfo, items + n,
+								cold_start_candidates(l, annotator, k - n, items + n));
 	if (n > 0 && lease_items(l, items, n, annotator) != n)
 		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
 	SPI_finish();

@@ -38,24 +38,29 @@
 #include "select_glue.h"
 
 /*
- * The items of learner l labeled, leased under a live lease, in its
- * evaluation sample (handed out only at eval_rate, by batch.c), or among
- * chosen[0..n) (a batch's picks so far), as text[], read as the store
- * owner with a fresh snapshot.  For the cold start and batch.c's random
- * sample: neither hands out an evaluation item, and k-center counts them
- * as centers already.
+ * The items of learner l not open to annotator (batch.c: labeled or held
+ * by it, adjudicated, or with overlap labels and live leases together), in
+ * its evaluation sample (handed out only at eval_rate, by batch.c), or
+ * among chosen[0..n) (a batch's picks so far), as text[], read as the
+ * store owner with a fresh snapshot.  For the cold start and batch.c's
+ * random sample: neither hands out an evaluation item, and k-center counts
+ * these items as centers already.
  */
 Datum
-learner_taken_items(const Learner *l, char **chosen, int n)
+learner_taken_items(const Learner *l, const char *annotator, char **chosen, int n)
 {
 	static const char *sql =
 		"SELECT coalesce(pg_catalog.array_agg(item_id), '{}') FROM ("
-		"  SELECT item_id FROM al.labels WHERE learner_id = $1 "
-		"  UNION SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now() "
+		"  SELECT item_id FROM ("
+		"    SELECT item_id, annotator, adjudicated FROM al.labels WHERE learner_id = $1 "
+		"    UNION ALL SELECT item_id, annotator, false FROM al.leases "
+		"    WHERE learner_id = $1 AND expires_at > pg_catalog.now()) t "
+		"  GROUP BY item_id "
+		"  HAVING pg_catalog.bool_or(annotator = $3 OR adjudicated) OR pg_catalog.count(*) >= $4 "
 		"  UNION SELECT pg_catalog.unnest(eval_items) FROM al.learner_store WHERE id = $1 "
-		"  UNION SELECT pg_catalog.unnest($2::pg_catalog.text[])) t";
-	Oid			types[2] = {INT8OID, TEXTARRAYOID};
-	Datum		args[2];
+		"  UNION SELECT pg_catalog.unnest($2::pg_catalog.text[])) u";
+	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, INT4OID};
+	Datum		args[4];
 	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
 	bool		isnull;
 
@@ -63,7 +68,9 @@ learner_taken_items(const Learner *l, char **chosen, int n)
 		ids[i] = CStringGetTextDatum(chosen[i]);
 	args[0] = Int64GetDatum(l->id);
 	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
-	learner_store_exec(sql, 2, types, args, false, 0);
+	args[2] = CStringGetTextDatum(annotator);
+	args[3] = Int32GetDatum(l->options.overlap);
+	learner_store_exec(sql, 4, types, args, false, 0);
 	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 							 false, -1);
 }
@@ -293,16 +300,17 @@ kcenter_candidates(const Learner *l, int k, Datum taken, char **items)
 
 /*
  * The first items of a cold-start batch of learner l (no model yet) by its
- * option cold_start, at most k, into items: none for random (batch.c
+ * option cold_start, at most k, into items, among the items open to
+ * annotator: none for random (batch.c
  * samples), the k-center picks, or the query's ids.  Returns how many;
  * batch.c fills the rest of the batch with the random sample.
  */
 int
-cold_start_candidates(const Learner *l, int k, char **items)
+cold_start_candidates(const Learner *l, const char *annotator, int k, char **items)
 {
 	if (l->options.cold_start == COLD_START_RANDOM)
 		return 0;
 	if (l->options.cold_start == COLD_START_KCENTER)
-		return kcenter_candidates(l, k, learner_taken_items(l, NULL, 0), items);
-	return query_candidates(l, k, learner_taken_items(l, NULL, 0), items);
+		return kcenter_candidates(l, k, learner_taken_items(l, annotator, NULL, 0), items);
+	return query_candidates(l, k, learner_taken_items(l, annotator, NULL, 0), items);
 }

@@ -27,9 +27,11 @@
 
 #include "identity.h"
 #include "learner_acl.h"
+#include "overlap.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_label);
+PG_FUNCTION_INFO_V1(al_adjudicate);
 PG_FUNCTION_INFO_V1(al_label_many);
 
 /* Pool rows read per block when looking labeled items up. */
@@ -41,6 +43,7 @@ typedef struct LabelBatch
 	int			n;
 	int			capacity;
 	bool		many;			/* from al.label_many: messages name the element */
+	bool		adjudicated;	/* from al.adjudicate: adjudications */
 	char	  **items;			/* as given */
 	char	  **labels;
 	char	  **annotators;
@@ -86,6 +89,7 @@ batch_init(LabelBatch *b, bool many)
 	b->n = 0;
 	b->capacity = 16;
 	b->many = many;
+	b->adjudicated = false;
 	b->items = (char **) palloc(sizeof(char *) * b->capacity);
 	b->labels = (char **) palloc(sizeof(char *) * b->capacity);
 	b->annotators = (char **) palloc(sizeof(char *) * b->capacity);
@@ -244,18 +248,17 @@ text_array(char **strings, int n)
 }
 
 /*
- * Record the batch's labels (the last one of an item and annotator wins)
- * and end the items' leases, as the store owner, in two statements.  A new
- * or changed label waits for a retrain (trained_in NULL); a label given
- * again unchanged keeps its row.  A label keeps when the annotator's lease
- * of the item began (leased_at, for al.time_to_label; NULL without one).
+		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by, adjudicated) "
+		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5, $6 "
+ * A label keeps when the annotator's lease of the item began (leased_at,
+ * for al.time_to_label; NULL without one).
  */
 static void
 store_labels(const Learner *l, const LabelBatch *b)
 {
 	static const char *upsert =
-		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by, leased_at) "
-		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5, "
+		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by, adjudicated, leased_at) "
+		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5, $6, "
 		"       (SELECT x.leased_at FROM al.leases x WHERE x.learner_id = $1 "
 		"        AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i AND x.annotator = u.a) "
 		"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
@@ -263,21 +266,29 @@ store_labels(const Learner *l, const LabelBatch *b)
 		"ORDER BY u.i, u.a, u.o DESC "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET label = EXCLUDED.label, labeled_at = pg_catalog.now(), serial = EXCLUDED.serial, "
-		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL, leased_at = EXCLUDED.leased_at "
-		"WHERE b.label IS DISTINCT FROM EXCLUDED.label";
+		"    recorded_by = EXCLUDED.recorded_by, trained_in = NULL, adjudicated = EXCLUDED.adjudicated, "
+		"    leased_at = EXCLUDED.leased_at "
+		"WHERE (b.label, b.adjudicated) IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.adjudicated)";
 	static const char *release =
-		"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
-		"WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i";
-	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID};
-	Datum		args[5];
+		"DELETE FROM al.leases x USING ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
+		"                                         pg_catalog.unnest($3::pg_catalog.text[])) u(i, a) "
+		"WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i "
+		"AND (x.annotator = u.a "
+		"     OR (SELECT pg_catalog.count(*) FILTER (WHERE NOT b.adjudicated) >= $7 OR pg_catalog.bool_or(b.adjudicated) "
+		"         FROM al.labels b WHERE b.learner_id = $1 "
+		"         AND al.item_key(b.item_id) = al.item_key(u.i) AND b.item_id = u.i))";
+	Oid			types[7] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, BOOLOID, INT4OID};
+	Datum		args[7];
 
 	args[0] = Int64GetDatum(l->id);
 	args[1] = text_array(b->canonical, b->n);
 	args[2] = text_array(b->annotators, b->n);
 	args[3] = text_array(b->labels, b->n);
 	args[4] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
-	learner_store_exec(upsert, 5, types, args, false, 0);
-	learner_store_exec(release, 2, types, args, false, 0);
+	args[5] = BoolGetDatum(b->adjudicated);
+	args[6] = Int32GetDatum(l->options.overlap);
+	learner_store_exec(upsert, 6, types, args, false, 0);
+	learner_store_exec(release, 7, types, args, false, 0);
 }
 
 /* WARNING about labels on items whose features the round cannot use. */
@@ -311,6 +322,8 @@ record_labels(const char *name, LabelBatch *b)
 	FeatureReport fr = {0, 0, NULL};
 
 	check_labels(l, b);
+	if (b->adjudicated)
+		overlap_require_adjudicator(l, b->annotators[0]);
 	if (b->n == 0)
 		return;
 	learner_lock_pool(l);
@@ -319,9 +332,12 @@ record_labels(const char *name, LabelBatch *b)
 	warn_unusable(l, b, &fr);
 }
 
-/* al.label(learner, item_id text, label, annotator): record a label. */
-Datum
-al_label(PG_FUNCTION_ARGS)
+/*
+ * Record the one label of a call (learner, item_id text, label, annotator)
+ * of al.label, or of al.adjudicate (adjudicated).
+ */
+static void
+record_one_label(FunctionCallInfo fcinfo, bool adjudicated, const char *function)
 {
 	LabelBatch	b;
 
@@ -329,14 +345,34 @@ al_label(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 1, "item id");
 	al_require_arg(fcinfo, 2, "label");
 	al_require_arg(fcinfo, 3, "annotator");
-	PreventCommandIfReadOnly("al.label()");
+	PreventCommandIfReadOnly(function);
 	batch_init(&b, false);
+	b.adjudicated = adjudicated;
 	batch_add(&b, text_to_cstring(PG_GETARG_TEXT_PP(1)), text_to_cstring(PG_GETARG_TEXT_PP(2)),
 			  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	SPI_connect();
 	record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
 	SPI_finish();
 	learner_wake_worker();
+}
+
+/* al.label(learner, item_id text, label, annotator): record a label. */
+Datum
+al_label(PG_FUNCTION_ARGS)
+{
+	record_one_label(fcinfo, false, "al.label()");
+	PG_RETURN_VOID();
+}
+
+/*
+ * al.adjudicate(learner, item_id text, label, annotator): record the
+ * annotator's label of the item as an adjudication (overlap.c says who may
+ * adjudicate); it takes the place of the annotator's own label of the item.
+ */
+Datum
+al_adjudicate(PG_FUNCTION_ARGS)
+{
+	record_one_label(fcinfo, true, "al.adjudicate()");
 	PG_RETURN_VOID();
 }
 

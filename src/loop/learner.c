@@ -300,13 +300,14 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	args[3] = BoolGetDatum(new_eval);
 	args[4] = BoolGetDatum((l->options.given & OPTION_GIVEN_STOP_SET) != 0);
 	/*
-	 * a new strategy, committee, class weights or evaluation set need a new
+	 * a new strategy, committee, class weights, label rule or evaluation set need a new
 	 * model and ranking; a stop set size, a new stop set at the next version
 	 */
 	learner_store_exec("UPDATE al.learner_store SET strategy = $2, options = $3::jsonb, "
 					   "retrain_requested = retrain_requested OR $4 OR strategy <> $2 "
 					   "OR options->'committee' <> ($3::jsonb)->'committee' "
-					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight', "
+					   "OR options->'class_weight' IS DISTINCT FROM ($3::jsonb)->'class_weight' "
+					   "OR options->'label_rule' IS DISTINCT FROM ($3::jsonb)->'label_rule', "
 					   "stop_items = CASE WHEN $5 AND (options->'stop_set_size') IS DISTINCT FROM "
 					   "                       ($3::jsonb)->'stop_set_size' THEN NULL ELSE stop_items END "
 					   "WHERE id = $1",

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "access/attnum.h"
+#include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -80,6 +81,10 @@ typedef struct LearnerOptions
 	char		label_column[NAMEDATALEN];	/* pool column labels are imported from; "" = none */
 	LearnerColdStart cold_start;	/* batches before the first model (COLD_START_RANDOM) */
 	char	   *cold_start_query;	/* cold_start "query": its SQL text, else NULL */
+	/* overlap and adjudication (doc/loop.md, "Overlap and agreement"; overlap.c) */
+	int			overlap;		/* distinct annotators who label each item (1) */
+	int			label_rule;		/* LABEL_RULE_*: an item's training label (majority) */
+	char		adjudicator[NAMEDATALEN];	/* the role whose members adjudicate; "" = none */
 	/* selection (doc/selection.md; round_select.c) */
 	int			batch;			/* index of the selector of option batch (0: topk) */
 	int			candidates;		/* rows the selector orders; 0 = all (10000) */
@@ -109,6 +114,11 @@ typedef struct LearnerOptions
 	double		stop_plateau;	/* evaluation accuracy gain over the window; 0 = none (0) */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
+
+/* The training label of an item with several labels (option label_rule). */
+#define LABEL_RULE_MAJORITY 0	/* the most common label; ties: the latest */
+#define LABEL_RULE_LATEST 1		/* the latest label */
+#define LABEL_RULE_ADJUDICATED 2	/* the latest adjudication, else the majority */
 
 /* A learner row of al.learner_store. */
 typedef struct Learner
@@ -167,6 +177,10 @@ extern void learner_options_init(LearnerOptions *o);
 extern void learner_options_apply(LearnerOptions *o, Jsonb *options);
 extern char *learner_options_json(const LearnerOptions *o, const char *strategy);
 extern char *learner_selection_text(const LearnerOptions *o, const char *strategy);
+/* overlap.c: options overlap, label_rule, adjudicator */
+extern bool overlap_apply_option(LearnerOptions *o, const char *key, JsonbValue *v);
+extern void overlap_check_options(const LearnerOptions *o);
+extern void overlap_append_json(StringInfo buf, const LearnerOptions *o);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
 extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
@@ -207,8 +221,8 @@ extern void learner_check_label_column(Oid pool, const char *column, const char 
 
 /* cold_start.c */
 extern void learner_check_cold_start(const Learner *l);
-extern int	cold_start_candidates(const Learner *l, int k, char **items);
-extern Datum learner_taken_items(const Learner *l, char **chosen, int n);
+extern int	cold_start_candidates(const Learner *l, const char *annotator, int k, char **items);
+extern Datum learner_taken_items(const Learner *l, const char *annotator, char **chosen, int n);
 
 /* learner_round.c: a round, waiting for (wait) or skipping a busy learner */
 extern LearnerRoundResult learner_round(int64 learner_id, bool wait);

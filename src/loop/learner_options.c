@@ -166,6 +166,7 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 				 errhint("Set the option \"committee\" to 0.")));
 	check_selection(strategy, o);
 	check_eval(o);
+	overlap_check_options(o);
 }
 
 /* Defaults of every learner option. */
@@ -183,6 +184,9 @@ learner_options_init(LearnerOptions *o)
 	o->standardize = false;
 	strlcpy(o->lease, "30 minutes", sizeof(o->lease));
 	o->max_leased = 0;
+	o->overlap = 1;
+	o->label_rule = LABEL_RULE_MAJORITY;
+	o->adjudicator[0] = '\0';
 	o->batch = 0;
 	o->candidates = 10000;
 	o->sample = 0;
@@ -597,12 +601,12 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_cold_start(o, v);
 	else if (strcmp(key, "cold_start_query") == 0)
 		set_cold_start_query(o, v);
-	else if (!apply_selection_option(o, key, v) && !apply_eval_option(o, key, v) &&
-			 !apply_stop_option(o, key, v))
+	else if (!overlap_apply_option(o, key, v) && !apply_selection_option(o, key, v) &&
+			 !apply_eval_option(o, key, v) && !apply_stop_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
 }
 
 /*
@@ -721,6 +725,7 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 		appendStringInfoString(&buf, ", \"cold_start_query\": ");
 		escape_json(&buf, o->cold_start_query);
 	}
+	overlap_append_json(&buf, o);
 	append_selection(&buf, o, strategy);
 	append_eval(&buf, o);
 	append_stop(&buf, o);

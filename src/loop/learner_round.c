@@ -29,6 +29,7 @@
 #include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
+#include "overlap.h"
 #include "round.h"
 #include "serving.h"
 #include "stop_rules.h"
@@ -39,7 +40,7 @@ typedef struct TrainingLabels
 {
 	int			n;				/* labeled items */
 	char	  **items;
-	int		   *classes;		/* each item's majority label (class index, -1: not a class) */
+	int		   *classes;		/* each item's training label (class index, -1: not a class) */
 	Datum		fresh;			/* bigint[]: serials of the rows read that were waiting */
 } TrainingLabels;
 
@@ -64,7 +65,8 @@ append_serials(ArrayType *a, Datum **list, int n, int *cap)
 }
 
 /*
- * Training labels: each labeled item's majority label (ties: the latest),
+ * Training labels: each labeled item's label by the option label_rule (by
+ * default its majority label, ties: the latest; overlap.c),
  * and, from the same statement (so the same snapshot), the serials of the
  * rows read that were waiting for a retrain: exactly those are marked
  * trained when the model is published (mark_trained_labels).
@@ -72,13 +74,7 @@ append_serials(ArrayType *a, Datum **list, int n, int *cap)
 static void
 majority_labels(const Learner *l, TrainingLabels *tl)
 {
-	static const char *sql =
-		"SELECT item_id, label, fresh FROM ("
-		"  SELECT item_id, label, pg_catalog.count(*) AS n, pg_catalog.max(labeled_at) AS last,"
-		"         pg_catalog.max(serial) AS s,"
-		"         pg_catalog.array_agg(serial) FILTER (WHERE trained_in IS NULL) AS fresh"
-		"  FROM al.labels WHERE learner_id = $1 GROUP BY item_id, label) v "
-		"ORDER BY item_id, n DESC, last DESC, s DESC";
+	const char *sql = overlap_training_labels_sql(l);
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
 	Datum	   *fresh;
@@ -100,7 +96,7 @@ majority_labels(const Learner *l, TrainingLabels *tl)
 
 		if (!isnull)
 			n_fresh = append_serials(DatumGetArrayTypeP(d), &fresh, n_fresh, &cap);
-		/* an item's rows are adjacent, its majority label first */
+		/* an item's rows are adjacent, its training label first */
 		if (tl->n > 0 && strcmp(tl->items[tl->n - 1], item) == 0)
 		{
 			pfree(item);

@@ -279,17 +279,24 @@ score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
 	res->scored += rows;
 }
 
-/* The labeled item ids of the learner, as a set. */
+/*
+ * The ids of the learner's items that need no more labels, as a set: those
+ * with overlap votes (labels from distinct annotators, 1 by default) or an
+ * adjudication.  The ranking holds the others, so that items still short
+ * of their overlap labels are handed out again.
+ */
 static ItemMap *
 labeled_items(const Learner *l)
 {
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(l->id);
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(l->options.overlap)};
 	ItemMap    *set;
 	uint64		i;
 
-	learner_store_exec("SELECT DISTINCT item_id FROM al.labels WHERE learner_id = $1",
-					   1, &type, &arg, true, 0);
+	learner_store_exec("SELECT item_id FROM al.labels WHERE learner_id = $1 GROUP BY item_id "
+					   "HAVING pg_catalog.count(*) FILTER (WHERE NOT adjudicated) >= $2 "
+					   "OR pg_catalog.bool_or(adjudicated)",
+					   2, types, args, true, 0);
 	set = item_map_create("al_ext labeled set", (long) SPI_processed);
 	for (i = 0; i < SPI_processed; i++)
 		item_map_add(set, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), 0);

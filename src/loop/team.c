@@ -114,10 +114,12 @@ withdraw_label(const Learner *l, const char *item, const char *annotator)
 		"WITH w AS ("
 		"  DELETE FROM al.labels b WHERE b.learner_id = $1 "
 		"  AND al.item_key(b.item_id) = al.item_key($2) AND b.item_id = $2 AND b.annotator = $3 "
-		"  RETURNING b.item_id, b.annotator, b.label, b.labeled_at, b.recorded_by, b.serial, b.trained_in) "
+		"  RETURNING b.item_id, b.annotator, b.label, b.labeled_at, b.recorded_by, b.serial, b.trained_in, "
+		"            b.adjudicated) "
 		"INSERT INTO al.withdrawn_labels (learner_id, item_id, annotator, label, labeled_at, recorded_by, "
-		"                                 label_serial, trained_in, withdrawn_by) "
-		"SELECT $1, w.item_id, w.annotator, w.label, w.labeled_at, w.recorded_by, w.serial, w.trained_in, $4 "
+		"                                 label_serial, trained_in, withdrawn_by, adjudicated) "
+		"SELECT $1, w.item_id, w.annotator, w.label, w.labeled_at, w.recorded_by, w.serial, w.trained_in, $4, "
+		"       w.adjudicated "
 		"FROM w";
 	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		args[4];

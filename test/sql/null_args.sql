@@ -87,7 +87,10 @@ INSERT INTO pg_temp.sample VALUES
 	('id', 'name', $$'id'::name$$),
 	('strategies', 'text[]', $$ARRAY['margin', 'kcenter']$$),
 	('batch_sizes', 'integer[]', $$'{2}'::integer[]$$),
-	('seeds', 'bigint[]', $$'{1}'::bigint[]$$);
+	('seeds', 'bigint[]', $$'{1}'::bigint[]$$),
+	('labels_a', 'text[]', $$ARRAY['x', 'y']$$),
+	('labels_b', 'text[]', $$ARRAY['x', 'x']$$),
+	('counts', 'integer[]', $$'{{2,0},{1,1}}'::integer[]$$);
 -- Where the function matters: 'name' is a model's for model functions, a
 -- new learner's for al.create_learner, the learner 'nl' for the other
 -- learner functions; the learner is 'nlu' for functions taking uuid ids;

@@ -48,6 +48,7 @@ my %action = (
 	'al.unlabel for another annotator' => q{SELECT al.unlabel('m', 1::bigint, 'expert_7')},
 	'al.my_batch in its own name' => q{SELECT pg_catalog.count(*) FROM al.my_batch('m')},
 	'al.my_batch for another annotator' => q{SELECT pg_catalog.count(*) FROM al.my_batch('m', 'expert_7')},
+	'al.adjudicate (no adjudicator role set: the owner adjudicates)' => q{SELECT al.adjudicate('m', 40, 'a')},
 	'al.learners' => q{SELECT pg_catalog.count(*) FROM al.learners WHERE name = 'm'},
 	'al.learner_status' => q{SELECT pg_catalog.count(*) FROM al.learner_status WHERE learner = 'm'},
 	'al.learning_curve' => q{SELECT pg_catalog.count(*) FROM al.learning_curve WHERE learner = 'm'},
@@ -57,6 +58,13 @@ my %action = (
 	           + (SELECT pg_catalog.count(*) FROM al.scores)},
 	'the learner\'s withdrawn labels (al.withdrawn_labels)' =>
 	  q{SELECT pg_catalog.count(*) FROM al.withdrawn_labels},
+	'the learner\'s agreement (al.item_agreement, al.annotator_agreement, al.annotator_pairs, al.learner_agreement)' =>
+	  q{SELECT (SELECT pg_catalog.count(*) FROM al.item_agreement WHERE learner = 'm')
+	           + (SELECT pg_catalog.count(*) FROM al.annotator_agreement WHERE learner = 'm')
+	           + (SELECT pg_catalog.count(*) FROM al.annotator_pairs WHERE learner = 'm')
+	           + (SELECT pg_catalog.count(*) FROM al.learner_agreement WHERE learner = 'm')},
+	'al.cohen_kappa, al.fleiss_kappa' =>
+	  q{SELECT al.cohen_kappa('{a,b}', '{a,a}'), al.fleiss_kappa('{{2,0},{1,1}}')},
 	'al.predict_proba with the learner\'s model' =>
 	  q{SELECT al.predict_proba('learner/m', ARRAY[1, 0]::real[])},
 	'al.model_coefficients of the learner\'s model' =>
@@ -87,7 +95,8 @@ my %action = (
 # rows read back as visible/hidden rather than succeeded/refused
 my %reads = map { $_ => 1 } ('al.learners', 'al.learner_status', 'al.learning_curve', 'al.serving_history',
 	'the learner\'s labels, leases and ranking (al.labels, al.leases, al.scores)',
-	'the learner\'s withdrawn labels (al.withdrawn_labels)', 'al.models');
+	'the learner\'s withdrawn labels (al.withdrawn_labels)', 'al.models',
+	'the learner\'s agreement (al.item_agreement, al.annotator_agreement, al.annotator_pairs, al.learner_agreement)');
 
 my $node = PostgreSQL::Test::Cluster->new('matrix');
 $node->init;
@@ -118,6 +127,7 @@ $node->safe_psql('postgres', q{
 	SELECT al.retrain('m');
 	SELECT al.run_learner('m');
 	SELECT al.label('m', 7, 'a'), al.unlabel('m', 7);
+	SELECT al.label('m', 1, 'a', 'expert_9');
 	SELECT pg_catalog.count(*) FROM al.next_batch('m', 2);
 	SELECT al.train_model('mm', 'o.train', 'x', 'y');
 	SELECT al.grant_learner('m', 'al_annotator', 'annotate');

@@ -100,7 +100,7 @@ $node->init;
 $node->start;
 # the roles the examples grant to (roles are shared by the databases)
 $node->safe_psql('postgres',
-	'CREATE ROLE ann; CREATE ROLE labeling_app; CREATE ROLE bi_reader; CREATE ROLE analysts');
+	'CREATE ROLE ann; CREATE ROLE labeling_app; CREATE ROLE bi_reader; CREATE ROLE analysts; CREATE ROLE seniors');
 
 # run one script in database $db; it must pass with no ERROR or WARNING
 sub run_script
@@ -146,9 +146,10 @@ foreach my $features ('real[]', 'double precision[]')
 	like(query($db, q{SELECT channel FROM al.learners WHERE name = 'triage'}),
 		qr/^al_ext_[0-9a-f]{32}$/, "the learner's channel is al_ext_ and 128 random bits ($features)");
 	is(query($db, q{
-		SELECT string_agg(item_id || ' ' || label || ' ' || annotator, ', ' ORDER BY item_id)
+		SELECT string_agg(item_id || ' ' || label || ' ' || annotator
+		                  || CASE WHEN adjudicated THEN ' (adjudicated)' ELSE '' END, ', ' ORDER BY item_id)
 		FROM al.labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'triage')}),
-		'4712 billing ann',
+		'4711 bug postgres (adjudicated), 4712 billing ann',
 		"the examples' labels are recorded, in the annotators' names ($features)");
 	is(query($db, q{
 		SELECT string_agg(item_id || ' ' || label || ' ' || annotator || ' by ' || withdrawn_by, ', ' ORDER BY serial)
