@@ -211,29 +211,74 @@ check_input(const al_eer_input *in, const al_eer_options *opt)
 /*
  * Block sizes: R sample rows and Q updated models per block, so that the
  * logits (R x Q x kk) and the packed weights (Q x kk x d) each stay within
- * block_floats (at least one row and one model).
+ * limit floats (at least one row and one model).
  */
 static void
-choose_blocks(eer_ctx *cx)
+eer_blocks(size_t limit, int m, int s, int d, int kk, int *rows, int *slots)
 {
-	size_t		limit = cx->opt->block_floats > 0 ? (size_t) cx->opt->block_floats : EER_BLOCK_FLOATS,
-				per_row = (size_t) cx->kk,
+	size_t		per_row = (size_t) kk,
 				r = limit / per_row,
 				q;
 
 	if (r < 1)
 		r = 1;
-	if (r > (size_t) cx->in->s)
-		r = (size_t) cx->in->s;
+	if (r > (size_t) s)
+		r = (size_t) s;
 	q = limit / (r * per_row);
-	if (q > limit / (per_row * (size_t) cx->d))
-		q = limit / (per_row * (size_t) cx->d);
-	if (q > (size_t) cx->in->m * cx->kk)
-		q = (size_t) cx->in->m * cx->kk;
+	if (q > limit / (per_row * (size_t) d))
+		q = limit / (per_row * (size_t) d);
+	if (q > (size_t) m * kk)
+		q = (size_t) m * kk;
 	if (q < 1)
 		q = 1;
-	cx->rows = (int) r;
-	cx->slots = (int) q;
+	*rows = (int) r;
+	*slots = (int) q;
+}
+
+/* The block sizes of a call (eer_blocks with the options' limit). */
+static void
+choose_blocks(eer_ctx *cx)
+{
+	size_t		limit = cx->opt->block_floats > 0 ? (size_t) cx->opt->block_floats : EER_BLOCK_FLOATS;
+
+	eer_blocks(limit, cx->in->m, cx->in->s, cx->d, cx->kk, &cx->rows, &cx->slots);
+}
+
+/*
+ * The doubles, floats and ints of a context (ctx_alloc's one allocation):
+ * n labeled rows (+ 1 candidate row), weighted or not, s sample rows, R
+ * rows and Q slots per block.
+ */
+static void
+ctx_counts(int n, int s, int d, int k, int kk, int rows, int slots, int weighted,
+		   size_t *nd, size_t *nf, size_t *ni)
+{
+	size_t		n1 = (size_t) n + 1,
+				q = (size_t) slots;
+
+	*nd = (weighted ? n1 : 0) + (size_t) k * d + k + k + q * kk + 2 * q + 2 * q * kk;
+	*nf = (size_t) s * d + n1 * d + q * kk * d + (size_t) rows * q * kk;
+	*ni = n1 + k + q;
+}
+
+/* See select_eer.h. */
+size_t
+al_eer_memory_bytes(const al_eer_options *opt, int m, int s, int n, int d, int k, int kk,
+					int weighted)
+{
+	size_t		limit = opt->block_floats > 0 ? (size_t) opt->block_floats : EER_BLOCK_FLOATS,
+				nd,
+				nf,
+				ni;
+	int			rows,
+				slots;
+
+	if (m < 1 || s < 1 || n < 0 || d < 1 || kk < 1 || k < kk)
+		return 0;
+	eer_blocks(limit, m, s, d, kk, &rows, &slots);
+	ctx_counts(n, s, d, k, kk, rows, slots, weighted, &nd, &nf, &ni);
+	return nd * sizeof(double) + nf * sizeof(float) + ni * sizeof(int) +
+		al_softmax_refine_work_bytes(&opt->train, n + 1, d, k);
 }
 
 /* Allocate every array of the context in one block (floats after doubles). */
@@ -246,13 +291,15 @@ ctx_alloc(eer_ctx *cx)
 				kk = (size_t) cx->kk,
 				q = (size_t) cx->slots,
 				nw = cx->in->labeled->weight ? n1 : 0,
-				nd = nw + k * d + k + k + q * kk + 2 * q + 2 * q * kk,
-				nf = (size_t) cx->in->s * d + n1 * d + q * kk * d + (size_t) cx->rows * q * kk,
-				ni = n1 + k + q;
+				nd,
+				nf,
+				ni;
 	double	   *dm;
 	float	   *fm;
 	int		   *im;
 
+	ctx_counts(cx->in->labeled->n, cx->in->s, cx->d, cx->k, cx->kk, cx->rows, cx->slots,
+			   cx->in->labeled->weight != NULL, &nd, &nf, &ni);
 	cx->mem = al_softmax_alloc(&cx->opt->train, nd * sizeof(double) +
 							   nf * sizeof(float) + ni * sizeof(int));
 	if (cx->mem == NULL)

@@ -27,7 +27,8 @@
  * Memory: S d floats for the standardized sample, (n + 1) d floats for
  * the labeled rows, a block of logits and one of packed weights of at
  * most block_floats each (4M floats, 16 MB; at least one sample row and
- * one updated model).
+ * one updated model), and one update's L-BFGS work
+ * (al_eer_memory_bytes says how many bytes in all).
  * Classes with p(y|x) = 0 (the model's absent classes) are skipped.
  *
  * Deterministic: the same inputs give the same results on the same
@@ -147,6 +148,17 @@ extern double al_eer_work_estimate(int m, int s, int n, int d, int kk, int steps
  * the classes an update can move toward.  Fewer than 2: AL_EER_BAD_MODEL.
  */
 extern int	al_eer_present_classes(const al_softmax_model *model);
+
+/*
+ * The most bytes al_eer_expected_error allocates for m candidates, s
+ * sample rows and n labeled rows (weighted or not) of a model of d
+ * features, k classes and kk present ones: its one block (the standardized
+ * sample, the labeled rows plus a candidate, a block of logits and one of
+ * packed weights) and one update's al_softmax_refine work, live together.
+ * So that callers can bound a call's memory before making it.
+ */
+extern size_t al_eer_memory_bytes(const al_eer_options *opt, int m, int s, int n, int d, int k,
+								  int kk, int weighted);
 
 /* Set the defaults documented in al_eer_options. */
 extern void al_eer_options_init(al_eer_options *opt);

@@ -203,6 +203,13 @@ extern al_sm_status al_softmax_refine(const al_softmax_data *data,
 									  al_softmax_report *report);
 
 /*
+ * The bytes al_softmax_refine allocates (through opt's allocator hooks)
+ * for n rows of d features and k classes: its parameters, gradient,
+ * L-BFGS history and a block of rows.  opt may be NULL (the defaults).
+ */
+extern size_t al_softmax_refine_work_bytes(const al_softmax_options *opt, int n, int d, int k);
+
+/*
  * The objective f and (if grad is not NULL) its gradient at a model's
  * parameters, on data (with data->weight, no bootstrap) and opt->c, using
  * the model's standardization.  grad has k*(d+1) entries: d(coef) row-major,

@@ -67,6 +67,39 @@ opt_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
 }
 
 /*
+ * The doubles and ints of the scratch block of a fit (with_fit) or of an
+ * objective evaluation over n rows of d features and k classes, in blocks
+ * of b rows (work_alloc's one allocation).
+ */
+static void
+work_counts(const al_softmax_options *opt, size_t n, size_t d, size_t k, size_t b, int with_fit,
+			size_t *nd, size_t *ni)
+{
+	size_t		p = k * (d + 1),
+				boot = (with_fit && opt->members > 1) ? n : 0,
+				lb = with_fit ? al_lbfgs_work_size(p, opt->lbfgs_m) : 0;
+
+	*nd = 2 * p + lb + b * d + b * k + 2 * b + boot + k + 2 * d;
+	*ni = 2 * b + k + boot;
+}
+
+/* Bytes al_softmax_refine allocates for n rows; see softmax_model.h. */
+size_t
+al_softmax_refine_work_bytes(const al_softmax_options *opt, int n, int d, int k)
+{
+	al_softmax_options defaults,
+				one;
+	size_t		nd,
+				ni;
+
+	one = *opt_or_defaults(opt, &defaults);
+	one.members = 1;
+	work_counts(&one, (size_t) n, (size_t) d, (size_t) k,
+				(size_t) al_softmax_block_rows(one.block_rows, n, d, k), 1, &nd, &ni);
+	return nd * sizeof(double) + ni * sizeof(int);
+}
+
+/*
  * Allocate every scratch array of a fit (with_fit) or of an objective
  * evaluation in one block: doubles first, then ints.
  */
@@ -81,11 +114,12 @@ work_alloc(sm_work *w, const al_softmax_options *opt,
 				p = k * (d + 1),
 				boot = (with_fit && opt->members > 1) ? n : 0,
 				lb = with_fit ? al_lbfgs_work_size(p, opt->lbfgs_m) : 0,
-				nd = 2 * p + lb + b * d + b * k + 2 * b + boot + k + 2 * d,
-				ni = 2 * b + k + boot;
+				nd,
+				ni;
 	double	   *dm;
 	int		   *im;
 
+	work_counts(opt, n, d, k, b, with_fit, &nd, &ni);
 	memset(w, 0, sizeof(*w));
 	w->mem = al_softmax_alloc(opt, nd * sizeof(double) + ni * sizeof(int));
 	if (w->mem == NULL)

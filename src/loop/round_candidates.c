@@ -33,7 +33,7 @@
  * Bytes a kept row takes besides its floats: the heap entry and row, its
  * id (about), and the kernels' work per candidate.
  */
-#define ROW_OVERHEAD_BYTES (sizeof(TopkEntry) + sizeof(HeapRow) + 64 + 72)
+#define ROW_OVERHEAD_BYTES (ROW_HEAP_ROW_OVERHEAD + 72)
 
 /* The first pass's block of rows: at most this many, and about 32 MB of features. */
 #define PREPASS_BLOCK_ROWS 4096
@@ -130,15 +130,20 @@ init_eer(RoundSelection *rs, int64 pool_size, const RoundLabeled *train)
 	int			ms = (int) Min(o->eer_sample, pool_size);
 	int			n = (train && train->d == rs->d) ? train->n : 0;
 
+	al_eer_options kernel;
+
 	/*
 	 * The heaps' floats and their contiguous copies for the kernel (eer_rank),
-	 * the labeled rows, and the kernel's standardized sample and labeled rows
-	 * (select_eer.h, "Memory").
+	 * the labeled rows, and the kernel's own memory (al_eer_memory_bytes: its
+	 * standardized sample and labeled rows, its prediction blocks, an
+	 * update's L-BFGS work).
 	 */
+	al_eer_options_init(&kernel);
 	selection_charge(rs, (double) (mc + ms) * (2 * sizeof(float) * rs->d + ROW_OVERHEAD_BYTES) +
 		   (double) n * (sizeof(float) * rs->d + sizeof(int)) +
-		   (double) (ms + n + 1) * sizeof(float) * rs->d,
-		   "The candidates, sample and labeled rows of expected error reduction", "eer_candidates");
+		   (double) al_eer_memory_bytes(&kernel, Max(mc, 1), Max(ms, 1), n, rs->d, rs->k,
+										al_eer_present_classes(model), 0),
+		   "The candidates, sample and labeled rows of expected error reduction, and its work", "eer_candidates");
 	memset(&rs->eer, 0, sizeof(rs->eer));
 	row_heap_init(&rs->eer.cand, mc, rs->d, rs->cxt);
 	row_heap_init(&rs->eer.sample, ms, rs->d, rs->cxt);

@@ -300,7 +300,14 @@ al_expected_error_reduction(PG_FUNCTION_ARGS)
 	{
 		double	   *ee,
 				   *red;
-		int		   *order = eer_rank(&model->m[0], model->train_c, &rows, &req.opt, &ee, &red);
+		int		   *order;
+
+		/* the heaps' contiguous copies (eer_rank), and the kernel's own memory */
+		eer_charge(&rows, (double) (rows.cand.count + rows.sample.count) * sizeof(float) * model->d +
+				   (double) al_eer_memory_bytes(&req.opt, rows.cand.count, rows.sample.count, rows.n,
+												model->d, model->k, al_eer_present_classes(&model->m[0]), 0),
+				   "The look-ahead updates and their predictions", "Use fewer candidates or a smaller sample.");
+		order = eer_rank(&model->m[0], model->train_c, &rows, &req.opt, &ee, &red);
 
 		emit_ranked(fcinfo, &rows, order, ee, red);
 	}

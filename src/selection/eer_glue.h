@@ -33,6 +33,8 @@ typedef struct EerRows
 	RowHeap		cand;			/* by uncertainty, then the key */
 	RowHeap		sample;			/* score 0: the smallest keys */
 	int64		pool_rows;		/* unlabeled rows seen */
+	double		bytes;			/* counted against al_ext.selection_max_memory
+								 * (al.expected_error_reduction) */
 } EerRows;
 
 /* What to read, and how to choose. */
@@ -49,6 +51,7 @@ typedef struct EerSourceSpec
 } EerSourceSpec;
 
 extern al_eer_loss eer_loss_option(const char *key, JsonbValue *v);
+extern void eer_charge(EerRows *rows, double bytes, const char *what, const char *hint);
 extern void eer_read_rows(const AlModel *model, const EerSourceSpec *spec, EerRows *out);
 extern double eer_uncertainty(EerUncertainty u, const float *p, int k);
 extern int *eer_rank(const al_softmax_model *model, double c, EerRows *rows, al_eer_options *opt,

@@ -28,6 +28,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -38,6 +39,7 @@
 #include "feature_cast.h"
 #include "identity.h"
 #include "scores.h"
+#include "select_glue.h"
 
 /*
  * A block is at most this many rows and about this many bytes of features
@@ -45,9 +47,6 @@
  */
 #define EER_FETCH_ROWS 1000
 #define EER_FETCH_BYTES ((Size) 16 * 1024 * 1024)
-
-/* Most bytes of features of the candidates, of the sample, of the labeled rows. */
-#define EER_MAX_BUFFER ((Size) 1024 * 1024 * 1024)
 
 /* The table, resolved under its lock, and the pass's block buffers. */
 typedef struct EerPass
@@ -69,14 +68,21 @@ typedef struct EerPass
 	MemoryContext keep;			/* where what outlives a block lives */
 } EerPass;
 
-/* ERROR if n floats of a buffer (what for) would pass EER_MAX_BUFFER. */
-static void
-check_buffer(Size n, const char *what, const char *hint)
+/*
+ * Count bytes of al.expected_error_reduction against
+ * al_ext.selection_max_memory; ERROR (53400) past it, naming what takes
+ * them and how to need fewer.
+ */
+void
+eer_charge(EerRows *rows, double bytes, const char *what, const char *hint)
 {
-	if (n > EER_MAX_BUFFER / sizeof(float))
+	rows->bytes += bytes;
+	if (rows->bytes > (double) sel_max_memory_bytes())
 		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s would need more than 1 GB", what),
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("al.expected_error_reduction needs more than al_ext.selection_max_memory (%s)",
+						GetConfigOptionByName("al_ext.selection_max_memory", NULL, false)),
+				 errdetail("%s take about %.0f bytes.", what, bytes),
 				 errhint("%s", hint)));
 }
 
@@ -118,10 +124,12 @@ pass_init(EerPass *ps, const AlModel *model, const EerSourceSpec *spec, EerRows 
 	ps->features = al_feature_select(quote_identifier(spec->features), ftype);
 	(void) model_column_type(spec->relid, spec->label);
 	ps->id_quoted = pstrdup(quote_identifier(spec->id_column));
-	check_buffer((Size) spec->candidates * d, "the candidates' features", "Use fewer candidates.");
-	check_buffer((Size) spec->sample * d, "the sample's features", "Use a smaller sample.");
 	/* a block's features and probabilities stay within EER_FETCH_BYTES */
 	ps->block = (int) Max(1, Min(EER_FETCH_ROWS, EER_FETCH_BYTES / (sizeof(float) * (d + model->k))));
+	memset(out, 0, sizeof(*out));
+	eer_charge(out, (double) ps->block * (sizeof(float) * (d + model->k) + sizeof(char *) + 64) +
+			   sizeof(double) * (double) al_softmax_predict_work_size(&model->m[0], ps->block),
+			   "The blocks the table is read in", "Use fewer features.");
 	ps->bx = palloc_extended(sizeof(float) * (Size) ps->block * d, MCXT_ALLOC_HUGE);
 	ps->bp = palloc(sizeof(float) * (Size) ps->block * model->k);
 	ps->work = palloc_extended(sizeof(double) * al_softmax_predict_work_size(&model->m[0], ps->block),
@@ -132,7 +140,10 @@ pass_init(EerPass *ps, const AlModel *model, const EerSourceSpec *spec, EerRows 
 		ps->by_bytes[i] = i;
 	eer_sort_classes = model->classes;
 	qsort(ps->by_bytes, model->k, sizeof(int), cmp_class_bytes);
-	memset(out, 0, sizeof(*out));
+	eer_charge(out, (double) spec->candidates * (sizeof(float) * d + ROW_HEAP_ROW_OVERHEAD),
+			   psprintf("Its %d candidates of %d features", spec->candidates, d), "Use fewer candidates.");
+	eer_charge(out, (double) spec->sample * (sizeof(float) * d + ROW_HEAP_ROW_OVERHEAD),
+			   psprintf("Its %d sample rows of %d features", spec->sample, d), "Use a smaller sample.");
 	row_heap_init(&out->cand, spec->candidates, d, ps->keep);
 	row_heap_init(&out->sample, spec->sample, d, ps->keep);
 }
@@ -247,10 +258,17 @@ add_labeled(EerPass *ps, const float *x, int cls)
 
 	if (out->n == out->cap)
 	{
-		/* grow by doubling, but never past the rows that fit in 1 GB */
-		check_buffer((Size) (out->n + 1) * d, "the labeled rows' features",
-					 "Read the labeled rows through a view that keeps fewer of them, or use fewer features.");
-		out->cap = (int) Min((Size) (out->cap ? 2 * out->cap : 64), EER_MAX_BUFFER / (sizeof(float) * d));
+		/* grow by doubling, within al_ext.selection_max_memory and int */
+		int			cap = (int) Min((int64) (out->cap ? 2 * (int64) out->cap : 64), (int64) INT_MAX / 2);
+
+		if (cap <= out->n)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("al.expected_error_reduction cannot keep more than %d labeled rows", out->n)));
+		eer_charge(out, (double) (cap - out->cap) * (sizeof(float) * d + sizeof(int)),
+				   psprintf("Its labeled rows (%d and more) of %d features", out->n + 1, d),
+				   "Read the labeled rows through a view that keeps fewer of them, or use fewer features.");
+		out->cap = cap;
 		/* in the pass's context: the block's is reset after each block */
 		out->lx = out->lx ? repalloc_huge(out->lx, sizeof(float) * (Size) out->cap * d)
 			: MemoryContextAllocHuge(ps->keep, sizeof(float) * (Size) out->cap * d);

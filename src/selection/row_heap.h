@@ -35,6 +35,9 @@ typedef struct RowHeap
 	MemoryContext cxt;			/* where kept ids live */
 } RowHeap;
 
+/* Bytes a kept row takes besides its floats: its heap entry and slot, its id (about). */
+#define ROW_HEAP_ROW_OVERHEAD (sizeof(TopkEntry) + sizeof(HeapRow) + 64)
+
 extern uint64 row_heap_hash_key(const char *id, uint64 seed);
 extern void row_heap_init(RowHeap *h, int k, int width, MemoryContext cxt);
 extern void row_heap_offer(RowHeap *h, double score, uint64 key, const char *id, const float *x,

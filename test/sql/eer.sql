@@ -155,6 +155,39 @@ SELECT (SELECT array_agg(item_id || ':' || round(expected_error::numeric, 8) ORD
      = (SELECT array_agg(item_id || ':' || round(expected_error::numeric, 8) ORDER BY rank)
         FROM al.expected_error_reduction('many', 'many_sorted', 'id', 'x', 'label', '{"candidates": 4, "sample": 2500, "steps": 5}'))
        AS physical_order_irrelevant;
+CREATE FUNCTION pg_temp.try_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+	detail text;
+	hint text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	RETURN SQLSTATE || ': ' || SQLERRM || E'\nDETAIL: ' || detail || E'\nHINT: ' || hint;
+END $$;
+-- memory within al_ext.selection_max_memory (53400 past it), each part
+-- counted as it is taken, the detail naming it: the blocks of the read
+-- (1,000 rows), the candidates' and the sample's heaps (sized as asked),
+-- the labeled rows (3,000 here, kept as they come), then the look-ahead
+-- updates' work (al_eer_memory_bytes: the kernel's peak, unit-tested)
+SELECT array_agg(item_id ORDER BY rank) AS picks_1gb
+FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}') \gset
+SET al_ext.selection_max_memory = '64kB';
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}')$$);
+SET al_ext.selection_max_memory = '512kB';
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 5000, "sample": 100, "steps": 5}')$$);
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 5000, "steps": 5}')$$);
+SET al_ext.selection_max_memory = '150kB';
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}')$$);
+SET al_ext.selection_max_memory = '200kB';
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}')$$);
+-- enough: the same picks as with the default 1GB
+SET al_ext.selection_max_memory = '400kB';
+SELECT array_agg(item_id ORDER BY rank) = :'picks_1gb' AS same_picks
+FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}');
+RESET al_ext.selection_max_memory;
 SELECT al.drop_model('many') > 0 AS dropped;
 
 -- 4. Errors, each with its SQLSTATE
@@ -246,7 +279,7 @@ BEGIN
 END $$;
 SELECT intercept FROM al.model_coefficients('heldout') WHERE class = 'c';
 SELECT pg_temp.try($$SELECT count(*) FROM al.expected_error_reduction('heldout', 'heldout', 'id', 'x', 'label')$$);
--- buffers past 1 GB are refused before reading any row
+-- buffers past al_ext.selection_max_memory (1GB) are refused before reading any row
 CREATE TABLE wide AS SELECT i AS id, array_fill((i % 2)::real, ARRAY[30000]) AS x,
        CASE WHEN i <= 2 THEN (ARRAY['a', 'b'])[i % 2 + 1] END AS label
 FROM generate_series(1, 3) i;
@@ -259,18 +292,6 @@ SELECT pg_temp.try($$SELECT count(*) FROM al.expected_error_reduction('wide', 'w
 -- multiply-adds, at most 5e11): 40 candidates and 40 sample rows (the
 -- whole pool), 10 classes, 1,000 steps on 1,000 labeled rows of 100
 -- features = 400 x (1000 x 2042 x 101 x 10 + 40 x 100 x 10) = 8.2e11
-CREATE FUNCTION pg_temp.try_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-	detail text;
-	hint text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || SQLERRM || E'\nDETAIL: ' || detail || E'\nHINT: ' || hint;
-END $$;
 CREATE TABLE heavy AS
 SELECT i AS id, ARRAY(SELECT sin(i * 0.37 + j * (i % 10 + 1) * 0.11)::real FROM generate_series(1, 100) j) AS x,
        CASE WHEN i <= 1000 THEN (i % 10)::text END AS label

@@ -741,6 +741,90 @@ check_hooks(void)
 	pool_free(&p);
 }
 
+/* Live and peak bytes of the allocations through peak_alloc/peak_free. */
+static size_t live_bytes,
+			peak_bytes;
+
+/* Allocate with a size header, tracking the peak of live bytes. */
+static void *
+peak_alloc(size_t size)
+{
+	size_t	   *h = malloc(size + sizeof(size_t) * 2);
+
+	if (h == NULL)
+		return NULL;
+	h[0] = size;
+	live_bytes += size;
+	if (live_bytes > peak_bytes)
+		peak_bytes = live_bytes;
+	return h + 2;
+}
+
+/* Free what peak_alloc allocated. */
+static void
+peak_free(void *ptr)
+{
+	size_t	   *h = (size_t *) ptr - 2;
+
+	live_bytes -= h[0];
+	free(h);
+}
+
+/*
+ * al_eer_memory_bytes is the peak of what a call allocates: checked with
+ * counting hooks on pools of several shapes, default and tiny blocks,
+ * weighted labeled rows or not.
+ */
+static void
+check_memory_bytes(void)
+{
+	static const int shapes[4][6] = {
+		/* d, k, per class, m, s, block_floats */
+		{2, 3, 3, 8, 20, 0}, {5, 4, 10, 30, 200, 0}, {3, 3, 6, 12, 50, 7}, {8, 2, 20, 1, 1, 1}
+	};
+	int			i,
+				weighted;
+
+	for (i = 0; i < 4; i++)
+		for (weighted = 0; weighted <= 1; weighted++)
+		{
+			pool		p;
+			al_softmax_model m;
+			al_eer_options o;
+			al_softmax_data d;
+			al_eer_input in;
+			double		e[64];
+			double	   *w;
+			size_t		bound;
+			al_eer_status st;
+			char		name[160];
+
+			make_tiny_pool(&p, shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3], shapes[i][4],
+						   70 + i);
+			fit_current(&p, 0, &m);
+			al_eer_options_init(&o);
+			o.block_floats = shapes[i][5];
+			o.train.alloc_fn = peak_alloc;
+			o.train.free_fn = peak_free;
+			d = labeled_data(&p);
+			w = malloc(sizeof(double) * d.n);
+			for (int r = 0; r < d.n; r++)
+				w[r] = 1.0 + r % 3;
+			d.weight = weighted ? w : NULL;
+			in = (al_eer_input) {&m, &d, p.cand, p.m, p.sample, p.s};
+			live_bytes = peak_bytes = 0;
+			bound = al_eer_memory_bytes(&o, p.m, p.s, d.n, d.d, d.k, al_eer_present_classes(&m), weighted);
+			st = al_eer_expected_error(&in, &o, e, NULL, NULL);
+			snprintf(name, sizeof(name),
+					 "memory bound = peak allocation (d %d, k %d, n %d, m %d, s %d, block %d, weighted %d): %zu vs %zu",
+					 d.d, d.k, d.n, p.m, p.s, shapes[i][5], weighted, bound, peak_bytes);
+			UNIT_CHECK(st == AL_EER_OK && live_bytes == 0 && peak_bytes > 0 && bound == peak_bytes, name);
+			free(w);
+			al_softmax_model_free(&m, NULL);
+			pool_free(&p);
+		}
+}
+
 /* A hand-made model of 2 classes and 1 feature (no BLAS needed). */
 static void
 tiny_model(al_softmax_model *m, double *coef, double *b)
@@ -963,6 +1047,7 @@ main(void)
 	check_weights();
 	check_blocks_and_determinism();
 	check_hooks();
+	check_memory_bytes();
 	check_no_labeled_rows();
 	check_numeric();
 	return unit_done();
