@@ -60,6 +60,15 @@ SELECT learner, model_version, labels_used, round(mean_uncertainty::numeric, 3) 
        round(kappa_previous::numeric, 3) AS kappa_vs_previous
 FROM al.learning_curve WHERE learner = 'digits_entropy' ORDER BY model_version DESC LIMIT 5;
 \echo
+\echo 'A dashboard view (al.label_distribution): the digits each learner asked the expert about.'
+\echo 'Random follows the class frequencies (about 30 of each); entropy spends more labels on the digits'
+\echo 'it confuses and fewer on those easy to tell apart:'
+SELECT e.class AS digit, e.labels AS entropy_labels, r.labels AS random_labels
+FROM al.label_distribution e JOIN al.label_distribution r USING (class)
+WHERE e.learner = 'digits_entropy' AND r.learner = 'digits_random'
+ORDER BY e.class_index;
+
+\echo
 \echo 'Time from the expert''s commit until the driver saw the new version (polling every 20 ms through psql), per round:'
 SELECT learner, count(*) AS rounds, round(avg(seconds_to_publish)::numeric, 3) AS avg_seconds,
        round(max(seconds_to_publish)::numeric, 3) AS max_seconds
