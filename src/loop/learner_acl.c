@@ -220,6 +220,13 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 		/* and its evaluation table, which every new version reads as the owner */
 		if (l->options.eval_table != NULL)
 			eval_table_check_option(&l->options, l->id_column, l->features_column, new_owner);
+		/* and its cold-start query, which every cold-start batch runs as the owner */
+		{
+			Learner		heir = *l;
+
+			heir.owner = new_owner;
+			learner_check_cold_start(&heir);
+		}
 	}
 	al_handle_set_owner(l->handle, new_owner);
 	SPI_finish();
