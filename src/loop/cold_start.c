@@ -29,6 +29,7 @@
 #include "parser/parser.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 
 #include "al_ext.h"
@@ -103,7 +104,10 @@ check_one_select(const Learner *l, const char *sql)
 /*
  * Run the cold-start query as the owner, read-only, keeping at most limit
  * rows (0: all); ERROR unless it returns one column of the pool's id type
- * (42804).  The rows stay in SPI_tuptable.
+ * (42804).  The rows stay in SPI_tuptable.  Read-only holds for the
+ * functions it calls too (transaction_read_only, undone by al_restore): a
+ * volatile function may not write (25006), nor call al.next_batch of this
+ * learner, which would lease the items this batch hands out again.
  */
 static void
 run_query(const Learner *l, long limit)
@@ -114,6 +118,8 @@ run_query(const Learner *l, long limit)
 
 	check_one_select(l, l->options.cold_start_query);
 	al_become(l->owner, &save);
+	(void) set_config_option("transaction_read_only", "on", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	ret = SPI_execute(l->options.cold_start_query, true, limit);
 	al_restore(&save);
 	if (ret != SPI_OK_SELECT)

@@ -42,7 +42,7 @@ typedef struct ImportedValues
 static char *
 import_annotator(const char *column)
 {
-	return psprintf("import:%s", column);
+	return psprintf(LABEL_IMPORT_PREFIX "%s", column);
 }
 
 /*

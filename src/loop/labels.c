@@ -97,8 +97,10 @@ batch_init(LabelBatch *b, bool many)
 }
 
 /*
- * ERROR unless every label is a class and every annotator is named and is
- * the caller, or the caller has the proxy right (labels in others' names).
+ * ERROR unless every label is a class and every annotator is named, is not
+ * a name of the label import (label_import.c: the import overwrites and
+ * withdraws the labels of its name), and is the caller, or the caller has
+ * the proxy right (labels in others' names).
  */
 static void
 check_labels(const Learner *l, const LabelBatch *b)
@@ -119,6 +121,13 @@ check_labels(const Learner *l, const LabelBatch *b)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("annotator%s must not be empty", element_text(b, i))));
+		if (strncmp(b->annotators[i], LABEL_IMPORT_PREFIX, strlen(LABEL_IMPORT_PREFIX)) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_RESERVED_NAME),
+					 errmsg("annotator name \"%s\"%s is reserved for the import of a label column",
+							b->annotators[i], element_text(b, i)),
+					 errdetail("The option \"label_column\" records its labels in the name \"%s<column>\", and mirrors the column into them.",
+							   LABEL_IMPORT_PREFIX)));
 		if (!proxy && strcmp(b->annotators[i], me) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -21,6 +21,7 @@
 #include "utils/builtins.h"
 #include "utils/syscache.h"
 
+#include "eval_set.h"
 #include "handle.h"
 #include "learner_acl.h"
 #include "sql_args.h"
@@ -216,6 +217,16 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 		/* and its label column, which the rounds import as the owner */
 		if (l->options.label_column[0] != '\0')
 			learner_check_label_column(l->pool, l->options.label_column, l->name, new_owner);
+		/* and its evaluation table, which every new version reads as the owner */
+		if (l->options.eval_table != NULL)
+			eval_table_check_option(&l->options, l->id_column, l->features_column, new_owner);
+		/* and its cold-start query, which every cold-start batch runs as the owner */
+		{
+			Learner		heir = *l;
+
+			heir.owner = new_owner;
+			learner_check_cold_start(&heir);
+		}
 	}
 	al_handle_set_owner(l->handle, new_owner);
 	SPI_finish();

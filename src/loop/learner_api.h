@@ -171,6 +171,9 @@ typedef enum FeatureProblem
 /* The longest learner name, in bytes (its NOTIFY payload must stay small). */
 #define LEARNER_MAX_NAME_BYTES 255
 
+/* The label import's annotator names: this and the column's name (reserved for it). */
+#define LABEL_IMPORT_PREFIX "import:"
+
 extern const LearnerStrategy *learner_strategy(const char *name);
 extern void learner_check_strategy(const char *strategy, const LearnerOptions *o);
 extern void learner_options_init(LearnerOptions *o);

@@ -19,9 +19,22 @@ INSERT INTO cs_pool VALUES
 	(4, '{10,0}', 'feature idea'), (5, '{0,10}', 'billing question'), (6, '{10,10}', 'crash on login'),
 	(7, NULL, 'refund twice');
 CREATE TABLE cs_secret (id bigint);
+CREATE TABLE cs_log_ids (id bigint);
+-- functions a query may call that write: the query must stay read-only
+CREATE TABLE cs_log (who text);
+CREATE FUNCTION public.cs_log_row() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+	INSERT INTO public.cs_log VALUES (current_user);
+	RETURN true;
+END $$;
+CREATE FUNCTION public.cs_nested_batch() RETURNS boolean LANGUAGE sql VOLATILE AS $$
+SELECT count(*) >= 0 FROM al.next_batch('csq', 2, 'regress_cs_owner')
+$$;
 CREATE ROLE regress_cs_owner;
 CREATE ROLE regress_cs_ann;
 GRANT SELECT ON cs_pool TO regress_cs_owner;
+GRANT SELECT, INSERT ON cs_log TO regress_cs_owner;
+GRANT SELECT ON cs_log_ids TO regress_cs_owner;
 -- the batches in the order they are handed out
 CREATE FUNCTION pg_temp.batch(learner text, k int, annotator text DEFAULT current_user) RETURNS text LANGUAGE sql AS $$
 SELECT array_agg(b.item_id ORDER BY b.o)::text
@@ -83,7 +96,13 @@ SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": 
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "DELETE FROM public.cs_pool RETURNING id"}')::text$$) AS not_a_select;
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "WITH d AS (DELETE FROM public.cs_pool RETURNING id) SELECT id FROM d"}')::text$$) AS writing_cte;
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "SELECT id FROM (WITH d AS (DELETE FROM public.cs_pool RETURNING id) SELECT id FROM d) s"}')::text$$) AS nested_writing_cte;
+-- nor through a volatile function it calls: a write (25006, nothing
+-- written), or al.next_batch of the learner itself (which would lease the
+-- items the outer batch hands out again)
+SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "SELECT id FROM public.cs_pool WHERE public.cs_log_row()"}')::text$$) AS writing_function;
+SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "SELECT id FROM public.cs_pool WHERE public.cs_nested_batch()"}')::text$$) AS nested_batch;
 SELECT count(*) AS pool_rows_kept FROM cs_pool;
+SELECT count(*) AS log_rows FROM cs_log;
 -- the owner's rights, no more: a table it may not read, an unqualified name
 -- (the query runs with search_path pg_catalog, pg_temp)
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "SELECT id FROM public.cs_secret"}')::text$$) AS not_readable;
@@ -93,10 +112,21 @@ SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start": "query
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start": "random"}')::text$$) AS text_without_query;
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start": "diverse"}')::text$$) AS unknown_cold_start;
 SELECT pg_temp.try($$SELECT al.alter_learner('csq', NULL, '{"cold_start_query": ""}')::text$$) AS empty_query;
+-- a new owner must be able to run it too, or every cold-start batch fails
+-- (checked as for the pool and a label column; the owner stays)
+RESET ROLE;
+CREATE ROLE regress_cs_heir;
+GRANT SELECT ON cs_pool TO regress_cs_heir;
+GRANT regress_cs_heir TO regress_cs_owner;
+SET ROLE regress_cs_owner;
+SELECT al.alter_learner('csq', NULL, '{"cold_start_query": "SELECT id FROM public.cs_log_ids"}');
+SELECT pg_temp.try($$SELECT al.alter_learner_owner('csq', 'regress_cs_heir')::text$$) AS heir_cannot_run_query;
+SELECT owner FROM al.learners WHERE name = 'csq';
 -- back to random: both options together
 SELECT al.alter_learner('csq', NULL, '{"cold_start": "random", "cold_start_query": null}');
 SELECT options ? 'cold_start' AS has_cold_start, options ? 'cold_start_query' AS has_query FROM al.learners WHERE name = 'csq';
 SELECT al.drop_learner('csq');
 RESET ROLE;
-DROP TABLE cs_pool, cs_secret;
-DROP ROLE regress_cs_owner, regress_cs_ann;
+DROP FUNCTION public.cs_log_row(), public.cs_nested_batch();
+DROP TABLE cs_pool, cs_secret, cs_log, cs_log_ids;
+DROP ROLE regress_cs_owner, regress_cs_ann, regress_cs_heir;

@@ -243,8 +243,14 @@ SELECT options->'eval_table' AS eval_table FROM al.learners WHERE name = 'ev_use
 REVOKE SELECT ON ev_secret FROM ev_user;
 SELECT count(*) AS labeled FROM (SELECT al.label('ev_user_l', id, truth) FROM ev_pool WHERE id <= 10) s;
 SELECT pg_temp.try($$SELECT al.run_learner('ev_user_l')$$) AS revoked;
+-- and for a new owner, as for a label column: one that may not read it
+-- would stop every round
+CREATE ROLE ev_heir;
+GRANT SELECT ON ev_pool TO ev_heir;
+SELECT pg_temp.try($$SELECT al.alter_learner_owner('ev_user_l', 'ev_heir')::text$$) AS heir_cannot_read;
+SELECT pg_temp.try($$SELECT owner::text FROM al.learners WHERE name = 'ev_user_l'$$) AS owner_kept;
 
 SELECT al.drop_learner(name) FROM al.learners WHERE name LIKE 'ev%';
 DROP TABLE ev_pool, ev_nofeat, ev_intlabel, ev_secret, ev_items, ev_batch1, ev_train;
 SELECT al.drop_model('ev_ref');
-DROP ROLE ev_user;
+DROP ROLE ev_user, ev_heir;

@@ -123,6 +123,22 @@ SELECT pg_temp.try($$SELECT al.create_learner('imp2', 'imp_pool', 'id', 'x', ARR
 SELECT pg_temp.try($$SELECT al.create_learner('imp2', 'imp_pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"label_column": ""}')::text$$) AS empty_name;
 SELECT pg_temp.try($$SELECT al.alter_learner('imp', NULL, '{"label_column": "nope"}')::text$$) AS alter_unknown_column;
 RESET ROLE;
+-- the import's annotator name is its own: a role of that name (or a proxy
+-- using it) would have its labels overwritten or withdrawn by the next
+-- import, and could overwrite the imported ones (42939)
+CREATE ROLE "import:grade";
+SET ROLE regress_imp_owner;
+SELECT al.grant_learner('imp', '"import:grade"', 'annotate');
+SELECT pg_temp.try($$SELECT al.label('imp', 29, 'a', 'import:grade')::text$$) AS proxy_as_import;
+SELECT pg_temp.try($$SELECT al.label_many('imp', '[{"item": 29, "label": "a", "annotator": "import:cat"}]')::text$$) AS many_as_import;
+SET ROLE "import:grade";
+SELECT pg_temp.try($$SELECT al.label('imp', 28, 'b')::text$$) AS role_named_import;
+RESET ROLE;
+SELECT item, annotator, label FROM imp_labels WHERE item IN (28, 29) ORDER BY item;
+SET ROLE regress_imp_owner;
+SELECT al.revoke_learner('imp', '"import:grade"', 'annotate');
+RESET ROLE;
+DROP ROLE "import:grade";
 -- a creator who may not read the column
 SET ROLE regress_imp_narrow;
 SELECT pg_temp.try($$SELECT al.create_learner('imp3', 'imp_pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"label_column": "grade"}')::text$$) AS column_not_readable;
