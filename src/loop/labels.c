@@ -257,10 +257,14 @@ text_array(char **strings, int n)
 }
 
 /*
-		"INSERT INTO al.labels AS b (learner_id, item_id, annotator, label, recorded_by, adjudicated) "
-		"SELECT DISTINCT ON (u.i, u.a) $1, u.i, u.a, u.lb, $5, $6 "
- * A label keeps when the annotator's lease of the item began (leased_at,
- * for al.time_to_label; NULL without one).
+ * Record the batch's labels (the last one of an item and annotator wins;
+ * adjudications if b->adjudicated) and end leases, as the store owner, in
+ * two statements: each labeling annotator's lease on the item, and every
+ * lease on an item that has its overlap labels or an adjudication now.  A
+ * new or changed label waits for a retrain (trained_in NULL); a label
+ * given again unchanged keeps its row.  A label keeps when the
+ * annotator's lease of the item began (leased_at, for al.time_to_label;
+ * NULL without one).
  */
 static void
 store_labels(const Learner *l, const LabelBatch *b)
