@@ -97,6 +97,18 @@ selection_charge(RoundSelection *rs, double bytes, const char *what, const char 
 				 errhint("Lower its option \"%s\", or raise al_ext.selection_max_memory.", option)));
 }
 
+/*
+ * Count the ids of the heaps beyond the ROW_HEAP_ID_BYTES each their rows
+ * were counted with (long text ids), as they change: now is the heaps'
+ * long_id_bytes in all.
+ */
+static void
+charge_long_ids(RoundSelection *rs, Size now)
+{
+	selection_charge(rs, (double) now - (double) rs->long_ids, "The long ids of its kept rows", "candidates");
+	rs->long_ids = now;
+}
+
 /* The candidates' heaps of a learner's batch (m rows at most). */
 static void
 init_candidates(RoundSelection *rs, int64 m)
@@ -200,6 +212,7 @@ prepass_block(void *arg)
 			pp->n++;
 		}
 	}
+	charge_long_ids(rs, pp->sample.long_id_bytes + pp->dsample.long_id_bytes);
 }
 
 /*
@@ -228,6 +241,7 @@ prepass(RoundSelection *rs, int64 pool_size, ItemMap *labeled)
 	round_report(rs->l, "reading the pool for the sample and density");
 	learner_query_blocks(rs->l->owner, round_pool_sql(rs->l), 0, NULL, NULL, false, block,
 						 prepass_block, &pp);
+	rs->prepass_long_ids = rs->long_ids;
 	if (o->sample > 0)
 	{
 		rs->sampled = item_map_create("al_ext round sample", Max(pp.sample.count, 1));
@@ -426,4 +440,6 @@ round_select_block(RoundSelection *rs, char **items, const float *x, const float
 		return;
 	for (int j = 0; j < rows; j++)
 		offer(rs, items[j], x + (Size) j * rs->d, p + (Size) j * rs->k, score[j]);
+	charge_long_ids(rs, rs->prepass_long_ids + rs->cand.long_id_bytes + rs->keys.long_id_bytes +
+					rs->eer.cand.long_id_bytes + rs->eer.sample.long_id_bytes);
 }

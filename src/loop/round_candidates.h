@@ -40,6 +40,8 @@ struct RoundSelection
 	EerRows		eer;			/* expected error reduction's candidates, sample, labeled rows */
 	int64		scored;			/* rows scored: ranked batch's |U| */
 	int64		bytes;			/* counted against al_ext.selection_max_memory */
+	Size		long_ids;		/* of it, the heaps' long_id_bytes (row_heap.h) */
+	Size		prepass_long_ids;	/* of those, the first pass's heaps' */
 	MemoryContext cxt;			/* the round's */
 };
 

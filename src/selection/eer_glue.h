@@ -35,6 +35,7 @@ typedef struct EerRows
 	int64		pool_rows;		/* unlabeled rows seen */
 	double		bytes;			/* counted against al_ext.selection_max_memory
 								 * (al.expected_error_reduction) */
+	Size		long_ids;		/* of it, the heaps' long_id_bytes */
 } EerRows;
 
 /* What to read, and how to choose. */

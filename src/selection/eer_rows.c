@@ -86,6 +86,20 @@ eer_charge(EerRows *rows, double bytes, const char *what, const char *hint)
 				 errhint("%s", hint)));
 }
 
+/*
+ * Count the heaps' ids beyond the ROW_HEAP_ID_BYTES each their rows were
+ * counted with (long text ids), as they change.
+ */
+static void
+eer_charge_long_ids(EerRows *rows)
+{
+	Size		now = rows->cand.long_id_bytes + rows->sample.long_id_bytes;
+
+	eer_charge(rows, (double) now - (double) rows->long_ids, "The candidates' and sample's long ids",
+			   "Use fewer candidates or a smaller sample.");
+	rows->long_ids = now;
+}
+
 /* qsort comparator of class numbers by their label's bytes. */
 static char **eer_sort_classes;
 static int
@@ -324,6 +338,7 @@ flush_pool_block(void *arg)
 	}
 	ps->out->pool_rows += ps->nb;
 	ps->nb = 0;
+	eer_charge_long_ids(ps->out);
 }
 
 /* Take one fetched row: a labeled row is kept, a pool row goes to the block. */

@@ -64,7 +64,17 @@ row_heap_init(RowHeap *h, int k, int width, MemoryContext cxt)
 	h->order.id_cmp = row_cmp;
 	h->order.arg = h->rows;
 	h->cxt = cxt;
+	h->long_id_bytes = 0;
 	MemoryContextSwitchTo(old);
+}
+
+/* The bytes of an id beyond ROW_HEAP_ID_BYTES (its copy's, with the terminator). */
+static Size
+long_id_excess(const char *id)
+{
+	Size		len = strlen(id) + 1;
+
+	return len > ROW_HEAP_ID_BYTES ? len - ROW_HEAP_ID_BYTES : 0;
 }
 
 /*
@@ -88,9 +98,13 @@ row_heap_offer(RowHeap *h, double score, uint64 key, const char *id, const float
 	e.id = h->count < h->k ? (uint64) h->count : h->heap[0].id;
 	slot = &h->rows[e.id];
 	if (h->count == h->k)
+	{
+		h->long_id_bytes -= long_id_excess(slot->id);
 		pfree(slot->id);
+	}
 	slot->key = key;
 	slot->id = MemoryContextStrdup(h->cxt, id);
+	h->long_id_bytes += long_id_excess(slot->id);
 	slot->score = score;
 	slot->aux = aux;
 	if (h->width > 0)

@@ -31,12 +31,18 @@ typedef struct RowHeap
 	TopkEntry  *heap;			/* count entries */
 	HeapRow    *rows;			/* k + 1 slots */
 	float	   *x;				/* k x width floats, by slot */
+	Size		long_id_bytes;	/* bytes of the kept ids beyond ROW_HEAP_ID_BYTES
+								 * each (what ROW_HEAP_ROW_OVERHEAD leaves out) */
 	TopkOrder	order;
 	MemoryContext cxt;			/* where kept ids live */
 } RowHeap;
 
-/* Bytes a kept row takes besides its floats: its heap entry and slot, its id (about). */
-#define ROW_HEAP_ROW_OVERHEAD (sizeof(TopkEntry) + sizeof(HeapRow) + 64)
+/*
+ * Bytes a kept row takes besides its floats: its heap entry and slot, and
+ * an id of up to ROW_HEAP_ID_BYTES (longer ids: long_id_bytes).
+ */
+#define ROW_HEAP_ID_BYTES 64
+#define ROW_HEAP_ROW_OVERHEAD (sizeof(TopkEntry) + sizeof(HeapRow) + ROW_HEAP_ID_BYTES)
 
 extern uint64 row_heap_hash_key(const char *id, uint64 seed);
 extern void row_heap_init(RowHeap *h, int k, int width, MemoryContext cxt);

@@ -189,6 +189,20 @@ SELECT array_agg(item_id ORDER BY rank) = :'picks_1gb' AS same_picks
 FROM al.expected_error_reduction('many', 'many', 'id', 'x', 'label', '{"candidates": 4, "sample": 100, "steps": 5}');
 RESET al_ext.selection_max_memory;
 SELECT al.drop_model('many') > 0 AS dropped;
+-- long text ids count as the heaps keep them: 40 candidates and 40 sample
+-- rows with ids of about 20,000 bytes, 1.6 MB of ids, past 1MB; short ids fit
+CREATE TABLE longid AS
+SELECT repeat('x', 20000) || i AS id, ARRAY[i % 2, i % 3]::real[] AS x,
+       CASE WHEN i <= 20 THEN (ARRAY['a', 'b'])[i % 2 + 1] END AS label
+FROM generate_series(1, 120) i;
+CREATE TABLE shortid AS SELECT 'x' || substr(id, 20001) AS id, x, label FROM longid;
+SELECT al.train_model('longid', 'longid', 'x', 'label') > 0 AS trained;
+SET al_ext.selection_max_memory = '1MB';
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('longid', 'longid', 'id', 'x', 'label', '{"candidates": 40, "sample": 40}')$$);
+SELECT pg_temp.try_detail($$SELECT count(*) FROM al.expected_error_reduction('longid', 'shortid', 'id', 'x', 'label', '{"candidates": 40, "sample": 40}')$$);
+RESET al_ext.selection_max_memory;
+SELECT al.drop_model('longid') > 0 AS dropped;
+DROP TABLE longid, shortid;
 
 -- 4. Errors, each with its SQLSTATE
 SELECT pg_temp.try(q) FROM (VALUES

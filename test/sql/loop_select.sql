@@ -392,6 +392,33 @@ SELECT pg_temp.try($$SELECT al.run_learner('wide')$$) AS copy_counted;
 SELECT al.alter_learner('wide', 'expected_error_reduction', '{"batch": "topk", "eer_candidates": 20, "eer_sample": 30}');
 SELECT pg_temp.try($$SELECT al.run_learner('wide')$$) AS eer_copies_counted;
 RESET al_ext.selection_max_memory;
+-- Long text ids count as they are kept: 40 k-center candidates with ids of
+-- about 20,000 bytes hold 800,000 bytes of ids, past 256kB, though their
+-- rows (2 floats each) are small; the same pool with short ids fits
+CREATE TABLE longid_pool AS SELECT repeat('x', 20000) || i AS id, ARRAY[i % 2, i % 3]::real[] AS x
+FROM generate_series(1, 60) i;
+CREATE TABLE shortid_pool AS SELECT 'x' || i AS id, ARRAY[i % 2, i % 3]::real[] AS x FROM generate_series(1, 60) i;
+SELECT al.create_learner(n, p, 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"batch": "kcenter", "candidates": 40, "retrain_every": 1}') > 0
+FROM (VALUES ('longids', 'longid_pool'), ('shortids', 'shortid_pool')) v(n, p);
+SELECT al.label('longids', repeat('x', 20000) || '1', 'b'), al.label('longids', repeat('x', 20000) || '2', 'a'),
+       al.label('shortids', 'x1', 'b'), al.label('shortids', 'x2', 'a');
+SET al_ext.selection_max_memory = '256kB';
+CREATE FUNCTION pg_temp.try_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+	detail text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || E'\nDETAIL: ' || detail;
+END $$;
+SELECT pg_temp.try_detail($$SELECT al.run_learner('longids')$$) AS long_ids_counted;
+SELECT pg_temp.try_detail($$SELECT al.run_learner('shortids')$$) AS short_ids_fit;
+RESET al_ext.selection_max_memory;
+SELECT al.drop_learner('longids'), al.drop_learner('shortids');
+DROP TABLE longid_pool, shortid_pool;
 
 -- 13. text and uuid ids ------------------------------------------------------
 -- text ids: k-center orders the same points as al.kcenter over their numbers
