@@ -4,7 +4,9 @@
  * precision[] and has a real[] twin: al.expected_gradient_length,
  * al.predict_proba, al.predict, al.predict_committee and the sequence scores
  * (al.sequence_least_confidence, al.mnlp, al.token_least_confidence,
- * al.min_token_probability, al.mean_token_entropy, al.max_token_entropy).
+ * al.min_token_probability, al.mean_token_entropy, al.max_token_entropy)
+ * and the one-argument multi-label scores (al.check_label_probs,
+ * al.mean_binary_entropy, al.binary_minimum, al.max_loss, al.mean_max_loss).
  *
  * Each such function has one public signature over double precision[], so
  * that untyped literals (as drivers send parameters), integer and numeric

@@ -111,3 +111,19 @@ CREATE FUNCTION al.blas_info(OUT library text, OUT core text, OUT forced_coretyp
 	AS 'MODULE_PATHNAME', 'al_blas_info' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.blas_info() IS
 	'the OpenBLAS library, the kernel it runs, the coretype al_ext forced (al_ext.blas_coretype) and what auto picks on this CPU';
+
+-- Ridge regression (scikit-learn's Ridge(alpha) objective, intercept not
+-- penalized, optionally on standardized features), fitted on OpenBLAS over
+-- the rows of a table read as the caller; not stored: the coefficients are
+-- returned, and al.ridge_predict applies them.
+CREATE FUNCTION al.ridge_fit(data regclass, features name, target name,
+                             alpha double precision DEFAULT 1, standardize boolean DEFAULT false)
+	RETURNS TABLE (coef double precision[], intercept double precision)
+	AS 'MODULE_PATHNAME', 'sql_ridge_fit' LANGUAGE C STABLE STRICT PARALLEL UNSAFE ROWS 1;
+COMMENT ON FUNCTION al.ridge_fit(regclass, name, name, double precision, boolean) IS
+	'ridge regression over the rows of data whose target is not NULL, read with the caller''s privileges: one row (coef, intercept) minimizing ||y - X coef - intercept||^2 + alpha ||coef||^2, the intercept not penalized (scikit-learn''s Ridge(alpha)); with standardize the penalty is on the coefficients of the standardized features (population standard deviation, as StandardScaler then Ridge) and coef is given back in the original units; alpha > 0, at least 2 rows, at most 4096 features';
+CREATE FUNCTION al.ridge_predict(coef double precision[], intercept double precision, x double precision[])
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'sql_ridge_predict' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION al.ridge_predict(double precision[], double precision, double precision[]) IS
+	'the prediction intercept + coef . x of a ridge fit (al.ridge_fit) for features x';

@@ -335,6 +335,7 @@ resolve_all(void *h, char *errbuf, size_t errlen)
 	RESOLVE(dgemm, "cblas_dgemm", 1);
 	RESOLVE(sgemv, "cblas_sgemv", 1);
 	RESOLVE(dgemv, "cblas_dgemv", 1);
+	RESOLVE(dsyrk, "cblas_dsyrk", 1);
 	RESOLVE(sdot, "cblas_sdot", 1);
 	RESOLVE(ddot, "cblas_ddot", 1);
 	RESOLVE(set_num_threads, "openblas_set_num_threads", 0);

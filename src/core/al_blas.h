@@ -45,6 +45,10 @@ typedef struct al_blas_api
 						  blasint m, blasint n, double alpha, const double *a,
 						  blasint lda, const double *x, blasint incx,
 						  double beta, double *y, blasint incy);
+	void		(*dsyrk) (enum CBLAS_ORDER order, enum CBLAS_UPLO uplo,
+						  enum CBLAS_TRANSPOSE trans, blasint n, blasint k,
+						  double alpha, const double *a, blasint lda,
+						  double beta, double *c, blasint ldc);
 	float		(*sdot) (blasint n, const float *x, blasint incx,
 						 const float *y, blasint incy);
 	double		(*ddot) (blasint n, const double *x, blasint incx,

@@ -11,6 +11,7 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "utils/array.h"
 #include "utils/portal.h"
 #include "utils/snapshot.h"
 
@@ -122,7 +123,36 @@ model_feature_problem(double v)
 	return NULL;
 }
 
+/* How a row of the training table is named in errors. */
+typedef enum RowKeyKind
+{
+	ROWKEY_PRIMARY,				/* its primary key's columns */
+	ROWKEY_CTID,				/* its ctid (and the partition, if another) */
+	ROWKEY_POSITION				/* its position in the scan (views) */
+} RowKeyKind;
+
+/* The training table, resolved under its lock. */
+typedef struct TrainSource
+{
+	Oid			relid;
+	char	   *relname;		/* qualified and quoted */
+	char	   *features;		/* quoted, read as read_type (maybe a CAST) */
+	Oid			read_type;		/* real[] or double precision[] */
+	char	   *label;			/* quoted */
+	char	   *id;				/* quoted id column, or NULL */
+	const TrainReadLimit *limit;	/* or NULL */
+	RowKeyKind key;
+	int			nkeys;			/* primary key columns */
+	char	  **keys;			/* their quoted names */
+	char	   *key_list;		/* ", a, b" / ", ctid, tableoid" / "" */
+} TrainSource;
+
 /* reading a table's labeled rows (model_rows.c) */
+extern void model_resolve_source(TrainSource *src, Oid relid, const char *id,
+								 const char *features, const char *label);
+extern char *model_describe_row(const TrainSource *src, HeapTuple tup, TupleDesc desc,
+								int64 position);
+extern void model_check_feature_array(ArrayType *a, int n, const char *row);
 extern Oid	model_column_type(Oid relid, const char *colname);
 extern Oid	model_check_feature_type(const char *column, Oid type);
 extern void model_check_read_type(Oid read_type, Oid got);

@@ -43,30 +43,6 @@
 #define FIRST_ROWS 1024
 #define FIRST_ROWS_BYTES ((Size) 64 * 1024 * 1024)
 
-/* How a row of the training table is named in errors. */
-typedef enum RowKeyKind
-{
-	ROWKEY_PRIMARY,				/* its primary key's columns */
-	ROWKEY_CTID,				/* its ctid (and the partition, if another) */
-	ROWKEY_POSITION				/* its position in the scan (views) */
-} RowKeyKind;
-
-/* The training table, resolved under its lock. */
-typedef struct TrainSource
-{
-	Oid			relid;
-	char	   *relname;		/* qualified and quoted */
-	char	   *features;		/* quoted, read as read_type (maybe a CAST) */
-	Oid			read_type;		/* real[] or double precision[] */
-	char	   *label;			/* quoted */
-	char	   *id;				/* quoted id column, or NULL */
-	const TrainReadLimit *limit;	/* or NULL */
-	RowKeyKind key;
-	int			nkeys;			/* primary key columns */
-	char	  **keys;			/* their quoted names */
-	char	   *key_list;		/* ", a, b" / ", ctid, tableoid" / "" */
-} TrainSource;
-
 /* The type of column colname of relid; ERROR naming it if missing. */
 Oid
 model_column_type(Oid relid, const char *colname)
@@ -188,11 +164,12 @@ choose_row_key(TrainSource *src)
 
 /*
  * Lock the table, then resolve and check its columns: nothing can change
- * them until the end of the transaction.
+ * them until the end of the transaction.  Also used for the target column
+ * of al.ridge_fit (src/models/ridge_fit.c), as label.
  */
-static void
-resolve_source(TrainSource *src, Oid relid, const char *id, const char *features,
-			   const char *label)
+void
+model_resolve_source(TrainSource *src, Oid relid, const char *id, const char *features,
+					 const char *label)
 {
 	Oid			ftype;
 
@@ -253,10 +230,11 @@ read_classes(const TrainSource *src, TrainData *data)
 /*
  * How an error names row `position` (1-based, scan order) of the current
  * fetch, e.g. "the row with id = 42", "the row with (a, b) = (1, x)",
- * "the row with ctid = (0,17)".
+ * "the row with ctid = (0,17)".  The fetch's columns 3 and on are
+ * src->key_list.
  */
-static char *
-describe_row(const TrainSource *src, HeapTuple tup, TupleDesc desc, int64 position)
+char *
+model_describe_row(const TrainSource *src, HeapTuple tup, TupleDesc desc, int64 position)
 {
 	StringInfoData buf;
 	int			i;
@@ -319,9 +297,12 @@ first_null(ArrayType *a, int n)
 	return -1;
 }
 
-/* Check the shape of one row's features (the first row sets the count). */
-static void
-check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
+/*
+ * ERROR unless a row's features, an array of n elements, are one-dimensional
+ * and not empty; row names the row.  Also used by al.ridge_fit.
+ */
+void
+model_check_feature_array(ArrayType *a, int n, const char *row)
 {
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
@@ -331,6 +312,13 @@ check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("features of %s are an empty array", row)));
+}
+
+/* Check the shape of one row's features (the first row sets the count). */
+static void
+check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
+{
+	model_check_feature_array(a, n, row);
 	if (r->data->n == 0)
 	{
 		if (n > MODEL_MAX_FEATURES)
@@ -410,7 +398,7 @@ read_id(const TrainSource *src, HeapTuple tup, TupleDesc desc, int64 position)
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("id of %s is NULL", describe_row(src, tup, desc, position))));
+				 errmsg("id of %s is NULL", model_describe_row(src, tup, desc, position))));
 	return DatumGetInt64(v);
 }
 
@@ -431,18 +419,18 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("features of %s are NULL", describe_row(r->src, tup, desc, position))));
+				 errmsg("features of %s are NULL", model_describe_row(r->src, tup, desc, position))));
 	a = DatumGetArrayTypeP(f);
 	if (ARR_ELEMTYPE(a) != (r->type == FLOAT4ARRAYOID ? FLOAT4OID : FLOAT8OID))
 		elog(ERROR, "feature array of type %s in a column of type %s",
 			 format_type_be(ARR_ELEMTYPE(a)), format_type_be(r->type));
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (ARR_NDIM(a) != 1 || n != data->d || data->n == 0)
-		check_feature_shape(r, a, n, describe_row(r->src, tup, desc, position));
+		check_feature_shape(r, a, n, model_describe_row(r->src, tup, desc, position));
 	if ((j = first_null(a, n)) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("feature %d of %s is NULL", j + 1, describe_row(r->src, tup, desc, position))));
+				 errmsg("feature %d of %s is NULL", j + 1, model_describe_row(r->src, tup, desc, position))));
 	if (data->n == r->capacity)
 		grow_rows(r);
 	dst = data->x + (Size) data->n * data->d;
@@ -456,7 +444,7 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("feature %d of %s %s: %s", j + 1,
-							describe_row(r->src, tup, desc, position), problem,
+							model_describe_row(r->src, tup, desc, position), problem,
 							float8out_internal(v))));
 		dst[j] = (float) v;
 	}
@@ -585,7 +573,7 @@ model_read_rows(Oid relid, const char *id, const char *features, const char *lab
 	AlIdentity	save;
 
 	src.limit = limit;
-	resolve_source(&src, relid, id, features, label);
+	model_resolve_source(&src, relid, id, features, label);
 	/* a snapshot taken under the lock sees the rows of the columns checked */
 	PushActiveSnapshot(GetTransactionSnapshot());
 	al_become_caller(&save);

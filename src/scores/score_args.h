@@ -32,5 +32,6 @@ array_values(ArrayType *a)
 }
 
 extern ArrayType *array_in_place(Datum d, ShortVarlenaBuf *buf);
+extern int	check_vector_array(ArrayType *a, Oid elemtype, const char *what);
 
 #endif							/* AL_SCORE_ARGS_H */

@@ -179,9 +179,10 @@ array_in_place(Datum d, ShortVarlenaBuf *buf)
 /*
  * Check a one-dimensional array of element type elemtype with no NULL; the
  * errors name elements by their 1-based position as "<what> N".  Returns
- * the element count (0 for an empty array).
+ * the element count (0 for an empty array).  Also used by
+ * src/scores/multilabel.c.
  */
-static int
+int
 check_vector_array(ArrayType *a, Oid elemtype, const char *what)
 {
 	int			n;

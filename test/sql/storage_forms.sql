@@ -629,6 +629,72 @@ END $$;
 SELECT * FROM pg_temp.seq_expanded_same();
 DROP TABLE sf_seq_external, sf_seq_ext_compressed, sf_seq_compressed, sf_seq_short;
 
+-- Multi-label scores over per-label probabilities (real[] and double
+-- precision[]) in each form: 1,000 labels of sin() noise out of line;
+-- 20,000 labels, 19,000 of them 0, compressed out of line; 1,000 labels
+-- repeating a period of 4 compressed inline; 3 labels with a short header.
+CREATE TABLE sf_ml_external (lp real[], lpd double precision[]);
+ALTER TABLE sf_ml_external ALTER lp SET STORAGE EXTERNAL, ALTER lpd SET STORAGE EXTERNAL;
+CREATE TABLE sf_ml_ext_compressed (LIKE sf_ml_external);
+CREATE TABLE sf_ml_compressed (LIKE sf_ml_external);
+ALTER TABLE sf_ml_compressed ALTER lp SET STORAGE MAIN, ALTER lpd SET STORAGE MAIN;
+CREATE TABLE sf_ml_short (LIKE sf_ml_external);
+CREATE FUNCTION pg_temp.fill_ml(tbl regclass, labels int, f text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('INSERT INTO %s SELECT array_agg(v::real ORDER BY l), array_agg(v ORDER BY l) '
+				   'FROM generate_series(1, $1) l, LATERAL (SELECT (%s)::float8 AS v) x', tbl, f)
+		USING labels;
+END $$;
+SELECT pg_temp.fill_ml('sf_ml_external', 1000, 'abs(sin(l * 2.1))');
+SELECT pg_temp.fill_ml('sf_ml_ext_compressed', 20000, 'CASE WHEN l <= 19000 THEN 0 ELSE abs(sin(l * 2.1)) END');
+SELECT pg_temp.fill_ml('sf_ml_compressed', 1000, '(l % 4) / 4.0');
+SELECT pg_temp.fill_ml('sf_ml_short', 3, 'l / 4.0');
+UPDATE sf_ml_short SET lp = lp::text::real[], lpd = lpd::text::float8[];
+SELECT col,
+	pg_temp.form('sf_ml_external', col) AS external,
+	pg_temp.form('sf_ml_ext_compressed', col) AS ext_compressed,
+	pg_temp.form('sf_ml_compressed', col) AS compressed,
+	pg_temp.form('sf_ml_short', col) AS short
+FROM unnest(ARRAY['lp', 'lpd']::name[]) WITH ORDINALITY u(col, i)
+ORDER BY i;
+-- both values out of line in the first two tables, none in the others
+SELECT pg_temp.toasted_values('sf_ml_external') AS external,
+	pg_temp.toasted_values('sf_ml_ext_compressed') AS ext_compressed,
+	pg_temp.toasted_values('sf_ml_compressed') AS compressed,
+	pg_temp.toasted_values('sf_ml_short') AS short;
+SELECT expr,
+	pg_temp.same('sf_ml_external', expr) AS external,
+	pg_temp.same('sf_ml_ext_compressed', expr) AS ext_compressed,
+	pg_temp.same('sf_ml_compressed', expr) AS compressed,
+	pg_temp.same('sf_ml_short', expr) AS short
+FROM unnest(ARRAY[
+	'al.check_label_probs(lp)',
+	'al.check_label_probs(lpd)',
+	'al.mean_binary_entropy(lp)',
+	'al.mean_binary_entropy(lpd)',
+	'al.mean_binary_entropy_real(lp)',
+	'al.binary_minimum(lp)',
+	'al.binary_minimum(lpd)',
+	'al.max_loss(lp)',
+	'al.max_loss(lpd)',
+	'al.mean_max_loss(lp)',
+	'al.mean_max_loss(lpd)',
+	'al.mean_max_loss_real(lp)',
+	'al.label_cardinality_inconsistency(lp, 2)',
+	'al.label_cardinality_inconsistency(lpd, 2)'
+]) WITH ORDINALITY u(expr, i)
+ORDER BY i;
+-- and the values, against plain SQL over the stored elements
+SELECT t, al.check_label_probs(lpd) AS labels,
+	abs(al.mean_binary_entropy(lpd) - (SELECT avg(-CASE WHEN v > 0 THEN v * ln(v) ELSE 0 END
+		- CASE WHEN v < 1 THEN (1 - v) * ln(1 - v) ELSE 0 END) FROM unnest(lpd) v)) < 1e-12 AS entropy_ok,
+	abs(al.mean_max_loss(lp) - (SELECT avg(1 - abs(2 * v::float8 - 1)) FROM unnest(lp) v)) < 1e-12 AS loss_ok,
+	al.label_cardinality_inconsistency(lpd, 2) = abs((SELECT count(*) FROM unnest(lpd) v WHERE v >= 0.5) - 2) AS lci_ok
+FROM (SELECT 'external' AS t, * FROM sf_ml_external UNION ALL SELECT 'ext_compressed', * FROM sf_ml_ext_compressed
+	  UNION ALL SELECT 'compressed', * FROM sf_ml_compressed UNION ALL SELECT 'short', * FROM sf_ml_short) r
+ORDER BY t;
+DROP TABLE sf_ml_external, sf_ml_ext_compressed, sf_ml_compressed, sf_ml_short;
+
 SELECT al.drop_model('sf_4') + al.drop_model('sf_768') + al.drop_model('sf_4000')
 	   + al.drop_model('sf_eer_768') AS dropped;
 DROP TABLE sf_external, sf_ext_compressed, sf_compressed, sf_short, sf_ids, sf_ids_compressed;
