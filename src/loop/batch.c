@@ -273,7 +273,7 @@ eval_candidates(const Learner *l, Datum eval, int n, ReturnSetInfo *rsinfo, char
 static bool
 ranking_published(const Learner *l)
 {
-	if (l->model_id == 0)
+	if (l->model_id == 0 && !(l->options.predictions && l->model_version > 0))
 		return false;
 	return learner_store_int8("SELECT 1 FROM al.ranking_state r WHERE r.learner_id = $1 "
 							  "AND r.model_version = (SELECT s.model_version FROM al.learner_store s "

@@ -47,10 +47,12 @@ check_select(Oid relid, AttrNumber att)
 
 /*
  * Check a new learner's pool, locked first: its kind, its id and feature
- * columns (types and SELECT privilege).  Returns the id column's type.
+ * columns (types and SELECT privilege).  Returns the id column's type (and
+ * the feature column's in *features_type).
  */
 static Oid
-check_pool(Oid relid, const char *id_column, const char *features_column, AttrNumber *id_att)
+check_pool(Oid relid, const char *id_column, const char *features_column, AttrNumber *id_att,
+		   Oid *features_type)
 {
 	PoolColumns cols;
 
@@ -64,6 +66,7 @@ check_pool(Oid relid, const char *id_column, const char *features_column, AttrNu
 	check_select(relid, cols.id_att);
 	check_select(relid, cols.features_att);
 	*id_att = cols.id_att;
+	*features_type = cols.features_type;
 	return cols.id_type;
 }
 
@@ -208,6 +211,7 @@ al_create_learner(PG_FUNCTION_ARGS)
 	char	   *strategy;
 	LearnerOptions o;
 	Oid			id_type;
+	Oid			features_type;
 	AttrNumber	id_att;
 	AlIdentity	save;
 	int64		id;
@@ -222,11 +226,12 @@ al_create_learner(PG_FUNCTION_ARGS)
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	learner_check_name(name);
 	id_type = check_pool(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)),
-						 &id_att);
+						 &id_att, &features_type);
 	check_classes(PG_GETARG_ARRAYTYPE_P(4));
 	strategy = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	o = options_from(fcinfo, 6);
 	learner_check_strategy(strategy, &o);
+	external_check_column(NULL, NameStr(*PG_GETARG_NAME(3)), features_type, strategy, o.predictions);
 	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
 	if (o.eval_table != NULL)
 		eval_table_check_option(&o, NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)), GetUserId());
@@ -285,8 +290,19 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	learner_lock_pool(l);
 	strategy = PG_ARGISNULL(1) ? l->strategy : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (!PG_ARGISNULL(2))
+	{
+		bool		predictions = l->options.predictions;
+
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
+		if (l->options.predictions != predictions)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"predictions\" of learner \"%s\" cannot change", l->name),
+					 errhint("Create another learner over the other column.")));
+	}
 	learner_check_strategy(strategy, &l->options);
+	external_check_column(l->name, l->features_column, l->features_type, strategy,
+						  l->options.predictions);
 	al_class_weight_check_labels(&l->options.class_weight, l->classes, l->k);
 	/* a new evaluation set: checked for the owner, who reads it */
 	new_eval = (l->options.given & OPTION_GIVEN_EVAL_SET) != 0;

@@ -62,6 +62,7 @@ typedef enum LearnerColdStart
 							   OPTION_GIVEN_EVAL_TABLE | OPTION_GIVEN_EVAL_LABEL)
 #define OPTION_GIVEN_LABEL_COLUMN	0x400
 #define OPTION_GIVEN_COLD_START		0x800
+#define OPTION_GIVEN_PREDICTIONS	0x1000
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -112,6 +113,8 @@ typedef struct LearnerOptions
 	int			label_budget;	/* labeled items; 0 = none (0) */
 	double		stop_uncertainty;	/* mean normalized entropy on the stop set; 0 = none (0) */
 	double		stop_plateau;	/* evaluation accuracy gain over the window; 0 = none (0) */
+	/* external predictions (doc/loop.md "External-prediction learners"; external.c) */
+	bool		predictions;	/* scores come from a probvec (or probvec[]) column (false) */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
 
@@ -217,6 +220,13 @@ extern bool pool_features_type_ok(Oid type);
 extern char *learner_features_sql(const Learner *l, const char *alias);
 extern FeatureProblem pool_read_features(Datum d, bool isnull, int dim, float *x);
 extern const char *pool_feature_problem_text(FeatureProblem problem, int dim);
+
+/* external.c: learners over an application's predictions */
+extern void external_check_options(const char *strategy, const LearnerOptions *o);
+extern bool external_column_type_ok(Oid type);
+extern void external_check_column(const char *learner, const char *column, Oid type,
+								  const char *strategy, bool predictions);
+extern char *external_features_sql(const Learner *l, const char *alias);
 
 /* label_import.c */
 extern bool learner_import_labels(const Learner *l, bool warn_always);

@@ -152,7 +152,9 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown strategy \"%s\"", strategy),
 				 errhint("Strategies: least_confidence, margin_confidence, ratio_confidence, entropy, expected_gradient_length, vote_entropy, consensus_entropy, max_disagreement, bald, random, expected_error_reduction.")));
-	if (s->needs_committee && o->committee < 2)
+	if (o->predictions)
+		external_check_options(strategy, o);
+	else if (s->needs_committee && o->committee < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("strategy \"%s\" needs a committee", strategy),
@@ -601,12 +603,19 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_cold_start(o, v);
 	else if (strcmp(key, "cold_start_query") == 0)
 		set_cold_start_query(o, v);
+	else if (strcmp(key, "predictions") == 0)
+	{
+		if (v->type != jbvBool)
+			al_bad_option(key, "must be true or false");
+		o->predictions = v->val.boolean;
+		o->given |= OPTION_GIVEN_PREDICTIONS;
+	}
 	else if (!overlap_apply_option(o, key, v) && !apply_selection_option(o, key, v) &&
 			 !apply_eval_option(o, key, v) && !apply_stop_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions.")));
 }
 
 /*
@@ -725,6 +734,8 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 		appendStringInfoString(&buf, ", \"cold_start_query\": ");
 		escape_json(&buf, o->cold_start_query);
 	}
+	if (o->predictions)
+		appendStringInfoString(&buf, ", \"predictions\": true");
 	overlap_append_json(&buf, o);
 	append_selection(&buf, o, strategy);
 	append_eval(&buf, o);

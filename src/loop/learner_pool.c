@@ -111,7 +111,8 @@ pool_columns(Oid relid, const char *id_column, const char *features_column,
 	if (!id_type_ok(out->id_type))
 		wrong_column_type("id", id_column, "bigint, integer, text or uuid", out->id_type, learner,
 						  NULL);
-	if (!OidIsValid(al_feature_read_type(out->features_type)))
+	/* (a column of predictions: external_check_column says whether it suits the learner) */
+	if (!OidIsValid(al_feature_read_type(out->features_type)) && !external_column_type_ok(out->features_type))
 		wrong_column_type("feature", features_column, AL_FEATURE_TYPES, out->features_type,
 						  learner, al_feature_refusal(out->features_type));
 }
@@ -179,6 +180,8 @@ check_locked_pool(Learner *l)
 				 errmsg("the pool of learner \"%s\" no longer exists", l->name),
 				 errhint("Drop the learner with al.drop_learner, or create it again on a new pool.")));
 	pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
+	external_check_column(l->name, l->features_column, cols.features_type, l->strategy,
+						  l->options.predictions);
 	l->id_type = cols.id_type;
 	l->features_type = cols.features_type;
 	l->id_att = cols.id_att;
@@ -426,6 +429,8 @@ learner_features_sql(const Learner *l, const char *alias)
 
 	if (!OidIsValid(l->features_type))
 		elog(ERROR, "the pool of learner \"%s\" is read before it is locked", l->name);
+	if (l->options.predictions)
+		return external_features_sql(l, alias);
 	return al_feature_select(alias ? psprintf("%s.%s", alias, column) : column, l->features_type);
 }
 

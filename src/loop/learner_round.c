@@ -35,15 +35,6 @@
 #include "stop_rules.h"
 #include "team.h"
 
-/* What a retrain read of al.labels. */
-typedef struct TrainingLabels
-{
-	int			n;				/* labeled items */
-	char	  **items;
-	int		   *classes;		/* each item's training label (class index, -1: not a class) */
-	Datum		fresh;			/* bigint[]: serials of the rows read that were waiting */
-} TrainingLabels;
-
 /* Append the elements of a bigint[] to a growing list of n of capacity *cap; returns the new n. */
 static int
 append_serials(ArrayType *a, Datum **list, int n, int *cap)
@@ -71,8 +62,8 @@ append_serials(ArrayType *a, Datum **list, int n, int *cap)
  * rows read that were waiting for a retrain: exactly those are marked
  * trained when the model is published (mark_trained_labels).
  */
-static void
-majority_labels(const Learner *l, TrainingLabels *tl)
+void
+round_training_labels(const Learner *l, TrainingLabels *tl)
 {
 	const char *sql = overlap_training_labels_sql(l);
 	Oid			type = INT8OID;
@@ -180,7 +171,7 @@ training_rows(const Learner *l, TrainingRows *t)
 	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
 
-	majority_labels(l, &tl);
+	round_training_labels(l, &tl);
 	t->labeled = tl.n;
 	eval_split_labels(l, tl.items, tl.classes, &tl.n, &t->eval);
 	t->fresh = tl.fresh;
@@ -428,8 +419,8 @@ published_model(const Learner *l, ModelFit *fit)
  * from the one the ranking was written for, or the ranking was selected
  * with other selection options (al.alter_learner).  One key lookup.
  */
-static bool
-ranking_stale(const Learner *l, int64 pool_size)
+bool
+round_ranking_stale(const Learner *l, int64 pool_size)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
@@ -454,8 +445,8 @@ ranking_stale(const Learner *l, int64 pool_size)
  * was written for, and how many rows it ranked (al.learner_status shows
  * these counts: it never reads a pool itself).
  */
-static void
-record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
+void
+round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
 {
 	Oid			types[5] = {INT8OID, INT4OID, INT8OID, INT8OID, TEXTOID};
 	Datum		args[5] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
@@ -509,7 +500,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 		train.d = t->d;
 	}
 	res = round_score_pool(l, fit, d, version, pool_size, &train);
-	record_ranking(l, version, pool_size, res.scored);
+	round_record_ranking(l, version, pool_size, res.scored);
 	return res;
 }
 
@@ -630,8 +621,10 @@ round_locked(Learner *l, bool wait)
 		CommandCounterIncrement();
 		UpdateActiveSnapshotCommandId();
 	}
-	waiting = learner_changes_waiting(l);
 	pool_size = pool_count(l);
+	if (l->options.predictions)
+		return external_round(l, pool_size);
+	waiting = learner_changes_waiting(l);
 	reset_if_model_dropped(l);
 	if (l->retrain_requested || waiting >= l->options.retrain_every)
 	{
@@ -651,15 +644,15 @@ round_locked(Learner *l, bool wait)
 			return LEARNER_RESCORED;
 		}
 	}
-	if (l->model_id != 0 && ranking_stale(l, pool_size))
+	if (l->model_id != 0 && round_ranking_stale(l, pool_size))
 	{
 		published_model(l, &fit);
 		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, NULL);
 		return LEARNER_RESCORED;
 	}
 	/* a learner without a model: keep its pool count for al.learner_status */
-	if (l->model_id == 0 && ranking_stale(l, pool_size))
-		record_ranking(l, 0, pool_size, 0);
+	if (l->model_id == 0 && round_ranking_stale(l, pool_size))
+		round_record_ranking(l, 0, pool_size, 0);
 	return LEARNER_IDLE;
 }
 

@@ -67,6 +67,8 @@ pool_problem(Learner *l)
 
 		(void) learner_pool_name(l);
 		pool_columns(l->pool, l->id_column, l->features_column, l->name, &cols);
+		external_check_column(l->name, l->features_column, cols.features_type, l->strategy,
+							  l->options.predictions);
 		learner_check_pool_reader(l, l->owner, &cols);
 		if (l->options.label_column[0] != '\0')
 			learner_check_label_column(l->pool, l->options.label_column, l->name, l->owner);

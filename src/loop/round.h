@@ -20,6 +20,15 @@ typedef struct ScoreResult
 	int			ranked;			/* rows the selector gave a rank */
 } ScoreResult;
 
+/* What a retrain (or an external learner's curve) read of al.labels. */
+typedef struct TrainingLabels
+{
+	int			n;				/* labeled items */
+	char	  **items;
+	int		   *classes;		/* each item's training label (class index, -1: not a class) */
+	Datum		fresh;			/* bigint[]: serials of the rows read that were waiting */
+} TrainingLabels;
+
 extern void round_report(const Learner *l, const char *what);
 extern void round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args);
 extern Datum round_seeded_sample(const Learner *l, int64 n);
@@ -28,5 +37,18 @@ extern char *round_pool_sql(const Learner *l);
 extern void round_check_block(const Learner *l);
 extern ScoreResult round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version,
 									int64 pool_size, const RoundLabeled *train);
+
+extern Oid	round_probvec_oid(void);
+extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
+							  int members, const float *x, int d, double *work);
+extern ItemMap *round_labeled_items(const Learner *l);
+extern void round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
+								Datum *predicted, Datum *probs, Oid pv_type);
+/* learner_round.c */
+extern void round_training_labels(const Learner *l, TrainingLabels *tl);
+extern bool round_ranking_stale(const Learner *l, int64 pool_size);
+extern void round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked);
+/* external.c: a round of a learner over an application's predictions */
+extern LearnerRoundResult external_round(Learner *l, int64 pool_size);
 
 #endif							/* AL_ROUND_H */

@@ -94,8 +94,8 @@ round_check_features_column(const Learner *l, int column)
 }
 
 /* The oid of al.probvec. */
-static Oid
-probvec_oid(void)
+Oid
+round_probvec_oid(void)
 {
 	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("probvec"),
 						   ObjectIdGetDatum(get_namespace_oid("al", false)));
@@ -120,9 +120,13 @@ typedef struct ScoreBlock
 	Datum		probs[SCORE_BLOCK_ROWS];
 } ScoreBlock;
 
-/* Insert a block of scored rows into al.scores (as the store owner). */
-static void
-insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type)
+/*
+ * Insert n scored rows into al.scores (as the store owner): their ids,
+ * scores, predicted classes (text) and probvecs (of type pv_type).
+ */
+void
+round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
+					Datum *predicted, Datum *probs, Oid pv_type)
 {
 	static const char *sql =
 		"INSERT INTO al.scores (learner_id, item_id, model_version, score, predicted, probs) "
@@ -132,21 +136,31 @@ insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type)
 	get_array_type(pv_type)};
 	Datum		args[6];
 
-	if (b->n == 0)
+	if (n == 0)
 		return;
 	args[0] = Int64GetDatum(l->id);
-	args[1] = PointerGetDatum(construct_array(b->items, b->n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = Int32GetDatum(version);
-	args[3] = PointerGetDatum(construct_array(b->scores, b->n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = PointerGetDatum(construct_array(b->predicted, b->n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[5] = PointerGetDatum(construct_array(b->probs, b->n, pv_type, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(scores, n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(predicted, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[5] = PointerGetDatum(construct_array(probs, n, pv_type, -1, false, TYPALIGN_INT));
 	learner_store_exec(sql, 6, types, args, false, 0);
+}
+
+/* Insert a block of scored rows into al.scores and empty it. */
+static void
+insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type)
+{
+	round_insert_scores(l, version, b->n, b->items, b->scores, b->predicted, b->probs, pv_type);
 	b->n = 0;
 }
 
-/* The strategy's score of one row (members x k probabilities in m). */
-static double
-row_score(const Learner *l, const char *item, const float *p, const float *m, int members,
+/*
+ * The strategy's score of one row (members x k probabilities in m; x: its
+ * d features, read by expected_gradient_length only).
+ */
+double
+round_row_score(const Learner *l, const char *item, const float *p, const float *m, int members,
 		  const float *x, int d, double *work)
 {
 	const char *s = l->strategy;
@@ -237,7 +251,7 @@ score_row(const Learner *l, const ModelFit *fit, int d, int rows, int j, ScoreWo
 		p[c] = (float) (sum / members);
 	}
 	probvec_check_values(p, k);
-	w->score[j] = row_score(l, w->items[j], p, w->m, members, w->x + (Size) j * d, d, w->work);
+	w->score[j] = round_row_score(l, w->items[j], p, w->m, members, w->x + (Size) j * d, d, w->work);
 }
 
 /*
@@ -285,8 +299,8 @@ score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
  * adjudication.  The ranking holds the others, so that items still short
  * of their overlap labels are handed out again.
  */
-static ItemMap *
-labeled_items(const Learner *l)
+ItemMap *
+round_labeled_items(const Learner *l)
 {
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(l->options.overlap)};
@@ -412,10 +426,10 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.d = d;
 	st.version = version;
 	st.pool_size = pool_size;
-	st.labeled = labeled_items(l);
+	st.labeled = round_labeled_items(l);
 	st.block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
 	score_work_init(&st.w, l, fit, d);
-	st.pv_type = probvec_oid();
+	st.pv_type = round_probvec_oid();
 	st.res.scored = 0;
 	st.res.entropy_sum = 0.0;
 	st.res.ranked = 0;

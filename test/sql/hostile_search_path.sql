@@ -200,6 +200,11 @@ CREATE FUNCTION attacker_data.emb_to_real(attacker_data.emb) RETURNS real[] LANG
 	AS $$ SELECT ($1).v $$;
 CREATE CAST (attacker_data.emb AS real[]) WITH FUNCTION attacker_data.emb_to_real(attacker_data.emb);
 CREATE TABLE attacker_data.vpool AS SELECT id, ROW(x)::attacker_data.emb AS x, truth FROM attacker_data.epool;
+-- an external model's predictions: one model, and a committee of two
+CREATE TABLE attacker_data.ppool AS
+SELECT id, ARRAY[0.2 + (id % 5) * 0.1, 0.8 - (id % 5) * 0.1]::float8[]::al.probvec AS p,
+       ARRAY[ARRAY[0.3, 0.7]::float8[]::al.probvec, ARRAY[0.6 + (id % 3) * 0.1, 0.4 - (id % 3) * 0.1]::float8[]::al.probvec] AS c
+FROM attacker_data.pool;
 
 -- every al_ext function, called through the hostile search_path
 SET search_path = evil, pg_catalog, public, pg_temp;
@@ -327,6 +332,15 @@ FROM (VALUES
 	('SELECT pg_catalog.count(*) FROM al.worker_processes()'),
 	('SELECT pg_catalog.count(*) FROM al.blas_info()'),
 	('SELECT al.wake_worker()'),
+	('SELECT al.create_learner(''spy_ext'', ''attacker_data.ppool'', ''id'', ''p'', ARRAY[''a'', ''b''], ''entropy'', ''{"predictions": true, "eval_size": 3}'')'),
+	('SELECT al.create_learner(''spy_extc'', ''attacker_data.ppool'', ''id'', ''c'', ARRAY[''a'', ''b''], ''bald'', ''{"predictions": true}'')'),
+	('SELECT al.label(''spy_ext'', 1::bigint, ''a''), al.label(''spy_ext'', 2::bigint, ''b'')'),
+	('SELECT al.predictions_updated(''spy_ext'', ''v1'', ARRAY[1]::bigint[]), al.predictions_updated(''spy_extc'', ''v1'')'),
+	('SELECT al.run_learner(''spy_ext''), al.run_learner(''spy_extc'')'),
+	('SELECT pg_catalog.count(*) FROM al.next_batch(''spy_ext'', 2) a, al.next_batch(''spy_extc'', 2) b'),
+	('SELECT pg_catalog.count(*) FROM al.labels_since(''spy_ext'', ''v1'') a, al.labels_since(''spy_ext'') b'),
+	('SELECT pg_catalog.count(*) FROM al.prediction_versions'),
+	('SELECT al.drop_learner(''spy_ext''), al.drop_learner(''spy_extc'')'),
 	('SELECT al.train_model(''spy_vec'', ''attacker_data.vpool'', ''x'', ''truth'')'),
 	('SELECT pg_catalog.count(*) FROM al.expected_error_reduction(''spy_vec'', ''attacker_data.vpool'', ''id'', ''x'', ''truth'', ''{"candidates": 5, "sample": 10}'')'),
 	('SELECT pg_catalog.count(*) FROM al.backtest(''attacker_data.vpool'', ''id'', ''x'', ''truth'', ARRAY[''entropy''], ARRAY[5], 12, 4, ARRAY[1]::bigint[])'),
@@ -383,7 +397,7 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'wake_worker', 'grant_learner', 'revoke_learner', 'alter_learner_owner', 'learner_visible',
 	'item_key', 'learner_channel', 'expected_error_reduction', 'unlabel', 'my_batch',
 	'pin_version', 'unpin', 'rollback',
-	'adjudicate', 'cohen_kappa', 'fleiss_kappa',
+	'adjudicate', 'cohen_kappa', 'fleiss_kappa', 'predictions_updated', 'labels_since',
 	'kcenter', 'kcenter_trans', 'kcenter_final', 'ranked_batch', 'ranked_batch_trans',
 	'ranked_batch_final', 'badge', 'badge_trans', 'badge_final', 'balanced_top_k',
 	'balanced_top_k_trans', 'balanced_top_k_final', 'balanced_top_k_combine',

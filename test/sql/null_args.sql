@@ -59,6 +59,8 @@ INSERT INTO pg_temp.sample VALUES
 	('model', 'text', $$'nm'::text$$),
 	('model_id', 'bigint', $$(SELECT max(id) FROM al.models WHERE name = 'nm')$$),
 	('version', 'integer', $$1$$),
+	('version', 'text', $$'v1'::text$$),
+	('trained_on', 'bigint[]', $$'{1}'::bigint[]$$),
 	('data', 'regclass', $$'nm_data'::regclass$$),
 	('features', 'name', $$'x'::name$$),
 	('label', 'name', $$'y'::name$$),
