@@ -292,13 +292,9 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 		"WHERE al.leases.expires_at <= pg_catalog.now()";
 	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
 	Datum		args[4];
-	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
-	int			i;
 
-	for (i = 0; i < n; i++)
-		ids[i] = CStringGetTextDatum(items[i]);
 	args[0] = Int64GetDatum(l->id);
-	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = learner_text_array(items, n);
 	args[2] = CStringGetTextDatum(annotator);
 	args[3] = CStringGetTextDatum(l->options.lease);
 	learner_store_exec(sql, 4, types, args, false, 0);

@@ -62,13 +62,10 @@ learner_taken_items(const Learner *l, const char *annotator, char **chosen, int 
 		"  UNION SELECT pg_catalog.unnest($2::pg_catalog.text[])) u";
 	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, INT4OID};
 	Datum		args[4];
-	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
 	bool		isnull;
 
-	for (int i = 0; i < n; i++)
-		ids[i] = CStringGetTextDatum(chosen[i]);
 	args[0] = Int64GetDatum(l->id);
-	args[1] = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = learner_text_array(chosen, n);
 	args[2] = CStringGetTextDatum(annotator);
 	args[3] = Int32GetDatum(l->options.overlap);
 	learner_store_exec(sql, 4, types, args, false, 0);

@@ -244,9 +244,9 @@ lookup_items(const Learner *l, LabelBatch *b, FeatureReport *fr)
 							b->items[i], element_text(b, i), l->name)));
 }
 
-/* A text[] of n C strings. */
-static Datum
-text_array(char **strings, int n)
+/* A text[] of n C strings (labels, batches and the cold start pass item ids so). */
+Datum
+learner_text_array(char **strings, int n)
 {
 	Datum	   *d = (Datum *) palloc_extended(sizeof(Datum) * Max(n, 1), MCXT_ALLOC_HUGE);
 	int			i;
@@ -294,9 +294,9 @@ store_labels(const Learner *l, const LabelBatch *b)
 	Datum		args[7];
 
 	args[0] = Int64GetDatum(l->id);
-	args[1] = text_array(b->canonical, b->n);
-	args[2] = text_array(b->annotators, b->n);
-	args[3] = text_array(b->labels, b->n);
+	args[1] = learner_text_array(b->canonical, b->n);
+	args[2] = learner_text_array(b->annotators, b->n);
+	args[3] = learner_text_array(b->labels, b->n);
 	args[4] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	args[5] = BoolGetDatum(b->adjudicated);
 	args[6] = Int32GetDatum(l->options.overlap);

@@ -235,6 +235,7 @@ extern void learner_check_label_column(Oid pool, const char *column, const char 
 /* cold_start.c */
 extern void learner_check_cold_start(const Learner *l);
 extern int	cold_start_candidates(const Learner *l, const char *annotator, int k, char **items);
+extern Datum learner_text_array(char **strings, int n);
 extern Datum learner_taken_items(const Learner *l, const char *annotator, char **chosen, int n);
 
 /* learner_round.c: a round, waiting for (wait) or skipping a busy learner */
