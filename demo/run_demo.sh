@@ -4,7 +4,10 @@
 #  1. on the breast-cancer data: which biopsies an expert should label next
 #     under every score;
 #  2. on the digits data: the whole loop with the background worker, entropy
-#     sampling against random sampling, as learning curves.
+#     sampling against random sampling, as learning curves;
+#  3. which strategy the backtest would have chosen;
+#  4. an LLM team's loop: predictions written by an external model (a stand-in,
+#     said so), ingested from JSON, two experts, fine-tuning pulls, stop rules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -27,3 +30,4 @@ psql_demo -c "CREATE EXTENSION al_ext" \
 tail -n +2 data/breast_cancer.csv | psql_demo -c "\copy biopsy_raw (line) FROM STDIN"
 psql_demo -f - < demo/demo.sql
 source demo/run_digits.sh
+source demo/run_llm.sh

@@ -276,12 +276,12 @@ COMMENT ON FUNCTION al.run_learner(text) IS
 CREATE VIEW al.learners WITH (security_invoker = true) AS
 SELECT l.id, l.name, h.relowner::pg_catalog.regrole AS owner, l.pool, l.id_column, l.features_column,
        l.id_type, l.classes, l.strategy, l.options, l.created_at, l.model_version, l.published_at,
-       l.handle, al.learner_channel(l.id) AS channel
+       l.handle, al.learner_channel(l.id) AS channel, l.eval_items
 FROM al.learner_store l
 JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) l.handle;
 GRANT SELECT ON al.learners TO PUBLIC;
 COMMENT ON VIEW al.learners IS
-	'the learners the current role may view; handle: the view that owns it (GRANT on it, or al.grant_learner); channel: LISTEN to it for new versions';
+	'the learners the current role may view; handle: the view that owns it (GRANT on it, or al.grant_learner); channel: LISTEN to it for new versions; eval_items: the ids of the evaluation sample (keep them out of training)';
 
 -- One row per learner the caller may view; pools are counted as their
 -- learner's owner, isolated (src/loop/learner_status.c).

@@ -219,7 +219,8 @@ eval_share(const Learner *l, Datum eval, int k)
 				from_eval;
 	double		want;
 
-	learner_store_exec(sql, 2, types, args, true, 1);
+	/* fresh snapshot (not read-only): see the leases the lock's previous holder made */
+	learner_store_exec(sql, 2, types, args, false, 1);
 	handed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	from_eval = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	/* (less a hair: a rate times a count that is whole in decimals stays whole) */
@@ -251,7 +252,8 @@ eval_candidates(const Learner *l, Datum eval, int n, ReturnSetInfo *rsinfo, char
 
 	if (n <= 0)
 		return 0;
-	learner_store_exec(sql, 3, types, args, true, 0);
+	/* fresh snapshot, as in eval_share */
+	learner_store_exec(sql, 3, types, args, false, 0);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		Datum		values[4] = {0, 0, 0, 0};
@@ -420,7 +422,10 @@ al_batch_define_gucs(void)
 							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 }
 
-/* How many items of learner l annotator holds under a live lease. */
+/*
+ * How many items of learner l annotator holds under a live lease, read with
+ * a fresh snapshot (not read-only) under the batch lock, as in eval_share.
+ */
 static int64
 annotator_leases(const Learner *l, const char *annotator)
 {
@@ -430,7 +435,7 @@ annotator_leases(const Learner *l, const char *annotator)
 
 	learner_store_exec("SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1 "
 					   "AND annotator = $2 AND expires_at > pg_catalog.now()",
-					   2, types, args, true, 1);
+					   2, types, args, false, 1);
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 

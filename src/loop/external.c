@@ -414,7 +414,7 @@ set_double(Datum *args, char *nulls, int i, double v)
 
 /*
  * Record the curve point of a new prediction version: labels_used, the
- * labeled items; holdout_accuracy, the agreement of argmax with the labels
+ * labeled items outside the evaluation sample; holdout_accuracy, the agreement of argmax with the labels
  * outside the evaluation sample; the evaluation metrics; the mean entropy
  * and the mean normalized entropy of the ranked rows; the stopping rules
  * that fire (notified first).
@@ -450,7 +450,8 @@ record_version_curve(const Learner *l, const ExternalScan *st)
 	memset(nulls, ' ', sizeof(nulls));
 	args[0] = Int64GetDatum(l->id);
 	args[1] = Int32GetDatum(st->version);
-	args[2] = Int32GetDatum(st->n_labeled + st->n_eval);
+	/* as for a trained learner: the evaluation sample's labels are eval_labeled */
+	args[2] = Int32GetDatum(st->n_labeled);
 	set_double(args, nulls, 3, st->measured > 0 ? (double) st->correct / st->measured : NAN);
 	set_double(args, nulls, 4, st->scored > 0 ? st->entropy_sum / st->scored : NAN);
 	args[5] = Int32GetDatum(st->labels_unusable);
@@ -624,7 +625,7 @@ al_predictions_updated(PG_FUNCTION_ARGS)
  * al.labels_since(learner, version) -> the label rows that prediction
  * version's fine-tuning did not use: not marked (al.predictions_updated's
  * trained_on) as used by it or an earlier version; version NULL: by no
- * version.  For whoever may view the learner.
+ * version (trained_in IS NULL).  For whoever may view the learner.
  */
 Datum
 al_labels_since(PG_FUNCTION_ARGS)
@@ -633,7 +634,7 @@ al_labels_since(PG_FUNCTION_ARGS)
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		args[2];
 	Learner    *l;
-	int32		version = 0;
+	int32		version = PG_INT32_MAX;	/* no version: the labels none used */
 	bool		isnull;
 	uint64		r;
 

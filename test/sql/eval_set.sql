@@ -199,6 +199,22 @@ SELECT cardinality(eval_items) AS items_ceil_20_2, eval_items[1:20] = (SELECT ar
 FROM al.learner_store WHERE name = 'ev';
 SELECT pg_temp.try($$SELECT al.alter_learner('ev', options => '{"eval_size": 5, "eval_fraction": 0.1}')::text$$) AS alter_both;
 
+-- two annotators in one statement: the second call sees the sample items
+-- the first leased (a fresh snapshot under the batch lock), so nobody gets
+-- an item twice and each batch takes its share: 3 of 6, then 3 more
+SELECT al.create_learner('ev_two', 'ev_pool', 'id', 'x', '{a,b,c}', 'entropy',
+                         '{"eval_size": 10, "eval_rate": 0.5}') > 0 AS created;
+SELECT (SELECT eval_items FROM al.learners WHERE name = 'ev_two')
+       = (SELECT eval_items FROM al.learner_store WHERE name = 'ev_two') AS learners_view_shows_eval_items;
+CREATE TEMP TABLE ev_two_batches AS
+SELECT 'ann_a'::text AS annotator, b.item_id FROM al.next_batch('ev_two', 6, 'ann_a') b
+UNION ALL SELECT 'ann_b', b.item_id FROM al.next_batch('ev_two', 6, 'ann_b') b;
+SELECT annotator, count(*) AS items,
+       count(*) FILTER (WHERE item_id = ANY ((SELECT eval_items FROM al.learners WHERE name = 'ev_two')::text[])) AS from_sample
+FROM ev_two_batches GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS items_handed_twice FROM (SELECT item_id FROM ev_two_batches GROUP BY 1 HAVING count(*) > 1) d;
+SELECT al.drop_learner('ev_two');
+
 -- ---- an existing labeled table as the evaluation set ----
 SELECT setseed(0.17);
 CREATE TABLE ev_test AS

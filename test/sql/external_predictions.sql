@@ -124,6 +124,8 @@ SELECT al.run_learner('ep') AS round_v2;
 SELECT * FROM pg_temp.check_ranking('ep', 'al.entropy(p.p)');
 SELECT count(*) AS since_v2 FROM al.labels_since('ep', 'v2');
 SELECT count(*) AS since_v1 FROM al.labels_since('ep', 'v1');
+-- no version given: the labels no version used (v2 used all 8)
+SELECT count(*) AS unused_after_v2 FROM al.labels_since('ep');
 
 -- the curve of v2: agreement of v2's argmax with the 8 training labels, mean entropy of the ranked rows
 CREATE FUNCTION pg_temp.expected_curve() RETURNS TABLE (labeled bigint, accuracy double precision, mean_entropy double precision)
@@ -152,6 +154,8 @@ FROM ep_batches b JOIN ep_pool p ON p.id::text = b.item_id;
 -- exactly the new labels since v2, for the next fine-tuning
 SELECT (SELECT array_agg(item_id ORDER BY item_id) FROM al.labels_since('ep', 'v2')) =
        (SELECT array_agg(item_id ORDER BY item_id) FROM ep_batches) AS since_v2_is_the_new_batch;
+SELECT (SELECT array_agg(item_id ORDER BY item_id) FROM al.labels_since('ep')) =
+       (SELECT array_agg(item_id ORDER BY item_id) FROM ep_batches) AS unused_by_any_is_the_new_batch;
 SELECT labels_waiting FROM al.learner_status WHERE learner = 'ep';
 
 -- ---- version 3: the stop rule (label budget 12) fires ----
@@ -249,7 +253,8 @@ FROM al.learners l, unnest((SELECT eval_items FROM al.learner_store WHERE name =
 SELECT al.predictions_updated('epe', 'v3') AS v1;
 SELECT al.run_learner('epe') AS round;
 SELECT * FROM pg_temp.check_ranking('epe', 'al.least_confidence(p.p)');
-SELECT c.eval_labeled, abs(c.eval_accuracy - e.acc) < 1e-12 AS eval_accuracy_ok, c.eval_accuracy_low <= c.eval_accuracy AS interval_ok
+-- labels_used counts the labels outside the sample (none here), as for a trained learner
+SELECT c.labels_used, c.eval_labeled, abs(c.eval_accuracy - e.acc) < 1e-12 AS eval_accuracy_ok, c.eval_accuracy_low <= c.eval_accuracy AS interval_ok
 FROM al.learning_curve c,
      (SELECT avg((pg_temp.argmax(p.p) = p.truth)::int)::float8 AS acc FROM ep_pool p
       WHERE p.id::text = ANY ((SELECT eval_items FROM al.learner_store WHERE name = 'epe')::text[])

@@ -190,6 +190,12 @@ SELECT count(*) AS room_for_3 FROM al.next_batch('capped', 10);
 UPDATE al.leases SET expires_at = now() - interval '1 second'
 WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'capped') AND annotator = current_user;
 SELECT count(*) AS expired_do_not_count FROM al.next_batch('capped', 10);
+-- two calls in one statement: the second sees the first's leases (a fresh
+-- snapshot under the batch lock), so the cap holds: 5, not 4 + 4
+UPDATE al.leases SET expires_at = now() - interval '1 second'
+WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'capped') AND annotator = current_user;
+SELECT count(*) AS one_statement_5_not_8, count(DISTINCT item_id) AS distinct_items
+FROM (SELECT item_id FROM al.next_batch('capped', 4) UNION ALL SELECT item_id FROM al.next_batch('capped', 4)) s;
 SELECT pg_temp.try($$SELECT al.alter_learner('capped', NULL, '{"max_leased": -1}')$$) AS max_leased_negative;
 SELECT pg_temp.try($$SELECT al.alter_learner('capped', NULL, '{"max_leased": "many"}')$$) AS max_leased_text;
 -- 0 lifts the cap

@@ -3,7 +3,8 @@
 # same time and label most of what they get (some in disagreement), leaving
 # the rest leased.  Afterwards no item has more than 3 labels and live
 # leases together, no annotator was handed an item twice (not even across
-# its two sessions) and none holds an item it labeled.  Then the
+# its two sessions), none holds an item it labeled and no item of the
+# evaluation sample went to two annotators.  Then the
 # adjudicator roles get the disagreements first, each once, and only they
 # may adjudicate (42501 for an annotator).
 use strict;
@@ -31,7 +32,7 @@ $node->safe_psql('postgres', join('', map { "CREATE ROLE $_ LOGIN;\n" } @annotat
 	GRANT INSERT, SELECT ON handed TO PUBLIC;
 	SELECT al.create_learner('ov', 'pool', 'id', 'x', ARRAY['a', 'b'], 'entropy',
 	                         '{"overlap": 3, "batch_size": 4, "lease": "1 hour", "retrain_every": 100000,
-	                           "adjudicator": "seniors"}');
+	                           "adjudicator": "seniors", "eval_size": 24, "eval_rate": 0.25}');
 } . join('', map { "SELECT al.grant_learner('ov', '$_', 'annotate');\n" } (@annotators, 'adj1', 'adj2')));
 
 # each transaction takes a batch and labels about 90% of it (a fifth of
@@ -89,6 +90,15 @@ is($node->safe_psql('postgres', q{
 	WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.item_id = h.item_id AND b.annotator = h.who)
 	AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.item_id = h.item_id AND x.annotator = h.who)}),
 	'0', 'every item handed out is labeled or still held by its annotator');
+# evaluation items get one label each, whoever waited for the batch lock
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM (SELECT item_id FROM handed
+	                      WHERE item_id = ANY ((SELECT eval_items FROM al.learners WHERE name = 'ov')::text[])
+	                      GROUP BY item_id HAVING count(*) > 1) s}),
+	'0', 'no evaluation item was handed to two annotators');
+cmp_ok($node->safe_psql('postgres', q{
+	SELECT count(*) FROM handed WHERE item_id = ANY ((SELECT eval_items FROM al.learners WHERE name = 'ov')::text[])}),
+	'>=', 20, 'most of the evaluation sample was handed out');
 my $full = $node->safe_psql('postgres', q{
 	SELECT count(*) FROM (SELECT item_id FROM al.labels GROUP BY item_id HAVING count(*) = 3) s});
 cmp_ok($full, '>', 0, "$full items got their 3 labels");
