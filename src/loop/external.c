@@ -596,8 +596,9 @@ al_predictions_updated(PG_FUNCTION_ARGS)
 	args[2] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	args[3] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
 	nulls[3] = PG_ARGISNULL(2) ? 'n' : ' ';
+	/* fresh snapshot: a declaration that held the row lock before us has committed */
 	learner_store_exec("SELECT 1 FROM al.prediction_version_store WHERE learner_id = $1 AND name = $2",
-					   2, types, args, true, 1);
+					   2, types, args, false, 1);
 	if (SPI_processed > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
