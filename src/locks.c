@@ -45,8 +45,8 @@ shorter_timeout(int a, int b)
 }
 
 /*
- * Take the exclusive transaction lock (lock_class, key), waiting in the
- * lock's queue (first come, first served, with deadlock detection) at most
+ * Take the transaction lock (lock_class, key) in mode (ShareLock or
+ * ExclusiveLock), waiting in the lock's queue (first come, first served, with deadlock detection) at most
  * timeout_ms, or lock_timeout if that is shorter (0: no limit of its own).
  * If the wait runs out, timed_out(arg, the bound) reports it: it must raise
  * an ERROR, which replaces the lock timeout's own.  The bound is enforced
@@ -55,7 +55,7 @@ shorter_timeout(int a, int b)
  * (deadlock, cancel, statement_timeout) pass through unchanged.
  */
 void
-al_lock_xact_bounded(uint32 lock_class, uint64 key, int timeout_ms,
+al_lock_xact_bounded(uint32 lock_class, uint64 key, LOCKMODE mode, int timeout_ms,
 					 AlLockTimedOut timed_out, const void *arg)
 {
 	LOCKTAG		tag = al_lock_tag(lock_class, key);
@@ -64,7 +64,7 @@ al_lock_xact_bounded(uint32 lock_class, uint64 key, int timeout_ms,
 	int			nest_level;
 
 	/* free: no wait, no timer */
-	if (LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
+	if (LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL)
 		return;
 	nest_level = NewGUCNestLevel();
 	if (bound != LockTimeout)
@@ -72,7 +72,7 @@ al_lock_xact_bounded(uint32 lock_class, uint64 key, int timeout_ms,
 								 GUC_ACTION_SAVE, true, 0, false);
 	PG_TRY();
 	{
-		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		(void) LockAcquire(&tag, mode, false, false);
 	}
 	PG_CATCH();
 	{
@@ -90,11 +90,24 @@ al_lock_xact_bounded(uint32 lock_class, uint64 key, int timeout_ms,
 	AtEOXact_GUC(false, nest_level);
 }
 
-/* Whether this transaction holds the exclusive lock (lock_class, key). */
+/* Whether this transaction holds the lock (lock_class, key) in mode. */
 bool
-al_lock_held(uint32 lock_class, uint64 key)
+al_lock_held(uint32 lock_class, uint64 key, LOCKMODE mode)
 {
 	LOCKTAG		tag = al_lock_tag(lock_class, key);
 
-	return LockHeldByMe(&tag, ExclusiveLock);
+	return LockHeldByMe(&tag, mode);
+}
+
+/*
+ * Take the exclusive transaction lock (lock_class, key) if nobody else
+ * holds it, without waiting; returns whether this transaction holds it now
+ * (as SKIP LOCKED does for rows).
+ */
+bool
+al_lock_try_xact(uint32 lock_class, uint64 key)
+{
+	LOCKTAG		tag = al_lock_tag(lock_class, key);
+
+	return LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
 }

@@ -13,16 +13,21 @@
 
 #include "postgres.h"
 
+#include "storage/lockdefs.h"
+
 #define AL_LOCK_WORKER		16716	/* session lock: the worker of a database */
-#define AL_LOCK_BATCH		16717	/* batch hand-outs of one learner */
+#define AL_LOCK_BATCH		16717	/* batch hand-outs of one learner (share: small batches) */
+#define AL_LOCK_ITEM		16718	/* an item being handed out (learner and item hashed) */
+#define AL_LOCK_ANNOTATOR	16719	/* batch hand-outs of one learner to one annotator */
 #define AL_LOCK_MODEL_NAME	16720	/* versions of one model name */
 
 /* Reports that a bounded lock wait ran out after waited_ms: raises an ERROR. */
 typedef void (*AlLockTimedOut) (const void *arg, int waited_ms);
 
 extern void al_lock_xact(uint32 lock_class, uint64 key);
-extern void al_lock_xact_bounded(uint32 lock_class, uint64 key, int timeout_ms,
+extern void al_lock_xact_bounded(uint32 lock_class, uint64 key, LOCKMODE mode, int timeout_ms,
 								 AlLockTimedOut timed_out, const void *arg);
-extern bool al_lock_held(uint32 lock_class, uint64 key);
+extern bool al_lock_held(uint32 lock_class, uint64 key, LOCKMODE mode);
+extern bool al_lock_try_xact(uint32 lock_class, uint64 key);
 
 #endif							/* AL_LOCKS_H */

@@ -8,10 +8,13 @@
  * annotator.  An item is open to an annotator who has neither labeled it
  * nor holds it, while it has no adjudication and fewer than overlap labels
  * and live leases together (option overlap, 1 by default: an item nobody
- * labeled or holds).  Batches of a learner are taken one at a time, under
- * its batch lock, so that count cannot be overtaken; the lease key
- * (learner, item, annotator) keeps one lease per annotator and item.  An
- * adjudicator gets the learner's disagreements first (overlap.c).
+ * labeled or holds).  Several annotators take batches at once: each item
+ * is claimed before it is handed out and checked again with a fresh
+ * snapshot once claimed (batch_lock.c), so that count cannot be overtaken;
+ * the lease key (learner, item, annotator) keeps one lease per annotator
+ * and item.  An adjudicator gets the learner's disagreements first
+ * (overlap.c), then the evaluation sample's share (eval_set.c), then the
+ * ranking (or, before it, the cold start: cold_start.c).
  */
 #include "postgres.h"
 
@@ -26,8 +29,10 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 
 #include "al_ext.h"
+#include "batch_lock.h"
 #include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
@@ -43,67 +48,150 @@ PG_FUNCTION_INFO_V1(al_release);
 #define BATCH_BLOCK_ROWS 1000
 #define BATCH_BLOCK_BYTES (8 * 1024 * 1024)
 
-/* What streaming the ranking into a batch fills in, block by block. */
-typedef struct BatchState
-{
-	ReturnSetInfo *rsinfo;
-	int			k;
-	int			n;				/* items taken so far */
-	char	  **items;			/* their ids */
-	ItemMap    *seen;
-	MemoryContext keep;			/* where the ids go */
-} BatchState;
+/* Rounds of choosing, claiming and checking again before a batch settles for fewer items. */
+#define BATCH_PASSES 4
 
-/* Put one block of ranking rows (id, score, predicted, probs) into the result. */
-static void
-take_batch_block(void *arg)
+/* Where a chosen item came from: how it is checked again and shown. */
+#define KIND_RANKED		's'		/* the ranking: shown with its score, prediction, probvec */
+#define KIND_COLD		'r'		/* the cold start: unscored */
+#define KIND_EVAL		'e'		/* the evaluation sample: unscored, held or labeled by nobody */
+#define KIND_ADJUDICATE 'a'		/* a disagreement, for an adjudicator: unscored */
+
+/*
+ * A batch being chosen.  Every item chosen has a position; those found
+ * taken when checked again are not alive and are neither leased nor shown.
+ * The rows to show wait in `rows`, in the order of their positions.
+ */
+typedef struct Batch
 {
-	BatchState *st = (BatchState *) arg;
+	const Learner *l;
+	const char *annotator;
+	int			k;				/* items wanted */
+	int			n;				/* items chosen and alive */
+	int			pos;			/* items chosen */
+	int			cap;			/* room in items, kinds, alive */
+	int			checked;		/* positions checked again so far */
+	char	  **items;
+	char	   *kinds;
+	bool	   *alive;
+	ItemMap    *chosen;			/* item -> position */
+	bool		claim;			/* claim items one by one (a small batch) */
+	int			slack;			/* extra candidates each source reads */
+	int			skipped;		/* candidates another open batch holds, this pass */
+	int			eval_want;		/* items of the evaluation sample it takes (-1: not known yet) */
+	Tuplestorestate *rows;
+	TupleDesc	desc;
+	MemoryContext keep;			/* where the ids and rows go */
+} Batch;
+
+/*
+ * Choose item for the batch if it is new to it and, for a small batch, not
+ * claimed by another open batch (then counted as skipped).  The row shown
+ * for it (values, nulls: id, score, predicted, probs) waits in b->rows.
+ */
+static bool
+batch_take(Batch *b, const char *item, char kind, Datum *values, bool *nulls)
+{
+	MemoryContext old;
+
+	if (b->n >= b->k || item_map_find(b->chosen, item) >= 0)
+		return false;
+	if (b->claim && !batch_claim_item(b->l, item))
+	{
+		b->skipped++;
+		return false;
+	}
+	old = MemoryContextSwitchTo(b->keep);
+	if (b->pos == b->cap)
+	{
+		b->cap *= 2;
+		b->items = (char **) repalloc(b->items, sizeof(char *) * b->cap);
+		b->kinds = (char *) repalloc(b->kinds, b->cap);
+		b->alive = (bool *) repalloc(b->alive, sizeof(bool) * b->cap);
+	}
+	b->items[b->pos] = pstrdup(item);
+	b->kinds[b->pos] = kind;
+	b->alive[b->pos] = true;
+	item_map_add(b->chosen, item, b->pos);
+	values[0] = CStringGetTextDatum(item);
+	nulls[0] = false;
+	tuplestore_putvalues(b->rows, b->desc, values, nulls);
+	MemoryContextSwitchTo(old);
+	b->pos++;
+	b->n++;
+	return true;
+}
+
+/* Choose item unscored (a cold start, evaluation or adjudication item). */
+static bool
+batch_take_unscored(Batch *b, const char *item, char kind)
+{
+	Datum		values[4] = {0, 0, 0, 0};
+	bool		nulls[4] = {false, true, true, true};
+
+	return batch_take(b, item, kind, values, nulls);
+}
+
+/* Choose the first of the n candidate ids (in order) until the batch has want of kind. */
+static void
+batch_take_list(Batch *b, char **ids, int n, char kind, int want)
+{
+	for (int i = 0; i < n && want > 0 && b->n < b->k; i++)
+		if (batch_take_unscored(b, ids[i], kind))
+			want--;
+}
+
+/* How many alive items of kind the batch holds. */
+static int
+batch_count(const Batch *b, char kind)
+{
+	int			c = 0;
+
+	for (int i = 0; i < b->pos; i++)
+		c += (b->alive[i] && b->kinds[i] == kind);
+	return c;
+}
+
+/* Choose the ranking rows of one block (id, score, predicted, probs) until the batch is full. */
+static void
+take_ranked_block(void *arg)
+{
+	Batch	   *b = (Batch *) arg;
 	TupleDesc	desc = SPI_tuptable->tupdesc;
 	uint64		r;
 
-	for (r = 0; r < SPI_processed; r++)
+	for (r = 0; r < SPI_processed && b->n < b->k; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
-		char	   *item = SPI_getvalue(tup, desc, 1);
 
-		/* an id twice in the ranking (an old ranking of a pool with duplicates) */
-		if (st->n >= st->k || !item_map_add(st->seen, item, st->n))
-			continue;
-		st->items[st->n++] = MemoryContextStrdup(st->keep, item);
-		values[0] = CStringGetTextDatum(item);
 		values[1] = SPI_getbinval(tup, desc, 2, &nulls[1]);
 		values[2] = SPI_getbinval(tup, desc, 3, &nulls[2]);
 		values[3] = SPI_getbinval(tup, desc, 4, &nulls[3]);
 		/* the result outlives the rows it came from: no TOAST pointer into al.scores */
 		if (!nulls[3])
 			values[3] = PointerGetDatum(PG_DETOAST_DATUM(values[3]));
-		tuplestore_putvalues(st->rsinfo->setResult, st->rsinfo->setDesc, values, nulls);
+		(void) batch_take(b, SPI_getvalue(tup, desc, 1), KIND_RANKED, values, nulls);
 	}
 }
 
 /*
- * Put up to k candidates for annotator from the published ranking into the
- * result: the first items still open to it (see the head of this file)
- * outside the evaluation sample (eval, text[]), by rank then score (as the
- * store owner), each once.  The rows are read block by block through a
- * cursor and go straight into the result's tuplestore (which spills to
- * disk), so a large batch of many-class probvecs never sits in memory; only
- * the ids stay, in items.  Returns how many.
+ * Choose from the published ranking until the batch is full: the first
+ * items still open to the annotator (see the head of this file) outside
+ * the evaluation sample (eval, text[]), by rank then score (as the store
+ * owner).  The rows are read block by block through a cursor.
  */
-static int
-scored_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items,
-				  Datum eval)
+static void
+take_ranked(Batch *b, Datum eval)
 {
 	/*
 	 * The selector's ranks first (1 = hand out first; NULL, the default
 	 * ascending order's last, = not a candidate), then the rest by score.
 	 * Every item left out has a label or a lease or is in the evaluation
-	 * sample, so the best k + (labels + leases + sample) rows in that order
-	 * hold the answer: a bounded sort over one
-	 * scan, whatever the planner knows of the freshly replaced ranking.
+	 * sample or this batch, or another open batch holds it (slack), so the
+	 * best k + (labels + leases + sample) + slack rows in that order hold the
+	 * answer: the first entries of the index al.scores_order.
 	 */
 	static const char *sql =
 		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
@@ -123,78 +211,57 @@ scored_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo 
 		"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
 		"     AND x.expires_at > pg_catalog.now()) < $4 "
 		"AND NOT (s.item_id = ANY ($5)) "
-		"ORDER BY s.rank, s.score DESC, s.item_id LIMIT $2";
+		"ORDER BY s.rank, s.score DESC, s.item_id";
 	Oid			types[5] = {INT8OID, INT4OID, TEXTOID, INT4OID, TEXTARRAYOID};
-	Datum		args[5] = {Int64GetDatum(l->id), Int32GetDatum(k), CStringGetTextDatum(annotator),
-		Int32GetDatum(l->options.overlap), eval};
-	BatchState	st = {rsinfo, k, 0, items, item_map_create("al_ext batch items", k), CurrentMemoryContext};
+	Datum		args[5] = {Int64GetDatum(b->l->id), Int32GetDatum(b->k + b->slack),
+		CStringGetTextDatum(b->annotator), Int32GetDatum(b->l->options.overlap), eval};
 
-	/* a fresh snapshot sees what the lock's previous holder committed */
+	/* a fresh snapshot sees what the batches before committed */
 	learner_query_blocks(al_store_owner(), sql, 5, types, args, true,
-						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(l->k))),
-						 take_batch_block, &st);
-	return st.n;
+						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k))),
+						 take_ranked_block, b);
 }
 
 /*
- * Cold start (no model yet): the option cold_start's first n picks
- * (items[0..n), cold_start.c), then a seeded random sample of the pool,
- * skipping the items not open to annotator (see the head of this file), the
- * evaluation sample and those picks (learner_taken_items), each id once, up
- * to k, put into the result unscored.  The pool is read as the learner's
- * owner.  Returns how many.
+ * Cold start (no model yet): the option cold_start's picks (cold_start.c),
+ * then a seeded random sample of the pool, skipping the items not open to
+ * annotator (see the head of this file), the evaluation sample and this
+ * batch's items (learner_taken_items), unscored.  The pool is read as the
+ * learner's owner.
  */
-static int
-random_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items,
-				  int n)
+static void
+take_cold_start(Batch *b)
 {
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
 	Datum		args[3];
-	const char *id = quote_identifier(l->id_column);
+	const char *id = quote_identifier(b->l->id_column);
+	int			need = b->k - b->n;
+	char	  **picks = (char **) palloc(sizeof(char *) * (need + b->slack));
 	char	   *sql;
 	AlIdentity	save;
-	ItemMap    *seen = item_map_create("al_ext batch items", k);
 	int			ret;
-	uint64		i;
 
-	/* the cold start's own picks (cold_start.c), first in the result */
-	for (i = 0; i < n; i++)
-	{
-		Datum		values[4] = {CStringGetTextDatum(items[i]), 0, 0, 0};
-		bool		nulls[4] = {false, true, true, true};
-
-		item_map_add(seen, items[i], (int) i);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	if (n >= k)
-		return n;
-	args[0] = Int64GetDatum(l->id);
-	args[1] = learner_taken_items(l, annotator, items, n);
-	args[2] = Int32GetDatum(k - n);
+	batch_take_list(b, picks, cold_start_candidates(b->l, b->annotator, need + b->slack, picks),
+					KIND_COLD, need);
+	if (b->n >= b->k)
+		return;
+	args[0] = Int64GetDatum(b->l->id);
+	args[1] = learner_taken_items(b->l, b->annotator, b->items, b->pos);
+	args[2] = Int32GetDatum(b->k - b->n + b->slack);
 	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
 				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
 				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
-				   id, learner_pool_name(l), id, id, id, l->options.seed, id);
+				   id, learner_pool_name(b->l), id, id, id, b->l->options.seed, id);
 	/* as the learner's owner, as the round reads it: annotators need no right on the pool */
-	al_become(l->owner, &save);
+	al_become(b->l->owner, &save);
 	ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not sample the pool of learner \"%s\"", l->name);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[4] = {0, 0, 0, 0};
-		bool		nulls[4] = {false, true, true, true};
-		char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-
-		/* a pool that gained a duplicate id since its last round */
-		if (!item_map_add(seen, item, n))
-			continue;
-		items[n++] = item;
-		values[0] = CStringGetTextDatum(item);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return n;
+		elog(ERROR, "could not sample the pool of learner \"%s\"", b->l->name);
+	/* (a pool that gained a duplicate id since its last round: batch_take skips it) */
+	for (uint64 i = 0; i < SPI_processed && b->n < b->k; i++)
+		(void) batch_take_unscored(b, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1),
+								   KIND_COLD);
 }
 
 /*
@@ -202,7 +269,9 @@ random_candidates(const Learner *l, const char *annotator, int k, ReturnSetInfo 
  * takes: enough that the share of the learner's handed-out items (labeled,
  * or under a live lease) that come from the sample reaches the option
  * eval_rate with this batch (rounded up), at most k.  Over a learner's life
- * the rate holds whatever the batch sizes; 1 hands the sample out first.
+ * the rate holds whatever the batch sizes (batches taken side by side may
+ * each take their share of what committed before them); 1 hands the sample
+ * out first.
  */
 static int
 eval_share(const Learner *l, Datum eval, int k)
@@ -219,7 +288,7 @@ eval_share(const Learner *l, Datum eval, int k)
 				from_eval;
 	double		want;
 
-	/* fresh snapshot (not read-only): see the leases the lock's previous holder made */
+	/* fresh snapshot (not read-only): see the leases of the batches before */
 	learner_store_exec(sql, 2, types, args, false, 1);
 	handed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	from_eval = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
@@ -229,13 +298,12 @@ eval_share(const Learner *l, Datum eval, int k)
 }
 
 /*
- * Put up to n items of the evaluation sample (eval, text[]) that are
- * neither labeled nor under a live lease into the result, in the sample's
- * order, unscored: an annotator labels them without the model's guess.
- * Returns how many.
+ * Choose items of the evaluation sample (eval, text[]) that are neither
+ * labeled nor under a live lease, in the sample's order, until the batch
+ * holds want of them: an annotator labels them without the model's guess.
  */
-static int
-eval_candidates(const Learner *l, Datum eval, int n, ReturnSetInfo *rsinfo, char **items)
+static void
+take_eval(Batch *b, Datum eval, int want)
 {
 	static const char *sql =
 		"SELECT e.item FROM pg_catalog.unnest($2::pg_catalog.text[]) WITH ORDINALITY e(item, o) "
@@ -246,24 +314,30 @@ eval_candidates(const Learner *l, Datum eval, int n, ReturnSetInfo *rsinfo, char
 		"                AND x.expires_at > pg_catalog.now()) "
 		"ORDER BY e.o LIMIT $3";
 	Oid			types[3] = {INT8OID, TEXTARRAYOID, INT4OID};
-	Datum		args[3] = {Int64GetDatum(l->id), eval, Int32GetDatum(n)};
-	int			taken = 0;
-	uint64		i;
+	Datum		args[3];
 
-	if (n <= 0)
-		return 0;
+	want -= batch_count(b, KIND_EVAL);
+	if (want <= 0)
+		return;
+	args[0] = Int64GetDatum(b->l->id);
+	args[1] = eval;
+	args[2] = Int32GetDatum(want + b->slack);
 	/* fresh snapshot, as in eval_share */
 	learner_store_exec(sql, 3, types, args, false, 0);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[4] = {0, 0, 0, 0};
-		bool		nulls[4] = {false, true, true, true};
+	for (uint64 i = 0; i < SPI_processed && want > 0; i++)
+		if (batch_take_unscored(b, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), KIND_EVAL))
+			want--;
+}
 
-		items[taken] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		values[0] = CStringGetTextDatum(items[taken++]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return taken;
+/* Choose the learner's disagreements for an adjudicator, the longest waiting first. */
+static void
+take_disagreements(Batch *b)
+{
+	int			limit = b->k - b->n + b->slack;
+	char	  **ids = (char **) palloc(sizeof(char *) * limit);
+
+	batch_take_list(b, ids, overlap_disagreements(b->l, b->annotator, limit, ids), KIND_ADJUDICATE,
+					b->k - b->n);
 }
 
 /*
@@ -280,6 +354,113 @@ ranking_published(const Learner *l)
 	return learner_store_int8("SELECT 1 FROM al.ranking_state r WHERE r.learner_id = $1 "
 							  "AND r.model_version = (SELECT s.model_version FROM al.learner_store s "
 							  "                       WHERE s.id = $1)", l->id, 0) != 0;
+}
+
+/*
+ * Check the items chosen since the last check again, with a fresh snapshot
+ * (now that they are claimed, it sees every batch that took them before):
+ * those no longer open to the annotator are not alive.  Returns how many
+ * were dropped.
+ */
+static int
+batch_check(Batch *b)
+{
+	static const char *sql =
+		"SELECT u.o FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
+		"                           pg_catalog.unnest($3::pg_catalog.text[])) WITH ORDINALITY u(item, kind, o) "
+		"WHERE CASE WHEN u.kind IN ('e', 'a') THEN "
+		"  NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
+		"              AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"              AND x.expires_at > pg_catalog.now()) "
+		"  AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
+		"                  AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item "
+		"                  AND (u.kind = 'e' OR b.adjudicated OR b.annotator = $4)) "
+		"ELSE "
+		"  NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
+		"              AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item "
+		"              AND (b.annotator = $4 OR b.adjudicated)) "
+		"  AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
+		"                  AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"                  AND x.annotator = $4 AND x.expires_at > pg_catalog.now()) "
+		"  AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
+		"       AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item) "
+		"    + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
+		"       AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"       AND x.expires_at > pg_catalog.now()) < $5 "
+		"END";
+	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
+	Datum		args[5];
+	int			m = b->pos - b->checked;
+	char	  **kinds = (char **) palloc(sizeof(char *) * Max(m, 1));
+	bool	   *ok = (bool *) palloc0(sizeof(bool) * Max(m, 1));
+	int			dropped = 0;
+
+	if (m == 0)
+		return 0;
+	for (int i = 0; i < m; i++)
+		kinds[i] = psprintf("%c", b->kinds[b->checked + i]);
+	args[0] = Int64GetDatum(b->l->id);
+	args[1] = learner_text_array(b->items + b->checked, m);
+	args[2] = learner_text_array(kinds, m);
+	args[3] = CStringGetTextDatum(b->annotator);
+	args[4] = Int32GetDatum(b->l->options.overlap);
+	learner_store_exec(sql, 5, types, args, false, 0);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+
+		ok[DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull)) - 1] = true;
+	}
+	for (int i = 0; i < m; i++)
+		if (!ok[i])
+		{
+			b->alive[b->checked + i] = false;
+			b->n--;
+			dropped++;
+		}
+	b->checked = b->pos;
+	return dropped;
+}
+
+/* The number of elements of a text[] datum. */
+static int
+cardinality_of(Datum a)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(a);
+
+	return ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+}
+
+/*
+ * One pass of choosing: an adjudicator's disagreements first (they are
+ * open to no annotator), then the evaluation sample's share, then the
+ * ranking (or the cold start); then the check of what it chose.  Returns
+ * whether another pass could find more.
+ */
+static bool
+batch_pass(Batch *b, bool adjudicator, Datum eval)
+{
+	b->skipped = 0;
+	if (adjudicator)
+		take_disagreements(b);
+	/* the sample's share of what the disagreements left, once */
+	if (b->eval_want < 0)
+		b->eval_want = (b->n < b->k && cardinality_of(eval) > 0 && b->l->options.eval_rate > 0) ?
+			eval_share(b->l, eval, b->k - b->n) : 0;
+	if (b->n < b->k && b->eval_want > 0)
+		take_eval(b, eval, b->eval_want);
+	if (b->n < b->k)
+	{
+		if (ranking_published(b->l))
+			take_ranked(b, eval);
+		else
+			take_cold_start(b);
+	}
+	if (batch_check(b) == 0 && b->skipped == 0)
+		return false;
+	/* items were taken meanwhile: read further next time */
+	b->slack = Max(2 * b->slack, b->k + b->skipped);
+	return b->n < b->k;
 }
 
 /* Lease the items to annotator; returns how many were leased (all, normally). */
@@ -303,128 +484,59 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 	return (int) SPI_processed;
 }
 
-/* al_ext.batch_lock_timeout: the longest al.next_batch waits for its learner's batch lock (ms). */
-static int	batch_lock_timeout = 5000;
-
-/* A learner whose batch lock this transaction took (for PREPARE TRANSACTION). */
-typedef struct BatchLockTaken
-{
-	int64		id;
-	char	   *name;
-} BatchLockTaken;
-
-/* The learners whose batch locks this transaction took, in TopTransactionContext. */
-static List *batch_locks_taken = NIL;
-
 /*
- * Refuse to prepare a transaction that holds a batch lock: the prepared
- * transaction would keep it beyond any session, and every other annotator
- * of the learner would wait for it.  Forget the list when the transaction
- * ends.
+ * Lease the batch's alive items and put their rows into the result, in the
+ * order they were chosen.
  */
 static void
-batch_xact_callback(XactEvent event, void *arg)
+batch_finish(Batch *b, ReturnSetInfo *rsinfo)
 {
-	ListCell   *lc;
+	char	  **leased = (char **) palloc(sizeof(char *) * Max(b->n, 1));
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(b->desc, &TTSOpsMinimalTuple);
+	int			n = 0;
 
-	if (event != XACT_EVENT_PRE_PREPARE)
+	for (int i = 0; i < b->pos; i++)
+		if (b->alive[i])
+			leased[n++] = b->items[i];
+	if (n > 0 && lease_items(b->l, leased, n, b->annotator) != n)
+		elog(ERROR, "batch of learner \"%s\" lost a lease race", b->l->name);
+	for (int i = 0; i < b->pos; i++)
 	{
-		if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PARALLEL_PRE_COMMIT)
-			batch_locks_taken = NIL;
-		return;
+		if (!tuplestore_gettupleslot(b->rows, true, false, slot))
+			elog(ERROR, "batch of learner \"%s\" lost its rows", b->l->name);
+		if (b->alive[i])
+			tuplestore_puttupleslot(rsinfo->setResult, slot);
 	}
-	foreach(lc, batch_locks_taken)
-	{
-		BatchLockTaken *t = (BatchLockTaken *) lfirst(lc);
-
-		/* not if a rolled back subtransaction took it (and its leases) */
-		if (al_lock_held(AL_LOCK_BATCH, (uint64) t->id))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot PREPARE a transaction that took a batch of learner \"%s\" with al.next_batch",
-							t->name),
-					 errdetail("The prepared transaction would hold the learner's batch lock and stall its other annotators."),
-					 errhint("Commit the batch in its own transaction before preparing other work.")));
-	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(b->rows);
 }
 
-/* Remember that this transaction took the batch lock of learner l. */
+/* Start choosing a batch of k items for annotator. */
 static void
-note_batch_lock(const Learner *l)
+batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo)
 {
-	static bool registered = false;
-	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
-	BatchLockTaken *t = (BatchLockTaken *) palloc(sizeof(BatchLockTaken));
-
-	if (!registered)
-	{
-		RegisterXactCallback(batch_xact_callback, NULL);
-		registered = true;
-	}
-	t->id = l->id;
-	t->name = pstrdup(l->name);
-	batch_locks_taken = lappend(batch_locks_taken, t);
-	MemoryContextSwitchTo(old);
-}
-
-/* Report that the batch lock of learner arg stayed busy for waited_ms. */
-static void
-batch_lock_timed_out(const void *arg, int waited_ms)
-{
-	const Learner *l = (const Learner *) arg;
-
-	ereport(ERROR,
-			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-			 errmsg("could not take a batch of learner \"%s\": the transaction of another batch of it is still open",
-					l->name),
-			 errdetail("al.next_batch waited %d ms (al_ext.batch_lock_timeout, or lock_timeout if shorter) for the transaction that took the previous batch to end.",
-					   waited_ms),
-			 errhint("A transaction left open (or prepared) after al.next_batch blocks the learner's other annotators: commit al.next_batch promptly.")));
-}
-
-/*
- * Serialize batch hand-outs of one learner: a transaction lock that only
- * al_ext can take (locks.h), so no role can hold it from SQL.  Its holder
- * keeps it until its transaction ends, so an annotator who leaves that
- * transaction open would stall the others: the wait is bounded
- * (al_ext.batch_lock_timeout, or lock_timeout if shorter) and then an error
- * says why, and a transaction holding it cannot be prepared.  The queries
- * after it take fresh snapshots, so they see the leases and labels of the
- * lock's previous holder; a transaction-wide snapshot (REPEATABLE READ,
- * SERIALIZABLE) cannot, hence the error.
- */
-static void
-lock_learner(const Learner *l)
-{
-	if (IsolationUsesXactSnapshot())
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
-				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
-	/* a second batch in the same transaction: the lock is ours already */
-	if (al_lock_held(AL_LOCK_BATCH, (uint64) l->id))
-		return;
-	al_lock_xact_bounded(AL_LOCK_BATCH, (uint64) l->id, batch_lock_timeout, batch_lock_timed_out, l);
-	note_batch_lock(l);
-}
-
-/* Define al_ext.batch_lock_timeout (called from _PG_init). */
-void
-al_batch_define_gucs(void)
-{
-	DefineCustomIntVariable("al_ext.batch_lock_timeout",
-							"Longest wait of al.next_batch for the batch lock of its learner.",
-							"The lock is held until the transaction that took the previous "
-							"batch ends; a transaction left open after al.next_batch would "
-							"otherwise stall the learner's other annotators.  lock_timeout "
-							"applies if shorter; 0 = no limit of its own.",
-							&batch_lock_timeout, 5000, 0, INT_MAX,
-							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	b->l = l;
+	b->annotator = annotator;
+	b->k = k;
+	b->n = b->pos = b->checked = 0;
+	b->cap = Min(k, 1024);
+	b->keep = CurrentMemoryContext;
+	b->items = (char **) palloc(sizeof(char *) * b->cap);
+	b->kinds = (char *) palloc(b->cap);
+	b->alive = (bool *) palloc(sizeof(bool) * b->cap);
+	b->chosen = item_map_create("al_ext batch items", b->cap);
+	b->claim = k <= BATCH_CLAIM_MAX;
+	b->slack = 0;
+	b->skipped = 0;
+	b->eval_want = -1;
+	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
+	b->desc = rsinfo->setDesc;
+	b->rows = tuplestore_begin_heap(false, false, work_mem);
 }
 
 /*
  * How many items of learner l annotator holds under a live lease, read with
- * a fresh snapshot (not read-only) under the batch lock, as in eval_share.
+ * a fresh snapshot (not read-only) under the annotator's lock.
  */
 static int64
 annotator_leases(const Learner *l, const char *annotator)
@@ -472,11 +584,11 @@ al_next_batch(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Learner    *l;
-	char	  **items;
 	char	   *annotator;
 	Datum		eval;
-	int			k,
-				n;
+	Batch		b;
+	bool		adjudicator;
+	int			k;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 2, "annotator");
@@ -493,27 +605,18 @@ al_next_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch size must be between 1 and 100000, not %d", k)));
-	lock_learner(l);
-	/* (under the lock: two calls of one annotator cannot both pass the cap) */
+	batch_lock_learner(l, k > BATCH_CLAIM_MAX);
+	batch_lock_annotator(l, annotator);
+	/* (under the annotator's lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
-	items = (char **) palloc(sizeof(char *) * k);
-	/*
-	 * An adjudicator's disagreements first (they are open to no annotator),
-	 * then the evaluation sample's share, then the ranking (or the cold
-	 * start)
-	 */
-	n = overlap_is_adjudicator(l, annotator) ? overlap_disagreements(l, annotator, k, rsinfo, items) : 0;
+	adjudicator = overlap_is_adjudicator(l, annotator);
 	eval = eval_items_datum(l);
 	if (eval == (Datum) 0)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
-	else if (n < k && l->options.eval_rate > 0)
-		n += eval_candidates(l, eval, eval_share(l, eval, k - n), rsinfo, items + n);
-	if (n < k)
-		n += ranking_published(l) ? scored_candidates(l, annotator, k - n, rsinfo, items + n, eval)
-			: random_candidates(l, annotator, k - n, rsinfo, items + n,
-								cold_start_candidates(l, annotator, k - n, items + n));
-	if (n > 0 && lease_items(l, items, n, annotator) != n)
-		elog(ERROR, "batch of learner \"%s\" lost a lease race", l->name);
+	batch_begin(&b, l, annotator, k, rsinfo);
+	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval); pass++)
+		;
+	batch_finish(&b, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

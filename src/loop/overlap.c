@@ -185,14 +185,13 @@ overlap_require_adjudicator(const Learner *l, const char *annotator)
 }
 
 /*
- * Put up to k of learner l's disagreements into the result (unscored):
- * the items without an adjudication whose labels (at least overlap of
- * them, and two) differ, that annotator has not labeled and nobody holds,
- * the longest waiting first.  Returns how many; their ids go into items.
- * Called under the learner's batch lock.
+ * Up to k of learner l's disagreements, for al.next_batch to claim: the
+ * items without an adjudication whose labels (at least overlap of them,
+ * and two) differ, that annotator has not labeled and nobody holds, the
+ * longest waiting first.  Returns how many; their ids go into items.
  */
 int
-overlap_disagreements(const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo, char **items)
+overlap_disagreements(const Learner *l, const char *annotator, int k, char **items)
 {
 	static const char *sql =
 		"SELECT b.item_id FROM al.labels b WHERE b.learner_id = $1 GROUP BY b.item_id "
@@ -210,15 +209,9 @@ overlap_disagreements(const Learner *l, const char *annotator, int k, ReturnSetI
 	args[1] = CStringGetTextDatum(annotator);
 	args[2] = Int32GetDatum(l->options.overlap);
 	args[3] = Int32GetDatum(k);
+	/* a fresh snapshot: the leases of the batches before */
 	learner_store_exec(sql, 4, types, args, false, 0);
 	for (i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[4] = {0, 0, 0, 0};
-		bool		nulls[4] = {false, true, true, true};
-
 		items[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		values[0] = CStringGetTextDatum(items[i]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
 	return (int) SPI_processed;
 }

@@ -14,7 +14,6 @@
 extern const char *overlap_training_labels_sql(const Learner *l);
 extern bool overlap_is_adjudicator(const Learner *l, const char *annotator);
 extern void overlap_require_adjudicator(const Learner *l, const char *annotator);
-extern int	overlap_disagreements(const Learner *l, const char *annotator, int k,
-								  ReturnSetInfo *rsinfo, char **items);
+extern int	overlap_disagreements(const Learner *l, const char *annotator, int k, char **items);
 
 #endif							/* AL_OVERLAP_H */

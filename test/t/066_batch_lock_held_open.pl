@@ -6,14 +6,14 @@
 # transaction ends, and every other annotator's al.next_batch of that
 # learner waited for it, without limit by default.
 #
-# The lock must stay until commit (the leases are not visible before, and
-# without it two annotators would get the same item: test/t/020_loop.pl), so
-# the fix bounds the wait: after al_ext.batch_lock_timeout (default 5s), or
-# lock_timeout if shorter, al.next_batch fails with 55P03 saying why; and a
-# transaction that holds the lock cannot be prepared (it would hold it
-# beyond any session).  On the old code every check below fails: the waits
-# end with statement_timeout's error (or the unknown setting's), and the
-# PREPARE succeeds.
+# Since then small batches (at most 64 items) take the lock in share mode
+# and claim their items one by one, so an open one stalls no other small
+# batch (it hides its own items); a large batch takes the lock exclusively
+# and still waits for the open batches, and one annotator's batches wait for
+# each other (batch_lock.c).  Every such wait is bounded: after
+# al_ext.batch_lock_timeout (default 5s), or lock_timeout if shorter,
+# al.next_batch fails with 55P03 saying why; and a transaction that holds
+# the lock cannot be prepared (it would hold it beyond any session).
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -33,7 +33,7 @@ $node->safe_psql('postgres', q{
 	SET ROLE owner1;
 	CREATE TABLE o.pool AS
 	SELECT i::bigint AS id, ARRAY[(i % 2) * 2 + (i % 5) * 0.1, (i % 3) * 0.3]::real[] AS x
-	FROM generate_series(1, 50) i;
+	FROM generate_series(1, 200) i;
 	SELECT al.create_learner('l', 'o.pool', 'id', 'x', ARRAY['a', 'b']);
 	SELECT al.grant_learner('l', 'ann', 'annotate');
 	SELECT al.grant_learner('l', 'mallory', 'annotate');
@@ -59,18 +59,31 @@ my $mallory = $node->background_psql('postgres', on_error_stop => 0,
 $mallory->query_safe('BEGIN');
 my $mallorys = $mallory->query_safe(q{SELECT item_id FROM al.next_batch('l', 1)});
 
-# the default bound (5s): an error that says why, not an endless wait
-my ($out, $err) = as_role('ann', q{SELECT count(*) FROM al.next_batch('l', 3)});
-like($err, $held_msg, 'another annotator waits a bounded time, then gets 55P03 naming the learner');
+# small batches run side by side: another annotator's comes at once, without
+# the item mallory's open batch claimed
+my ($out, $err) = as_role('ann', q{SET al_ext.batch_lock_timeout = '100ms'; SELECT string_agg(item_id, ',') FROM al.next_batch('l', 3)});
+my @small = split /,/, $out;
+is(scalar(@small) . "|$err", '3|', 'an open small batch stalls no other small batch');
+ok(!grep({ $_ eq $mallorys } @small), 'which skips the item of the open batch');
+
+# a large batch (more than 64 items) waits for the open batches: the default
+# bound (5s), then an error that says why, not an endless wait
+($out, $err) = as_role('ann', q{SELECT count(*) FROM al.next_batch('l', 100)});
+like($err, $held_msg, 'a large batch waits a bounded time, then gets 55P03 naming the learner');
 like($err, $held_hint, 'with a hint: a transaction left open after al.next_batch blocks the others');
 like($err, qr/DETAIL:  al.next_batch waited 5000 ms \(al_ext.batch_lock_timeout/, 'the default bound is 5s');
 
 # the bound is al_ext.batch_lock_timeout, or lock_timeout if shorter
-($out, $err) = as_role('ann', q{SET al_ext.batch_lock_timeout = '200ms'; SELECT count(*) FROM al.next_batch('l', 3)});
+($out, $err) = as_role('ann', q{SET al_ext.batch_lock_timeout = '200ms'; SELECT count(*) FROM al.next_batch('l', 100)});
 like($err, qr/waited 200 ms/, 'al_ext.batch_lock_timeout sets the bound');
 like($err, $held_msg, 'and the same error');
-($out, $err) = as_role('ann', q{SET lock_timeout = '300ms'; SELECT count(*) FROM al.next_batch('l', 3)});
+($out, $err) = as_role('ann', q{SET lock_timeout = '300ms'; SELECT count(*) FROM al.next_batch('l', 100)});
 like($err, qr/$held_msg.*waited 300 ms/s, 'a shorter lock_timeout bounds it too, with the same error');
+
+# mallory's own batches wait for her open one (her cap counts her leases), bounded too
+($out, $err) = as_role('mallory', q{SET al_ext.batch_lock_timeout = '200ms'; SELECT count(*) FROM al.next_batch('l', 1)});
+like($err, qr/ERROR:  55P03: could not take a batch of learner "l" for annotator "mallory": another transaction took one for it and is still open/,
+	'a second session of the same annotator waits a bounded time, then gets 55P03 naming the annotator');
 
 # the learner's rounds do not wait for mallory's open transaction: the owner
 # labels, retrains and the round publishes a model
@@ -80,15 +93,16 @@ is("$out|$err", "||\nretrained|", 'a round of the learner trains and publishes m
 # a wait that ends in time is a real wait in the lock's queue: the batch comes
 my $ann = $node->background_psql('postgres', on_error_stop => 0, extra_params => [ '-U', 'ann' ]);
 my $ann_pid = $ann->query_safe(q{SET al_ext.batch_lock_timeout = '10min'; SET statement_timeout = '10min'; SELECT pg_backend_pid()});
-$ann->query_until(qr/asking/, "\\echo asking\nSELECT string_agg(item_id, ',') FROM al.next_batch('l', 3);\n");
+$ann->query_until(qr/asking/, "\\echo asking\nSELECT string_agg(item_id, ',') FROM al.next_batch('l', 100);\n");
 ok($node->poll_query_until('postgres', qq{
 	SELECT count(*) = 1 FROM pg_locks
 	WHERE pid = $ann_pid AND locktype = 'advisory' AND objsubid = 16717 AND NOT granted}),
-	'an annotator waits in the queue of the batch lock while another transaction holds it');
+	'a large batch waits in the queue of the batch lock while a small one is open');
 $mallory->query_safe('COMMIT');
 my ($batch, $failed) = $ann->query(q{SELECT 'done'});
 my @items = split /,/, (split /\n/, $batch)[0];
-is(scalar(@items) . " $failed", '3 0', 'once mallory commits, the waiting annotator gets its 3 items');
+is(scalar(@items) . " $failed", '100 0',
+	'once mallory commits, the waiting annotator gets its 100 items');
 ok(!grep({ $_ eq $mallorys } @items), 'none of them is the item leased to mallory');
 $ann->quit;
 

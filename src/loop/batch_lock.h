@@ -1,0 +1,18 @@
+/*
+ * batch_lock.h - the locks of al.next_batch (batch_lock.c): the learner's
+ * batch lock (share for small batches, exclusive for large ones), the
+ * annotator's lock, and the claims on single items.  Internal to src/loop.
+ */
+#ifndef AL_BATCH_LOCK_H
+#define AL_BATCH_LOCK_H
+
+#include "learner_api.h"
+
+/* Batches of at most this many items claim their items one by one and run side by side. */
+#define BATCH_CLAIM_MAX 64
+
+extern void batch_lock_learner(const Learner *l, bool exclusive);
+extern void batch_lock_annotator(const Learner *l, const char *annotator);
+extern bool batch_claim_item(const Learner *l, const char *item);
+
+#endif							/* AL_BATCH_LOCK_H */
