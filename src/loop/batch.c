@@ -44,8 +44,7 @@
 PG_FUNCTION_INFO_V1(al_next_batch);
 PG_FUNCTION_INFO_V1(al_release);
 
-/* Rows of the ranking read per block by al.next_batch: at most 1,000, and about 8 MB of probvecs. */
-#define BATCH_BLOCK_ROWS 1000
+/* The probvecs of a block of the ranking read by al.next_batch: about 8 MB. */
 #define BATCH_BLOCK_BYTES (8 * 1024 * 1024)
 
 /* Rounds of choosing, claiming and checking again before a batch settles for fewer items. */
@@ -116,6 +115,7 @@ batch_take(Batch *b, const char *item, char kind, Datum *values, bool *nulls)
 	values[0] = CStringGetTextDatum(item);
 	nulls[0] = false;
 	tuplestore_putvalues(b->rows, b->desc, values, nulls);
+	pfree(DatumGetPointer(values[0]));
 	MemoryContextSwitchTo(old);
 	b->pos++;
 	b->n++;
@@ -152,74 +152,149 @@ batch_count(const Batch *b, char kind)
 	return c;
 }
 
-/* Choose the ranking rows of one block (id, score, predicted, probs) until the batch is full. */
-static void
-take_ranked_block(void *arg)
-{
-	Batch	   *b = (Batch *) arg;
-	TupleDesc	desc = SPI_tuptable->tupdesc;
-	uint64		r;
+static void open_items(const Batch *b, char **items, const char *kinds, int m, bool *open);
 
-	for (r = 0; r < SPI_processed && b->n < b->k; r++)
+/* Rows of the ranking read at a time: the first ones are mostly taken by the other annotators. */
+#define RANKED_BLOCK_ROWS 128
+
+/*
+ * The items of the ranking that may not be open to anyone: those with a
+ * live lease, and with a label the ranking may still hold (overlap 1: a
+ * label no version up to the ranking's was trained on, as the ranking left
+ * out the items labeled before it; overlap > 1: any).  Read with a fresh
+ * snapshot; a few rows in steady state, however many labels the learner
+ * has.
+ */
+static ItemMap *
+maybe_taken_items(const Batch *b)
+{
+	static const char *sql =
+		"SELECT item_id FROM al.labels WHERE learner_id = $1 "
+		"AND ($2 > 1 OR trained_in IS NULL OR trained_in > COALESCE("
+		"    (SELECT r.model_version FROM al.ranking_state r WHERE r.learner_id = $1), 0)) "
+		"UNION ALL SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()";
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(b->l->id), Int32GetDatum(b->l->options.overlap)};
+	ItemMap    *map;
+
+	learner_store_exec(sql, 2, types, args, false, 0);
+	map = item_map_create("al_ext taken items", Max((long) SPI_processed, 16));
+	for (uint64 r = 0; r < SPI_processed; r++)
+		item_map_add(map, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), 0);
+	return map;
+}
+
+/*
+ * Choose the open rows of one block of the ranking (id, score, predicted,
+ * probs; in SPI_tuptable), in order, until the batch is full.  Rows of the
+ * evaluation sample (eval) or already in the batch are skipped, and so are
+ * those that may be taken (taken) under overlap 1; under a larger overlap
+ * those are checked (open_items).  What the batch takes is checked again
+ * once claimed.
+ */
+static void
+take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
+{
+	SPITupleTable *rows = SPI_tuptable;
+	uint64		nrows = SPI_processed;
+	char	  **ids = (char **) palloc(sizeof(char *) * nrows);
+	char	   *kinds = (char *) palloc(nrows);
+	int		   *row_of = (int *) palloc(sizeof(int) * nrows);
+	bool	   *open = (bool *) palloc(sizeof(bool) * nrows);
+	bool	   *check = (bool *) palloc0(sizeof(bool) * nrows);
+	int			m = 0,
+				c = 0;
+
+	for (uint64 r = 0; r < nrows; r++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
+		char	   *item = SPI_getvalue(rows->vals[r], rows->tupdesc, 1);
+
+		if (item_map_find(eval, item) >= 0 || item_map_find(b->chosen, item) >= 0)
+			continue;
+		if (item_map_find(taken, item) >= 0)
+		{
+			if (b->l->options.overlap == 1)
+				continue;
+			check[m] = true;
+			c++;
+		}
+		ids[m] = item;
+		kinds[m] = KIND_RANKED;
+		row_of[m++] = (int) r;
+	}
+	if (c > 0)
+		open_items(b, ids, kinds, m, open);
+	for (int i = 0; i < m && b->n < b->k; i++)
+	{
+		HeapTuple	tup = rows->vals[row_of[i]];
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		values[1] = SPI_getbinval(tup, desc, 2, &nulls[1]);
-		values[2] = SPI_getbinval(tup, desc, 3, &nulls[2]);
-		values[3] = SPI_getbinval(tup, desc, 4, &nulls[3]);
+		if (check[i] && !open[i])
+			continue;
+		values[1] = SPI_getbinval(tup, rows->tupdesc, 2, &nulls[1]);
+		values[2] = SPI_getbinval(tup, rows->tupdesc, 3, &nulls[2]);
+		values[3] = SPI_getbinval(tup, rows->tupdesc, 4, &nulls[3]);
 		/* the result outlives the rows it came from: no TOAST pointer into al.scores */
 		if (!nulls[3])
 			values[3] = PointerGetDatum(PG_DETOAST_DATUM(values[3]));
-		(void) batch_take(b, SPI_getvalue(tup, desc, 1), KIND_RANKED, values, nulls);
+		(void) batch_take(b, ids[i], KIND_RANKED, values, nulls);
 	}
+	SPI_freetuptable(rows);
 }
 
 /*
  * Choose from the published ranking until the batch is full: the first
  * items still open to the annotator (see the head of this file) outside
- * the evaluation sample (eval, text[]), by rank then score (as the store
- * owner).  The rows are read block by block through a cursor.
+ * the evaluation sample (eval), by rank then score, read as the store owner
+ * in the order of the index al.scores_order through a cursor planned for
+ * its first rows, a block at a time: the cost grows with the rows taken
+ * above the first open ones (skipped by a hash probe), not with the
+ * ranking or the labels.
  */
 static void
-take_ranked(Batch *b, Datum eval)
+take_ranked(Batch *b, ItemMap *eval)
 {
-	/*
-	 * The selector's ranks first (1 = hand out first; NULL, the default
-	 * ascending order's last, = not a candidate), then the rest by score.
-	 * Every item left out has a label or a lease or is in the evaluation
-	 * sample or this batch, or another open batch holds it (slack), so the
-	 * best k + (labels + leases + sample) + slack rows in that order hold the
-	 * answer: the first entries of the index al.scores_order.
-	 */
 	static const char *sql =
-		"SELECT s.item_id, s.score, s.predicted, s.probs FROM ("
-		"  SELECT * FROM al.scores WHERE learner_id = $1 ORDER BY rank, score DESC, item_id"
-		"  LIMIT $2 + (SELECT pg_catalog.count(*) FROM al.labels WHERE learner_id = $1)"
-		"           + (SELECT pg_catalog.count(*) FROM al.leases WHERE learner_id = $1)"
-		"           + pg_catalog.cardinality($5)) s "
-		"WHERE NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"                  AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id "
-		"                  AND (b.annotator = $3 OR b.adjudicated)) "
-		"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
-		"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
-		"                AND x.annotator = $3 AND x.expires_at > pg_catalog.now()) "
-		"AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
-		"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
-		"  + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
-		"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id "
-		"     AND x.expires_at > pg_catalog.now()) < $4 "
-		"AND NOT (s.item_id = ANY ($5)) "
+		"SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s WHERE s.learner_id = $1 "
 		"ORDER BY s.rank, s.score DESC, s.item_id";
-	Oid			types[5] = {INT8OID, INT4OID, TEXTOID, INT4OID, TEXTARRAYOID};
-	Datum		args[5] = {Int64GetDatum(b->l->id), Int32GetDatum(b->k + b->slack),
-		CStringGetTextDatum(b->annotator), Int32GetDatum(b->l->options.overlap), eval};
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(b->l->id);
+	SPIPlanPtr	plan;
+	Portal		portal;
+	AlIdentity	save;
+	ItemMap    *taken = maybe_taken_items(b);
+	/* at most RANKED_BLOCK_ROWS rows, and about BATCH_BLOCK_BYTES of probvecs */
+	long		block_rows = Max(1, Min(RANKED_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k)));
+	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext batch block",
+												ALLOCSET_DEFAULT_SIZES);
 
-	/* a fresh snapshot sees what the batches before committed */
-	learner_query_blocks(al_store_owner(), sql, 5, types, args, true,
-						 Max(1, Min(BATCH_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k))),
-						 take_ranked_block, b);
+	al_become_store_owner(&save);
+	plan = SPI_prepare_cursor(sql, 1, &type, CURSOR_OPT_FAST_PLAN);
+	/* not read-only: a fresh snapshot sees what the batches before committed */
+	portal = plan ? SPI_cursor_open(NULL, plan, &arg, NULL, false) : NULL;
+	al_restore(&save);
+	if (portal == NULL)
+		elog(ERROR, "could not read the ranking of learner \"%s\"", b->l->name);
+	while (b->n < b->k)
+	{
+		MemoryContext old;
+
+		al_become_store_owner(&save);
+		SPI_cursor_fetch(portal, true, block_rows);
+		al_restore(&save);
+		if (SPI_processed == 0)
+			break;
+		/* a block's rows, ids and detoasted probvecs go with it (what is kept is copied) */
+		old = MemoryContextSwitchTo(block);
+		take_ranked_block(b, eval, taken);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(block);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	SPI_freeplan(plan);
+	MemoryContextDelete(block);
 }
 
 /*
@@ -357,51 +432,52 @@ ranking_published(const Learner *l)
 }
 
 /*
- * Check the items chosen since the last check again, with a fresh snapshot
- * (now that they are claimed, it sees every batch that took them before):
- * those no longer open to the annotator are not alive.  Returns how many
- * were dropped.
+ * Which of the m items (kinds: where they come from) are open to the
+ * batch's annotator, read with a fresh snapshot: an evaluation item or a
+ * disagreement that nobody holds and that has no label of the annotator's
+ * (an evaluation item: none at all) and no adjudication; any other that
+ * the annotator neither labeled nor holds, without an adjudication, with
+ * fewer than overlap labels and live leases together.
  */
-static int
-batch_check(Batch *b)
+static void
+open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
 {
 	static const char *sql =
 		"SELECT u.o FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
-		"                           pg_catalog.unnest($3::pg_catalog.text[])) WITH ORDINALITY u(item, kind, o) "
+		"                           pg_catalog.unnest($3::pg_catalog.text[])) WITH ORDINALITY u(item, kind, o), "
+		"  LATERAL (SELECT al.item_key(u.item) AS key) k "
 		"WHERE CASE WHEN u.kind IN ('e', 'a') THEN "
 		"  NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
-		"              AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"              AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
 		"              AND x.expires_at > pg_catalog.now()) "
 		"  AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"                  AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item "
+		"                  AND al.item_key(b.item_id) = k.key AND b.item_id = u.item "
 		"                  AND (u.kind = 'e' OR b.adjudicated OR b.annotator = $4)) "
 		"ELSE "
 		"  NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"              AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item "
+		"              AND al.item_key(b.item_id) = k.key AND b.item_id = u.item "
 		"              AND (b.annotator = $4 OR b.adjudicated)) "
 		"  AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
-		"                  AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"                  AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
 		"                  AND x.annotator = $4 AND x.expires_at > pg_catalog.now()) "
 		"  AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
-		"       AND al.item_key(b.item_id) = al.item_key(u.item) AND b.item_id = u.item) "
+		"       AND al.item_key(b.item_id) = k.key AND b.item_id = u.item) "
 		"    + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
-		"       AND al.item_key(x.item_id) = al.item_key(u.item) AND x.item_id = u.item "
+		"       AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
 		"       AND x.expires_at > pg_catalog.now()) < $5 "
 		"END";
 	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
 	Datum		args[5];
-	int			m = b->pos - b->checked;
-	char	  **kinds = (char **) palloc(sizeof(char *) * Max(m, 1));
-	bool	   *ok = (bool *) palloc0(sizeof(bool) * Max(m, 1));
-	int			dropped = 0;
+	char	  **kind_texts = (char **) palloc(sizeof(char *) * Max(m, 1));
 
+	memset(open, 0, sizeof(bool) * m);
 	if (m == 0)
-		return 0;
+		return;
 	for (int i = 0; i < m; i++)
-		kinds[i] = psprintf("%c", b->kinds[b->checked + i]);
+		kind_texts[i] = psprintf("%c", kinds[i]);
 	args[0] = Int64GetDatum(b->l->id);
-	args[1] = learner_text_array(b->items + b->checked, m);
-	args[2] = learner_text_array(kinds, m);
+	args[1] = learner_text_array(items, m);
+	args[2] = learner_text_array(kind_texts, m);
 	args[3] = CStringGetTextDatum(b->annotator);
 	args[4] = Int32GetDatum(b->l->options.overlap);
 	learner_store_exec(sql, 5, types, args, false, 0);
@@ -409,10 +485,26 @@ batch_check(Batch *b)
 	{
 		bool		isnull;
 
-		ok[DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull)) - 1] = true;
+		open[DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull)) - 1] = true;
 	}
+}
+
+/*
+ * Check the items chosen since the last check again, now that they are
+ * claimed (a fresh snapshot sees every batch that took them before): those
+ * no longer open to the annotator are not alive.  Returns how many were
+ * dropped.
+ */
+static int
+batch_check(Batch *b)
+{
+	int			m = b->pos - b->checked;
+	bool	   *open = (bool *) palloc(sizeof(bool) * Max(m, 1));
+	int			dropped = 0;
+
+	open_items(b, b->items + b->checked, b->kinds + b->checked, m, open);
 	for (int i = 0; i < m; i++)
-		if (!ok[i])
+		if (!open[i])
 		{
 			b->alive[b->checked + i] = false;
 			b->n--;
@@ -420,6 +512,23 @@ batch_check(Batch *b)
 		}
 	b->checked = b->pos;
 	return dropped;
+}
+
+/* The items of the evaluation sample (eval, text[]) as a set. */
+static ItemMap *
+eval_item_map(Datum eval)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	ItemMap    *map;
+
+	deconstruct_array(DatumGetArrayTypeP(eval), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	map = item_map_create("al_ext evaluation items", Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			item_map_add(map, TextDatumGetCString(elems[i]), i);
+	return map;
 }
 
 /* The number of elements of a text[] datum. */
@@ -438,7 +547,7 @@ cardinality_of(Datum a)
  * whether another pass could find more.
  */
 static bool
-batch_pass(Batch *b, bool adjudicator, Datum eval)
+batch_pass(Batch *b, bool adjudicator, Datum eval, ItemMap *eval_map)
 {
 	b->skipped = 0;
 	if (adjudicator)
@@ -452,7 +561,7 @@ batch_pass(Batch *b, bool adjudicator, Datum eval)
 	if (b->n < b->k)
 	{
 		if (ranking_published(b->l))
-			take_ranked(b, eval);
+			take_ranked(b, eval_map);
 		else
 			take_cold_start(b);
 	}
@@ -526,7 +635,8 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetI
 	b->alive = (bool *) palloc(sizeof(bool) * b->cap);
 	b->chosen = item_map_create("al_ext batch items", b->cap);
 	b->claim = k <= BATCH_CLAIM_MAX;
-	b->slack = 0;
+	/* other annotators take the same first items meanwhile: read beyond k from the start */
+	b->slack = b->claim ? 3 * k : 0;
 	b->skipped = 0;
 	b->eval_want = -1;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
@@ -576,6 +686,23 @@ cap_batch(const Learner *l, const char *annotator, int k)
 }
 
 /*
+ * Plan the batch's queries for a quick answer: no JIT compilation (tens of
+ * milliseconds for queries the planner thinks large) and no parallel
+ * workers (their start costs more than the few rows read), in a GUC nest
+ * level the caller closes (an ERROR closes it with the transaction).
+ */
+static int
+batch_quick_plans(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("max_parallel_workers_per_gather", "0", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/*
  * al.next_batch(learner, k, annotator) -> setof (item_id, score, predicted,
  * probs): the k best unlabeled items no one else holds, leased to annotator.
  */
@@ -588,7 +715,9 @@ al_next_batch(PG_FUNCTION_ARGS)
 	Datum		eval;
 	Batch		b;
 	bool		adjudicator;
-	int			k;
+	ItemMap    *eval_map;
+	int			guc_level,
+				k;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 2, "annotator");
@@ -596,6 +725,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	PreventCommandIfReadOnly("al.next_batch()");
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	guc_level = batch_quick_plans();
 	l = learner_get(text_to_cstring(PG_GETARG_TEXT_PP(0)), LEARNER_ANNOTATE);
 	annotator = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	learner_require_annotator(l, annotator);
@@ -614,9 +744,11 @@ al_next_batch(PG_FUNCTION_ARGS)
 	if (eval == (Datum) 0)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
 	batch_begin(&b, l, annotator, k, rsinfo);
-	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval); pass++)
+	eval_map = eval_item_map(eval);
+	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval, eval_map); pass++)
 		;
 	batch_finish(&b, rsinfo);
+	AtEOXact_GUC(true, guc_level);
 	SPI_finish();
 	return (Datum) 0;
 }
