@@ -244,7 +244,8 @@ sel_min_sqdist(const al_sel_pool *pool, const al_blas_api *blas,
 
 				if (v < SEL_REFINE * (xn[i] + yn[j0 + jj]))
 					v = sel_exact_sqdist(x + (size_t) i * d, yb + (size_t) jj * d, d);
-				if (fx != NULL)
+				/* v == 0: 0, even when the outputs' difference overflows */
+				if (fx != NULL && v > 0)
 					v = sqrt(v) * fabs(fx[i] - fy[j0 + jj]);
 				if (v < mind[i])
 					mind[i] = v;

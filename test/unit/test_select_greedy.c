@@ -198,6 +198,32 @@ check_naive(void)
 	UNIT_CHECK(bad_igs == 0, "iGS equals the naive all-pairs picks on 60 random pools");
 }
 
+/*
+ * Outputs near the double range: a candidate on a reference row is at
+ * product 0 even when |f - y| overflows to Infinity (0 x Infinity would be
+ * NaN), so it is picked last; GSy's differences overflow to Infinity, not
+ * NaN.
+ */
+static void
+check_huge_outputs(void)
+{
+	float		x[] = {0, 0, 1, 0, 2, 0};
+	float		xl[] = {0, 0};
+	double		f[] = {1.5e308, 1, 2};
+	double		yl[] = {-1.5e308};
+	int			want[] = {2, 1, 0};
+	int			want_y[] = {0, 1, 2};
+	int			order[3];
+	al_sel_pool p = pool_of(x, 3, 2, xl, 1);
+
+	p.score = f;
+	p.yl = yl;
+	UNIT_CHECK(al_sel_igs(&p, 3, order, work, NULL) == AL_SEL_OK &&
+			   same_order(order, want, 3), "iGS: a candidate on a labeled row comes last, whatever its output");
+	UNIT_CHECK(al_sel_greedy_y(&p, 3, order, work, NULL) == AL_SEL_OK &&
+			   same_order(order, want_y, 3), "GSy: an overflowing difference is Infinity, picked first");
+}
+
 /* Every error status, and cancellation. */
 static void
 check_errors(void)
@@ -257,6 +283,7 @@ main(void)
 	check_gsy_by_hand();
 	check_igs_by_hand();
 	check_naive();
+	check_huge_outputs();
 	check_errors();
 	return unit_done();
 }
