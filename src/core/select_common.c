@@ -207,9 +207,9 @@ sel_exact_sqdist(const float *a, const float *b, int d)
  * xn, yn: squared norms; buf: m * sel_block_rows(m, l) floats.  With
  * outputs fx[m] and fy[l] (iGS; both NULL otherwise) the value folded in
  * is the product ||x_i - y_j|| |fx[i] - fy[j]| instead (a distance, not
- * squared, so that it stays in range).  The pool's
- * tick runs before every block after the first (a long pass against many
- * labeled rows can be cancelled); returns AL_SEL_CANCELLED if it says stop.
+ * squared, so that it stays in range).  The pool's tick runs before every
+ * block after the first (a long pass against many labeled rows can be
+ * cancelled); returns AL_SEL_CANCELLED if it says stop.
  */
 al_sel_status
 sel_min_sqdist(const al_sel_pool *pool, const al_blas_api *blas,

@@ -517,9 +517,8 @@ sel_same_id_cmp(const SelRows *s, int i, int j)
 
 /*
  * Row order for the kernels: unlabeled rows first, by id; then labeled
- * rows by the bytes of their features, then their target (any fixed
- * order will do: it only
- * has to be the same whatever order the rows came in).
+ * rows by the bytes of their features, then their target (any fixed order
+ * will do: it only has to be the same whatever order the rows came in).
  */
 static int
 sel_row_cmp(const void *a, const void *b, void *arg)
