@@ -5,8 +5,9 @@
  * al.predict_proba, al.predict, al.predict_committee and the sequence scores
  * (al.sequence_least_confidence, al.mnlp, al.token_least_confidence,
  * al.min_token_probability, al.mean_token_entropy, al.max_token_entropy)
- * and the one-argument multi-label scores (al.check_label_probs,
- * al.mean_binary_entropy, al.binary_minimum, al.max_loss, al.mean_max_loss).
+ * the one-argument multi-label scores (al.check_label_probs,
+ * al.mean_binary_entropy, al.binary_minimum, al.max_loss, al.mean_max_loss)
+ * and the regression scores (al.committee_std, al.emcm).
  *
  * Each such function has one public signature over double precision[], so
  * that untyped literals (as drivers send parameters), integer and numeric

@@ -22,7 +22,7 @@ CREATE FUNCTION al.entropy(p al.probvec) RETURNS double precision
 CREATE FUNCTION al.real_features_support(internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'al_real_features_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.real_features_support(internal) IS
-	'planner support of the functions over double precision[] features or log-probabilities (al.expected_gradient_length, al.predict_proba, al.predict, al.predict_committee, the sequence scores of 22_seq_scores.sql): turns a call F(..., x) on a real[] widened to double precision[] into F_real(..., x real[])';
+	'planner support of the functions over double precision[] features or log-probabilities (al.expected_gradient_length, al.predict_proba, al.predict, al.predict_committee, the sequence scores of 22_seq_scores.sql, the multi-label scores of 23_multilabel.sql, the regression scores of 26_regression.sql): turns a call F(..., x) on a real[] widened to double precision[] into F_real(..., x real[])';
 
 CREATE FUNCTION al.expected_gradient_length_real(p al.probvec, x real[]) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'score_expected_gradient_length' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

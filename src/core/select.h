@@ -60,11 +60,14 @@ typedef struct al_sel_pool
 	int			d;				/* features per row */
 	const float *xl;			/* l x d labeled features (NULL if l = 0) */
 	int			l;				/* labeled rows (>= 0) */
-	const double *score;		/* m scores, higher = query first */
+	const double *score;		/* m scores, higher = query first (greedy
+								 * sampling: the m predictions f(x)) */
 	const float *p;				/* m x c class probabilities */
 	int			c;				/* classes */
 	int64_t		n_unlabeled;	/* ranked batch: |U| before the first pick,
 								 * >= m (0 means m) */
+	const double *yl;			/* greedy sampling: l observed targets of the
+								 * labeled rows (NULL if l = 0) */
 	al_sel_tick_fn tick;		/* may be NULL */
 	void	   *tick_arg;
 } al_sel_pool;
@@ -104,6 +107,40 @@ extern size_t al_sel_ranked_work(const al_sel_pool *pool);
 extern al_sel_status al_sel_ranked_batch(const al_sel_pool *pool, int npick,
 										 int *order, double *work,
 										 al_sel_where *where);
+
+/* ---- greedy sampling for regression (Wu, Lin and Huang 2019) ---- */
+
+/*
+ * GSx is greedy k-center (al_sel_kcenter): the farthest candidate from the
+ * labeled rows and the earlier picks, the first one nearest the centroid
+ * when nothing is labeled.  GSy and iGS also use the outputs: score[i] is
+ * candidate i's prediction f(x_i), yl[j] labeled row j's observed target.
+ * A pick joins the reference set with its prediction as its output (the
+ * batch form: the picks' labels are not known yet).
+ */
+
+/*
+ * GSy: each pick maximizes the output distance min over the reference set
+ * of |f(x_i) - y_r| (labeled targets, then the picks' predictions).  With
+ * no labeled row the first pick is the candidate whose prediction is
+ * nearest the mean prediction (GSx's centroid rule in output space).
+ * Needs score (and yl), no features.  O((m + l) log l + npick m).
+ */
+extern size_t al_sel_greedy_y_work(const al_sel_pool *pool);
+extern al_sel_status al_sel_greedy_y(const al_sel_pool *pool, int npick,
+									 int *order, double *work,
+									 al_sel_where *where);
+
+/*
+ * iGS (improved greedy sampling): each pick maximizes min over the
+ * reference set of ||x_i - x_r|| |f(x_i) - y_r|.  With no labeled row the
+ * first pick is the candidate nearest the centroid (GSx's).  Distances
+ * through BLAS as k-center's: O(m (l + npick) d).
+ */
+extern size_t al_sel_igs_work(const al_sel_pool *pool);
+extern al_sel_status al_sel_igs(const al_sel_pool *pool, int npick,
+								int *order, double *work,
+								al_sel_where *where);
 
 /* ---- BADGE (Ash et al. 2020) ---- */
 

@@ -85,7 +85,7 @@ sel_check_rows(const float *x, int n, int d, int labeled, al_sel_where *where)
 	return AL_SEL_OK;
 }
 
-/* Scores finite; probabilities finite and in [0, 1]. */
+/* Scores and targets finite; probabilities finite and in [0, 1]. */
 static al_sel_status
 sel_check_values(const al_sel_pool *pool, unsigned needs, al_sel_where *where)
 {
@@ -96,6 +96,13 @@ sel_check_values(const al_sel_pool *pool, unsigned needs, al_sel_where *where)
 			if (!isfinite(pool->score[i]))
 			{
 				sel_set_where(where, i, -1, 0);
+				return AL_SEL_NONFINITE_SCORE;
+			}
+	if (needs & SEL_NEED_YL)
+		for (int j = 0; j < pool->l; j++)
+			if (!isfinite(pool->yl[j]))
+			{
+				sel_set_where(where, j, -1, 1);
 				return AL_SEL_NONFINITE_SCORE;
 			}
 	if (needs & SEL_NEED_P)
@@ -133,6 +140,7 @@ sel_check_pool(const al_sel_pool *pool, unsigned needs, int npick,
 		((needs & SEL_NEED_X) && (pool->x == NULL ||
 								  (pool->l > 0 && pool->xl == NULL))) ||
 		((needs & SEL_NEED_SCORE) && pool->score == NULL) ||
+		((needs & SEL_NEED_YL) && pool->l > 0 && pool->yl == NULL) ||
 		((needs & SEL_NEED_P) && pool->p == NULL))
 		return AL_SEL_NULL_ARG;
 	if (needs & SEL_NEED_X)
@@ -196,14 +204,18 @@ sel_exact_sqdist(const float *a, const float *b, int d)
  * ||x - y||^2 = |x|^2 + |y|^2 - 2 x.y, the dot products through BLAS
  * (sgemv for one row of y, sgemm per block of rows); values that lost
  * their digits to cancellation (near rows) are recomputed in double.
- * xn, yn: squared norms; buf: m * sel_block_rows(m, l) floats.  The pool's
- * tick runs before every block after the first (a long pass against many
- * labeled rows can be cancelled); returns AL_SEL_CANCELLED if it says stop.
+ * xn, yn: squared norms; buf: m * sel_block_rows(m, l) floats.  With
+ * outputs fx[m] and fy[l] (iGS; both NULL otherwise) the value folded in
+ * is the product ||x_i - y_j|| |fx[i] - fy[j]| instead (a distance, not
+ * squared, so that it stays in range).  The pool's tick runs before every
+ * block after the first (a long pass against many labeled rows can be
+ * cancelled); returns AL_SEL_CANCELLED if it says stop.
  */
 al_sel_status
 sel_min_sqdist(const al_sel_pool *pool, const al_blas_api *blas,
 			   const float *x, int m, const double *xn, const float *y, int l,
-			   const double *yn, int d, double *mind, float *buf)
+			   const double *yn, int d, const double *fx, const double *fy,
+			   double *mind, float *buf)
 {
 	int			b = sel_block_rows(m, l);
 
@@ -232,6 +244,9 @@ sel_min_sqdist(const al_sel_pool *pool, const al_blas_api *blas,
 
 				if (v < SEL_REFINE * (xn[i] + yn[j0 + jj]))
 					v = sel_exact_sqdist(x + (size_t) i * d, yb + (size_t) jj * d, d);
+				/* v == 0: 0, even when the outputs' difference overflows */
+				if (fx != NULL && v > 0)
+					v = sqrt(v) * fabs(fx[i] - fy[j0 + jj]);
 				if (v < mind[i])
 					mind[i] = v;
 			}

@@ -13,6 +13,7 @@
 #define SEL_NEED_X		1u			/* x (m x d) and xl (l x d) */
 #define SEL_NEED_SCORE	2u			/* score[m] */
 #define SEL_NEED_P		4u			/* p (m x c) */
+#define SEL_NEED_YL		8u			/* yl[l] (greedy sampling targets) */
 
 /* Floats of one block of dot products (a block is m x rows). */
 #define SEL_BLOCK_FLOATS (1 << 20)
@@ -42,6 +43,7 @@ extern al_sel_status sel_min_sqdist(const al_sel_pool *pool,
 									const al_blas_api *blas, const float *x,
 									int m, const double *xn, const float *y,
 									int l, const double *yn, int d,
+									const double *fx, const double *fy,
 									double *mind, float *buf);
 extern int	sel_nearest_centroid(const float *x, int m, int d, double *mu);
 

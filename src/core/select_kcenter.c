@@ -1,8 +1,9 @@
 /*
- * select_kcenter.c - greedy k-center (core-set) and ranked batch: both keep
- * mind[i], the squared distance of candidate i to the nearest labeled or
- * picked row, updated through BLAS after each pick.  See select.h and
- * doc/selection.md.
+ * select_kcenter.c - greedy k-center (core-set, also GSx), ranked batch and
+ * improved greedy sampling (iGS): all keep mind[i], the squared distance of
+ * candidate i to the nearest labeled or picked row (for iGS the smallest
+ * product distance x output distance), updated through BLAS after each
+ * pick.  See select.h and doc/selection.md.
  */
 #include <math.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@ typedef struct dist_work
 	double	   *yn;				/* l squared norms of the labeled rows */
 	double	   *mu;				/* d: the centroid (cold start) */
 	float	   *buf;			/* m x block dot products */
+	const double *fx;			/* iGS: the candidates' outputs, else NULL */
 } dist_work;
 
 /* Doubles of the shared workspace. */
@@ -42,6 +44,7 @@ dist_work_carve(const al_sel_pool *pool, double *work)
 	w.yn = w.mind + pool->m;
 	w.mu = w.yn + pool->l;
 	w.buf = (float *) (w.mu + pool->d);
+	w.fx = NULL;
 	return w;
 }
 
@@ -59,7 +62,8 @@ dist_start(const al_sel_pool *pool, const al_blas_api *blas, dist_work *w)
 	{
 		al_sel_sqnorms(pool->xl, pool->l, pool->d, w->yn);
 		if (sel_min_sqdist(pool, blas, pool->x, pool->m, w->xn, pool->xl,
-						   pool->l, w->yn, pool->d, w->mind,
+						   pool->l, w->yn, pool->d, w->fx,
+						   w->fx ? pool->yl : NULL, w->mind,
 						   w->buf) != AL_SEL_OK)
 			return AL_SEL_CANCELLED;
 	}
@@ -77,7 +81,8 @@ dist_pick(const al_sel_pool *pool, const al_blas_api *blas, dist_work *w,
 	if (t + 1 < npick)
 		(void) sel_min_sqdist(pool, blas, pool->x, pool->m, w->xn,
 							  pool->x + (size_t) i * pool->d, 1, w->xn + i,
-							  pool->d, w->mind, w->buf);
+							  pool->d, w->fx, w->fx ? w->fx + i : NULL, w->mind,
+							  w->buf);
 }
 
 /* Checks and setup shared by both kernels; *blas is set on success. */
@@ -94,6 +99,8 @@ dist_begin(const al_sel_pool *pool, unsigned needs, int npick, int *order,
 	if (*blas == NULL)
 		return AL_SEL_NO_BLAS;
 	*w = dist_work_carve(pool, work);
+	if (needs & SEL_NEED_YL)
+		w->fx = pool->score;
 	return dist_start(pool, *blas, w);
 }
 
@@ -104,17 +111,18 @@ al_sel_kcenter_work(const al_sel_pool *pool)
 }
 
 /*
- * Greedy k-center: the next pick is the open candidate with the largest
- * mind (ties to the lowest position); with nothing labeled the first pick
- * is the candidate nearest the centroid.
+ * Farthest-first over mind: the next pick is the open candidate with the
+ * largest mind (ties to the lowest position); with nothing labeled the
+ * first pick is the candidate nearest the centroid.  k-center (needs
+ * SEL_NEED_X) and iGS (also the outputs) differ only in what mind holds.
  */
-al_sel_status
-al_sel_kcenter(const al_sel_pool *pool, int npick, int *order, double *work,
-			   al_sel_where *where)
+static al_sel_status
+dist_farthest_first(const al_sel_pool *pool, unsigned needs, int npick,
+					int *order, double *work, al_sel_where *where)
 {
 	const al_blas_api *blas = NULL;
 	dist_work	w;
-	al_sel_status st = dist_begin(pool, SEL_NEED_X, npick, order, work, where,
+	al_sel_status st = dist_begin(pool, needs, npick, order, work, where,
 								  &blas, &w);
 	int			t = 0;
 
@@ -135,6 +143,32 @@ al_sel_kcenter(const al_sel_pool *pool, int npick, int *order, double *work,
 		dist_pick(pool, blas, &w, order, t, best, npick);
 	}
 	return AL_SEL_OK;
+}
+
+/* Greedy k-center (GSx): farthest-first over squared distances. */
+al_sel_status
+al_sel_kcenter(const al_sel_pool *pool, int npick, int *order, double *work,
+			   al_sel_where *where)
+{
+	return dist_farthest_first(pool, SEL_NEED_X, npick, order, work, where);
+}
+
+size_t
+al_sel_igs_work(const al_sel_pool *pool)
+{
+	return dist_work_size(pool);
+}
+
+/*
+ * iGS: farthest-first over min_r ||x_i - x_r|| |f_i - y_r|, the labeled
+ * rows with their targets, each pick with its prediction.
+ */
+al_sel_status
+al_sel_igs(const al_sel_pool *pool, int npick, int *order, double *work,
+		   al_sel_where *where)
+{
+	return dist_farthest_first(pool, SEL_NEED_X | SEL_NEED_SCORE | SEL_NEED_YL,
+							   npick, order, work, where);
 }
 
 size_t

@@ -1,9 +1,12 @@
 /*
  * select_agg.c - the selection aggregates: al.kcenter, al.ranked_batch,
- * al.badge, al.balanced_top_k and al.epsilon_greedy.  Each collects its rows
+ * al.badge, al.balanced_top_k, al.epsilon_greedy and the greedy sampling
+ * aggregates for regression (al.greedy_sampling_x, al.greedy_sampling_y,
+ * al.improved_greedy_sampling).  Each collects its rows
  * (select_rows.c) and its final function runs one kernel of
  * src/core/select.h over them, returning the ids of the picks in order.
- * The state is `internal`.  k-center, ranked batch and BADGE need all rows
+ * The state is `internal`.  k-center, ranked batch, BADGE and greedy
+ * sampling need all rows
  * at once and have no combine function, so PostgreSQL never splits them
  * across parallel workers; al.balanced_top_k and al.epsilon_greedy keep
  * only the rows they can pick and have combine, serialize and deserialize
@@ -34,6 +37,12 @@ PG_FUNCTION_INFO_V1(al_epsilon_greedy_final);
 PG_FUNCTION_INFO_V1(al_epsilon_greedy_combine);
 PG_FUNCTION_INFO_V1(al_epsilon_greedy_serialize);
 PG_FUNCTION_INFO_V1(al_epsilon_greedy_deserialize);
+PG_FUNCTION_INFO_V1(al_greedy_sampling_x_trans);
+PG_FUNCTION_INFO_V1(al_greedy_sampling_x_final);
+PG_FUNCTION_INFO_V1(al_greedy_sampling_y_trans);
+PG_FUNCTION_INFO_V1(al_greedy_sampling_y_final);
+PG_FUNCTION_INFO_V1(al_improved_greedy_sampling_trans);
+PG_FUNCTION_INFO_V1(al_improved_greedy_sampling_final);
 
 /*
  * Argument positions (0 is the state, 1 the id):
@@ -43,13 +52,31 @@ PG_FUNCTION_INFO_V1(al_epsilon_greedy_deserialize);
  *   balanced_top_k(id, score, p, k, class_cap)
  *   epsilon_greedy(id, score, k, epsilon, seed)
  */
-static const SelKind kind_kcenter = {"al.kcenter", 2, -1, -1, 3, 4, -1, NULL, -1};
-static const SelKind kind_ranked = {"al.ranked_batch", 2, 3, -1, 4, 5, -1, NULL, -1};
-static const SelKind kind_badge = {"al.badge", 2, -1, 3, 4, -1, -1, NULL, 5};
+static const SelKind kind_kcenter = {"al.kcenter", 2, -1, -1, 3, 4, -1, NULL, -1,
+.label_arg = -1};
+static const SelKind kind_ranked = {"al.ranked_batch", 2, 3, -1, 4, 5, -1, NULL, -1,
+.label_arg = -1};
+static const SelKind kind_badge = {"al.badge", 2, -1, 3, 4, -1, -1, NULL, 5,
+.label_arg = -1};
 static const SelKind kind_balanced = {"al.balanced_top_k", -1, 2, 3, 4, -1, 5, "class_cap", -1,
-.split = true, .class_only = true};
+.split = true, .class_only = true, .label_arg = -1};
 static const SelKind kind_epsilon = {"al.epsilon_greedy", -1, 2, -1, 3, -1, 4, "epsilon", 5,
-.split = true, .keyed = true};
+.split = true, .keyed = true, .label_arg = -1};
+
+/*
+ * Greedy sampling for regression (Wu, Lin and Huang 2019):
+ *   greedy_sampling_x(id, x, k [, labeled])      k-center's kernel
+ *   greedy_sampling_y(id, prediction, label, k)
+ *   improved_greedy_sampling(id, x, prediction, label, k)
+ * A row whose label is not NULL is labeled; its label is kept where a
+ * candidate keeps its prediction (score).
+ */
+static const SelKind kind_gsx = {"al.greedy_sampling_x", 2, -1, -1, 3, 4, -1, NULL, -1,
+.label_arg = -1};
+static const SelKind kind_gsy = {"al.greedy_sampling_y", -1, 2, -1, 4, -1, -1, NULL, -1,
+.label_arg = 3, .score_name = "prediction"};
+static const SelKind kind_igs = {"al.improved_greedy_sampling", 2, 3, -1, 5, -1, -1, NULL, -1,
+.label_arg = 4, .score_name = "prediction"};
 
 /*
  * A combine: the rows of the second partial state added to the first (a
@@ -125,6 +152,8 @@ sel_pool(const SelRows *s)
 		pool.xl = s->x + m * s->d;
 	}
 	pool.score = s->score;
+	if (s->score && s->kind->label_arg >= 0)
+		pool.yl = s->score + m;
 	pool.p = s->p;
 	pool.tick = sel_tick_interrupts;
 	return pool;
@@ -137,11 +166,18 @@ sel_run(const SelRows *s, int npick, int *order, al_sel_where *where)
 	al_sel_pool pool = sel_pool(s);
 	const SelKind *kind = s->kind;
 
-	if (kind == &kind_kcenter || kind == &kind_ranked || kind == &kind_badge)
+	if (kind == &kind_kcenter || kind == &kind_ranked || kind == &kind_badge ||
+		kind == &kind_gsx || kind == &kind_igs)
 		al_blas_ensure();
-	if (kind == &kind_kcenter)
+	if (kind == &kind_kcenter || kind == &kind_gsx)
 		return al_sel_kcenter(&pool, npick, order,
 							  sel_alloc_work(al_sel_kcenter_work(&pool)), where);
+	if (kind == &kind_gsy)
+		return al_sel_greedy_y(&pool, npick, order,
+							   sel_alloc_work(al_sel_greedy_y_work(&pool)), where);
+	if (kind == &kind_igs)
+		return al_sel_igs(&pool, npick, order,
+						  sel_alloc_work(al_sel_igs_work(&pool)), where);
 	if (kind == &kind_ranked)
 		return al_sel_ranked_batch(&pool, npick, order,
 								   sel_alloc_work(al_sel_ranked_work(&pool)), where);
@@ -306,4 +342,46 @@ Datum
 al_epsilon_greedy_deserialize(PG_FUNCTION_ARGS)
 {
 	return sel_deserialize(fcinfo, &kind_epsilon);
+}
+
+/* al.greedy_sampling_x(id, x, k [, labeled]): transition. */
+Datum
+al_greedy_sampling_x_trans(PG_FUNCTION_ARGS)
+{
+	return sel_trans(fcinfo, &kind_gsx);
+}
+
+/* al.greedy_sampling_x: final (GSx, the k-center kernel). */
+Datum
+al_greedy_sampling_x_final(PG_FUNCTION_ARGS)
+{
+	return sel_final(fcinfo, &kind_gsx);
+}
+
+/* al.greedy_sampling_y(id, prediction, label, k): transition. */
+Datum
+al_greedy_sampling_y_trans(PG_FUNCTION_ARGS)
+{
+	return sel_trans(fcinfo, &kind_gsy);
+}
+
+/* al.greedy_sampling_y: final (GSy, farthest-first in output space). */
+Datum
+al_greedy_sampling_y_final(PG_FUNCTION_ARGS)
+{
+	return sel_final(fcinfo, &kind_gsy);
+}
+
+/* al.improved_greedy_sampling(id, x, prediction, label, k): transition. */
+Datum
+al_improved_greedy_sampling_trans(PG_FUNCTION_ARGS)
+{
+	return sel_trans(fcinfo, &kind_igs);
+}
+
+/* al.improved_greedy_sampling: final (iGS). */
+Datum
+al_improved_greedy_sampling_final(PG_FUNCTION_ARGS)
+{
+	return sel_final(fcinfo, &kind_igs);
 }

@@ -1,6 +1,7 @@
 /*
  * select_glue.h - the rows of a selection aggregate (al.kcenter,
- * al.ranked_batch, al.badge, al.balanced_top_k, al.epsilon_greedy) and the
+ * al.ranked_batch, al.badge, al.balanced_top_k, al.epsilon_greedy, the
+ * greedy sampling aggregates for regression) and the
  * helpers the selection glue files share:
  *   select_rows.c     the rows in memory: reading, checking, growing,
  *                     sorting, and the kernels' errors;
@@ -46,6 +47,12 @@ typedef struct SelKind
 	bool		class_only;		/* keeps argmax p, not p (al.balanced_top_k) */
 	bool		keyed;			/* keeps the key of (seed, id)
 								 * (al.epsilon_greedy) */
+	int			label_arg;		/* double precision target: the row is
+								 * labeled when it is not NULL, and its
+								 * target is kept in score (greedy
+								 * sampling); -1: none */
+	const char *score_name;		/* what score_arg is called in messages
+								 * (NULL: "score") */
 } SelKind;
 
 /*
@@ -69,7 +76,8 @@ typedef struct SelRows
 	bool	   *id_null;		/* labeled rows may have a NULL id */
 	bool	   *labeled;
 	float	   *x;				/* n x d */
-	double	   *score;			/* n */
+	double	   *score;			/* n (greedy sampling: a candidate's
+								 * prediction, a labeled row's target) */
 	float	   *p;				/* n x c */
 	int32	   *cls;			/* n: argmax p (class_only kinds) */
 	double	   *key;			/* n: al_sel_key_uniform(seed, id) (keyed) */

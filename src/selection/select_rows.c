@@ -41,7 +41,7 @@ void
 al_selection_define_gucs(void)
 {
 	DefineCustomIntVariable("al_ext.selection_max_memory",
-							"The most memory a selection aggregate (al.kcenter, al.ranked_batch, al.badge, al.balanced_top_k, al.epsilon_greedy) may use for its rows and its work.",
+							"The most memory a selection aggregate (al.kcenter, al.ranked_batch, al.badge, al.balanced_top_k, al.epsilon_greedy, the greedy sampling aggregates) may use for its rows and its work.",
 							"Beyond it the aggregate fails with a clear error instead of exhausting the server's memory.",
 							&sel_max_memory_kb, 1024 * 1024, 64, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
@@ -358,6 +358,8 @@ sel_arg_labeled(SelRows *s, FunctionCallInfo fcinfo, const char *whose)
 {
 	int			a = s->kind->labeled_arg;
 
+	if (s->kind->label_arg >= 0)
+		return !PG_ARGISNULL(s->kind->label_arg);
 	if (a < 0 || PG_NARGS() <= a)
 		return false;
 	if (PG_ARGISNULL(a))
@@ -395,26 +397,40 @@ sel_arg_features(SelRows *s, FunctionCallInfo fcinfo, const char *whose)
 	return x;
 }
 
-/* The row's score: required (and finite) on unlabeled rows only. */
+/*
+ * The row's score (or prediction): required (and finite) on unlabeled rows
+ * only.  A labeled row of a kind with a label argument gives its label
+ * instead (not NULL, since that makes it labeled; finite).
+ */
 static double
 sel_arg_score(SelRows *s, FunctionCallInfo fcinfo, const char *whose,
 			  bool labeled)
 {
+	const char *name = s->kind->score_name ? s->kind->score_name : "score";
 	double		v;
 
+	if (labeled && s->kind->label_arg >= 0)
+	{
+		v = PG_GETARG_FLOAT8(s->kind->label_arg);
+		if (!isfinite(v))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("label of %s is not finite: %s", whose, float8out_internal(v))));
+		return v;
+	}
 	if (PG_ARGISNULL(s->kind->score_arg))
 	{
 		if (labeled)
 			return 0;
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("score of %s must not be null", whose)));
+				 errmsg("%s of %s must not be null", name, whose)));
 	}
 	v = PG_GETARG_FLOAT8(s->kind->score_arg);
 	if (!isfinite(v) && !labeled)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("score of %s is not finite: %s", whose, float8out_internal(v))));
+				 errmsg("%s of %s is not finite: %s", name, whose, float8out_internal(v))));
 	return isfinite(v) ? v : 0;
 }
 
@@ -501,8 +517,8 @@ sel_same_id_cmp(const SelRows *s, int i, int j)
 
 /*
  * Row order for the kernels: unlabeled rows first, by id; then labeled
- * rows by the bytes of their features (any fixed order will do: it only
- * has to be the same whatever order the rows came in).
+ * rows by the bytes of their features, then their target (any fixed order
+ * will do: it only has to be the same whatever order the rows came in).
  */
 static int
 sel_row_cmp(const void *a, const void *b, void *arg)
@@ -517,10 +533,18 @@ sel_row_cmp(const void *a, const void *b, void *arg)
 		return s->ids[i] < s->ids[j] ? -1 : 1;
 	if (!s->labeled[i])
 		return sel_same_id_cmp(s, i, j);
-	if (s->x == NULL)
-		return 0;
-	return memcmp(s->x + (Size) i * s->d, s->x + (Size) j * s->d,
-				  sizeof(float) * s->d);
+	if (s->x != NULL)
+	{
+		int			c = memcmp(s->x + (Size) i * s->d, s->x + (Size) j * s->d,
+							   sizeof(float) * s->d);
+
+		if (c != 0)
+			return c;
+	}
+	/* labeled rows of greedy sampling also carry their target */
+	if (s->kind->label_arg >= 0 && s->score[i] != s->score[j])
+		return s->score[i] < s->score[j] ? -1 : 1;
+	return 0;
 }
 
 /*

@@ -681,7 +681,14 @@ FROM unnest(ARRAY[
 	'al.mean_max_loss(lpd)',
 	'al.mean_max_loss_real(lp)',
 	'al.label_cardinality_inconsistency(lp, 2)',
-	'al.label_cardinality_inconsistency(lpd, 2)'
+	'al.label_cardinality_inconsistency(lpd, 2)',
+	-- the regression scores over the same arrays (member predictions, features)
+	'al.committee_std(lp)',
+	'al.committee_std(lpd)',
+	'al.committee_std_real(lp)',
+	'al.emcm(0.5, lpd, lp)',
+	'al.emcm(0.5, lpd, lpd)',
+	'al.emcm_real(0.5, ''{0.25,1}'', lp)'
 ]) WITH ORDINALITY u(expr, i)
 ORDER BY i;
 -- and the values, against plain SQL over the stored elements
@@ -689,7 +696,10 @@ SELECT t, al.check_label_probs(lpd) AS labels,
 	abs(al.mean_binary_entropy(lpd) - (SELECT avg(-CASE WHEN v > 0 THEN v * ln(v) ELSE 0 END
 		- CASE WHEN v < 1 THEN (1 - v) * ln(1 - v) ELSE 0 END) FROM unnest(lpd) v)) < 1e-12 AS entropy_ok,
 	abs(al.mean_max_loss(lp) - (SELECT avg(1 - abs(2 * v::float8 - 1)) FROM unnest(lp) v)) < 1e-12 AS loss_ok,
-	al.label_cardinality_inconsistency(lpd, 2) = abs((SELECT count(*) FROM unnest(lpd) v WHERE v >= 0.5) - 2) AS lci_ok
+	al.label_cardinality_inconsistency(lpd, 2) = abs((SELECT count(*) FROM unnest(lpd) v WHERE v >= 0.5) - 2) AS lci_ok,
+	abs(al.committee_std(lp) - (SELECT stddev_pop(v::float8) FROM unnest(lp) v)) < 1e-12 AS std_ok,
+	abs(al.emcm(0.5, lpd, lp) - (SELECT avg(abs(v - 0.5)) FROM unnest(lpd) v)
+		* sqrt(1 + (SELECT sum(v::float8 ^ 2) FROM unnest(lp) v))) < 1e-9 AS emcm_ok
 FROM (SELECT 'external' AS t, * FROM sf_ml_external UNION ALL SELECT 'ext_compressed', * FROM sf_ml_ext_compressed
 	  UNION ALL SELECT 'compressed', * FROM sf_ml_compressed UNION ALL SELECT 'short', * FROM sf_ml_short) r
 ORDER BY t;

@@ -1,16 +1,17 @@
-# The selection aggregates (al.kcenter, al.ranked_batch, al.badge, ...) hold
-# their rows in memory and can run long: their memory is bounded by
-# al_ext.selection_max_memory (refused with 53400 before the rows exhaust
-# the server), and their final function can be cancelled while it selects.
+# The selection aggregates (al.kcenter, al.ranked_batch, al.badge, the
+# greedy sampling aggregates, ...) hold their rows in memory and can run
+# long: their memory is bounded by al_ext.selection_max_memory (refused
+# with 53400 before the rows exhaust the server), and their final function
+# can be cancelled while it selects.
 #
 # Memory: each call runs in a fresh session whose peak resident memory
 # (VmHWM of /proc/self/status, read by the same backend) is compared with
 # that of an idle session.  Cancellation: the final function logs a DEBUG1
 # line when it starts selecting; the test waits for that line, cancels the
 # backend and waits for it to go idle.  The selections would take hours
-# (k-center, ranked batch and BADGE with as many picks as points on a line
-# of 1,000,000), so a final function that ignored the cancel would fail the
-# wait's timeout; no other timing is assumed.
+# (k-center, ranked batch, BADGE, iGS and GSy with as many picks as points
+# on a line of 1,000,000), so a final function that ignored the cancel
+# would fail the wait's timeout; no other timing is assumed.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -86,7 +87,10 @@ $session->query_safe(q{SET log_min_messages = debug1});
 foreach my $case (
 	[ 'al.kcenter',      q{SELECT al.kcenter(id, x, 1000000) FROM line} ],
 	[ 'al.ranked_batch', q{SELECT al.ranked_batch(id, x, score, 1000000) FROM line} ],
-	[ 'al.badge',        q{SELECT al.badge(id, x, p, 1000000, 1) FROM line} ])
+	[ 'al.badge',        q{SELECT al.badge(id, x, p, 1000000, 1) FROM line} ],
+	# greedy sampling for regression: the score stands for a prediction
+	[ 'al.improved_greedy_sampling', q{SELECT al.improved_greedy_sampling(id, x, score, NULL, 1000000) FROM line} ],
+	[ 'al.greedy_sampling_y', q{SELECT al.greedy_sampling_y(id, score, NULL, 1000000) FROM line} ])
 {
 	my ($name, $sql) = @$case;
 	my $started = qr/\Q$name\E: selecting 1000000 of 1000000 candidates/;
