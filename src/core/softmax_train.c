@@ -18,7 +18,7 @@
 /* What the objective needs for one fit (or one objective evaluation). */
 typedef struct sm_problem
 {
-	const al_blas_api *blas;
+	al_linear_blocks lin;		/* the blocks' evaluation (al_linear_fg) */
 	const float *x;
 	const int  *y;
 	const double *w;			/* row weights, NULL = all 1 */
@@ -28,7 +28,6 @@ typedef struct sm_problem
 	const int  *cmap;			/* label -> class index, NULL = identity */
 	const double *mean;			/* standardization, NULL = none */
 	const double *scale;
-	double		inv_c;			/* 1 / c */
 	int			block;			/* rows per block */
 	double	   *xb;				/* block x d converted rows */
 	double	   *zb;				/* block x k logits, then residuals */
@@ -148,8 +147,9 @@ work_alloc(sm_work *w, const al_softmax_options *opt,
  * features in xb.  Returns how many; 0 at the end.
  */
 static int
-gather_block(sm_problem *p, int *next)
+gather_block(void *arg, int *next)
 {
+	sm_problem *p = arg;
 	int			nb = 0,
 				i = *next;
 	double		wi;
@@ -179,8 +179,9 @@ gather_block(sm_problem *p, int *next)
  * are taken in one vectorized pass.
  */
 static double
-block_residuals(sm_problem *p, const double *b, int nb)
+block_residuals(void *arg, const double *b, int nb)
 {
+	sm_problem *p = arg;
 	int			i,
 				c,
 				k = p->k;
@@ -221,17 +222,13 @@ block_residuals(sm_problem *p, const double *b, int nb)
 	return loss;
 }
 
-/*
- * The objective and gradient at theta = [W (k x d), b (k)]: per block,
- * Z = Xb W^T (dgemm), residuals R, gW += R^T Xb (dgemm), gb += column
- * sums of R; then the penalty ||W||^2 / (2c) and its gradient W / c.
- */
-static double
-sm_fg(void *arg, const double *theta, double *g)
+/* A linear model's objective over blocks of rows; see softmax_model.h. */
+double
+al_linear_fg(const al_linear_blocks *lin, const double *theta, double *g)
 {
-	sm_problem *p = arg;
-	int			k = p->k,
-				d = p->d,
+	const al_blas_api *blas = al_blas_get();
+	int			k = lin->k,
+				d = lin->d,
 				next = 0,
 				nb,
 				i,
@@ -246,54 +243,69 @@ sm_fg(void *arg, const double *theta, double *g)
 				reg = 0;
 
 	memset(g, 0, (kd + k) * sizeof(double));
-	while ((nb = gather_block(p, &next)) > 0)
+	while ((nb = lin->gather(lin->arg, &next)) > 0)
 	{
-		p->blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
-					   p->xb, d, W, d, 0.0, p->zb, k);
-		loss += block_residuals(p, b, nb);
-		p->blas->dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, d, nb, 1.0,
-					   p->zb, k, p->xb, d, 1.0, gW, d);
+		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
+					lin->xb, d, W, d, 0.0, lin->zb, k);
+		loss += lin->residuals(lin->arg, b, nb);
+		blas->dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, d, nb, 1.0,
+					lin->zb, k, lin->xb, d, 1.0, gW, d);
 		for (i = 0; i < nb; i++)
 			for (c = 0; c < k; c++)
-				gb[c] += p->zb[(size_t) i * k + c];
+				gb[c] += lin->zb[(size_t) i * k + c];
 	}
 	for (t = 0; t < kd; t++)
 	{
 		reg += W[t] * W[t];
-		gW[t] += p->inv_c * W[t];
+		gW[t] += lin->inv_c * W[t];
 	}
-	return loss + 0.5 * p->inv_c * reg;
+	return loss + 0.5 * lin->inv_c * reg;
 }
 
-/*
- * The weights member m trains with: data->weight for a single model;
- * otherwise a bootstrap of the rows of positive weight (as many draws as
- * such rows, from al_rng stream (seed, m)), counts times data->weight.
- */
-static const double *
-member_weights(const al_softmax_data *data, const al_softmax_options *opt,
-			   int member, sm_work *w)
+/* The softmax objective: al_linear_fg over the problem's blocks. */
+static double
+sm_fg(void *arg, const double *theta, double *g)
 {
-	const double *dw = data->weight;
+	return al_linear_fg(&((sm_problem *) arg)->lin, theta, g);
+}
+
+/* L-BFGS parameters from the options; see softmax_model.h. */
+void
+al_softmax_lbfgs_params(const al_softmax_options *opt, al_lbfgs_params *lp)
+{
+	lp->m = opt->lbfgs_m;
+	lp->max_iter = opt->max_iter;
+	lp->gtol = opt->tol;
+	lp->ftol = opt->ftol;
+	lp->max_ls = LINE_SEARCH_EVALS;
+	lp->progress = opt->progress;
+	lp->progress_arg = opt->progress_arg;
+}
+
+/* A member's weights (bootstrap for a committee); see softmax_model.h. */
+const double *
+al_softmax_member_weights(const double *dw, int n, const al_softmax_options *opt,
+						  int member, double *ew, int *pos)
+{
 	al_rng		r;
 	int			i,
 				npos = 0;
 
 	if (opt->members == 1)
 		return dw;
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		w->ew[i] = 0;
+		ew[i] = 0;
 		if (dw == NULL || dw[i] > 0)
-			w->pos[npos++] = i;
+			pos[npos++] = i;
 	}
 	al_rng_seed_stream(&r, opt->seed, (uint64_t) member);
 	for (i = 0; i < npos; i++)
-		w->ew[w->pos[al_rng_below(&r, (uint64_t) npos)]] += 1.0;
+		ew[pos[al_rng_below(&r, (uint64_t) npos)]] += 1.0;
 	if (dw != NULL)
-		for (i = 0; i < data->n; i++)
-			w->ew[i] *= dw[i];
-	return w->ew;
+		for (i = 0; i < n; i++)
+			ew[i] *= dw[i];
+	return ew;
 }
 
 /*
@@ -327,13 +339,12 @@ class_map(const al_softmax_data *data, const double *ew, sm_work *w,
  * rows of positive weight (two passes, in double).  A feature constant on
  * those rows gets mean = its value and scale 1, so it standardizes to 0.
  */
-static void
-compute_stats(const al_softmax_data *data, const double *ew,
-			  double *mean, double *scale, double *lo, double *hi)
+void
+al_softmax_feature_stats(const float *xs, int n, int d, const double *ew,
+						 double *mean, double *scale, double *lo, double *hi)
 {
 	int			i,
-				j,
-				d = data->d;
+				j;
 	double		sw = 0,
 				wi,
 				v;
@@ -344,9 +355,9 @@ compute_stats(const al_softmax_data *data, const double *ew,
 		lo[j] = INFINITY;
 		hi[j] = -INFINITY;
 	}
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		const float *x = data->x + (size_t) i * d;
+		const float *x = xs + (size_t) i * d;
 
 		if ((wi = ew ? ew[i] : 1.0) <= 0)
 			continue;
@@ -360,9 +371,9 @@ compute_stats(const al_softmax_data *data, const double *ew,
 	}
 	for (j = 0; j < d; j++)
 		mean[j] /= sw;
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		const float *x = data->x + (size_t) i * d;
+		const float *x = xs + (size_t) i * d;
 
 		if ((wi = ew ? ew[i] : 1.0) <= 0)
 			continue;
@@ -389,7 +400,14 @@ problem_init(sm_problem *p, const al_softmax_data *data,
 			 const int *cmap, int k, const al_softmax_model *model,
 			 sm_work *w, int block)
 {
-	p->blas = al_blas_get();
+	p->lin.k = k;
+	p->lin.d = data->d;
+	p->lin.inv_c = 1.0 / opt->c;
+	p->lin.xb = w->xb;
+	p->lin.zb = w->zb;
+	p->lin.gather = gather_block;
+	p->lin.residuals = block_residuals;
+	p->lin.arg = p;
 	p->x = data->x;
 	p->y = data->y;
 	p->w = ew;
@@ -399,7 +417,6 @@ problem_init(sm_problem *p, const al_softmax_data *data,
 	p->cmap = cmap;
 	p->mean = model->standardized ? model->mean : NULL;
 	p->scale = model->standardized ? model->scale : NULL;
-	p->inv_c = 1.0 / opt->c;
 	p->block = block;
 	p->xb = w->xb;
 	p->zb = w->zb;
@@ -438,8 +455,8 @@ expand_params(al_softmax_model *model, const double *theta, const int *cmap,
 }
 
 /* Map the optimizer's stop to the report and a status. */
-static al_sm_status
-report_result(const al_lbfgs_result *res, al_softmax_report *rep)
+al_sm_status
+al_softmax_lbfgs_report(const al_lbfgs_result *res, al_softmax_report *rep)
 {
 	static const al_sm_stop stops[] = {
 		AL_SM_STOP_GTOL, AL_SM_STOP_FTOL, AL_SM_STOP_MAX_ITER,
@@ -474,16 +491,10 @@ run_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
 	size_t		np = (size_t) kk * ((size_t) data->d + 1);
 
 	problem_init(&prob, data, opt, ew, w->cmap, kk, model, w, block);
-	lp.m = opt->lbfgs_m;
-	lp.max_iter = opt->max_iter;
-	lp.gtol = opt->tol;
-	lp.ftol = opt->ftol;
-	lp.max_ls = LINE_SEARCH_EVALS;
-	lp.progress = opt->progress;
-	lp.progress_arg = opt->progress_arg;
+	al_softmax_lbfgs_params(opt, &lp);
 	al_lbfgs_minimize(np, w->theta, NULL, sm_fg, &prob, &lp, w->lbfgs, &res);
 	expand_params(model, w->theta, w->cmap, kk);
-	return report_result(&res, rep);
+	return al_softmax_lbfgs_report(&res, rep);
 }
 
 /* Run L-BFGS from zero (a fit from scratch). */
@@ -534,7 +545,7 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	block = al_softmax_block_rows(opt->block_rows, data->n, data->d, data->k);
 	if ((st = work_alloc(&w, opt, data, block, 1)) != AL_SM_OK)
 		return st;
-	ew = member_weights(data, opt, member, &w);
+	ew = al_softmax_member_weights(data->weight, data->n, opt, member, w.ew, w.pos);
 	kk = class_map(data, ew, &w, &rep.total_weight);
 	rep.classes_present = kk;
 	if (kk < 2 && opt->members == 1)
@@ -542,7 +553,8 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	else
 		st = al_softmax_model_alloc(model, data->k, data->d, opt->standardize, opt);
 	if (st == AL_SM_OK && opt->standardize)
-		compute_stats(data, ew, model->mean, model->scale, w.stats, w.stats + data->d);
+		al_softmax_feature_stats(data->x, data->n, data->d, ew, model->mean, model->scale,
+								 w.stats, w.stats + data->d);
 	if (st == AL_SM_OK && kk < 2)
 		fit_trivial(model, w.cmap, &rep);
 	else if (st == AL_SM_OK)
