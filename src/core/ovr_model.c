@@ -17,22 +17,13 @@
 typedef struct ovr_problem
 {
 	al_linear_blocks lin;		/* the blocks' evaluation (al_linear_fg) */
-	const float *x;
+	al_row_blocks rb;			/* the rows of positive weight, a block at a time */
 	const unsigned char *y;
-	const double *w;			/* row weights, NULL = all 1 */
-	int			n;
-	int			d;
 	int			k;				/* labels of the data */
 	int			kk;				/* labels optimized */
 	const int  *lab;			/* kk: the data's label of each optimized one */
-	const double *mean;			/* standardization, NULL = none */
-	const double *scale;
-	int			block;
-	double	   *xb;				/* block x d converted rows */
 	double	   *zb;				/* block x kk logits, then residuals */
 	double	   *tb;				/* block x kk exp(-|z|) */
-	double	   *rw;				/* block row weights */
-	int		   *rows;			/* block row numbers */
 } ovr_problem;
 
 /* Scratch of one fit or objective, carved from a single allocation. */
@@ -93,16 +84,6 @@ work_alloc(ovr_work *w, const al_softmax_options *opt, const al_ovr_data *data,
 	return AL_SM_OK;
 }
 
-/* The options to use: opt, or the defaults in *buf when opt is NULL. */
-static const al_softmax_options *
-opt_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
-{
-	if (opt != NULL)
-		return opt;
-	al_softmax_options_init(buf);
-	return buf;
-}
-
 /* See ovr_model.h for the order of the checks. */
 al_sm_status
 al_ovr_validate(const al_ovr_data *data, const al_softmax_options *opt, int member)
@@ -112,7 +93,7 @@ al_ovr_validate(const al_ovr_data *data, const al_softmax_options *opt, int memb
 	size_t		i,
 				nk;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (data == NULL || data->x == NULL || data->y == NULL)
 		return AL_SM_NULL_ARG;
 	if ((st = al_softmax_validate_options(opt, member)) != AL_SM_OK)
@@ -144,33 +125,11 @@ al_ovr_sigmoid(double z)
 	return e / (1.0 + e);
 }
 
-/*
- * The next rows (from *next on) of positive weight, up to one block: their
- * numbers and weights, and their converted features in xb.  Returns how
- * many; 0 at the end.
- */
+/* The next rows of positive weight, up to one block (al_row_blocks_next). */
 static int
 gather_block(void *arg, int *next)
 {
-	ovr_problem *p = arg;
-	int			nb = 0,
-				i = *next;
-	double		wi;
-
-	for (; i < p->n && nb < p->block; i++)
-	{
-		wi = p->w ? p->w[i] : 1.0;
-		if (wi > 0)
-		{
-			p->rows[nb] = i;
-			p->rw[nb] = wi;
-			nb++;
-		}
-	}
-	*next = i;
-	if (nb > 0)
-		al_softmax_convert_rows(p->x, p->d, p->rows, 0, nb, p->mean, p->scale, p->xb);
-	return nb;
+	return al_row_blocks_next(&((ovr_problem *) arg)->rb, next);
 }
 
 /*
@@ -199,8 +158,8 @@ block_residuals(void *arg, const double *b, int nb)
 	al_softmax_exp_inplace(p->tb, nz);
 	for (i = 0; i < nb; i++)
 	{
-		const unsigned char *y = p->y + (size_t) p->rows[i] * p->k;
-		double		wi = p->rw[i];
+		const unsigned char *y = p->y + (size_t) p->rb.rows[i] * p->k;
+		double		wi = p->rb.rw[i];
 
 		for (c = 0; c < p->kk; c++)
 		{
@@ -237,30 +196,16 @@ problem_init(ovr_problem *p, const al_ovr_data *data, const al_softmax_options *
 			 const double *ew, const int *lab, int kk, const al_softmax_model *model,
 			 ovr_work *w, int block)
 {
-	p->lin.k = kk;
-	p->lin.d = data->d;
-	p->lin.inv_c = 1.0 / opt->c;
-	p->lin.xb = w->xb;
-	p->lin.zb = w->zb;
-	p->lin.gather = gather_block;
-	p->lin.residuals = block_residuals;
-	p->lin.arg = p;
-	p->x = data->x;
+	al_linear_blocks_init(&p->lin, kk, data->d, opt->c, w->xb, w->zb, gather_block,
+						  block_residuals, p);
+	al_row_blocks_init(&p->rb, data->x, ew, data->n, data->d, model, block, w->xb, w->rw,
+					   w->rows);
 	p->y = data->y;
-	p->w = ew;
-	p->n = data->n;
-	p->d = data->d;
 	p->k = data->k;
 	p->kk = kk;
 	p->lab = lab;
-	p->mean = model->standardized ? model->mean : NULL;
-	p->scale = model->standardized ? model->scale : NULL;
-	p->block = block;
-	p->xb = w->xb;
 	p->zb = w->zb;
 	p->tb = w->tb;
-	p->rw = w->rw;
-	p->rows = w->rows;
 }
 
 /*
@@ -355,7 +300,7 @@ al_ovr_fit(const al_ovr_data *data, const al_softmax_options *opt, int member,
 		return AL_SM_NULL_ARG;
 	memset(model, 0, sizeof(*model));
 	memset(&rep, 0, sizeof(rep));
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if ((st = al_ovr_validate(data, opt, member)) != AL_SM_OK)
 		return st;
 	if (al_blas_get() == NULL)
@@ -389,32 +334,20 @@ al_ovr_fit(const al_ovr_data *data, const al_softmax_options *opt, int member,
 	return st;
 }
 
+/* al_ovr_fit for al_fit_members. */
+static al_sm_status
+fit_member(const void *data, const al_softmax_options *opt, int member,
+		   al_softmax_model *model, al_softmax_report *report)
+{
+	return al_ovr_fit((const al_ovr_data *) data, opt, member, model, report);
+}
+
 /* Train every member; on error free what was trained. */
 al_sm_status
 al_ovr_fit_committee(const al_ovr_data *data, const al_softmax_options *opt,
 					 al_softmax_model *models, al_softmax_report *reports)
 {
-	al_softmax_options defaults;
-	al_sm_status st;
-	int			m,
-				j;
-
-	opt = opt_or_defaults(opt, &defaults);
-	if (models == NULL)
-		return AL_SM_NULL_ARG;
-	if (opt->members < 1)
-		return AL_SM_BAD_MEMBERS;
-	for (m = 0; m < opt->members; m++)
-	{
-		st = al_ovr_fit(data, opt, m, &models[m], reports ? &reports[m] : NULL);
-		if (st != AL_SM_OK)
-		{
-			for (j = 0; j < m; j++)
-				al_softmax_model_free(&models[j], opt);
-			return st;
-		}
-	}
-	return AL_SM_OK;
+	return al_fit_members(fit_member, data, opt, models, reports);
 }
 
 /* The trainer's objective at a model's parameters; see ovr_model.h. */
@@ -432,7 +365,7 @@ al_ovr_objective(const al_ovr_data *data, const al_softmax_options *opt,
 				kk = 0,
 				d;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	one = *opt;
 	one.members = 1;
 	if (model == NULL || f == NULL)

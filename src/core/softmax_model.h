@@ -352,6 +352,63 @@ typedef struct al_linear_blocks
 extern double al_linear_fg(const al_linear_blocks *lin, const double *theta,
 						   double *g);
 
+/*
+ * The rows a block evaluation reads: those of positive weight w (NULL: all
+ * 1) among n rows of d float features x, standardized by mean and scale
+ * (NULL: not), block at a time; xb (block x d), rw (block) and rows
+ * (block) are the caller's buffers.
+ */
+typedef struct al_row_blocks
+{
+	const float *x;
+	const double *w;
+	int			n;
+	int			d;
+	const double *mean;
+	const double *scale;
+	int			block;
+	double	   *xb;				/* block x d converted rows */
+	double	   *rw;				/* block row weights */
+	int		   *rows;			/* block row numbers */
+} al_row_blocks;
+
+/* Fill rb; mean and scale are the model's when it is standardized. */
+extern void al_row_blocks_init(al_row_blocks *rb, const float *x, const double *w, int n,
+							   int d, const al_softmax_model *model, int block, double *xb,
+							   double *rw, int *rows);
+
+/*
+ * The next rows (from *next on) of positive weight, up to one block: their
+ * numbers and weights, and their converted features in xb; *next moves
+ * past them.  Returns how many; 0 at the end.
+ */
+extern int	al_row_blocks_next(al_row_blocks *rb, int *next);
+
+/* Fill lin for k outputs over d features, penalty 1 / (2c), the given buffers and callbacks. */
+extern void al_linear_blocks_init(al_linear_blocks *lin, int k, int d, double c,
+								  double *xb, double *zb,
+								  int (*gather) (void *arg, int *next),
+								  double (*residuals) (void *arg, const double *b, int nb),
+								  void *arg);
+
+/* opt, or the defaults written to *buf when opt is NULL. */
+extern const al_softmax_options *al_softmax_options_or_defaults(const al_softmax_options *opt,
+																al_softmax_options *buf);
+
+/*
+ * Train every member m = 0..opt->members-1 of a committee with fit(data,
+ * opt, m, &models[m], &reports[m]) (reports may be NULL); on an error free
+ * the members trained so far and return it.  The softmax and one-vs-rest
+ * committees.
+ */
+typedef al_sm_status (*al_member_fit_fn) (const void *data, const al_softmax_options *opt,
+										  int member, al_softmax_model *model,
+										  al_softmax_report *report);
+extern al_sm_status al_fit_members(al_member_fit_fn fit, const void *data,
+								   const al_softmax_options *opt,
+								   al_softmax_model *models,
+								   al_softmax_report *reports);
+
 /* L-BFGS parameters from the options (memory, iterations, tol, ftol, progress). */
 struct al_lbfgs_params;
 extern void al_softmax_lbfgs_params(const al_softmax_options *opt,

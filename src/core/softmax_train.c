@@ -19,20 +19,12 @@
 typedef struct sm_problem
 {
 	al_linear_blocks lin;		/* the blocks' evaluation (al_linear_fg) */
-	const float *x;
+	al_row_blocks rb;			/* the rows; rb.rw has 2 block entries: the
+								 * row weights, then the y logits */
 	const int  *y;
-	const double *w;			/* row weights, NULL = all 1 */
-	int			n;
-	int			d;
 	int			k;				/* classes in the parameter vector */
 	const int  *cmap;			/* label -> class index, NULL = identity */
-	const double *mean;			/* standardization, NULL = none */
-	const double *scale;
-	int			block;			/* rows per block */
-	double	   *xb;				/* block x d converted rows */
 	double	   *zb;				/* block x k logits, then residuals */
-	double	   *rw;				/* block row weights, then y logits */
-	int		   *rows;			/* block row numbers */
 	int		   *ry;				/* block class indices */
 } sm_problem;
 
@@ -56,8 +48,8 @@ typedef struct sm_work
 } sm_work;
 
 /* The options to use: opt, or the defaults in *buf when opt is NULL. */
-static const al_softmax_options *
-opt_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
+const al_softmax_options *
+al_softmax_options_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
 {
 	if (opt != NULL)
 		return opt;
@@ -91,7 +83,7 @@ al_softmax_refine_work_bytes(const al_softmax_options *opt, int n, int d, int k)
 	size_t		nd,
 				ni;
 
-	one = *opt_or_defaults(opt, &defaults);
+	one = *al_softmax_options_or_defaults(opt, &defaults);
 	one.members = 1;
 	work_counts(&one, (size_t) n, (size_t) d, (size_t) k,
 				(size_t) al_softmax_block_rows(one.block_rows, n, d, k), 1, &nd, &ni);
@@ -141,34 +133,65 @@ work_alloc(sm_work *w, const al_softmax_options *opt,
 	return AL_SM_OK;
 }
 
-/*
- * Collect the next rows (from *next on) that have a positive weight, up to
- * one block: their numbers, weights and class indices, and their converted
- * features in xb.  Returns how many; 0 at the end.
- */
-static int
-gather_block(void *arg, int *next)
+/* The next rows of positive weight, up to one block; see softmax_model.h. */
+int
+al_row_blocks_next(al_row_blocks *rb, int *next)
 {
-	sm_problem *p = arg;
 	int			nb = 0,
 				i = *next;
 	double		wi;
 
-	for (; i < p->n && nb < p->block; i++)
+	for (; i < rb->n && nb < rb->block; i++)
 	{
-		wi = p->w ? p->w[i] : 1.0;
+		wi = rb->w ? rb->w[i] : 1.0;
 		if (wi > 0)
 		{
-			p->rows[nb] = i;
-			p->rw[nb] = wi;
-			p->ry[nb] = p->cmap ? p->cmap[p->y[i]] : p->y[i];
+			rb->rows[nb] = i;
+			rb->rw[nb] = wi;
 			nb++;
 		}
 	}
 	*next = i;
 	if (nb > 0)
-		al_softmax_convert_rows(p->x, p->d, p->w ? p->rows : NULL,
-								p->rows[0], nb, p->mean, p->scale, p->xb);
+		al_softmax_convert_rows(rb->x, rb->d, rb->w ? rb->rows : NULL,
+								rb->rows[0], nb, rb->mean, rb->scale, rb->xb);
+	return nb;
+}
+
+/* Fill a row source; see softmax_model.h. */
+void
+al_row_blocks_init(al_row_blocks *rb, const float *x, const double *w, int n, int d,
+				   const al_softmax_model *model, int block, double *xb, double *rw, int *rows)
+{
+	rb->x = x;
+	rb->w = w;
+	rb->n = n;
+	rb->d = d;
+	rb->mean = model->standardized ? model->mean : NULL;
+	rb->scale = model->standardized ? model->scale : NULL;
+	rb->block = block;
+	rb->xb = xb;
+	rb->rw = rw;
+	rb->rows = rows;
+}
+
+/*
+ * The next rows of positive weight, up to one block (al_row_blocks_next),
+ * and their class indices.
+ */
+static int
+gather_block(void *arg, int *next)
+{
+	sm_problem *p = arg;
+	int			nb = al_row_blocks_next(&p->rb, next),
+				i;
+
+	for (i = 0; i < nb; i++)
+	{
+		int			y = p->y[p->rb.rows[i]];
+
+		p->ry[i] = p->cmap ? p->cmap[y] : y;
+	}
 	return nb;
 }
 
@@ -201,19 +224,19 @@ block_residuals(void *arg, const double *b, int nb)
 		for (c = 0; c < k; c++)
 			z[c] -= m;
 		/* -z_y - (-m): the y logit relative to the max, kept before exp */
-		p->rw[nb + i] = z[p->ry[i]];
+		p->rb.rw[nb + i] = z[p->ry[i]];
 	}
 	al_softmax_exp_inplace(p->zb, (size_t) nb * k);
 	for (i = 0; i < nb; i++)
 	{
 		double	   *z = p->zb + (size_t) i * k;
 		double		s = 0,
-					wi = p->rw[i],
+					wi = p->rb.rw[i],
 					scale;
 
 		for (c = 0; c < k; c++)
 			s += z[c];
-		loss += wi * (log(s) - p->rw[nb + i]);
+		loss += wi * (log(s) - p->rb.rw[nb + i]);
 		scale = wi / s;
 		for (c = 0; c < k; c++)
 			z[c] *= scale;
@@ -260,6 +283,22 @@ al_linear_fg(const al_linear_blocks *lin, const double *theta, double *g)
 		gW[t] += lin->inv_c * W[t];
 	}
 	return loss + 0.5 * lin->inv_c * reg;
+}
+
+/* Fill a linear model's block evaluation; see softmax_model.h. */
+void
+al_linear_blocks_init(al_linear_blocks *lin, int k, int d, double c, double *xb, double *zb,
+					  int (*gather) (void *arg, int *next),
+					  double (*residuals) (void *arg, const double *b, int nb), void *arg)
+{
+	lin->k = k;
+	lin->d = d;
+	lin->inv_c = 1.0 / c;
+	lin->xb = xb;
+	lin->zb = zb;
+	lin->gather = gather;
+	lin->residuals = residuals;
+	lin->arg = arg;
 }
 
 /* The softmax objective: al_linear_fg over the problem's blocks. */
@@ -400,28 +439,14 @@ problem_init(sm_problem *p, const al_softmax_data *data,
 			 const int *cmap, int k, const al_softmax_model *model,
 			 sm_work *w, int block)
 {
-	p->lin.k = k;
-	p->lin.d = data->d;
-	p->lin.inv_c = 1.0 / opt->c;
-	p->lin.xb = w->xb;
-	p->lin.zb = w->zb;
-	p->lin.gather = gather_block;
-	p->lin.residuals = block_residuals;
-	p->lin.arg = p;
-	p->x = data->x;
+	al_linear_blocks_init(&p->lin, k, data->d, opt->c, w->xb, w->zb, gather_block,
+						  block_residuals, p);
+	al_row_blocks_init(&p->rb, data->x, ew, data->n, data->d, model, block, w->xb, w->rw,
+					   w->rows);
 	p->y = data->y;
-	p->w = ew;
-	p->n = data->n;
-	p->d = data->d;
 	p->k = k;
 	p->cmap = cmap;
-	p->mean = model->standardized ? model->mean : NULL;
-	p->scale = model->standardized ? model->scale : NULL;
-	p->block = block;
-	p->xb = w->xb;
 	p->zb = w->zb;
-	p->rw = w->rw;
-	p->rows = w->rows;
 	p->ry = w->ry;
 }
 
@@ -537,7 +562,7 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 		return AL_SM_NULL_ARG;
 	memset(model, 0, sizeof(*model));
 	memset(&rep, 0, sizeof(rep));
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if ((st = al_softmax_validate(data, opt, member)) != AL_SM_OK)
 		return st;
 	if (al_blas_get() == NULL)
@@ -567,26 +592,24 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	return st;
 }
 
-/* Train every member; on error free what was trained. */
+/* Train every member of a committee; see softmax_model.h. */
 al_sm_status
-al_softmax_fit_committee(const al_softmax_data *data,
-						 const al_softmax_options *opt,
-						 al_softmax_model *models, al_softmax_report *reports)
+al_fit_members(al_member_fit_fn fit, const void *data, const al_softmax_options *opt,
+			   al_softmax_model *models, al_softmax_report *reports)
 {
 	al_softmax_options defaults;
 	al_sm_status st;
 	int			m,
 				j;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (models == NULL)
 		return AL_SM_NULL_ARG;
 	if (opt->members < 1)
 		return AL_SM_BAD_MEMBERS;
 	for (m = 0; m < opt->members; m++)
 	{
-		st = al_softmax_fit(data, opt, m, &models[m],
-							reports ? &reports[m] : NULL);
+		st = fit(data, opt, m, &models[m], reports ? &reports[m] : NULL);
 		if (st != AL_SM_OK)
 		{
 			for (j = 0; j < m; j++)
@@ -595,6 +618,23 @@ al_softmax_fit_committee(const al_softmax_data *data,
 		}
 	}
 	return AL_SM_OK;
+}
+
+/* al_softmax_fit for al_fit_members. */
+static al_sm_status
+fit_member(const void *data, const al_softmax_options *opt, int member,
+		   al_softmax_model *model, al_softmax_report *report)
+{
+	return al_softmax_fit((const al_softmax_data *) data, opt, member, model, report);
+}
+
+/* Train every member; on error free what was trained. */
+al_sm_status
+al_softmax_fit_committee(const al_softmax_data *data,
+						 const al_softmax_options *opt,
+						 al_softmax_model *models, al_softmax_report *reports)
+{
+	return al_fit_members(fit_member, data, opt, models, reports);
 }
 
 /* Pack a model's parameters as [coef, intercept]. */
@@ -619,7 +659,7 @@ al_softmax_objective(const al_softmax_data *data,
 	al_sm_status st;
 	int			block;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (model == NULL || f == NULL)
 		return AL_SM_NULL_ARG;
 	if ((st = al_softmax_validate(data, opt, 0)) != AL_SM_OK)
@@ -700,7 +740,7 @@ al_softmax_refine(const al_softmax_data *data, const al_softmax_options *opt,
 				kk;
 
 	memset(&rep, 0, sizeof(rep));
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (model == NULL || model->coef == NULL || model->intercept == NULL ||
 		(model->standardized && (model->mean == NULL || model->scale == NULL)))
 		return AL_SM_NULL_ARG;
