@@ -277,6 +277,7 @@ FROM (VALUES
 	('SELECT pg_catalog.count(al.predict_proba(m.id, p.x)) FROM attacker_data.pool p, al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_model'''),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
 	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "members": 2, "classes": ["a", "b", "c"]}'')'),
+	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "standardize": true}'')'),
 	('SELECT al.train_model(''spy_ridge'', ''attacker_data.mpool'', ''x'', ''amount'', ''{"family": "ridge", "members": 2, "alpha": 0.5, "standardize": true}'')'),
 	('SELECT al.predict_label_probs(''spy_ovr'', ARRAY[1, 0.5]::real[]), al.predict_labels(''spy_ovr'', ARRAY[1, 0.5]::real[]), al.predict_committee_label_probs(''spy_ovr'', ARRAY[1, 0.5]::real[])'),
 	('SELECT al.predict_label_probs(''spy_ovr'', ''{1,0.5}''), al.predict_labels(''spy_ovr'', ''{1,0.5}''), al.predict_committee_label_probs(''spy_ovr'', ''{1,0.5}'')'),
