@@ -185,7 +185,10 @@ extern void model_read_family_data(Oid relid, const char *features, const char *
 								   ModelFamily family, char **classes, int n_classes,
 								   TrainData *data);
 extern void model_check_target_type(const char *column, Oid type);
+extern double model_check_target(const TrainSource *src, double y, HeapTuple tup,
+								 TupleDesc desc, int64 position);
 extern const char *model_family_name(ModelFamily family);
+extern bool model_family_lookup(const char *name, ModelFamily *family);
 extern void model_read_rows(Oid relid, const char *id, const char *features, const char *label,
 							const TrainReadLimit *limit, TrainData *data);
 

@@ -491,18 +491,19 @@ read_label_set(RowReader *r, Datum v, HeapTuple tup, TupleDesc desc)
 	}
 }
 
-/* A row's target (ridge): ERROR unless finite, as al.ridge_fit. */
-static double
-read_target(RowReader *r, Datum v, HeapTuple tup, TupleDesc desc)
+/*
+ * The target y of a fetched row (al.ridge_fit's, a ridge model's label):
+ * ERROR naming the row unless it is finite.
+ */
+double
+model_check_target(const TrainSource *src, double y, HeapTuple tup, TupleDesc desc,
+				   int64 position)
 {
-	double		y = DatumGetFloat8(v);
-
 	if (!isfinite(y))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("target of %s is not finite: %s",
-						model_describe_row(r->src, tup, desc, r->position),
-						float8out_internal(y))));
+						model_describe_row(src, tup, desc, position), float8out_internal(y))));
 	return y;
 }
 
@@ -600,7 +601,9 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 	if (r->src->family == MODEL_OVR)
 		read_label_set(r, SPI_getbinval(tup, desc, 2, &isnull), tup, desc);
 	else if (r->src->family == MODEL_RIDGE)
-		data->target[data->n] = read_target(r, SPI_getbinval(tup, desc, 2, &isnull), tup, desc);
+		data->target[data->n] = model_check_target(r->src,
+												   DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)),
+												   tup, desc, position);
 	else
 		data->y[data->n] = class_index(r, SPI_getvalue(tup, desc, 2));
 	data->n++;
@@ -747,13 +750,29 @@ model_read_training_data(Oid relid, const char *features, const char *label, Tra
 	model_read_rows(relid, NULL, features, label, NULL, data);
 }
 
-/* The name of a family, as al.model_store.family and the options spell it. */
+/* The families' names, as al.model_store.family and the options spell them. */
+static const char *const family_names[] = {"softmax", "ovr", "ridge"};
+
+/* The name of a family. */
 const char *
 model_family_name(ModelFamily family)
 {
-	static const char *const names[] = {"softmax", "ovr", "ridge"};
+	return family_names[family];
+}
 
-	return names[family];
+/* The family named name into *family; false if there is none. */
+bool
+model_family_lookup(const char *name, ModelFamily *family)
+{
+	int			f;
+
+	for (f = 0; f < lengthof(family_names); f++)
+		if (strcmp(name, family_names[f]) == 0)
+		{
+			*family = (ModelFamily) f;
+			return true;
+		}
+	return false;
 }
 
 /*

@@ -269,13 +269,11 @@ first_id(void)
 static ModelFamily
 model_family_of(const char *name)
 {
-	if (strcmp(name, "ovr") == 0)
-		return MODEL_OVR;
-	if (strcmp(name, "ridge") == 0)
-		return MODEL_RIDGE;
-	if (strcmp(name, "softmax") != 0)
+	ModelFamily family;
+
+	if (!model_family_lookup(name, &family))
 		elog(ERROR, "unknown model family \"%s\" in al.model_store", name);
-	return MODEL_SOFTMAX;
+	return family;
 }
 
 /*

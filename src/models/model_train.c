@@ -99,16 +99,13 @@ static ModelFamily
 parse_family(const char *key, JsonbValue *v)
 {
 	char	   *name;
+	ModelFamily family;
 
 	if (v->type != jbvString)
 		al_bad_option(key, "must be \"softmax\", \"ovr\" or \"ridge\"");
 	name = pnstrdup(v->val.string.val, v->val.string.len);
-	if (strcmp(name, "softmax") == 0)
-		return MODEL_SOFTMAX;
-	if (strcmp(name, "ovr") == 0)
-		return MODEL_OVR;
-	if (strcmp(name, "ridge") == 0)
-		return MODEL_RIDGE;
+	if (model_family_lookup(name, &family))
+		return family;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown model family \"%s\"", name),

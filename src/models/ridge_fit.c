@@ -200,13 +200,8 @@ ridge_row(void *arg, HeapTuple tup, TupleDesc desc)
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (ARR_NDIM(a) != 1 || n != r->d)
 		check_row_shape(r, a, n, model_describe_row(r->src, tup, desc, r->position));
-	y = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
-	if (!isfinite(y))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("target of %s is not finite: %s",
-						model_describe_row(r->src, tup, desc, r->position),
-						float8out_internal(y))));
+	y = model_check_target(r->src, DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)),
+						   tup, desc, r->position);
 	copy_features(r, a, r->bx + (Size) r->rows * r->d, tup, desc);
 	r->by[r->rows++] = y;
 	if (r->rows == r->block_rows)
