@@ -12,6 +12,11 @@
 #                            eer (expected error reduction: bench/eer.sql,
 #                            bench/eer_sklearn.py, bench/eer_accuracy.c)
 #                            backtest
+#                            models13 (model families: one-vs-rest and ridge
+#                            in the store beside scikit-learn, bench/models13.py)
+#   AL_BENCH_M13_OVR_ROWS=100000     rows of the models13 one-vs-rest fit
+#   AL_BENCH_M13_RIDGE_ROWS=1000000  rows of the models13 ridge fit
+#   AL_BENCH_M13_ROUNDS=3            timed runs of each models13 fit (after a warm-up)
 #   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
@@ -41,10 +46,10 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-for s in ${AL_BENCH_SECTIONS:-scores models loop eer backtest}; do
-	case " $SCORE_SECTIONS models loop eer backtest " in
+for s in ${AL_BENCH_SECTIONS:-scores models loop eer backtest models13}; do
+	case " $SCORE_SECTIONS models loop eer backtest models13 " in
 	*" $s "*) SEL+="$s " ;;
-	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer backtest)"; exit 2; } ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer backtest models13)"; exit 2; } ;;
 	esac
 done
 want() { [[ "$SEL" == *" $1 "* ]]; }
@@ -144,6 +149,16 @@ if want eer; then
 	gzip -dc data/digits.csv.gz |
 		awk -F, '{ s = "{" $1; for (i = 2; i <= 64; i++) s = s "," $i; print NR "\t" s "}\t" $65 }' |
 		psql_ -c "COPY eer_digits FROM STDIN"
+fi
+M13_OVR_ROWS=${AL_BENCH_M13_OVR_ROWS:-100000}
+M13_RIDGE_ROWS=${AL_BENCH_M13_RIDGE_ROWS:-1000000}
+if want models13; then
+	M13_ROWS=$((M13_OVR_ROWS > M13_RIDGE_ROWS ? M13_OVR_ROWS : M13_RIDGE_ROWS))
+	say "== data: models13 m13_ovr $M13_OVR_ROWS x 64 x 10 labels, m13_ridge $M13_RIDGE_ROWS x 64 (bench/models13.sql)"
+	psql_ -c "CREATE TABLE m13_src (id bigint NOT NULL, x real[] NOT NULL, y int NOT NULL)"
+	build/bench/gen_data mixture "$M13_ROWS" 64 10 0.35 13 | psql_ -c "COPY m13_src FROM STDIN (FORMAT binary)"
+	psql_ -v ovr_rows="$M13_OVR_ROWS" -v ridge_rows="$M13_RIDGE_ROWS" <bench/models13.sql >/dev/null
+	psql_ -c "DROP TABLE m13_src" >/dev/null
 fi
 T1=$(date +%s)
 DATA_SECS=$((T1 - T0))
@@ -336,6 +351,15 @@ if want backtest; then
 	say "== one learner round per batch option on 100,000 x 64 (bench/round_select.sql)"
 	psql_ -q <bench/round_select.sql >>build/bench/backtest.txt
 fi
+if want models13; then
+	say "== models13: one-vs-rest and ridge in the store beside scikit-learn (bench/models13.py)"
+	if [ $HAVE_SK = 1 ]; then
+		( cd bench && "$PY" models13.py "$W" "$PORT" "${AL_BENCH_M13_ROUNDS:-3}" ) >"$W/models13.txt" 2>&1 ||
+			echo "bench/models13.py failed" >>"$W/models13.txt"
+	else
+		echo "== models13 skipped: $PY lacks numpy, psycopg2 or scikit-learn" >"$W/models13.txt"
+	fi
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -367,6 +391,7 @@ OUT=$RESULTS/latest.txt
 	want loop && psql_ <bench/report_loop.sql
 	want eer && cat "$W/eer.txt"
 	want backtest && cat build/bench/backtest.txt
+	want models13 && cat "$W/models13.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -40,9 +40,14 @@ HEADER = 19                  # PGCOPY signature 11 + flags 4 + extension length 
 # int16 field count; int32 length, then the array: int32 ndim, int32 has-nulls,
 # oid element type, int32 size, int32 lower bound, per element int32 length +
 # float4; int32 length + int4 y.  Big-endian.
-ROW = np.dtype([('nf', '>i2'), ('lx', '>i4'), ('ndim', '>i4'), ('nulls', '>i4'),
-                ('oid', '>u4'), ('dim', '>i4'), ('lb', '>i4'),
-                ('x', [('l', '>i4'), ('v', '>f4')], (D,)), ('ly', '>i4'), ('y', '>i4')])
+def row_dtype(ytype):
+    """The binary COPY row of (x real[D], y) with y of numpy type ytype (big-endian)."""
+    return np.dtype([('nf', '>i2'), ('lx', '>i4'), ('ndim', '>i4'), ('nulls', '>i4'),
+                     ('oid', '>u4'), ('dim', '>i4'), ('lb', '>i4'),
+                     ('x', [('l', '>i4'), ('v', '>f4')], (D,)), ('ly', '>i4'), ('y', ytype)])
+
+
+ROW = row_dtype('>i4')
 
 
 def connect(host, port):
@@ -51,19 +56,20 @@ def connect(host, port):
     return conn
 
 
-def load(cur, table):
-    """(X float32 n x D, y int) of a table, in its physical order."""
+def load(cur, table, query=None, row=ROW):
+    """(X float32 n x D, y int) of a table, in its physical order (or of a
+    query's (x, y) rows, y as row says: bench/models13.py)."""
     buf = io.BytesIO()
-    cur.copy_expert('COPY (SELECT x, y FROM %s) TO STDOUT (FORMAT binary)' % table, buf)
+    cur.copy_expert('COPY (%s) TO STDOUT (FORMAT binary)' % (query or 'SELECT x, y FROM %s' % table), buf)
     data = buf.getbuffer()
-    n = (len(data) - HEADER - 2) // ROW.itemsize
-    if HEADER + n * ROW.itemsize + 2 != len(data):
+    n = (len(data) - HEADER - 2) // row.itemsize
+    if HEADER + n * row.itemsize + 2 != len(data):
         raise ValueError('unexpected COPY layout of %s (not %d features everywhere?)' % (table, D))
-    rows = np.frombuffer(data, dtype=ROW, count=n, offset=HEADER)
+    rows = np.frombuffer(data, dtype=row, count=n, offset=HEADER)
     if not ((rows['nf'] == 2).all() and (rows['ndim'] == 1).all() and (rows['dim'] == D).all()
             and (rows['nulls'] == 0).all()):
         raise ValueError('unexpected COPY layout of %s' % table)
-    return rows['x']['v'].astype(np.float32), rows['y'].astype(np.int64)
+    return rows['x']['v'].astype(np.float32), rows['y'].astype(np.int64 if row['y'].kind == 'i' else np.float64)
 
 
 def population_scale(X):

@@ -22,7 +22,13 @@ CREATE TABLE al.model_store (
 	metrics jsonb NOT NULL,
 	trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	weights bytea NOT NULL,
+	-- what the model predicts: softmax = one class (probvec), ovr = a set of
+	-- classes (independent label probabilities), ridge = a number (no classes)
+	family text NOT NULL DEFAULT 'softmax'
+		CONSTRAINT model_store_family CHECK (family IN ('softmax', 'ovr', 'ridge')),
 	UNIQUE (name, version),
+	CONSTRAINT model_store_family_classes
+		CHECK ((family = 'ridge') = (pg_catalog.cardinality(classes) = 0)),
 	CONSTRAINT model_store_one_owner CHECK ((handle IS NULL) <> (learner_id IS NULL)),
 	CONSTRAINT model_store_learner_names
 		CHECK ((learner_id IS NOT NULL) = pg_catalog.starts_with(name, 'learner/'))
@@ -51,7 +57,7 @@ CREATE FUNCTION al.train_model(name text, data regclass, features name, label na
 	RETURNS bigint
 	AS 'MODULE_PATHNAME', 'al_train_model' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.train_model(text, regclass, name, name, jsonb) IS
-	'train a new version of a softmax-regression model (or bagged committee) on the labeled rows of data; returns its id. A new name belongs to the caller (its handle al."model <id>"); adding a version needs the owner''s privileges; names learner/... are the learners''. Options: c, max_iter, tol, members, seed, standardize, holdout';
+	'train a new version of a model (or bagged committee) on the labeled rows of data; returns its id. A new name belongs to the caller (its handle al."model <id>"); adding a version needs the owner''s privileges; names learner/... are the learners''. Options: family (softmax: a class per row; ovr: a text[] set of classes per row; ridge: a number per row), c, max_iter, tol, ftol, members, seed, standardize, holdout, class_weight (softmax), classes (ovr), alpha (ridge)';
 
 CREATE FUNCTION al.drop_model(name text) RETURNS integer
 	AS 'MODULE_PATHNAME', 'al_drop_model' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
@@ -61,7 +67,7 @@ CREATE FUNCTION al.model_coefficients(model text, version integer DEFAULT NULL)
 	RETURNS TABLE (member integer, class text, intercept double precision, coef double precision[])
 	AS 'MODULE_PATHNAME', 'al_model_coefficients' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION al.model_coefficients(text, integer) IS
-	'weights of each member and class in the original feature space (logit = x . coef + intercept), like scikit-learn''s coef_ and intercept_; version NULL = latest';
+	'weights of each member and class (ovr: label; ridge: one row, class NULL) in the original feature space (logit, or a ridge prediction, = x . coef + intercept), like scikit-learn''s coef_ and intercept_; version NULL = latest';
 
 -- Prediction has one public signature per model argument (a name: the
 -- latest version; an id: a fixed version) over double precision[] features;
@@ -127,3 +133,102 @@ CREATE FUNCTION al.ridge_predict(coef double precision[], intercept double preci
 	AS 'MODULE_PATHNAME', 'sql_ridge_predict' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION al.ridge_predict(double precision[], double precision, double precision[]) IS
 	'the prediction intercept + coef . x of a ridge fit (al.ridge_fit) for features x';
+
+-- Prediction with one-vs-rest (family ovr) and ridge (family ridge)
+-- models, each by name (latest version) and by id, with <name>_real twins
+-- as above.  A model of another family is an ERROR (42809).
+
+CREATE FUNCTION al.predict_label_probs_real(model text, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_label_probs_real(model_id bigint, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_label_probs(model text, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_label_probs(model_id bigint, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_label_probs(text, double precision[]) IS
+	'independent probability of each class of a one-vs-rest model (latest version; a committee''s mean), in the model''s classes order: a real[] as al.check_label_probs takes it; features are rounded to real, as in training';
+COMMENT ON FUNCTION al.predict_label_probs(bigint, double precision[]) IS
+	'al.predict_label_probs of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_label_probs_real(text, real[]) IS
+	'al.predict_label_probs for real[] features, read in place; the planner calls it for al.predict_label_probs on a real[] argument';
+COMMENT ON FUNCTION al.predict_label_probs_real(bigint, real[]) IS
+	'al.predict_label_probs by model id for real[] features, read in place';
+
+CREATE FUNCTION al.predict_labels_real(model text, x real[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_labels_real(model_id bigint, x real[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_labels(model text, x double precision[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_labels(model_id bigint, x double precision[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_labels(text, double precision[]) IS
+	'the predicted set of a one-vs-rest model (latest version): the classes whose al.predict_label_probs is at least 0.5, in the classes order (''{}'' when none)';
+COMMENT ON FUNCTION al.predict_labels(bigint, double precision[]) IS
+	'al.predict_labels of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_labels_real(text, real[]) IS
+	'al.predict_labels for real[] features, read in place; the planner calls it for al.predict_labels on a real[] argument';
+COMMENT ON FUNCTION al.predict_labels_real(bigint, real[]) IS
+	'al.predict_labels by model id for real[] features, read in place';
+
+CREATE FUNCTION al.predict_committee_label_probs_real(model text, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_label_probs_real(model_id bigint, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_label_probs(model text, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_label_probs(model_id bigint, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_committee_label_probs(text, double precision[]) IS
+	'each member''s label probabilities of a one-vs-rest model (latest version): a two-dimensional real[], members x classes, row i = member i';
+COMMENT ON FUNCTION al.predict_committee_label_probs(bigint, double precision[]) IS
+	'al.predict_committee_label_probs of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_committee_label_probs_real(text, real[]) IS
+	'al.predict_committee_label_probs for real[] features, read in place; the planner calls it for al.predict_committee_label_probs on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee_label_probs_real(bigint, real[]) IS
+	'al.predict_committee_label_probs by model id for real[] features, read in place';
+
+CREATE FUNCTION al.predict_value_real(model text, x real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_value_real(model_id bigint, x real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_value(model text, x double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_value(model_id bigint, x double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_value(text, double precision[]) IS
+	'the prediction intercept + coef . x of a ridge model (latest version; a committee''s mean); features are rounded to real, as in training';
+COMMENT ON FUNCTION al.predict_value(bigint, double precision[]) IS
+	'al.predict_value of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_value_real(text, real[]) IS
+	'al.predict_value for real[] features, read in place; the planner calls it for al.predict_value on a real[] argument';
+COMMENT ON FUNCTION al.predict_value_real(bigint, real[]) IS
+	'al.predict_value by model id for real[] features, read in place';
+
+CREATE FUNCTION al.predict_committee_values_real(model text, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_values_real(model_id bigint, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values_id' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_values(model text, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_values(model_id bigint, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values_id' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_committee_values(text, double precision[]) IS
+	'each member''s prediction of a ridge model (latest version), as a real[] of one value per member';
+COMMENT ON FUNCTION al.predict_committee_values(bigint, double precision[]) IS
+	'al.predict_committee_values of a fixed model version, by id';
+COMMENT ON FUNCTION al.predict_committee_values_real(text, real[]) IS
+	'al.predict_committee_values for real[] features, read in place; the planner calls it for al.predict_committee_values on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee_values_real(bigint, real[]) IS
+	'al.predict_committee_values by model id for real[] features, read in place';

@@ -18,7 +18,8 @@ CREATE VIEW al.models WITH (security_barrier) AS
 SELECT m.id, m.name, m.version,
        coalesce(h.relowner, lh.relowner)::pg_catalog.regrole AS owner,
        m.handle, l.name AS learner, m.classes, m.n_features, m.members, m.standardized,
-       m.options, m.metrics, m.trained_at, pg_catalog.octet_length(m.weights) AS weight_bytes
+       m.options, m.metrics, m.trained_at, pg_catalog.octet_length(m.weights) AS weight_bytes,
+       m.family
 FROM al.model_store m
 LEFT JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) m.handle
 LEFT JOIN al.learner_store l ON l.id OPERATOR(pg_catalog.=) m.learner_id

@@ -228,3 +228,111 @@ al_ridge_predict(const double *coef, double intercept, const double *x, int d)
 		s += coef[j] * x[j];
 	return s;
 }
+
+/*
+ * The ridge objective sum_i count_i (y_i - coef . x_i - b)^2
+ * + alpha sum_j (coef_j scale_j)^2 of n float rows (count NULL: 1 each;
+ * scale NULL: 1, else the standardized penalty), in double.
+ */
+double
+al_ridge_objective(const float *x, const double *y, const double *count, int64_t n, int d,
+				   double alpha, const double *scale, const double *coef, double intercept)
+{
+	double		sse = 0,
+				pen = 0;
+
+	for (int64_t i = 0; i < n; i++)
+	{
+		double		r = y[i] - intercept;
+
+		if (count != NULL && count[i] == 0)
+			continue;
+		for (int j = 0; j < d; j++)
+			r -= coef[j] * (double) x[(size_t) i * d + j];
+		sse += (count ? count[i] : 1.0) * r * r;
+	}
+	for (int j = 0; j < d; j++)
+	{
+		double		c = coef[j] * (scale ? scale[j] : 1.0);
+
+		pen += c * c;
+	}
+	return sse + alpha * pen;
+}
+
+/* Rows per block of al_ridge_fit_rows: at most 1024 and 8 MB of features. */
+static int
+fit_rows_block(int d)
+{
+	size_t		b = ((size_t) 8 << 20) / (sizeof(double) * (size_t) d);
+
+	return (int) (b < 1 ? 1 : (b > 1024 ? 1024 : b));
+}
+
+/*
+ * Ridge on n rows of d float features in memory, each row taken count[i]
+ * times (count NULL: once; a bootstrap member's draw counts otherwise):
+ * the rows stream through the accumulator a block at a time, then
+ * al_ridge_solve.  coef gets d doubles; objective (if not NULL) the
+ * value ||y - X coef - b||^2 + alpha ||coef||^2 (the standardized
+ * coefficients' norm with standardize) over the counted rows.
+ */
+al_ridge_status
+al_ridge_fit_rows(const float *x, const double *y, const double *count, int64_t n, int d,
+				  double alpha, int standardize, void *(*alloc_fn) (size_t),
+				  void (*free_fn) (void *), double *coef, double *intercept,
+				  double *objective)
+{
+	al_ridge_acc acc;
+	al_ridge_fit fit;
+	al_ridge_status st;
+	int			block = fit_rows_block(d),
+				nb = 0;
+	double	   *bx,
+			   *by,
+			   *work;
+
+	if ((st = al_ridge_acc_init(&acc, d, alloc_fn, free_fn)) != AL_RIDGE_OK)
+		return st;
+	bx = (alloc_fn ? alloc_fn : malloc) (sizeof(double) * ((size_t) block * (d + 1) +
+														  al_ridge_work_doubles(d)));
+	if (bx == NULL)
+	{
+		al_ridge_acc_free(&acc);
+		return AL_RIDGE_NO_MEMORY;
+	}
+	by = bx + (size_t) block * d;
+	work = by + block;
+	for (int64_t i = 0; i < n && st == AL_RIDGE_OK; i++)
+	{
+		int64_t		times = count ? (int64_t) count[i] : 1;
+
+		for (int64_t t = 0; t < times && st == AL_RIDGE_OK; t++)
+		{
+			for (int j = 0; j < d; j++)
+				bx[(size_t) nb * d + j] = x[(size_t) i * d + j];
+			by[nb++] = y[i];
+			if (nb == block)
+			{
+				st = al_ridge_acc_add(&acc, bx, by, nb);
+				nb = 0;
+			}
+		}
+	}
+	if (st == AL_RIDGE_OK && nb > 0)
+		st = al_ridge_acc_add(&acc, bx, by, nb);
+	fit.coef = coef;
+	if (st == AL_RIDGE_OK)
+		st = al_ridge_solve(&acc, alpha, standardize, &fit, work);
+	if (st == AL_RIDGE_OK)
+	{
+		*intercept = fit.intercept;
+		if (objective != NULL)
+			*objective = al_ridge_objective(x, y, count, n, d, alpha,
+											standardize ? work + (size_t) d * d + 2 * (size_t) d : NULL,
+											coef, fit.intercept);
+	}
+	(free_fn ? free_fn : free) (bx);
+	al_ridge_acc_free(&acc);
+	return st;
+}

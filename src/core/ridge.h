@@ -72,6 +72,27 @@ extern al_ridge_status al_ridge_solve(const al_ridge_acc *acc, double alpha,
 									  int standardize, al_ridge_fit *fit,
 									  double *work);
 extern size_t al_ridge_work_doubles(int d);
+/*
+ * Ridge on n rows of d float features in memory (a stored model's
+ * training rows), row i taken count[i] times (count NULL: once each; a
+ * bootstrap member's draw counts): coef gets d doubles, *intercept the
+ * intercept, *objective (if not NULL) the objective at them.
+ */
+extern al_ridge_status al_ridge_fit_rows(const float *x, const double *y,
+										 const double *count, int64_t n, int d,
+										 double alpha, int standardize,
+										 void *(*alloc_fn) (size_t),
+										 void (*free_fn) (void *),
+										 double *coef, double *intercept,
+										 double *objective);
+/*
+ * sum_i count_i (y_i - coef . x_i - intercept)^2 + alpha sum_j (coef_j
+ * scale_j)^2 (count NULL: 1 each; scale NULL: 1 each).
+ */
+extern double al_ridge_objective(const float *x, const double *y,
+								 const double *count, int64_t n, int d,
+								 double alpha, const double *scale,
+								 const double *coef, double intercept);
 extern double al_ridge_predict(const double *coef, double intercept,
 							   const double *x, int d);
 

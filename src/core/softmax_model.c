@@ -120,9 +120,12 @@ al_softmax_free(const al_softmax_options *opt, void *ptr)
 		free(ptr);
 }
 
-/* The option checks, in the documented order. */
-static al_sm_status
-validate_options(const al_softmax_options *opt, int member)
+/*
+ * The option checks, in the documented order (also the one-vs-rest
+ * trainer's, ovr_model.c).
+ */
+al_sm_status
+al_softmax_validate_options(const al_softmax_options *opt, int member)
 {
 	if (!(opt->c > 0) || !isfinite(opt->c))
 		return AL_SM_BAD_C;
@@ -158,32 +161,41 @@ validate_shape(const al_softmax_data *data)
 	return AL_SM_OK;
 }
 
-/* Labels in range; weights finite, >= 0, and some > 0; features finite. */
-static al_sm_status
-validate_values(const al_softmax_data *data)
+/* Weights finite, >= 0, and some > 0; features finite; see softmax_model.h. */
+al_sm_status
+al_softmax_validate_rows(const float *x, const double *weight, int n, int d)
 {
 	size_t		i,
-				nd = (size_t) data->n * (size_t) data->d;
+				nd = (size_t) n * (size_t) d;
 	int			positive = 0;
 
-	for (i = 0; i < (size_t) data->n; i++)
-		if (data->y[i] < 0 || data->y[i] >= data->k)
-			return AL_SM_BAD_LABEL;
-	if (data->weight != NULL)
+	if (weight != NULL)
 	{
-		for (i = 0; i < (size_t) data->n; i++)
+		for (i = 0; i < (size_t) n; i++)
 		{
-			if (!(data->weight[i] >= 0) || !isfinite(data->weight[i]))
+			if (!(weight[i] >= 0) || !isfinite(weight[i]))
 				return AL_SM_BAD_WEIGHT;
-			positive |= (data->weight[i] > 0);
+			positive |= (weight[i] > 0);
 		}
 		if (!positive)
 			return AL_SM_NO_ROWS;
 	}
 	for (i = 0; i < nd; i++)
-		if (!isfinite(data->x[i]))
+		if (!isfinite(x[i]))
 			return AL_SM_NONFINITE_X;
 	return AL_SM_OK;
+}
+
+/* Labels in range, then the rows (al_softmax_validate_rows). */
+static al_sm_status
+validate_values(const al_softmax_data *data)
+{
+	int			i;
+
+	for (i = 0; i < data->n; i++)
+		if (data->y[i] < 0 || data->y[i] >= data->k)
+			return AL_SM_BAD_LABEL;
+	return al_softmax_validate_rows(data->x, data->weight, data->n, data->d);
 }
 
 /* See softmax_model.h for the order of the checks. */
@@ -201,7 +213,7 @@ al_softmax_validate(const al_softmax_data *data,
 	}
 	if (data == NULL || data->x == NULL || data->y == NULL)
 		return AL_SM_NULL_ARG;
-	if ((st = validate_options(opt, member)) != AL_SM_OK)
+	if ((st = al_softmax_validate_options(opt, member)) != AL_SM_OK)
 		return st;
 	if ((st = validate_shape(data)) != AL_SM_OK)
 		return st;
@@ -497,12 +509,12 @@ al_softmax_predict(const al_softmax_model *model, const float *x, int n,
 }
 
 /*
- * predict_row_common for rows too wide for its stack buffer: the same
- * formula, feature by feature (no allocation).
+ * logits_row for rows too wide for its stack buffer: the same formula,
+ * feature by feature (no allocation).
  */
 static void
-predict_row_wide(const al_softmax_model *model, const float *xf,
-				 const double *xd, double *probs)
+logits_row_wide(const al_softmax_model *model, const float *xf,
+				const double *xd, double *probs)
 {
 	int			d = model->d,
 				k = model->k,
@@ -522,16 +534,15 @@ predict_row_wide(const al_softmax_model *model, const float *xf,
 	}
 	for (c = 0; c < k; c++)
 		probs[c] += model->intercept[c];
-	softmax_inplace(probs, k);
 }
 
 /*
- * Logits of one row into probs, feature by feature (each standardized
- * value computed once), then the softmax in place.
+ * Logits of one row (of floats xf, or of doubles xd) into probs, feature
+ * by feature (each standardized value computed once).
  */
 static void
-predict_row_common(const al_softmax_model *model, const float *xf,
-				   const double *xd, double *probs)
+logits_row(const al_softmax_model *model, const float *xf,
+		   const double *xd, double *probs)
 {
 	double		xs[PREDICT_STACK_FEATURES];
 	int			d = model->d,
@@ -541,7 +552,7 @@ predict_row_common(const al_softmax_model *model, const float *xf,
 
 	if (d > PREDICT_STACK_FEATURES)
 	{
-		predict_row_wide(model, xf, xd, probs);
+		logits_row_wide(model, xf, xd, probs);
 		return;
 	}
 	/* the row once, standardized, in double */
@@ -571,7 +582,22 @@ predict_row_common(const al_softmax_model *model, const float *xf,
 			s0 += w[j] * xs[j];
 		probs[c] = ((s0 + s1) + (s2 + s3)) + model->intercept[c];
 	}
-	softmax_inplace(probs, k);
+}
+
+/* Logits, then the softmax in place. */
+static void
+predict_row_common(const al_softmax_model *model, const float *xf,
+				   const double *xd, double *probs)
+{
+	logits_row(model, xf, xd, probs);
+	softmax_inplace(probs, model->k);
+}
+
+/* The k logits of one row of floats, no BLAS; see softmax_model.h. */
+void
+al_softmax_logits_row(const al_softmax_model *model, const float *x, double *z)
+{
+	logits_row(model, x, NULL, z);
 }
 
 /* Single row of floats, no BLAS. */

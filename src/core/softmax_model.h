@@ -256,6 +256,14 @@ extern al_sm_status al_softmax_predict_ws(const al_softmax_model *model,
 extern void al_softmax_predict_row(const al_softmax_model *model,
 								   const float *x, double *probs);
 
+/*
+ * The k logits coef * s(x) + intercept of one row of floats (what
+ * al_softmax_predict_row takes the softmax of), in double, no BLAS, no
+ * allocation.  The one-vs-rest predictor takes their sigmoids.
+ */
+extern void al_softmax_logits_row(const al_softmax_model *model,
+								  const float *x, double *z);
+
 /* The same for a row of doubles. */
 extern void al_softmax_predict_row_f64(const al_softmax_model *model,
 									   const double *x, double *probs);
@@ -292,6 +300,136 @@ extern void al_softmax_to_original(const al_softmax_model *model,
 								   double *coef_out, double *intercept_out);
 
 /* ---- building blocks shared by the trainer and the predictor ---- */
+
+/* The option checks of al_softmax_validate alone (c to block_rows). */
+extern al_sm_status al_softmax_validate_options(const al_softmax_options *opt,
+												int member);
+
+/*
+ * The weights member `member` trains with: weight (NULL = all 1) itself
+ * for a single model; for a committee a bootstrap of the rows of positive
+ * weight (as many draws as such rows, from al_rng stream (seed, member)),
+ * the draw counts times weight, written to ew (n doubles; pos is n ints of
+ * scratch).  Returns the weights to use (weight or ew).
+ */
+extern const double *al_softmax_member_weights(const double *weight, int n,
+											   const al_softmax_options *opt,
+											   int member, double *ew,
+											   int *pos);
+
+/*
+ * Weighted per-feature mean and population standard deviation of the n x d
+ * rows x over the rows of positive weight ew (NULL = all 1); a feature
+ * constant there gets its value as mean and scale 1.  lo and hi are d
+ * doubles of scratch each.
+ */
+extern void al_softmax_feature_stats(const float *x, int n, int d,
+									 const double *ew, double *mean,
+									 double *scale, double *lo, double *hi);
+
+/*
+ * The objective and gradient of a linear model of k outputs over blocks of
+ * rows, shared by the softmax and one-vs-rest trainers: at theta = [W (k x
+ * d), b (k)], per block gather() converts the next rows into xb and returns
+ * how many (0 at the end), Z = Xb W^T into zb (dgemm), residuals() turns
+ * zb into the loss's derivatives in place and returns the block's loss
+ * (b: the intercepts), then gW += R^T Xb (dgemm), gb += column sums of R;
+ * finally the penalty ||W||^2 / (2c) (inv_c = 1 / c) and its gradient.
+ * BLAS must be loaded.
+ */
+typedef struct al_linear_blocks
+{
+	int			k;				/* outputs in theta */
+	int			d;				/* features */
+	double		inv_c;
+	double	   *xb;				/* block x d */
+	double	   *zb;				/* block x k */
+	int			(*gather) (void *arg, int *next);
+	double		(*residuals) (void *arg, const double *b, int nb);
+	void	   *arg;
+} al_linear_blocks;
+
+extern double al_linear_fg(const al_linear_blocks *lin, const double *theta,
+						   double *g);
+
+/*
+ * The rows a block evaluation reads: those of positive weight w (NULL: all
+ * 1) among n rows of d float features x, standardized by mean and scale
+ * (NULL: not), block at a time; xb (block x d), rw (block) and rows
+ * (block) are the caller's buffers.
+ */
+typedef struct al_row_blocks
+{
+	const float *x;
+	const double *w;
+	int			n;
+	int			d;
+	const double *mean;
+	const double *scale;
+	int			block;
+	double	   *xb;				/* block x d converted rows */
+	double	   *rw;				/* block row weights */
+	int		   *rows;			/* block row numbers */
+} al_row_blocks;
+
+/* Fill rb; mean and scale are the model's when it is standardized. */
+extern void al_row_blocks_init(al_row_blocks *rb, const float *x, const double *w, int n,
+							   int d, const al_softmax_model *model, int block, double *xb,
+							   double *rw, int *rows);
+
+/*
+ * The next rows (from *next on) of positive weight, up to one block: their
+ * numbers and weights, and their converted features in xb; *next moves
+ * past them.  Returns how many; 0 at the end.
+ */
+extern int	al_row_blocks_next(al_row_blocks *rb, int *next);
+
+/* Fill lin for k outputs over d features, penalty 1 / (2c), the given buffers and callbacks. */
+extern void al_linear_blocks_init(al_linear_blocks *lin, int k, int d, double c,
+								  double *xb, double *zb,
+								  int (*gather) (void *arg, int *next),
+								  double (*residuals) (void *arg, const double *b, int nb),
+								  void *arg);
+
+/* opt, or the defaults written to *buf when opt is NULL. */
+extern const al_softmax_options *al_softmax_options_or_defaults(const al_softmax_options *opt,
+																al_softmax_options *buf);
+
+/*
+ * Train every member m = 0..opt->members-1 of a committee with fit(data,
+ * opt, m, &models[m], &reports[m]) (reports may be NULL); on an error free
+ * the members trained so far and return it.  The softmax and one-vs-rest
+ * committees.
+ */
+typedef al_sm_status (*al_member_fit_fn) (const void *data, const al_softmax_options *opt,
+										  int member, al_softmax_model *model,
+										  al_softmax_report *report);
+extern al_sm_status al_fit_members(al_member_fit_fn fit, const void *data,
+								   const al_softmax_options *opt,
+								   al_softmax_model *models,
+								   al_softmax_report *reports);
+
+/* L-BFGS parameters from the options (memory, iterations, tol, ftol, progress). */
+struct al_lbfgs_params;
+extern void al_softmax_lbfgs_params(const al_softmax_options *opt,
+									struct al_lbfgs_params *lp);
+
+/*
+ * Check n rows of d features x and their weights (NULL = all 1): every
+ * weight finite and >= 0 and some > 0 (AL_SM_BAD_WEIGHT, AL_SM_NO_ROWS),
+ * every feature finite (AL_SM_NONFINITE_X).
+ */
+extern al_sm_status al_softmax_validate_rows(const float *x, const double *weight,
+											 int n, int d);
+
+/*
+ * How an L-BFGS run ended, as a fit report (iterations, evaluations,
+ * objective, gradient norm, stop, converged) and a status: AL_SM_OK, or
+ * AL_SM_CANCELLED / AL_SM_NUMERIC.  res is a struct al_lbfgs_result.
+ */
+struct al_lbfgs_result;
+extern al_sm_status al_softmax_lbfgs_report(const struct al_lbfgs_result *res,
+											al_softmax_report *rep);
 
 /* Allocate/free through opt's hooks (malloc/free when opt or a hook is NULL). */
 extern void *al_softmax_alloc(const al_softmax_options *opt, size_t size);

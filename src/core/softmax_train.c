@@ -18,22 +18,13 @@
 /* What the objective needs for one fit (or one objective evaluation). */
 typedef struct sm_problem
 {
-	const al_blas_api *blas;
-	const float *x;
+	al_linear_blocks lin;		/* the blocks' evaluation (al_linear_fg) */
+	al_row_blocks rb;			/* the rows; rb.rw has 2 block entries: the
+								 * row weights, then the y logits */
 	const int  *y;
-	const double *w;			/* row weights, NULL = all 1 */
-	int			n;
-	int			d;
 	int			k;				/* classes in the parameter vector */
 	const int  *cmap;			/* label -> class index, NULL = identity */
-	const double *mean;			/* standardization, NULL = none */
-	const double *scale;
-	double		inv_c;			/* 1 / c */
-	int			block;			/* rows per block */
-	double	   *xb;				/* block x d converted rows */
 	double	   *zb;				/* block x k logits, then residuals */
-	double	   *rw;				/* block row weights, then y logits */
-	int		   *rows;			/* block row numbers */
 	int		   *ry;				/* block class indices */
 } sm_problem;
 
@@ -57,8 +48,8 @@ typedef struct sm_work
 } sm_work;
 
 /* The options to use: opt, or the defaults in *buf when opt is NULL. */
-static const al_softmax_options *
-opt_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
+const al_softmax_options *
+al_softmax_options_or_defaults(const al_softmax_options *opt, al_softmax_options *buf)
 {
 	if (opt != NULL)
 		return opt;
@@ -92,7 +83,7 @@ al_softmax_refine_work_bytes(const al_softmax_options *opt, int n, int d, int k)
 	size_t		nd,
 				ni;
 
-	one = *opt_or_defaults(opt, &defaults);
+	one = *al_softmax_options_or_defaults(opt, &defaults);
 	one.members = 1;
 	work_counts(&one, (size_t) n, (size_t) d, (size_t) k,
 				(size_t) al_softmax_block_rows(one.block_rows, n, d, k), 1, &nd, &ni);
@@ -142,33 +133,65 @@ work_alloc(sm_work *w, const al_softmax_options *opt,
 	return AL_SM_OK;
 }
 
-/*
- * Collect the next rows (from *next on) that have a positive weight, up to
- * one block: their numbers, weights and class indices, and their converted
- * features in xb.  Returns how many; 0 at the end.
- */
-static int
-gather_block(sm_problem *p, int *next)
+/* The next rows of positive weight, up to one block; see softmax_model.h. */
+int
+al_row_blocks_next(al_row_blocks *rb, int *next)
 {
 	int			nb = 0,
 				i = *next;
 	double		wi;
 
-	for (; i < p->n && nb < p->block; i++)
+	for (; i < rb->n && nb < rb->block; i++)
 	{
-		wi = p->w ? p->w[i] : 1.0;
+		wi = rb->w ? rb->w[i] : 1.0;
 		if (wi > 0)
 		{
-			p->rows[nb] = i;
-			p->rw[nb] = wi;
-			p->ry[nb] = p->cmap ? p->cmap[p->y[i]] : p->y[i];
+			rb->rows[nb] = i;
+			rb->rw[nb] = wi;
 			nb++;
 		}
 	}
 	*next = i;
 	if (nb > 0)
-		al_softmax_convert_rows(p->x, p->d, p->w ? p->rows : NULL,
-								p->rows[0], nb, p->mean, p->scale, p->xb);
+		al_softmax_convert_rows(rb->x, rb->d, rb->w ? rb->rows : NULL,
+								rb->rows[0], nb, rb->mean, rb->scale, rb->xb);
+	return nb;
+}
+
+/* Fill a row source; see softmax_model.h. */
+void
+al_row_blocks_init(al_row_blocks *rb, const float *x, const double *w, int n, int d,
+				   const al_softmax_model *model, int block, double *xb, double *rw, int *rows)
+{
+	rb->x = x;
+	rb->w = w;
+	rb->n = n;
+	rb->d = d;
+	rb->mean = model->standardized ? model->mean : NULL;
+	rb->scale = model->standardized ? model->scale : NULL;
+	rb->block = block;
+	rb->xb = xb;
+	rb->rw = rw;
+	rb->rows = rows;
+}
+
+/*
+ * The next rows of positive weight, up to one block (al_row_blocks_next),
+ * and their class indices.
+ */
+static int
+gather_block(void *arg, int *next)
+{
+	sm_problem *p = arg;
+	int			nb = al_row_blocks_next(&p->rb, next),
+				i;
+
+	for (i = 0; i < nb; i++)
+	{
+		int			y = p->y[p->rb.rows[i]];
+
+		p->ry[i] = p->cmap ? p->cmap[y] : y;
+	}
 	return nb;
 }
 
@@ -179,8 +202,9 @@ gather_block(sm_problem *p, int *next)
  * are taken in one vectorized pass.
  */
 static double
-block_residuals(sm_problem *p, const double *b, int nb)
+block_residuals(void *arg, const double *b, int nb)
 {
+	sm_problem *p = arg;
 	int			i,
 				c,
 				k = p->k;
@@ -200,19 +224,19 @@ block_residuals(sm_problem *p, const double *b, int nb)
 		for (c = 0; c < k; c++)
 			z[c] -= m;
 		/* -z_y - (-m): the y logit relative to the max, kept before exp */
-		p->rw[nb + i] = z[p->ry[i]];
+		p->rb.rw[nb + i] = z[p->ry[i]];
 	}
 	al_softmax_exp_inplace(p->zb, (size_t) nb * k);
 	for (i = 0; i < nb; i++)
 	{
 		double	   *z = p->zb + (size_t) i * k;
 		double		s = 0,
-					wi = p->rw[i],
+					wi = p->rb.rw[i],
 					scale;
 
 		for (c = 0; c < k; c++)
 			s += z[c];
-		loss += wi * (log(s) - p->rw[nb + i]);
+		loss += wi * (log(s) - p->rb.rw[nb + i]);
 		scale = wi / s;
 		for (c = 0; c < k; c++)
 			z[c] *= scale;
@@ -221,17 +245,13 @@ block_residuals(sm_problem *p, const double *b, int nb)
 	return loss;
 }
 
-/*
- * The objective and gradient at theta = [W (k x d), b (k)]: per block,
- * Z = Xb W^T (dgemm), residuals R, gW += R^T Xb (dgemm), gb += column
- * sums of R; then the penalty ||W||^2 / (2c) and its gradient W / c.
- */
-static double
-sm_fg(void *arg, const double *theta, double *g)
+/* A linear model's objective over blocks of rows; see softmax_model.h. */
+double
+al_linear_fg(const al_linear_blocks *lin, const double *theta, double *g)
 {
-	sm_problem *p = arg;
-	int			k = p->k,
-				d = p->d,
+	const al_blas_api *blas = al_blas_get();
+	int			k = lin->k,
+				d = lin->d,
 				next = 0,
 				nb,
 				i,
@@ -246,54 +266,85 @@ sm_fg(void *arg, const double *theta, double *g)
 				reg = 0;
 
 	memset(g, 0, (kd + k) * sizeof(double));
-	while ((nb = gather_block(p, &next)) > 0)
+	while ((nb = lin->gather(lin->arg, &next)) > 0)
 	{
-		p->blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
-					   p->xb, d, W, d, 0.0, p->zb, k);
-		loss += block_residuals(p, b, nb);
-		p->blas->dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, d, nb, 1.0,
-					   p->zb, k, p->xb, d, 1.0, gW, d);
+		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
+					lin->xb, d, W, d, 0.0, lin->zb, k);
+		loss += lin->residuals(lin->arg, b, nb);
+		blas->dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, d, nb, 1.0,
+					lin->zb, k, lin->xb, d, 1.0, gW, d);
 		for (i = 0; i < nb; i++)
 			for (c = 0; c < k; c++)
-				gb[c] += p->zb[(size_t) i * k + c];
+				gb[c] += lin->zb[(size_t) i * k + c];
 	}
 	for (t = 0; t < kd; t++)
 	{
 		reg += W[t] * W[t];
-		gW[t] += p->inv_c * W[t];
+		gW[t] += lin->inv_c * W[t];
 	}
-	return loss + 0.5 * p->inv_c * reg;
+	return loss + 0.5 * lin->inv_c * reg;
 }
 
-/*
- * The weights member m trains with: data->weight for a single model;
- * otherwise a bootstrap of the rows of positive weight (as many draws as
- * such rows, from al_rng stream (seed, m)), counts times data->weight.
- */
-static const double *
-member_weights(const al_softmax_data *data, const al_softmax_options *opt,
-			   int member, sm_work *w)
+/* Fill a linear model's block evaluation; see softmax_model.h. */
+void
+al_linear_blocks_init(al_linear_blocks *lin, int k, int d, double c, double *xb, double *zb,
+					  int (*gather) (void *arg, int *next),
+					  double (*residuals) (void *arg, const double *b, int nb), void *arg)
 {
-	const double *dw = data->weight;
+	lin->k = k;
+	lin->d = d;
+	lin->inv_c = 1.0 / c;
+	lin->xb = xb;
+	lin->zb = zb;
+	lin->gather = gather;
+	lin->residuals = residuals;
+	lin->arg = arg;
+}
+
+/* The softmax objective: al_linear_fg over the problem's blocks. */
+static double
+sm_fg(void *arg, const double *theta, double *g)
+{
+	return al_linear_fg(&((sm_problem *) arg)->lin, theta, g);
+}
+
+/* L-BFGS parameters from the options; see softmax_model.h. */
+void
+al_softmax_lbfgs_params(const al_softmax_options *opt, al_lbfgs_params *lp)
+{
+	lp->m = opt->lbfgs_m;
+	lp->max_iter = opt->max_iter;
+	lp->gtol = opt->tol;
+	lp->ftol = opt->ftol;
+	lp->max_ls = LINE_SEARCH_EVALS;
+	lp->progress = opt->progress;
+	lp->progress_arg = opt->progress_arg;
+}
+
+/* A member's weights (bootstrap for a committee); see softmax_model.h. */
+const double *
+al_softmax_member_weights(const double *dw, int n, const al_softmax_options *opt,
+						  int member, double *ew, int *pos)
+{
 	al_rng		r;
 	int			i,
 				npos = 0;
 
 	if (opt->members == 1)
 		return dw;
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		w->ew[i] = 0;
+		ew[i] = 0;
 		if (dw == NULL || dw[i] > 0)
-			w->pos[npos++] = i;
+			pos[npos++] = i;
 	}
 	al_rng_seed_stream(&r, opt->seed, (uint64_t) member);
 	for (i = 0; i < npos; i++)
-		w->ew[w->pos[al_rng_below(&r, (uint64_t) npos)]] += 1.0;
+		ew[pos[al_rng_below(&r, (uint64_t) npos)]] += 1.0;
 	if (dw != NULL)
-		for (i = 0; i < data->n; i++)
-			w->ew[i] *= dw[i];
-	return w->ew;
+		for (i = 0; i < n; i++)
+			ew[i] *= dw[i];
+	return ew;
 }
 
 /*
@@ -327,13 +378,12 @@ class_map(const al_softmax_data *data, const double *ew, sm_work *w,
  * rows of positive weight (two passes, in double).  A feature constant on
  * those rows gets mean = its value and scale 1, so it standardizes to 0.
  */
-static void
-compute_stats(const al_softmax_data *data, const double *ew,
-			  double *mean, double *scale, double *lo, double *hi)
+void
+al_softmax_feature_stats(const float *xs, int n, int d, const double *ew,
+						 double *mean, double *scale, double *lo, double *hi)
 {
 	int			i,
-				j,
-				d = data->d;
+				j;
 	double		sw = 0,
 				wi,
 				v;
@@ -344,9 +394,9 @@ compute_stats(const al_softmax_data *data, const double *ew,
 		lo[j] = INFINITY;
 		hi[j] = -INFINITY;
 	}
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		const float *x = data->x + (size_t) i * d;
+		const float *x = xs + (size_t) i * d;
 
 		if ((wi = ew ? ew[i] : 1.0) <= 0)
 			continue;
@@ -360,9 +410,9 @@ compute_stats(const al_softmax_data *data, const double *ew,
 	}
 	for (j = 0; j < d; j++)
 		mean[j] /= sw;
-	for (i = 0; i < data->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		const float *x = data->x + (size_t) i * d;
+		const float *x = xs + (size_t) i * d;
 
 		if ((wi = ew ? ew[i] : 1.0) <= 0)
 			continue;
@@ -389,22 +439,14 @@ problem_init(sm_problem *p, const al_softmax_data *data,
 			 const int *cmap, int k, const al_softmax_model *model,
 			 sm_work *w, int block)
 {
-	p->blas = al_blas_get();
-	p->x = data->x;
+	al_linear_blocks_init(&p->lin, k, data->d, opt->c, w->xb, w->zb, gather_block,
+						  block_residuals, p);
+	al_row_blocks_init(&p->rb, data->x, ew, data->n, data->d, model, block, w->xb, w->rw,
+					   w->rows);
 	p->y = data->y;
-	p->w = ew;
-	p->n = data->n;
-	p->d = data->d;
 	p->k = k;
 	p->cmap = cmap;
-	p->mean = model->standardized ? model->mean : NULL;
-	p->scale = model->standardized ? model->scale : NULL;
-	p->inv_c = 1.0 / opt->c;
-	p->block = block;
-	p->xb = w->xb;
 	p->zb = w->zb;
-	p->rw = w->rw;
-	p->rows = w->rows;
 	p->ry = w->ry;
 }
 
@@ -438,8 +480,8 @@ expand_params(al_softmax_model *model, const double *theta, const int *cmap,
 }
 
 /* Map the optimizer's stop to the report and a status. */
-static al_sm_status
-report_result(const al_lbfgs_result *res, al_softmax_report *rep)
+al_sm_status
+al_softmax_lbfgs_report(const al_lbfgs_result *res, al_softmax_report *rep)
 {
 	static const al_sm_stop stops[] = {
 		AL_SM_STOP_GTOL, AL_SM_STOP_FTOL, AL_SM_STOP_MAX_ITER,
@@ -474,16 +516,10 @@ run_lbfgs(const al_softmax_data *data, const al_softmax_options *opt,
 	size_t		np = (size_t) kk * ((size_t) data->d + 1);
 
 	problem_init(&prob, data, opt, ew, w->cmap, kk, model, w, block);
-	lp.m = opt->lbfgs_m;
-	lp.max_iter = opt->max_iter;
-	lp.gtol = opt->tol;
-	lp.ftol = opt->ftol;
-	lp.max_ls = LINE_SEARCH_EVALS;
-	lp.progress = opt->progress;
-	lp.progress_arg = opt->progress_arg;
+	al_softmax_lbfgs_params(opt, &lp);
 	al_lbfgs_minimize(np, w->theta, NULL, sm_fg, &prob, &lp, w->lbfgs, &res);
 	expand_params(model, w->theta, w->cmap, kk);
-	return report_result(&res, rep);
+	return al_softmax_lbfgs_report(&res, rep);
 }
 
 /* Run L-BFGS from zero (a fit from scratch). */
@@ -526,7 +562,7 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 		return AL_SM_NULL_ARG;
 	memset(model, 0, sizeof(*model));
 	memset(&rep, 0, sizeof(rep));
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if ((st = al_softmax_validate(data, opt, member)) != AL_SM_OK)
 		return st;
 	if (al_blas_get() == NULL)
@@ -534,7 +570,7 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	block = al_softmax_block_rows(opt->block_rows, data->n, data->d, data->k);
 	if ((st = work_alloc(&w, opt, data, block, 1)) != AL_SM_OK)
 		return st;
-	ew = member_weights(data, opt, member, &w);
+	ew = al_softmax_member_weights(data->weight, data->n, opt, member, w.ew, w.pos);
 	kk = class_map(data, ew, &w, &rep.total_weight);
 	rep.classes_present = kk;
 	if (kk < 2 && opt->members == 1)
@@ -542,7 +578,8 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	else
 		st = al_softmax_model_alloc(model, data->k, data->d, opt->standardize, opt);
 	if (st == AL_SM_OK && opt->standardize)
-		compute_stats(data, ew, model->mean, model->scale, w.stats, w.stats + data->d);
+		al_softmax_feature_stats(data->x, data->n, data->d, ew, model->mean, model->scale,
+								 w.stats, w.stats + data->d);
 	if (st == AL_SM_OK && kk < 2)
 		fit_trivial(model, w.cmap, &rep);
 	else if (st == AL_SM_OK)
@@ -555,26 +592,24 @@ al_softmax_fit(const al_softmax_data *data, const al_softmax_options *opt,
 	return st;
 }
 
-/* Train every member; on error free what was trained. */
+/* Train every member of a committee; see softmax_model.h. */
 al_sm_status
-al_softmax_fit_committee(const al_softmax_data *data,
-						 const al_softmax_options *opt,
-						 al_softmax_model *models, al_softmax_report *reports)
+al_fit_members(al_member_fit_fn fit, const void *data, const al_softmax_options *opt,
+			   al_softmax_model *models, al_softmax_report *reports)
 {
 	al_softmax_options defaults;
 	al_sm_status st;
 	int			m,
 				j;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (models == NULL)
 		return AL_SM_NULL_ARG;
 	if (opt->members < 1)
 		return AL_SM_BAD_MEMBERS;
 	for (m = 0; m < opt->members; m++)
 	{
-		st = al_softmax_fit(data, opt, m, &models[m],
-							reports ? &reports[m] : NULL);
+		st = fit(data, opt, m, &models[m], reports ? &reports[m] : NULL);
 		if (st != AL_SM_OK)
 		{
 			for (j = 0; j < m; j++)
@@ -583,6 +618,23 @@ al_softmax_fit_committee(const al_softmax_data *data,
 		}
 	}
 	return AL_SM_OK;
+}
+
+/* al_softmax_fit for al_fit_members. */
+static al_sm_status
+fit_member(const void *data, const al_softmax_options *opt, int member,
+		   al_softmax_model *model, al_softmax_report *report)
+{
+	return al_softmax_fit((const al_softmax_data *) data, opt, member, model, report);
+}
+
+/* Train every member; on error free what was trained. */
+al_sm_status
+al_softmax_fit_committee(const al_softmax_data *data,
+						 const al_softmax_options *opt,
+						 al_softmax_model *models, al_softmax_report *reports)
+{
+	return al_fit_members(fit_member, data, opt, models, reports);
 }
 
 /* Pack a model's parameters as [coef, intercept]. */
@@ -607,7 +659,7 @@ al_softmax_objective(const al_softmax_data *data,
 	al_sm_status st;
 	int			block;
 
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (model == NULL || f == NULL)
 		return AL_SM_NULL_ARG;
 	if ((st = al_softmax_validate(data, opt, 0)) != AL_SM_OK)
@@ -688,7 +740,7 @@ al_softmax_refine(const al_softmax_data *data, const al_softmax_options *opt,
 				kk;
 
 	memset(&rep, 0, sizeof(rep));
-	opt = opt_or_defaults(opt, &defaults);
+	opt = al_softmax_options_or_defaults(opt, &defaults);
 	if (model == NULL || model->coef == NULL || model->intercept == NULL ||
 		(model->standardized && (model->mean == NULL || model->scale == NULL)))
 		return AL_SM_NULL_ARG;

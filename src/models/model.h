@@ -27,6 +27,19 @@
 #define MODEL_MAX_MEMBERS	1000
 
 /*
+ * A stored model's family (al.model_store.family): what its outputs are.
+ * All keep their weights as al_softmax_model members: softmax k classes,
+ * ovr k labels (sigmoid each), ridge one row of coefficients (k = 1, no
+ * classes).  See doc/models.md, "Model families".
+ */
+typedef enum ModelFamily
+{
+	MODEL_SOFTMAX = 0,			/* zero: what an unset field means */
+	MODEL_OVR,
+	MODEL_RIDGE
+} ModelFamily;
+
+/*
  * A model version as loaded from al.model_store; immutable once stored.
  * Everything it points to lives in its own memory context, cxt.
  */
@@ -40,8 +53,9 @@ typedef struct AlModel
 	int			k;				/* classes */
 	int			d;				/* features */
 	int			members;		/* committee size (1 = plain model) */
+	ModelFamily family;
 	double		train_c;		/* the c it was trained with (NaN if not stored) */
-	char	  **classes;		/* k labels, in the label type's order */
+	char	  **classes;		/* k labels, in the label type's order (ridge: NULL) */
 	al_softmax_model *m;		/* members; arrays point into cxt */
 	MemoryContext cxt;			/* holds the model and everything above */
 } AlModel;
@@ -62,10 +76,12 @@ typedef struct ModelFit
 typedef struct TrainData
 {
 	float	   *x;				/* n x d */
-	int		   *y;				/* n labels, 0..k-1 */
+	int		   *y;				/* n labels, 0..k-1 (softmax) */
+	unsigned char *sets;		/* n x k: 1 = the row has label c (ovr) */
+	double	   *target;			/* n targets (ridge) */
 	int			n;
 	int			d;
-	char	  **classes;		/* k labels, in the label type's order */
+	char	  **classes;		/* k labels, in the label type's order (ridge: none) */
 	int			k;
 	int64	   *ids;			/* n ids (model_read_rows with an id), or NULL */
 } TrainData;
@@ -141,6 +157,9 @@ typedef struct TrainSource
 	char	   *label;			/* quoted */
 	char	   *id;				/* quoted id column, or NULL */
 	const TrainReadLimit *limit;	/* or NULL */
+	ModelFamily family;			/* how the label column is read */
+	char	  **given_classes;	/* ovr: the classes option, or NULL */
+	int			n_given;
 	RowKeyKind key;
 	int			nkeys;			/* primary key columns */
 	char	  **keys;			/* their quoted names */
@@ -162,6 +181,14 @@ extern void model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn,
 							   model_block_fn block_fn, void *arg, const char *cxt_name);
 extern void model_read_training_data(Oid relid, const char *features, const char *label,
 									 TrainData *data);
+extern void model_read_family_data(Oid relid, const char *features, const char *label,
+								   ModelFamily family, char **classes, int n_classes,
+								   TrainData *data);
+extern void model_check_target_type(const char *column, Oid type);
+extern double model_check_target(const TrainSource *src, double y, HeapTuple tup,
+								 TupleDesc desc, int64 position);
+extern const char *model_family_name(ModelFamily family);
+extern bool model_family_lookup(const char *name, ModelFamily *family);
 extern void model_read_rows(Oid relid, const char *id, const char *features, const char *label,
 							const TrainReadLimit *limit, TrainData *data);
 
@@ -187,6 +214,9 @@ extern bool model_same_snapshot(const SnapshotMark *a, const SnapshotMark *b);
 extern bool model_learner_usable(int64 learner_id);
 extern bool model_usable(Oid handle, int64 learner_id);
 extern void model_check_use(const AlModel *model);
+
+/* prediction (model_predict.c): ERROR 42809 unless model is of family */
+extern void model_check_family(const AlModel *model, ModelFamily family, const char *function);
 extern void model_precheck_owner(const char *name);
 extern void model_lock_for_writing(const char *name, ModelOwnership *o);
 extern void model_check_owner(const char *name, const ModelOwnership *o);

@@ -25,6 +25,7 @@
 
 #include "committee_model.h"
 #include "model.h"
+#include "ovr_model.h"
 #include "probvec.h"
 #include "sql_args.h"
 
@@ -33,6 +34,16 @@ PG_FUNCTION_INFO_V1(al_predict_proba_id);
 PG_FUNCTION_INFO_V1(al_predict);
 PG_FUNCTION_INFO_V1(al_predict_committee);
 PG_FUNCTION_INFO_V1(al_model_coefficients);
+PG_FUNCTION_INFO_V1(al_predict_label_probs);
+PG_FUNCTION_INFO_V1(al_predict_label_probs_id);
+PG_FUNCTION_INFO_V1(al_predict_labels);
+PG_FUNCTION_INFO_V1(al_predict_labels_id);
+PG_FUNCTION_INFO_V1(al_predict_committee_label_probs);
+PG_FUNCTION_INFO_V1(al_predict_committee_label_probs_id);
+PG_FUNCTION_INFO_V1(al_predict_value);
+PG_FUNCTION_INFO_V1(al_predict_value_id);
+PG_FUNCTION_INFO_V1(al_predict_committee_values);
+PG_FUNCTION_INFO_V1(al_predict_committee_values_id);
 
 /* Features on the stack up to this many, palloc'd beyond. */
 #define STACK_FEATURES 256
@@ -106,6 +117,43 @@ read_features(const AlModel *model, ArrayType *a, float *x)
 		elog(ERROR, "unexpected feature array element type %u", ARR_ELEMTYPE(a));
 }
 
+/*
+ * ERROR (42809, wrong object type) unless model is of family; function
+ * names the SQL function refusing it, and the hint the ones that take it.
+ */
+void
+model_check_family(const AlModel *model, ModelFamily family, const char *function)
+{
+	static const char *const takers[] = {
+		"al.predict_proba, al.predict and al.predict_committee",
+		"al.predict_label_probs, al.predict_labels and al.predict_committee_label_probs",
+		"al.predict_value and al.predict_committee_values"
+	};
+
+	if (model->family != family)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is of family %s; %s takes a model of family %s",
+						model->name, model_family_name(model->family), function,
+						model_family_name(family)),
+				 errhint("A %s model is used by %s.", model_family_name(model->family),
+						 takers[model->family])));
+}
+
+/*
+ * The model of a prediction function's first argument, a name (the latest
+ * version) or an id (by_id), checked to be of family.
+ */
+static AlModel *
+family_model(FunctionCallInfo fcinfo, bool by_id, ModelFamily family, const char *function)
+{
+	AlModel    *model = by_id ? model_get_by_id(PG_GETARG_INT64(0))
+		: model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+
+	model_check_family(model, family, function);
+	return model;
+}
+
 /* The committee's mean distribution for features a, as float4 values. */
 static void
 predict_floats(const AlModel *model, ArrayType *a, float4 *out)
@@ -137,7 +185,7 @@ predict_probvec(const AlModel *model, ArrayType *a)
 Datum
 al_predict_proba(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_proba");
 
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -146,7 +194,7 @@ al_predict_proba(PG_FUNCTION_ARGS)
 Datum
 al_predict_proba_id(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = model_get_by_id(PG_GETARG_INT64(0));
+	AlModel    *model = family_model(fcinfo, true, MODEL_SOFTMAX, "al.predict_proba");
 
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -155,7 +203,7 @@ al_predict_proba_id(PG_FUNCTION_ARGS)
 Datum
 al_predict(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict");
 	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
 	int			best = 0;
 	int			j;
@@ -185,7 +233,7 @@ probvec_type_of_array(FunctionCallInfo fcinfo)
 Datum
 al_predict_committee(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
 	float	   *x = (float *) palloc(sizeof(float) * model->d);
 	double	   *p = (double *) palloc(sizeof(double) * model->k);
@@ -247,7 +295,9 @@ al_model_coefficients(PG_FUNCTION_ARGS)
 			for (j = 0; j < model->d; j++)
 				row[j] = Float8GetDatum(coef[c * model->d + j]);
 			values[0] = Int32GetDatum(i + 1);
-			values[1] = CStringGetTextDatum(model->classes[c]);
+			/* a ridge model's one output has no class */
+			nulls[1] = model->classes == NULL;
+			values[1] = model->classes ? CStringGetTextDatum(model->classes[c]) : (Datum) 0;
 			values[2] = Float8GetDatum(intercept[c]);
 			values[3] = PointerGetDatum(construct_array(row, model->d, FLOAT8OID, sizeof(float8),
 														FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
@@ -255,4 +305,219 @@ al_model_coefficients(PG_FUNCTION_ARGS)
 		}
 	}
 	return (Datum) 0;
+}
+
+/* A one-dimensional real[] of the n values v (rounded to real). */
+static ArrayType *
+real_array(const double *v, int n)
+{
+	Datum	   *d = (Datum *) palloc(sizeof(Datum) * Max(n, 1));
+	int			j;
+
+	for (j = 0; j < n; j++)
+		d[j] = Float4GetDatum((float4) v[j]);
+	return construct_array(d, n, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT);
+}
+
+/*
+ * The label probabilities (the members' mean) of a one-vs-rest model for
+ * the features of argument 1, k doubles palloc'd.
+ */
+static double *
+label_probs(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel **modelp)
+{
+	AlModel    *model = family_model(fcinfo, by_id, MODEL_OVR, function);
+	float	   *x = (float *) palloc(sizeof(float) * model->d);
+	double	   *p = (double *) palloc(sizeof(double) * 2 * model->k);
+
+	read_features(model, PG_GETARG_ARRAYTYPE_P(1), x);
+	al_ovr_committee_predict_row(model->m, model->members, x, p, p + model->k);
+	*modelp = model;
+	return p;
+}
+
+/* The real[] of a one-vs-rest model's label probabilities (its classes' order). */
+static Datum
+label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
+{
+	AlModel    *model;
+	double	   *p = label_probs(fcinfo, by_id, "al.predict_label_probs", &model);
+
+	PG_RETURN_ARRAYTYPE_P(real_array(p, model->k));
+}
+
+/* al.predict_label_probs(model text, x) -> real[]: each label's probability. */
+Datum
+al_predict_label_probs(PG_FUNCTION_ARGS)
+{
+	return label_probs_datum(fcinfo, false);
+}
+
+/* al.predict_label_probs(model_id bigint, x) -> real[]. */
+Datum
+al_predict_label_probs_id(PG_FUNCTION_ARGS)
+{
+	return label_probs_datum(fcinfo, true);
+}
+
+/*
+ * The text[] of the classes whose probability (the members' mean, rounded
+ * to real as al.predict_label_probs shows it) is at least 0.5, in the
+ * classes' order; '{}' when none is.
+ */
+static Datum
+labels_datum(FunctionCallInfo fcinfo, bool by_id)
+{
+	AlModel    *model;
+	double	   *p = label_probs(fcinfo, by_id, "al.predict_labels", &model);
+	Datum	   *out = (Datum *) palloc(sizeof(Datum) * model->k);
+	int			n = 0,
+				c;
+
+	for (c = 0; c < model->k; c++)
+		if ((float4) p[c] >= 0.5f)
+			out[n++] = CStringGetTextDatum(model->classes[c]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* al.predict_labels(model text, x) -> text[]: the predicted set. */
+Datum
+al_predict_labels(PG_FUNCTION_ARGS)
+{
+	return labels_datum(fcinfo, false);
+}
+
+/* al.predict_labels(model_id bigint, x) -> text[]. */
+Datum
+al_predict_labels_id(PG_FUNCTION_ARGS)
+{
+	return labels_datum(fcinfo, true);
+}
+
+/*
+ * The members x labels real[][] of a one-vs-rest committee's label
+ * probabilities: row i is member i's al.predict_label_probs.
+ */
+static Datum
+committee_label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
+{
+	AlModel    *model = family_model(fcinfo, by_id, MODEL_OVR, "al.predict_committee_label_probs");
+	int			k = model->k,
+				dims[2] = {model->members, k},
+				lbs[2] = {1, 1},
+				i,
+				c;
+	float	   *x = (float *) palloc(sizeof(float) * model->d);
+	double	   *p = (double *) palloc(sizeof(double) * k);
+	Datum	   *out = (Datum *) palloc(sizeof(Datum) * (Size) model->members * k);
+
+	read_features(model, PG_GETARG_ARRAYTYPE_P(1), x);
+	for (i = 0; i < model->members; i++)
+	{
+		al_ovr_predict_row(&model->m[i], x, p);
+		for (c = 0; c < k; c++)
+			out[(Size) i * k + c] = Float4GetDatum((float4) p[c]);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, NULL, 2, dims, lbs, FLOAT4OID, sizeof(float4),
+											 true, TYPALIGN_INT));
+}
+
+/* al.predict_committee_label_probs(model text, x) -> real[][]. */
+Datum
+al_predict_committee_label_probs(PG_FUNCTION_ARGS)
+{
+	return committee_label_probs_datum(fcinfo, false);
+}
+
+/* al.predict_committee_label_probs(model_id bigint, x) -> real[][]. */
+Datum
+al_predict_committee_label_probs_id(PG_FUNCTION_ARGS)
+{
+	return committee_label_probs_datum(fcinfo, true);
+}
+
+/*
+ * Each member's prediction intercept + coef . x of a ridge model for the
+ * features of argument 1 (members doubles, palloc'd); ERROR if one is not
+ * finite (beyond double precision).
+ */
+static double *
+member_values(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel **modelp)
+{
+	AlModel    *model = family_model(fcinfo, by_id, MODEL_RIDGE, function);
+	float	   *x = (float *) palloc(sizeof(float) * model->d);
+	double	   *v = (double *) palloc(sizeof(double) * model->members);
+	int			i;
+
+	read_features(model, PG_GETARG_ARRAYTYPE_P(1), x);
+	for (i = 0; i < model->members; i++)
+	{
+		al_softmax_logits_row(&model->m[i], x, &v[i]);
+		if (!isfinite(v[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("prediction of model \"%s\" is out of range for type double precision",
+							model->name)));
+	}
+	*modelp = model;
+	return v;
+}
+
+/* The members' mean prediction of a ridge model. */
+static Datum
+value_datum(FunctionCallInfo fcinfo, bool by_id)
+{
+	AlModel    *model;
+	double	   *v = member_values(fcinfo, by_id, "al.predict_value", &model);
+	double		sum = 0;
+	int			i;
+
+	for (i = 0; i < model->members; i++)
+		sum += v[i];
+	PG_RETURN_FLOAT8(sum / model->members);
+}
+
+/* al.predict_value(model text, x) -> double precision. */
+Datum
+al_predict_value(PG_FUNCTION_ARGS)
+{
+	return value_datum(fcinfo, false);
+}
+
+/* al.predict_value(model_id bigint, x) -> double precision. */
+Datum
+al_predict_value_id(PG_FUNCTION_ARGS)
+{
+	return value_datum(fcinfo, true);
+}
+
+/* The real[] of each member's prediction of a ridge committee. */
+static Datum
+committee_values_datum(FunctionCallInfo fcinfo, bool by_id)
+{
+	AlModel    *model;
+	double	   *v = member_values(fcinfo, by_id, "al.predict_committee_values", &model);
+	int			i;
+
+	for (i = 0; i < model->members; i++)
+		if (isinf((float4) v[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("prediction of model \"%s\" is out of range for type real",
+							model->name)));
+	PG_RETURN_ARRAYTYPE_P(real_array(v, model->members));
+}
+
+/* al.predict_committee_values(model text, x) -> real[]. */
+Datum
+al_predict_committee_values(PG_FUNCTION_ARGS)
+{
+	return committee_values_datum(fcinfo, false);
+}
+
+/* al.predict_committee_values(model_id bigint, x) -> real[]. */
+Datum
+al_predict_committee_values_id(PG_FUNCTION_ARGS)
+{
+	return committee_values_datum(fcinfo, true);
 }

@@ -163,6 +163,35 @@ choose_row_key(TrainSource *src)
 }
 
 /*
+ * ERROR unless a target column (al.ridge_fit's, a ridge model's label) is
+ * of a number type.
+ */
+void
+model_check_target_type(const char *column, Oid type)
+{
+	if (type != INT2OID && type != INT4OID && type != INT8OID && type != FLOAT4OID &&
+		type != FLOAT8OID && type != NUMERICOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" must be smallint, integer, bigint, real, double precision or numeric, not %s",
+						column, format_type_be(type))));
+}
+
+/* ERROR unless the label column's type suits the family being trained. */
+static void
+check_label_type(const TrainSource *src, const char *label, Oid type)
+{
+	if (src->family == MODEL_RIDGE)
+		model_check_target_type(label, type);
+	else if (src->family == MODEL_OVR && type != TEXTARRAYOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("label column \"%s\" of a one-vs-rest model must be text[], not %s",
+						label, format_type_be(type)),
+				 errhint("Each row's labels are a set of classes, e.g. '{billing,urgent}'.")));
+}
+
+/*
  * Lock the table, then resolve and check its columns: nothing can change
  * them until the end of the transaction.  Also used for the target column
  * of al.ridge_fit (src/models/ridge_fit.c), as label.
@@ -183,7 +212,7 @@ model_resolve_source(TrainSource *src, Oid relid, const char *id, const char *fe
 											  get_rel_name(relid));
 	ftype = model_column_type(relid, features);
 	src->read_type = model_check_feature_type(features, ftype);
-	(void) model_column_type(relid, label);
+	check_label_type(src, label, model_column_type(relid, label));
 	if (id != NULL)
 	{
 		check_id_type(id, model_column_type(relid, id));
@@ -194,13 +223,61 @@ model_resolve_source(TrainSource *src, Oid relid, const char *id, const char *fe
 	choose_row_key(src);
 }
 
+/*
+ * The classes in the rows of the last SPI query (one text column), in
+ * their order, into data; ERROR beyond MODEL_MAX_CLASSES.
+ */
+static void
+classes_of_result(TrainData *data)
+{
+	uint64		i;
+
+	if (SPI_processed > MODEL_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has " UINT64_FORMAT " classes; at most %d are supported",
+						SPI_processed, MODEL_MAX_CLASSES)));
+	data->k = (int) SPI_processed;
+	data->classes = (char **) palloc(sizeof(char *) * data->k);
+	for (i = 0; i < SPI_processed; i++)
+		data->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * A one-vs-rest model's classes: the classes option as given, else the
+ * distinct non-NULL elements of the label sets in the column's order.
+ */
+static void
+read_set_classes(const TrainSource *src, TrainData *data)
+{
+	char	   *sql;
+
+	if (src->given_classes != NULL)
+	{
+		data->k = src->n_given;
+		data->classes = src->given_classes;
+		return;
+	}
+	sql = psprintf("SELECT u.e FROM %s AS r, pg_catalog.unnest(r.%s) AS u(e) "
+				   "WHERE u.e IS NOT NULL GROUP BY u.e ORDER BY u.e",
+				   src->relname, src->label);
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the labels of %s", src->relname);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the label sets of %s name no class", src->relname),
+				 errhint("Label some rows, or give the classes option.")));
+	classes_of_result(data);
+}
+
 /* The distinct labels in the label type's own order, as text. */
 static void
 read_classes(const TrainSource *src, TrainData *data)
 {
 	char	   *sql = psprintf("SELECT s.l::pg_catalog.text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l",
 							   src->label, src->relname, src->label);
-	uint64		i;
 
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relname);
@@ -215,16 +292,7 @@ read_classes(const TrainSource *src, TrainData *data)
 				 errmsg("training data has a single class: \"%s\"",
 						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
 				 errhint("A classifier needs labels of at least two classes.")));
-	if (SPI_processed > MODEL_MAX_CLASSES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("training data has " UINT64_FORMAT " classes; at most %d are supported",
-						SPI_processed, MODEL_MAX_CLASSES)));
-	data->k = (int) SPI_processed;
-	data->classes = (char **) palloc(sizeof(char *) * data->k);
-	for (i = 0; i < SPI_processed; i++)
-		data->classes[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-	SPI_freetuptable(SPI_tuptable);
+	classes_of_result(data);
 }
 
 /*
@@ -341,9 +409,9 @@ check_feature_shape(RowReader *r, ArrayType *a, int n, const char *row)
 				 errmsg("%s has %d features, %s has %d", row, n, r->first_row, r->data->d)));
 }
 
-/* Index of label among the classes (binary search over byte order). */
+/* Index of label among the classes (binary search over byte order), or -1. */
 static int
-class_index(const RowReader *r, const char *label)
+find_class(const RowReader *r, const char *label)
 {
 	int			lo = 0,
 				hi = r->data->k - 1;
@@ -360,8 +428,83 @@ class_index(const RowReader *r, const char *label)
 		else
 			lo = mid + 1;
 	}
-	elog(ERROR, "label \"%s\" is not among the classes read before", label);
 	return -1;
+}
+
+/* Index of label among the classes read before (it must be there). */
+static int
+class_index(const RowReader *r, const char *label)
+{
+	int			c = find_class(r, label);
+
+	if (c < 0)
+		elog(ERROR, "label \"%s\" is not among the classes read before", label);
+	return c;
+}
+
+/*
+ * A row's label set (a text[]) into its row of data->sets: ERROR for a
+ * NULL element, a class named twice, or (with the classes option) a
+ * class not among them.
+ */
+static void
+read_label_set(RowReader *r, Datum v, HeapTuple tup, TupleDesc desc)
+{
+	ArrayType  *a = DatumGetArrayTypeP(v);
+	unsigned char *row = r->data->sets + (Size) r->data->n * r->data->k;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("labels of %s must be a one-dimensional array",
+						model_describe_row(r->src, tup, desc, r->position))));
+	memset(row, 0, r->data->k);
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (i = 0; i < n; i++)
+	{
+		char	   *label;
+		int			c;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("label %d of %s is NULL", i + 1,
+							model_describe_row(r->src, tup, desc, r->position)),
+					 errhint("Labels are a set of classes: '{}' is a row without any.")));
+		label = TextDatumGetCString(elems[i]);
+		c = r->src->given_classes ? find_class(r, label) : class_index(r, label);
+		if (c < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("label \"%s\" of %s is not among the classes given", label,
+							model_describe_row(r->src, tup, desc, r->position))));
+		if (row[c])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("labels of %s are not a set: \"%s\" appears twice", 
+							model_describe_row(r->src, tup, desc, r->position), label)));
+		row[c] = 1;
+	}
+}
+
+/*
+ * The target y of a fetched row (al.ridge_fit's, a ridge model's label):
+ * ERROR naming the row unless it is finite.
+ */
+double
+model_check_target(const TrainSource *src, double y, HeapTuple tup, TupleDesc desc,
+				   int64 position)
+{
+	if (!isfinite(y))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("target of %s is not finite: %s",
+						model_describe_row(src, tup, desc, position), float8out_internal(y))));
+	return y;
 }
 
 /*
@@ -383,7 +526,12 @@ grow_rows(RowReader *r)
 	}
 	r->capacity = (int) Min((int64) r->capacity * 2, r->max_rows);
 	data->x = repalloc_huge(data->x, sizeof(float) * (Size) r->capacity * data->d);
-	data->y = repalloc_huge(data->y, sizeof(int) * (Size) r->capacity);
+	if (data->y)
+		data->y = repalloc_huge(data->y, sizeof(int) * (Size) r->capacity);
+	if (data->sets)
+		data->sets = repalloc_huge(data->sets, (Size) r->capacity * data->k);
+	if (data->target)
+		data->target = repalloc_huge(data->target, sizeof(double) * (Size) r->capacity);
 	if (data->ids)
 		data->ids = repalloc_huge(data->ids, sizeof(int64) * (Size) r->capacity);
 }
@@ -450,7 +598,15 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 	}
 	if (data->ids)
 		data->ids[data->n] = read_id(r->src, tup, desc, position);
-	data->y[data->n++] = class_index(r, SPI_getvalue(tup, desc, 2));
+	if (r->src->family == MODEL_OVR)
+		read_label_set(r, SPI_getbinval(tup, desc, 2, &isnull), tup, desc);
+	else if (r->src->family == MODEL_RIDGE)
+		data->target[data->n] = model_check_target(r->src,
+												   DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)),
+												   tup, desc, position);
+	else
+		data->y[data->n] = class_index(r, SPI_getvalue(tup, desc, 2));
+	data->n++;
 }
 
 /* qsort comparator of class indexes by their label's bytes. */
@@ -520,8 +676,9 @@ model_fetch_blocks(Portal portal, int fetch, model_row_fn row_fn, model_block_fn
 static void
 read_rows(const TrainSource *src, TrainData *data)
 {
-	char	   *sql = psprintf("SELECT %s, %s::pg_catalog.text%s%s%s%s FROM %s WHERE %s IS NOT NULL",
-							   src->features, src->label, src->key_list,
+	static const char *const label_cast[] = {"::pg_catalog.text", "", "::pg_catalog.float8"};
+	char	   *sql = psprintf("SELECT %s, %s%s%s%s%s%s FROM %s WHERE %s IS NOT NULL",
+							   src->features, src->label, label_cast[src->family], src->key_list,
 							   src->id ? ", " : "", src->id ? src->id : "",
 							   src->id ? "::pg_catalog.int8" : "",
 							   src->relname, src->label);
@@ -536,9 +693,17 @@ read_rows(const TrainSource *src, TrainData *data)
 	r.data = data;
 	r.cxt = CurrentMemoryContext;
 	r.capacity = FIRST_ROWS;
-	r.by_bytes = classes_by_bytes(data);
+	r.by_bytes = data->k > 0 ? classes_by_bytes(data) : NULL;
 	data->x = palloc_extended(sizeof(float) * r.capacity, MCXT_ALLOC_HUGE);
-	data->y = palloc_extended(sizeof(int) * r.capacity, MCXT_ALLOC_HUGE);
+	data->y = NULL;
+	data->sets = NULL;
+	data->target = NULL;
+	if (src->family == MODEL_SOFTMAX)
+		data->y = palloc_extended(sizeof(int) * r.capacity, MCXT_ALLOC_HUGE);
+	else if (src->family == MODEL_OVR)
+		data->sets = palloc_extended((Size) r.capacity * data->k, MCXT_ALLOC_HUGE);
+	else
+		data->target = palloc_extended(sizeof(double) * r.capacity, MCXT_ALLOC_HUGE);
 	data->ids = src->id ? palloc_extended(sizeof(int64) * r.capacity, MCXT_ALLOC_HUGE) : NULL;
 	data->n = 0;
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
@@ -546,6 +711,30 @@ read_rows(const TrainSource *src, TrainData *data)
 	model_check_read_type(src->read_type, r.type);
 	model_fetch_blocks(portal, FETCH_ROWS, append_row, NULL, &r, "al_ext training rows");
 	SPI_cursor_close(portal);
+}
+
+/*
+ * Resolve src (its family and classes option set) under the table's lock,
+ * then read the classes and the rows as the caller (isolated:
+ * al_become_caller), both with one snapshot taken after the lock.
+ */
+static void
+read_source(TrainSource *src, Oid relid, const char *id, const char *features,
+			const char *label, TrainData *data)
+{
+	AlIdentity	save;
+
+	model_resolve_source(src, relid, id, features, label);
+	/* a snapshot taken under the lock sees the rows of the columns checked */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	al_become_caller(&save);
+	if (src->family == MODEL_SOFTMAX)
+		read_classes(src, data);
+	else if (src->family == MODEL_OVR)
+		read_set_classes(src, data);
+	read_rows(src, data);
+	al_restore(&save);
+	PopActiveSnapshot();
 }
 
 /*
@@ -561,6 +750,54 @@ model_read_training_data(Oid relid, const char *features, const char *label, Tra
 	model_read_rows(relid, NULL, features, label, NULL, data);
 }
 
+/* The families' names, as al.model_store.family and the options spell them. */
+static const char *const family_names[] = {"softmax", "ovr", "ridge"};
+
+/* The name of a family. */
+const char *
+model_family_name(ModelFamily family)
+{
+	return family_names[family];
+}
+
+/* The family named name into *family; false if there is none. */
+bool
+model_family_lookup(const char *name, ModelFamily *family)
+{
+	int			f;
+
+	for (f = 0; f < lengthof(family_names); f++)
+		if (strcmp(name, family_names[f]) == 0)
+		{
+			*family = (ModelFamily) f;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Read the training rows of a model of any family: labels as classes
+ * (softmax), sets of classes (ovr: a text[] column; classes the classes
+ * option when not NULL) or numbers (ridge).  As model_read_training_data
+ * otherwise; ERROR when no row has a label.
+ */
+void
+model_read_family_data(Oid relid, const char *features, const char *label, ModelFamily family,
+					   char **classes, int n_classes, TrainData *data)
+{
+	TrainSource src = {0};
+
+	src.family = family;
+	src.given_classes = classes;
+	src.n_given = n_classes;
+	read_source(&src, relid, NULL, features, label, data);
+	if (data->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no labeled rows to train on in %s", src.relname),
+				 errdetail("Rows whose label column %s is NULL are not training rows.", src.label)));
+}
+
 /*
  * model_read_training_data, also reading an integer id column (id not
  * NULL: data->ids) and refusing more rows than limit allows (not NULL).
@@ -570,15 +807,7 @@ model_read_rows(Oid relid, const char *id, const char *features, const char *lab
 				const TrainReadLimit *limit, TrainData *data)
 {
 	TrainSource src = {0};
-	AlIdentity	save;
 
 	src.limit = limit;
-	model_resolve_source(&src, relid, id, features, label);
-	/* a snapshot taken under the lock sees the rows of the columns checked */
-	PushActiveSnapshot(GetTransactionSnapshot());
-	al_become_caller(&save);
-	read_classes(&src, data);
-	read_rows(&src, data);
-	al_restore(&save);
-	PopActiveSnapshot();
+	read_source(&src, relid, id, features, label, data);
 }

@@ -43,7 +43,7 @@ typedef struct StorePlan
 
 static StorePlan plan_load = {
 	"SELECT name, version, handle::pg_catalog.oid, learner_id, classes, n_features, members, weights, "
-	"(options OPERATOR(pg_catalog.->>) 'c')::pg_catalog.float8 "
+	"(options OPERATOR(pg_catalog.->>) 'c')::pg_catalog.float8, family "
 	"FROM al.model_store WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT8OID}
 };
 static StorePlan plan_exists = {
@@ -198,7 +198,7 @@ model_weights_unpack(AlModel *model, bytea *blob)
 	d = get_int32(p + 8);
 	m = get_int32(p + 12);
 	flags = get_int32(p + 16);
-	if (k < 2 || k > MODEL_MAX_CLASSES || d < 1 || d > MODEL_MAX_FEATURES ||
+	if (k < (model->family == MODEL_SOFTMAX ? 2 : 1) || k > MODEL_MAX_CLASSES || d < 1 || d > MODEL_MAX_FEATURES ||
 		m < 1 || m > MODEL_MAX_MEMBERS || (flags & ~1) != 0 ||
 		k != model->k || d != model->d || m != model->members)
 		report_corrupt(model->id, "header does not match the model row");
@@ -265,6 +265,17 @@ first_id(void)
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
+/* The family named name (the store's CHECK allows no other). */
+static ModelFamily
+model_family_of(const char *name)
+{
+	ModelFamily family;
+
+	if (!model_family_lookup(name, &family))
+		elog(ERROR, "unknown model family \"%s\" in al.model_store", name);
+	return family;
+}
+
 /*
  * Copy the store row in SPI_tuptable into a new AlModel, in a new memory
  * context under the current one (the caller moves it where it belongs).
@@ -300,9 +311,11 @@ model_from_row(int64 id)
 	model->learner_id = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
 	if (isnull)
 		model->learner_id = 0;
-	model->k = i;
-	model->classes = (char **) palloc(sizeof(char *) * model->k);
-	for (i = 0; i < model->k; i++)
+	model->family = model_family_of(TextDatumGetCString(SPI_getbinval(tup, desc, 10, &isnull)));
+	/* a ridge model has one output and no classes */
+	model->k = model->family == MODEL_RIDGE ? 1 : i;
+	model->classes = model->family == MODEL_RIDGE ? NULL : (char **) palloc(sizeof(char *) * i);
+	for (i = 0; model->classes && i < model->k; i++)
 		model->classes[i] = TextDatumGetCString(labels[i]);
 	model->d = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
 	model->members = DatumGetInt32(SPI_getbinval(tup, desc, 7, &isnull));

@@ -23,6 +23,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -36,10 +37,23 @@
 #include "handle.h"
 #include "identity.h"
 #include "model.h"
+#include "ovr_model.h"
+#include "ridge.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_train_model);
 PG_FUNCTION_INFO_V1(al_drop_model);
+
+/* The options, as bits of TrainRequest.given: which a family takes. */
+#define OPT_C			0x001
+#define OPT_MAX_ITER	0x002
+#define OPT_TOL			0x004
+#define OPT_FTOL		0x008
+#define OPT_HOLDOUT		0x010
+#define OPT_CLASS_WEIGHT 0x020
+#define OPT_ALPHA		0x040
+#define OPT_CLASSES		0x080
+#define OPT_LBFGS		(OPT_C | OPT_MAX_ITER | OPT_TOL | OPT_FTOL)
 
 /* Everything train_model was asked for, with defaults filled in. */
 typedef struct TrainRequest
@@ -49,6 +63,11 @@ typedef struct TrainRequest
 	al_softmax_options opt;
 	double		holdout;
 	AlClassWeight class_weight;
+	ModelFamily family;
+	double		alpha;			/* ridge */
+	char	  **classes;		/* ovr: the classes option, or NULL */
+	int			n_classes;
+	int			given;			/* OPT_* bits of the options given */
 } TrainRequest;
 
 /* palloc for the core's allocator hook: NULL instead of ERROR when out of memory. */
@@ -75,28 +94,102 @@ core_progress(void *arg, int iter, double f, double gnorm)
 	return 0;
 }
 
+/* The family option: softmax, ovr or ridge. */
+static ModelFamily
+parse_family(const char *key, JsonbValue *v)
+{
+	char	   *name;
+	ModelFamily family;
+
+	if (v->type != jbvString)
+		al_bad_option(key, "must be \"softmax\", \"ovr\" or \"ridge\"");
+	name = pnstrdup(v->val.string.val, v->val.string.len);
+	if (model_family_lookup(name, &family))
+		return family;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown model family \"%s\"", name),
+			 errhint("Valid families are softmax, ovr and ridge.")));
+	return MODEL_SOFTMAX;
+}
+
+/*
+ * The classes option of a one-vs-rest model: a non-empty JSON array of
+ * distinct strings, kept in its order.
+ */
+static void
+parse_classes(TrainRequest *req, const char *key, JsonbValue *v)
+{
+	JsonbIterator *it;
+	JsonbValue	jv;
+	JsonbIteratorToken tok;
+	int			n = 0,
+				i;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
+		JsonContainerSize(v->val.binary.data) == 0)
+		al_bad_option(key, "must be a non-empty array of strings");
+	if (JsonContainerSize(v->val.binary.data) > MODEL_MAX_CLASSES)
+		al_bad_option(key, psprintf("must have at most %d classes", MODEL_MAX_CLASSES));
+	req->classes = (char **) palloc(sizeof(char *) * JsonContainerSize(v->val.binary.data));
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &jv, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (jv.type != jbvString)
+			al_bad_option(key, "must be a non-empty array of strings");
+		req->classes[n] = pnstrdup(jv.val.string.val, jv.val.string.len);
+		for (i = 0; i < n; i++)
+			if (strcmp(req->classes[i], req->classes[n]) == 0)
+				al_bad_option(key, psprintf("names class \"%s\" twice", req->classes[n]));
+		n++;
+	}
+	req->n_classes = n;
+}
+
 /* Apply one option to the request; ERROR for unknown names and bad values. */
 static void
 apply_option(void *ctx, const char *key, JsonbValue *v)
 {
 	TrainRequest *req = (TrainRequest *) ctx;
 
-	if (strcmp(key, "c") == 0)
+	if (strcmp(key, "family") == 0)
+		req->family = parse_family(key, v);
+	else if (strcmp(key, "alpha") == 0)
 	{
+		req->given |= OPT_ALPHA;
+		req->alpha = al_option_number(key, v);
+		if (!(isfinite(req->alpha) && req->alpha > 0))
+			al_bad_option(key, "must be a positive number");
+	}
+	else if (strcmp(key, "classes") == 0)
+	{
+		req->given |= OPT_CLASSES;
+		parse_classes(req, key, v);
+	}
+	else if (strcmp(key, "c") == 0)
+	{
+		req->given |= OPT_C;
 		req->opt.c = al_option_number(key, v);
 		if (!(isfinite(req->opt.c) && req->opt.c > 0))
 			al_bad_option(key, "must be a positive number");
 	}
 	else if (strcmp(key, "max_iter") == 0)
+	{
+		req->given |= OPT_MAX_ITER;
 		req->opt.max_iter = (int) al_option_integer(key, v, 1, 100000);
+	}
 	else if (strcmp(key, "tol") == 0)
 	{
+		req->given |= OPT_TOL;
 		req->opt.tol = al_option_number(key, v);
 		if (!(isfinite(req->opt.tol) && req->opt.tol > 0))
 			al_bad_option(key, "must be a positive number");
 	}
 	else if (strcmp(key, "ftol") == 0)
 	{
+		req->given |= OPT_FTOL;
 		req->opt.ftol = al_option_number(key, v);
 		if (!(isfinite(req->opt.ftol) && req->opt.ftol >= 0 && req->opt.ftol < 1))
 			al_bad_option(key, "must be a number in [0, 1)");
@@ -113,17 +206,48 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 	}
 	else if (strcmp(key, "holdout") == 0)
 	{
+		req->given |= OPT_HOLDOUT;
 		req->holdout = al_option_number(key, v);
 		if (!(req->holdout >= 0 && req->holdout < 1))
 			al_bad_option(key, "must be a fraction in [0, 1)");
 	}
 	else if (strcmp(key, "class_weight") == 0)
+	{
+		req->given |= OPT_CLASS_WEIGHT;
 		al_class_weight_parse(key, v, &req->class_weight);
+	}
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown option \"%s\"", key),
-				 errhint("Valid options are c, max_iter, tol, ftol, members, seed, standardize, holdout and class_weight.")));
+				 errhint("Valid options are family, c, max_iter, tol, ftol, members, seed, standardize, holdout, class_weight, alpha and classes.")));
+}
+
+/*
+ * ERROR for an option the chosen family does not take: alpha is ridge's,
+ * classes ovr's, holdout and class_weight softmax's, the L-BFGS options
+ * (c, max_iter, tol, ftol) not ridge's.
+ */
+static void
+check_family_options(const TrainRequest *req)
+{
+	static const int allowed[] = {
+		OPT_LBFGS | OPT_HOLDOUT | OPT_CLASS_WEIGHT, /* softmax */
+		OPT_LBFGS | OPT_CLASSES,	/* ovr */
+		OPT_ALPHA				/* ridge */
+	};
+	static const char *const names[] = {"c", "max_iter", "tol", "ftol", "holdout",
+	"class_weight", "alpha", "classes"};
+	int			bad = req->given & ~allowed[req->family];
+	int			i;
+
+	for (i = 0; bad != 0 && i < lengthof(names); i++)
+		if (bad & (1 << i))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"%s\" does not apply to a model of family %s",
+							names[i], model_family_name(req->family)),
+					 errhint("Softmax takes c, max_iter, tol, ftol, holdout and class_weight; ovr c, max_iter, tol, ftol and classes; ridge alpha; all take members, seed and standardize.")));
 }
 
 /*
@@ -144,7 +268,9 @@ parse_options(TrainRequest *req, Jsonb *options)
 {
 	al_softmax_options_init(&req->opt);
 	req->holdout = 0;
+	req->alpha = 1.0;
 	al_options_foreach(options, apply_option, req);
+	check_family_options(req);
 	model_core_hooks(&req->opt);
 }
 
@@ -193,6 +319,35 @@ append_json_double(StringInfo buf, const char *key, double v)
 	appendStringInfo(buf, "\"%s\": %s", key, isfinite(v) ? float8out_internal(v) : "null");
 }
 
+/*
+ * Append the members' L-BFGS reports as a JSON array, then the keys
+ * converged, objective, grad_norm and iterations (of the first member).
+ */
+static void
+append_member_reports(StringInfo buf, const al_softmax_report *reps, int members)
+{
+	int			i;
+	bool		converged = true;
+
+	appendStringInfoChar(buf, '[');
+	for (i = 0; i < members; i++)
+	{
+		appendStringInfo(buf, "%s{", i ? ", " : "");
+		append_json_double(buf, "objective", reps[i].objective);
+		appendStringInfoString(buf, ", ");
+		append_json_double(buf, "grad_norm", reps[i].grad_inf);
+		appendStringInfo(buf, ", \"iterations\": %d, \"evaluations\": %d, \"converged\": %s, \"stop\": \"%s\"}",
+						 reps[i].iterations, reps[i].n_evals,
+						 reps[i].converged ? "true" : "false", stop_name(reps[i].stop));
+		converged &= (reps[i].converged != 0);
+	}
+	appendStringInfo(buf, "], \"converged\": %s, ", converged ? "true" : "false");
+	append_json_double(buf, "objective", reps[0].objective);
+	appendStringInfoString(buf, ", ");
+	append_json_double(buf, "grad_norm", reps[0].grad_inf);
+	appendStringInfo(buf, ", \"iterations\": %d", reps[0].iterations);
+}
+
 /* The metrics object: per member, then the committee's holdout figures. */
 static char *
 metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_report *reps,
@@ -200,28 +355,12 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 			 double train_acc, double seconds)
 {
 	StringInfoData buf;
-	int			i;
-	bool		converged = true;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"train_rows\": %d, \"holdout_rows\": %d, \"classes\": %d, \"features\": %d, \"members\": [",
+	appendStringInfo(&buf, "{\"train_rows\": %d, \"holdout_rows\": %d, \"classes\": %d, \"features\": %d, \"members\": ",
 					 n_train, n_hold, data->k, data->d);
-	for (i = 0; i < req->opt.members; i++)
-	{
-		appendStringInfo(&buf, "%s{", i ? ", " : "");
-		append_json_double(&buf, "objective", reps[i].objective);
-		appendStringInfoString(&buf, ", ");
-		append_json_double(&buf, "grad_norm", reps[i].grad_inf);
-		appendStringInfo(&buf, ", \"iterations\": %d, \"evaluations\": %d, \"converged\": %s, \"stop\": \"%s\"}",
-						 reps[i].iterations, reps[i].n_evals,
-						 reps[i].converged ? "true" : "false", stop_name(reps[i].stop));
-		converged &= (reps[i].converged != 0);
-	}
-	appendStringInfo(&buf, "], \"converged\": %s, ", converged ? "true" : "false");
-	append_json_double(&buf, "objective", reps[0].objective);
+	append_member_reports(&buf, reps, req->opt.members);
 	appendStringInfoString(&buf, ", ");
-	append_json_double(&buf, "grad_norm", reps[0].grad_inf);
-	appendStringInfo(&buf, ", \"iterations\": %d, ", reps[0].iterations);
 	append_json_double(&buf, "train_accuracy", train_acc);
 	if (n_hold > 0)
 	{
@@ -236,12 +375,50 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 	return buf.data;
 }
 
+/*
+ * The effective options of a one-vs-rest or ridge model as a JSON object
+ * (the family first, then what that family takes).
+ */
+static char *
+family_options_json(const TrainRequest *req)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"family\": \"%s\"", model_family_name(req->family));
+	if (req->family == MODEL_RIDGE)
+		appendStringInfo(&buf, ", \"alpha\": %s", float8out_internal(req->alpha));
+	else
+		appendStringInfo(&buf, ", \"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s",
+						 float8out_internal(req->opt.c), req->opt.max_iter,
+						 float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol));
+	appendStringInfo(&buf, ", \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s",
+					 req->opt.members, (uint64) req->opt.seed,
+					 req->opt.standardize ? "true" : "false");
+	if (req->classes != NULL)
+	{
+		appendStringInfoString(&buf, ", \"classes\": [");
+		for (i = 0; i < req->n_classes; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(&buf, ", ");
+			escape_json(&buf, req->classes[i]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
 /* The effective options as a JSON object. */
 static char *
 options_json(const TrainRequest *req)
 {
 	StringInfoData buf;
 
+	if (req->family != MODEL_SOFTMAX)
+		return family_options_json(req);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s",
 					 float8out_internal(req->opt.c), req->opt.max_iter,
@@ -302,15 +479,15 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 			const char *options, const char *metrics, int32 *version)
 {
 	static const char *sql =
-		"INSERT INTO al.model_store (id, name, version, handle, learner_id, classes, n_features, members, standardized, options, metrics, weights) "
+		"INSERT INTO al.model_store (id, name, version, handle, learner_id, classes, n_features, members, standardized, options, metrics, weights, family) "
 		"SELECT $1, $2, coalesce(pg_catalog.max(version), 0) OPERATOR(pg_catalog.+) 1, $3, $4, "
-		"       $5, $6, $7, $8, $9::pg_catalog.jsonb, $10::pg_catalog.jsonb, $11 "
+		"       $5, $6, $7, $8, $9::pg_catalog.jsonb, $10::pg_catalog.jsonb, $11, $12 "
 		"FROM al.model_store WHERE name OPERATOR(pg_catalog.=) $2 RETURNING version";
-	Oid			types[11] = {INT8OID, TEXTOID, REGCLASSOID, INT8OID, TEXTARRAYOID, INT4OID,
-		INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID};
-	Datum		args[11];
-	char		nulls[11];
-	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * data->k);
+	Oid			types[12] = {INT8OID, TEXTOID, REGCLASSOID, INT8OID, TEXTARRAYOID, INT4OID,
+		INT4OID, BOOLOID, TEXTOID, TEXTOID, BYTEAOID, TEXTOID};
+	Datum		args[12];
+	char		nulls[12];
+	Datum	   *labels = (Datum *) palloc(sizeof(Datum) * Max(data->k, 1));
 	AlIdentity	save;
 	bool		isnull;
 	int			i;
@@ -334,8 +511,9 @@ store_model(const TrainRequest *req, const TrainData *data, const al_softmax_mod
 	args[8] = CStringGetTextDatum(options);
 	args[9] = CStringGetTextDatum(metrics);
 	args[10] = PointerGetDatum(model_weights_pack(models, req->opt.members));
+	args[11] = CStringGetTextDatum(model_family_name(req->family));
 	al_become_store_owner(&save);
-	if (SPI_execute_with_args(sql, 11, types, args, nulls, false, 1) != SPI_OK_INSERT_RETURNING)
+	if (SPI_execute_with_args(sql, 12, types, args, nulls, false, 1) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not store model \"%s\"", req->name);
 	al_restore(&save);
 	*version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -445,6 +623,219 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 }
 
 /*
+ * The metrics object of a one-vs-rest or ridge model: rows, classes,
+ * features, the members' reports (L-BFGS for ovr, the objective for
+ * ridge), the training figures (train, already JSON keys) and the time.
+ */
+static char *
+family_metrics_json(const TrainRequest *req, const TrainData *data,
+					const al_softmax_report *reps, const char *train, double seconds)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"train_rows\": %d, ", data->n);
+	if (req->family == MODEL_OVR)
+		appendStringInfo(&buf, "\"classes\": %d, ", data->k);
+	appendStringInfo(&buf, "\"features\": %d, \"members\": ", data->d);
+	if (req->family == MODEL_OVR)
+		append_member_reports(&buf, reps, req->opt.members);
+	else
+	{
+		for (i = 0; i < req->opt.members; i++)
+		{
+			appendStringInfoString(&buf, i ? ", {" : "[{");
+			append_json_double(&buf, "objective", reps[i].objective);
+			appendStringInfoChar(&buf, '}');
+		}
+		appendStringInfoString(&buf, "], ");
+		append_json_double(&buf, "objective", reps[0].objective);
+	}
+	appendStringInfo(&buf, ", %s, ", train);
+	append_json_double(&buf, "seconds", seconds);
+	appendStringInfo(&buf, ", \"blas_core\": \"%s\"}", al_blas_corename());
+	return buf.data;
+}
+
+/*
+ * Training figures of a one-vs-rest committee (its mean probabilities,
+ * threshold 0.5) on its training rows: subset accuracy (the whole set
+ * right) and Hamming loss (the share of wrong label decisions).
+ */
+static char *
+ovr_train_figures(const al_softmax_model *models, int members, const TrainData *data)
+{
+	double	   *p = (double *) palloc(sizeof(double) * 2 * data->k);
+	double		exact = 0,
+				wrong = 0;
+	StringInfoData buf;
+	int			i,
+				c;
+
+	for (i = 0; i < data->n; i++)
+	{
+		const unsigned char *y = data->sets + (Size) i * data->k;
+		int			row_wrong = 0;
+
+		al_ovr_committee_predict_row(models, members, data->x + (Size) i * data->d, p, p + data->k);
+		for (c = 0; c < data->k; c++)
+			row_wrong += ((p[c] >= 0.5) != (y[c] != 0));
+		wrong += row_wrong;
+		exact += (row_wrong == 0);
+	}
+	initStringInfo(&buf);
+	append_json_double(&buf, "train_subset_accuracy", exact / data->n);
+	appendStringInfoString(&buf, ", ");
+	append_json_double(&buf, "train_hamming_loss", wrong / ((double) data->n * data->k));
+	return buf.data;
+}
+
+/*
+ * Fit a one-vs-rest committee on data (its label sets) and store it as a
+ * new version; returns its id.  SPI is connected.
+ */
+static int64
+fit_store_ovr(TrainRequest *req, TrainData *data)
+{
+	al_ovr_data od;
+	al_softmax_model *models;
+	al_softmax_report *reps;
+	instr_time	start,
+				elapsed;
+	al_sm_status st;
+	int32		version;
+
+	check_storable(req, data);
+	od.x = data->x;
+	od.y = data->sets;
+	od.weight = NULL;
+	od.n = data->n;
+	od.d = data->d;
+	od.k = data->k;
+	models = (al_softmax_model *) palloc0(sizeof(al_softmax_model) * req->opt.members);
+	reps = (al_softmax_report *) palloc0(sizeof(al_softmax_report) * req->opt.members);
+	al_blas_ensure();
+	INSTR_TIME_SET_CURRENT(start);
+	st = al_ovr_fit_committee(&od, &req->opt, models, reps);
+	if (st != AL_SM_OK)
+		report_fit_error(st);
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	return store_model(req, data, models, options_json(req),
+					   family_metrics_json(req, data, reps,
+										   ovr_train_figures(models, req->opt.members, data),
+										   INSTR_TIME_GET_DOUBLE(elapsed)), &version);
+}
+
+/* ERROR for a failed ridge fit of a stored model. */
+static void
+report_ridge_error(al_ridge_status st, const TrainData *data)
+{
+	if (st == AL_RIDGE_NO_MEMORY)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for a ridge regression of %d features", data->d)));
+	if (st == AL_RIDGE_BAD_DIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("training data has %d features; ridge regression takes at most %d",
+						data->d, AL_RIDGE_MAX_FEATURES)));
+	if (st == AL_RIDGE_TOO_FEW_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ridge regression needs at least 2 rows with a target, not %d", data->n)));
+	if (st == AL_RIDGE_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("ridge regression is out of range: its sums or its solution are not finite"),
+				 errhint("Scale the features or the target down.")));
+	elog(ERROR, "unexpected ridge status %d", (int) st);
+}
+
+/*
+ * Training figures of a ridge committee (the members' mean prediction) on
+ * its training rows: root mean squared error and R^2.
+ */
+static char *
+ridge_train_figures(const al_softmax_model *models, int members, const TrainData *data)
+{
+	double		sse = 0,
+				mean = 0,
+				sst = 0,
+				z;
+	StringInfoData buf;
+	int			i,
+				m;
+
+	for (i = 0; i < data->n; i++)
+		mean += data->target[i] / data->n;
+	for (i = 0; i < data->n; i++)
+	{
+		double		pred = 0;
+
+		for (m = 0; m < members; m++)
+		{
+			al_softmax_logits_row(&models[m], data->x + (Size) i * data->d, &z);
+			pred += z / members;
+		}
+		sse += (data->target[i] - pred) * (data->target[i] - pred);
+		sst += (data->target[i] - mean) * (data->target[i] - mean);
+	}
+	initStringInfo(&buf);
+	append_json_double(&buf, "train_rmse", sqrt(sse / data->n));
+	appendStringInfoString(&buf, ", ");
+	append_json_double(&buf, "train_r2", sst > 0 ? 1 - sse / sst : NAN);
+	return buf.data;
+}
+
+/*
+ * Fit a ridge committee on data (its targets): member m solves ridge on
+ * its bootstrap draw counts (as a softmax committee draws them), each a
+ * model of one output with its coefficients in the original units; store
+ * it as a new version and return its id.  SPI is connected.
+ */
+static int64
+fit_store_ridge(TrainRequest *req, TrainData *data)
+{
+	int			members = req->opt.members,
+				m;
+	al_softmax_model *models = (al_softmax_model *) palloc0(sizeof(al_softmax_model) * members);
+	al_softmax_report *reps = (al_softmax_report *) palloc0(sizeof(al_softmax_report) * members);
+	double	   *counts = (double *) palloc_extended(sizeof(double) * data->n, MCXT_ALLOC_HUGE);
+	int		   *pos = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
+	instr_time	start,
+				elapsed;
+	int32		version;
+
+	data->k = 1;				/* one output: the storable size */
+	check_storable(req, data);
+	data->k = 0;
+	al_blas_ensure();
+	INSTR_TIME_SET_CURRENT(start);
+	for (m = 0; m < members; m++)
+	{
+		const double *w = al_softmax_member_weights(NULL, data->n, &req->opt, m, counts, pos);
+		al_ridge_status st;
+
+		if (al_softmax_model_alloc(&models[m], 1, data->d, 0, &req->opt) != AL_SM_OK)
+			report_ridge_error(AL_RIDGE_NO_MEMORY, data);
+		st = al_ridge_fit_rows(data->x, data->target, w, data->n, data->d, req->alpha,
+							   req->opt.standardize, req->opt.alloc_fn, req->opt.free_fn,
+							   models[m].coef, models[m].intercept, &reps[m].objective);
+		if (st != AL_RIDGE_OK)
+			report_ridge_error(st, data);
+		CHECK_FOR_INTERRUPTS();
+	}
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	return store_model(req, data, models, options_json(req),
+					   family_metrics_json(req, data, reps,
+										   ridge_train_figures(models, members, data),
+										   INSTR_TIME_GET_DOUBLE(elapsed)), &version);
+}
+
+/*
  * Train a new version of model `name` of learner learner_id on rows already
  * in memory (the learner's round uses this, after checking the caller may
  * run it); classes are given, in their order, and class_weight names
@@ -518,9 +909,20 @@ al_train_model(PG_FUNCTION_ARGS)
 				  : PG_GETARG_JSONB_P(4));
 	SPI_connect();
 	model_precheck_owner(req.name);
-	model_read_training_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
-							 NameStr(*PG_GETARG_NAME(3)), &data);
-	fit_and_store(&req, &data, &fit);
+	if (req.family == MODEL_SOFTMAX)
+	{
+		model_read_training_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
+								 NameStr(*PG_GETARG_NAME(3)), &data);
+		fit_and_store(&req, &data, &fit);
+	}
+	else
+	{
+		model_read_family_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
+							   NameStr(*PG_GETARG_NAME(3)), req.family, req.classes,
+							   req.n_classes, &data);
+		fit.id = req.family == MODEL_OVR ? fit_store_ovr(&req, &data)
+			: fit_store_ridge(&req, &data);
+	}
 	SPI_finish();
 	PG_RETURN_INT64(fit.id);
 }

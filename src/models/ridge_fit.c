@@ -71,18 +71,6 @@ ridge_free(void *ptr)
 	pfree(ptr);
 }
 
-/* ERROR unless the target column's type is a number type. */
-static void
-check_target_type(const char *column, Oid type)
-{
-	if (type != INT2OID && type != INT4OID && type != INT8OID && type != FLOAT4OID &&
-		type != FLOAT8OID && type != NUMERICOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("target column \"%s\" must be smallint, integer, bigint, real, double precision or numeric, not %s",
-						column, format_type_be(type))));
-}
-
 /* ERROR for a failed core call. */
 static void
 report_ridge_status(al_ridge_status st, const RidgeReader *r)
@@ -212,13 +200,8 @@ ridge_row(void *arg, HeapTuple tup, TupleDesc desc)
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (ARR_NDIM(a) != 1 || n != r->d)
 		check_row_shape(r, a, n, model_describe_row(r->src, tup, desc, r->position));
-	y = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
-	if (!isfinite(y))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("target of %s is not finite: %s",
-						model_describe_row(r->src, tup, desc, r->position),
-						float8out_internal(y))));
+	y = model_check_target(r->src, DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)),
+						   tup, desc, r->position);
 	copy_features(r, a, r->bx + (Size) r->rows * r->d, tup, desc);
 	r->by[r->rows++] = y;
 	if (r->rows == r->block_rows)
@@ -295,10 +278,9 @@ sql_ridge_fit(PG_FUNCTION_ARGS)
 	/* the coefficients outlive SPI_finish, which frees SPI's memory */
 	caller_cxt = CurrentMemoryContext;
 	SPI_connect();
+	src.family = MODEL_RIDGE;	/* the target column must be a number */
 	model_resolve_source(&src, PG_GETARG_OID(0), NULL, NameStr(*PG_GETARG_NAME(1)),
 						 NameStr(*PG_GETARG_NAME(2)));
-	check_target_type(NameStr(*PG_GETARG_NAME(2)),
-					  model_column_type(src.relid, NameStr(*PG_GETARG_NAME(2))));
 	r.src = &src;
 	r.cxt = CurrentMemoryContext;
 	ridge_read(&r);

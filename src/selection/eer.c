@@ -288,6 +288,7 @@ al_expected_error_reduction(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 4, "label column");
 	parse_options(&req, fcinfo, 5);
 	model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	model_check_family(model, MODEL_SOFTMAX, "al.expected_error_reduction");
 	check_model(model);
 	InitMaterializedSRF(fcinfo, 0);
 	req.spec.relid = PG_GETARG_OID(1);

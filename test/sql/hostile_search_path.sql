@@ -191,6 +191,11 @@ SELECT i::bigint AS id, ARRAY[(i % 2) * 2 + (i % 7) * 0.1, (i % 3) * 0.5]::real[
        (ARRAY['a', 'b'])[i % 2 + 1] AS truth
 FROM generate_series(1, 60) i;
 CREATE TABLE attacker_data.tpool AS SELECT 'item' || id AS id, x FROM attacker_data.pool;
+-- label sets and numeric targets, for the ovr and ridge model families
+CREATE TABLE attacker_data.mpool AS
+SELECT id, x, CASE WHEN id % 3 = 0 THEN ARRAY[truth, 'c'] ELSE ARRAY[truth] END AS tags,
+       (id % 5)::numeric + x[1] AS amount
+FROM attacker_data.pool;
 CREATE TABLE attacker_data.epool AS
 SELECT id, x, CASE WHEN id <= 20 THEN truth END AS truth FROM attacker_data.pool;
 -- a type with a cast to real[], as pgvector's vector has: al_ext reads it
@@ -277,6 +282,17 @@ FROM (VALUES
 	('SELECT pg_catalog.count(al.predict(''spy_model'', x)), pg_catalog.count(al.predict_committee(''spy_model'', x)) FROM attacker_data.pool'),
 	('SELECT pg_catalog.count(al.predict_proba(m.id, p.x)) FROM attacker_data.pool p, al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_model'''),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
+	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "members": 2, "classes": ["a", "b", "c"]}'')'),
+	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "standardize": true}'')'),
+	('SELECT al.train_model(''spy_ridge'', ''attacker_data.mpool'', ''x'', ''amount'', ''{"family": "ridge", "members": 2, "alpha": 0.5, "standardize": true}'')'),
+	('SELECT al.predict_label_probs(''spy_ovr'', ARRAY[1, 0.5]::real[]), al.predict_labels(''spy_ovr'', ARRAY[1, 0.5]::real[]), al.predict_committee_label_probs(''spy_ovr'', ARRAY[1, 0.5]::real[])'),
+	('SELECT al.predict_label_probs(''spy_ovr'', ''{1,0.5}''), al.predict_labels(''spy_ovr'', ''{1,0.5}''), al.predict_committee_label_probs(''spy_ovr'', ''{1,0.5}'')'),
+	('SELECT al.predict_label_probs(m.id, ARRAY[1, 0.5]::real[]), al.predict_labels(m.id, ARRAY[1, 0.5]::real[]), al.predict_committee_label_probs(m.id, ARRAY[1, 0.5]::double precision[]) FROM al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_ovr'''),
+	('SELECT al.predict_value(''spy_ridge'', ARRAY[1, 0.5]::real[]), al.predict_committee_values(''spy_ridge'', ARRAY[1, 0.5]::real[]), al.predict_value(''spy_ridge'', ''{1,0.5}''), al.predict_committee_values(''spy_ridge'', ''{1,0.5}'')'),
+	('SELECT al.predict_value(m.id, ARRAY[1, 0.5]::real[]), al.predict_committee_values(m.id, ARRAY[1, 0.5]::double precision[]) FROM al.models m WHERE m.name OPERATOR(pg_catalog.=) ''spy_ridge'''),
+	('SELECT pg_catalog.count(al.predict_labels(''spy_ovr'', x)), pg_catalog.count(al.predict_value(''spy_ridge'', x)) FROM attacker_data.mpool'),
+	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_ovr'') a, al.model_coefficients(''spy_ridge'') b'),
+	('SELECT al.drop_model(''spy_ovr''), al.drop_model(''spy_ridge'')'),
 	('SELECT pg_catalog.count(*) FROM al.backtest(''attacker_data.pool'', ''id'', ''x'', ''truth'', batch_sizes => ARRAY[5], budget => 20, seeds => ARRAY[1]::bigint[], initial => 4)'),
 	('SELECT pg_catalog.count(*) FROM al.backtest_summary(''attacker_data.pool'', ''id'', ''x'', ''truth'', ARRAY[''margin''], ARRAY[5], 20, 4, ARRAY[1]::bigint[])'),
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'', 1)'),
@@ -424,6 +440,9 @@ WHERE p.pronamespace = 'al'::regnamespace
 	-- (al.drop_learner, al.drop_model)
 	'probvec_to_float8', 'real_features_support', 'expected_gradient_length_real',
 	'predict_proba_real', 'predict_real', 'predict_committee_real',
+	'predict_label_probs', 'predict_labels', 'predict_committee_label_probs', 'predict_value',
+	'predict_committee_values', 'predict_label_probs_real', 'predict_labels_real',
+	'predict_committee_label_probs_real', 'predict_value_real', 'predict_committee_values_real',
 	'model_usable', 'drop_orphans',
 	-- an event trigger, reached by ALTER VIEW / ALTER TABLE (below)
 	'keep_handles',

@@ -14,6 +14,12 @@ CREATE TABLE nm_data (x real[], y text);
 INSERT INTO nm_data SELECT ARRAY[i % 3, (i * 7) % 5]::real[], (ARRAY['red', 'green'])[i % 2 + 1]
 FROM generate_series(1, 12) i;
 SELECT al.train_model('nm', 'nm_data', 'x', 'y') > 0 AS trained;
+-- a one-vs-rest model 'nm_ovr' and a ridge model 'nm_ridge' on the same features
+CREATE TABLE nm_families AS
+SELECT x, CASE WHEN y = 'red' THEN '{red}'::text[] ELSE '{green,blue}'::text[] END AS tags, x[1] + 2 * x[2] AS v
+FROM nm_data;
+SELECT al.train_model('nm_ovr', 'nm_families', 'x', 'tags', '{"family": "ovr"}') > 0 AS trained_ovr,
+	al.train_model('nm_ridge', 'nm_families', 'x', 'v', '{"family": "ridge"}') > 0 AS trained_ridge;
 -- an id column and unlabeled rows, for al.expected_error_reduction
 ALTER TABLE nm_data ADD COLUMN id integer GENERATED ALWAYS AS IDENTITY;
 INSERT INTO nm_data (x, y) SELECT ARRAY[i % 4, i % 3]::real[], NULL FROM generate_series(1, 5) i;
@@ -112,6 +118,12 @@ BEGIN
 		RETURN $q$'nlu'::text$q$;
 	ELSIF argname = 'name' THEN
 		RETURN $q$'nl'::text$q$;
+	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_label%', 'predict\_committee\_label%']) THEN
+		RETURN CASE argname WHEN 'model' THEN $q$'nm_ovr'::text$q$
+			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ovr')$q$ END;
+	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_value%', 'predict\_committee\_values%']) THEN
+		RETURN CASE argname WHEN 'model' THEN $q$'nm_ridge'::text$q$
+			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ridge')$q$ END;
 	ELSIF argname = 'data' AND p.proname LIKE 'backtest%' THEN
 		RETURN $q$'nb_data'::regclass$q$;
 	ELSIF argname = 'probabilities' AND argtype = 'jsonb'::regtype AND 'text[]'::regtype = ANY (types) THEN
@@ -221,3 +233,6 @@ SELECT * FROM al.model_coefficients(NULL);
 SELECT al.drop_learner('nl'), al.drop_learner('nlu');
 SELECT al.drop_model('nm') AS dropped;
 DROP TABLE nm_data, nl_pool, nlu_pool;
+
+-- the family models go: later suites count the models
+SELECT al.drop_model('nm_ovr') + al.drop_model('nm_ridge') AS dropped_family_models;

@@ -38,6 +38,23 @@ $node->safe_psql('src', q{
 	SELECT al.train_model('bobs', 'data', 'x', 'y', '{"members": 2}');
 	RESET ROLE;
 });
+# models of the other families (issue 13): one-vs-rest (a committee, a
+# class every row has: intercept +inf in the weights) and ridge
+$node->safe_psql('src', q{
+	CREATE TABLE fam AS
+	SELECT id, x, CASE WHEN id % 2 = 0 THEN '{a,b}' ELSE '{b}' END::text[] AS tags, 2 * x[1] + id % 3 AS v
+	FROM data;
+	SELECT al.train_model('fam_ovr', 'fam', 'x', 'tags', '{"family": "ovr", "members": 2}');
+	SELECT al.train_model('fam_ridge', 'fam', 'x', 'v', '{"family": "ridge", "standardize": true}');
+});
+my $families = q{
+	SELECT al.predict_label_probs('fam_ovr', '{1,0.5}')::text || ' ' || al.predict_labels('fam_ovr', '{1,0.5}')::text
+	       || ' ' || al.predict_value('fam_ridge', '{1,0.5}')::text || ' '
+	       || (SELECT string_agg(name || ':' || family || ':' || classes::text, ',' ORDER BY name)
+	           FROM al.models WHERE name LIKE 'fam%')};
+my $families_before = $node->safe_psql('src', $families);
+like($families_before, qr/^\{[0-9.e-]+,1\} \{(a,)?b\} [0-9.e-]+ fam_ovr:ovr:\{a,b\},fam_ridge:ridge:\{\}$/,
+	'one-vs-rest and ridge models before the dump') or diag($families_before);
 # alice shares her model with carol
 $node->safe_psql('src', q{
 	SET ROLE alice;
@@ -98,6 +115,8 @@ is($stderr, '', 'without errors or warnings');
 is($node->safe_psql('dst', $store), $store_before,
 	'every version points to its restored handle, with its owner and grants');
 is(uses('dst'), $before, 'owners, the grantee and strangers get the same after the restore');
+is($node->safe_psql('dst', $families), $families_before,
+	'one-vs-rest and ridge models predict the same after the restore, with their family');
 is($node->safe_psql('dst', q{SELECT count(*) FROM al.learners WHERE name = 'als'}), '1',
 	'the learner came back with its model');
 

@@ -15,52 +15,7 @@
 #include "al_blas.h"
 #include "ridge.h"
 #include "unit.h"
-
-/*
- * Solve m theta = r by Gaussian elimination with partial pivoting, m
- * (p x p, row-major) and r overwritten; theta into r.
- */
-static void
-gauss_solve(long double *m, long double *r, int p)
-{
-	for (int c = 0; c < p; c++)
-	{
-		int			best = c;
-
-		for (int i = c + 1; i < p; i++)
-			if (fabsl(m[i * p + c]) > fabsl(m[best * p + c]))
-				best = i;
-		for (int j = 0; j < p; j++)
-		{
-			long double t = m[c * p + j];
-
-			m[c * p + j] = m[best * p + j];
-			m[best * p + j] = t;
-		}
-		{
-			long double t = r[c];
-
-			r[c] = r[best];
-			r[best] = t;
-		}
-		for (int i = c + 1; i < p; i++)
-		{
-			long double f = m[i * p + c] / m[c * p + c];
-
-			for (int j = c; j < p; j++)
-				m[i * p + j] -= f * m[c * p + j];
-			r[i] -= f * r[c];
-		}
-	}
-	for (int i = p - 1; i >= 0; i--)
-	{
-		long double s = r[i];
-
-		for (int j = i + 1; j < p; j++)
-			s -= m[i * p + j] * r[j];
-		r[i] = s / m[i * p + i];
-	}
-}
+#include "unit_solve.h"
 
 /*
  * The reference fit of n rows x (n x d) and y: normal equations of [X 1]
