@@ -71,6 +71,7 @@ INSERT INTO pg_temp.sample VALUES
 	('features', 'name', $$'x'::name$$),
 	('label', 'name', $$'y'::name$$),
 	('learner', 'text', $$'nl'::text$$),
+	('learner_id', 'bigint', $$(SELECT id FROM al.learners WHERE name = 'nl')$$),
 	('pool', 'regclass', $$'nl_pool'::regclass$$),
 	('id_column', 'name', $$'id'::name$$),
 	('features_column', 'name', $$'x'::name$$),
