@@ -620,9 +620,9 @@ batch_finish(Batch *b, ReturnSetInfo *rsinfo)
 	tuplestore_end(b->rows);
 }
 
-/* Start choosing a batch of k items for annotator. */
+/* Start choosing a batch of k items for annotator (claim: item by item). */
 static void
-batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo)
+batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim, ReturnSetInfo *rsinfo)
 {
 	b->l = l;
 	b->annotator = annotator;
@@ -634,7 +634,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetI
 	b->kinds = (char *) palloc(b->cap);
 	b->alive = (bool *) palloc(sizeof(bool) * b->cap);
 	b->chosen = item_map_create("al_ext batch items", b->cap);
-	b->claim = k <= BATCH_CLAIM_MAX;
+	b->claim = claim;
 	/* other annotators take the same first items meanwhile: read beyond k from the start */
 	b->slack = b->claim ? 3 * k : 0;
 	b->skipped = 0;
@@ -718,6 +718,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	ItemMap    *eval_map;
 	int			guc_level,
 				k;
+	bool		claim;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 2, "annotator");
@@ -735,7 +736,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch size must be between 1 and 100000, not %d", k)));
-	batch_lock_learner(l, k > BATCH_CLAIM_MAX);
+	claim = batch_lock_learner(l, k);
 	batch_lock_annotator(l, annotator);
 	/* (under the annotator's lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
@@ -743,7 +744,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	eval = eval_items_datum(l);
 	if (eval == (Datum) 0)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
-	batch_begin(&b, l, annotator, k, rsinfo);
+	batch_begin(&b, l, annotator, k, claim, rsinfo);
 	eval_map = eval_item_map(eval);
 	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval, eval_map); pass++)
 		;
