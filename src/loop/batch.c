@@ -302,7 +302,12 @@ take_ranked(Batch *b, ItemMap *eval)
  * then a seeded random sample of the pool, skipping the items not open to
  * annotator (see the head of this file), the evaluation sample and this
  * batch's items (learner_taken_items), unscored.  The pool is read as the
- * learner's owner.
+ * learner's owner, need + slack rows, then twice as many each time, until
+ * the batch is full or the pool runs out: the rows claimed by other open batches are invisible
+ * to the query (they are not leased yet) and come first in the seeded
+ * order, so they are left out of the next read (with one fixed read, two
+ * open batches of 64 left a batch of 4 empty while thousands of items were
+ * open).
  */
 static void
 take_cold_start(Batch *b)
@@ -312,31 +317,62 @@ take_cold_start(Batch *b)
 	const char *id = quote_identifier(b->l->id_column);
 	int			need = b->k - b->n;
 	char	  **picks = (char **) palloc(sizeof(char *) * (need + b->slack));
+	char	  **seen = NULL;		/* the rows passed over, then the batch's items */
+	int			passed = 0,
+				cap = 0,
+				limit = need + b->slack;
 	char	   *sql;
-	AlIdentity	save;
-	int			ret;
 
 	batch_take_list(b, picks, cold_start_candidates(b->l, b->annotator, need + b->slack, picks),
 					KIND_COLD, need);
-	if (b->n >= b->k)
-		return;
-	args[0] = Int64GetDatum(b->l->id);
-	args[1] = learner_taken_items(b->l, b->annotator, b->items, b->pos);
-	args[2] = Int32GetDatum(b->k - b->n + b->slack);
 	sql = psprintf("SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
 				   "AND NOT (%s::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($2)) "
 				   "ORDER BY pg_catalog.hashtextextended(%s::pg_catalog.text, %d), %s LIMIT $3",
 				   id, learner_pool_name(b->l), id, id, id, b->l->options.seed, id);
-	/* as the learner's owner, as the round reads it: annotators need no right on the pool */
-	al_become(b->l->owner, &save);
-	ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
-	al_restore(&save);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not sample the pool of learner \"%s\"", b->l->name);
-	/* (a pool that gained a duplicate id since its last round: batch_take skips it) */
-	for (uint64 i = 0; i < SPI_processed && b->n < b->k; i++)
-		(void) batch_take_unscored(b, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1),
-								   KIND_COLD);
+	/* twice as many rows each time: a few reads however many rows are claimed */
+	for (; b->n < b->k; limit = (int) Min((int64) 2 * limit, PG_INT32_MAX / 4))
+	{
+		AlIdentity	save;
+		int			ret;
+		uint64		got;
+
+		if (b->pos + passed + 1 > cap)
+		{
+			cap = 2 * (b->pos + passed + 1);
+			seen = seen ? (char **) repalloc(seen, sizeof(char *) * cap) : (char **) palloc(sizeof(char *) * cap);
+		}
+		for (int i = 0; i < b->pos; i++)
+			seen[passed + i] = b->items[i];
+		args[0] = Int64GetDatum(b->l->id);
+		args[1] = learner_taken_items(b->l, b->annotator, seen, passed + b->pos);
+		args[2] = Int32GetDatum(limit);
+		/* as the learner's owner, as the round reads it: annotators need no right on the pool */
+		al_become(b->l->owner, &save);
+		ret = SPI_execute_with_args(sql, 3, types, args, NULL, false, 0);
+		al_restore(&save);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "could not sample the pool of learner \"%s\"", b->l->name);
+		got = SPI_processed;
+		/* (a pool that gained a duplicate id since its last round: batch_take skips it) */
+		for (uint64 i = 0; i < got && b->n < b->k; i++)
+		{
+			char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+			if (batch_take_unscored(b, item, KIND_COLD))
+				continue;
+			if (passed == cap)
+			{
+				cap *= 2;
+				seen = (char **) repalloc(seen, sizeof(char *) * cap);
+			}
+			/* (over the copies of the batch's items: made again before the next read) */
+			seen[passed++] = item;
+		}
+		SPI_freetuptable(SPI_tuptable);
+		if (got < (uint64) limit)
+			break;
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /*
@@ -620,9 +656,9 @@ batch_finish(Batch *b, ReturnSetInfo *rsinfo)
 	tuplestore_end(b->rows);
 }
 
-/* Start choosing a batch of k items for annotator. */
+/* Start choosing a batch of k items for annotator (claim: item by item). */
 static void
-batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetInfo *rsinfo)
+batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim, ReturnSetInfo *rsinfo)
 {
 	b->l = l;
 	b->annotator = annotator;
@@ -634,7 +670,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, ReturnSetI
 	b->kinds = (char *) palloc(b->cap);
 	b->alive = (bool *) palloc(sizeof(bool) * b->cap);
 	b->chosen = item_map_create("al_ext batch items", b->cap);
-	b->claim = k <= BATCH_CLAIM_MAX;
+	b->claim = claim;
 	/* other annotators take the same first items meanwhile: read beyond k from the start */
 	b->slack = b->claim ? 3 * k : 0;
 	b->skipped = 0;
@@ -718,6 +754,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	ItemMap    *eval_map;
 	int			guc_level,
 				k;
+	bool		claim;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 2, "annotator");
@@ -735,7 +772,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch size must be between 1 and 100000, not %d", k)));
-	batch_lock_learner(l, k > BATCH_CLAIM_MAX);
+	claim = batch_lock_learner(l, k);
 	batch_lock_annotator(l, annotator);
 	/* (under the annotator's lock: two calls of one annotator cannot both pass the cap) */
 	k = cap_batch(l, annotator, k);
@@ -743,7 +780,7 @@ al_next_batch(PG_FUNCTION_ARGS)
 	eval = eval_items_datum(l);
 	if (eval == (Datum) 0)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
-	batch_begin(&b, l, annotator, k, rsinfo);
+	batch_begin(&b, l, annotator, k, claim, rsinfo);
 	eval_map = eval_item_map(eval);
 	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval, eval_map); pass++)
 		;

@@ -13,7 +13,8 @@
  * Small batches (at most BATCH_CLAIM_MAX items) take the learner's batch
  * lock in share mode and run side by side; a larger batch takes it in
  * exclusive mode, waits for the open small ones and claims nothing (so the
- * shared lock table never holds thousands of claims).  One annotator's
+ * shared lock table never holds thousands of claims), and so does a small
+ * one once its transaction claimed its share of that table.  One annotator's
  * batches are serialized by its own lock, so its cap (option max_leased)
  * cannot be passed by two sessions at once.  All are held to the end of
  * the transaction; the waits are bounded (al_ext.batch_lock_timeout), and a
@@ -26,7 +27,7 @@
 
 #include "access/xact.h"
 #include "common/hashfn.h"
-#include "storage/lockdefs.h"
+#include "storage/lock.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
@@ -46,6 +47,16 @@ typedef struct BatchLockTaken
 
 /* The learners whose batch locks this transaction took, in TopTransactionContext. */
 static List *batch_locks_taken = NIL;
+
+/*
+ * The items this transaction claimed (at most: a rolled back subtransaction
+ * released its claims but they still count).  Claims live in the shared lock
+ * table, sized max_locks_per_transaction per connection: a transaction that
+ * took small batch after small batch (an annotator fetching ahead, a proxy
+ * serving a team) filled it, failing every session of the server with "out
+ * of shared memory".
+ */
+static int	claims_taken = 0;
 
 /* Does this transaction hold learner id's batch lock, in either mode? */
 static bool
@@ -69,7 +80,10 @@ batch_xact_callback(XactEvent event, void *arg)
 	if (event != XACT_EVENT_PRE_PREPARE)
 	{
 		if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PARALLEL_PRE_COMMIT)
+		{
 			batch_locks_taken = NIL;
+			claims_taken = 0;
+		}
 		return;
 	}
 	foreach(lc, batch_locks_taken)
@@ -122,14 +136,20 @@ batch_lock_timed_out(const void *arg, int waited_ms)
 }
 
 /*
- * Take learner l's batch lock for this transaction: share mode for a small
- * batch, exclusive for a large one (see the head of this file).  The wait
- * is bounded; a transaction-wide snapshot (REPEATABLE READ, SERIALIZABLE)
- * could not see the leases of the batches before, hence the error.
+ * Take learner l's batch lock for this transaction for a batch of k items:
+ * share mode for a small batch, exclusive for a large one (see the head of
+ * this file), and exclusive too once this transaction's claims and the
+ * batch's would pass max_locks_per_transaction (or BATCH_CLAIM_MAX if
+ * larger): its share of the lock table.  Returns whether the batch claims
+ * its items (not under the exclusive lock).  The wait is bounded; a
+ * transaction-wide snapshot (REPEATABLE READ, SERIALIZABLE) could not see
+ * the leases of the batches before, hence the error.
  */
-void
-batch_lock_learner(const Learner *l, bool exclusive)
+bool
+batch_lock_learner(const Learner *l, int k)
 {
+	bool		exclusive = k > BATCH_CLAIM_MAX ||
+		(int64) claims_taken + k > Max(BATCH_CLAIM_MAX, max_locks_per_xact);
 	LOCKMODE	mode = exclusive ? ExclusiveLock : ShareLock;
 
 	if (IsolationUsesXactSnapshot())
@@ -138,12 +158,14 @@ batch_lock_learner(const Learner *l, bool exclusive)
 				 errmsg("al.next_batch cannot run in a REPEATABLE READ or SERIALIZABLE transaction"),
 				 errhint("Call it at READ COMMITTED, the default isolation level, so that concurrent annotators never get the same item.")));
 	/* a second batch in the same transaction: the lock is ours already */
-	if (al_lock_held(AL_LOCK_BATCH, (uint64) l->id, ExclusiveLock) ||
-		(!exclusive && al_lock_held(AL_LOCK_BATCH, (uint64) l->id, ShareLock)))
-		return;
+	if (al_lock_held(AL_LOCK_BATCH, (uint64) l->id, ExclusiveLock))
+		return false;
+	if (!exclusive && al_lock_held(AL_LOCK_BATCH, (uint64) l->id, ShareLock))
+		return true;
 	if (!holds_batch_lock(l->id))
 		note_batch_lock(l);
 	al_lock_xact_bounded(AL_LOCK_BATCH, (uint64) l->id, mode, batch_lock_timeout, batch_lock_timed_out, l);
+	return !exclusive;
 }
 
 /* What waited for an annotator's lock: for the error. */
@@ -193,7 +215,10 @@ batch_lock_annotator(const Learner *l, const char *annotator)
 bool
 batch_claim_item(const Learner *l, const char *item)
 {
-	return al_lock_try_xact(AL_LOCK_ITEM, learner_string_key(l, item));
+	if (!al_lock_try_xact(AL_LOCK_ITEM, learner_string_key(l, item)))
+		return false;
+	claims_taken++;
+	return true;
 }
 
 /* Define al_ext.batch_lock_timeout (called from _PG_init). */

@@ -11,7 +11,7 @@
 /* Batches of at most this many items claim their items one by one and run side by side. */
 #define BATCH_CLAIM_MAX 64
 
-extern void batch_lock_learner(const Learner *l, bool exclusive);
+extern bool batch_lock_learner(const Learner *l, int k);
 extern void batch_lock_annotator(const Learner *l, const char *annotator);
 extern bool batch_claim_item(const Learner *l, const char *item);
 
