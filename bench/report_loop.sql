@@ -25,7 +25,7 @@ FROM lpools p LEFT JOIN bench.runs r ON r.case_id = p.base
 GROUP BY p.base, p.pool, p.rows, p.target_ms;
 
 \echo
-\echo '== the loop: from the COMMIT of a batch of 10 labels (al.label_many) to the notification of the new version on the learner's channel'
+\echo '== the loop: from the COMMIT of a batch of 10 labels (al.label_many) to the notification of the new version on the learner''s channel'
 \echo '   (background worker running, al_ext.naptime 100ms; strategy entropy, retrain_every 10, batch_size 10, standardize false;'
 \echo '   client wall clock; rounds after the first model; VACUUM (ANALYZE) al.scores between rounds, as autovacuum would;'
 \echo '   idle worker CPU: share of one core the worker uses over 5 s with nothing to do, this learner only)'

@@ -11,7 +11,12 @@
 #                            checks, each also selectable alone), models, loop,
 #                            eer (expected error reduction: bench/eer.sql,
 #                            bench/eer_sklearn.py, bench/eer_accuracy.c)
-#                            backtest
+#                            backtest, external (an external-prediction
+#                            learner: ranking a version, al.next_batch vs
+#                            plain SQL: bench/external.sql), ingest (jsonb to
+#                            al.probvec vs plain SQL: bench/ingest.sql),
+#                            annotators (al.next_batch under 1, 4, 16, 64
+#                            concurrent pgbench clients)
 #                            models13 (model families: one-vs-rest and ridge
 #                            in the store beside scikit-learn, bench/models13.py)
 #   AL_BENCH_M13_OVR_ROWS=100000     rows of the models13 one-vs-rest fit
@@ -24,6 +29,13 @@
 #   AL_BENCH_FEATURES=64     features per row (expected gradient length)
 #   AL_BENCH_CASES="2 14"    run only these cases (ids of bench/bench.sql)
 #   AL_BENCH_SHARED_BUFFERS=3GB
+#   AL_BENCH_EXT_ROWS=1000000  rows of the external-prediction pool
+#                            (sections external and annotators)
+#   AL_BENCH_EXT_BATCHES=50  consecutive batches timed by section external
+#   AL_BENCH_INGEST_ROWS=1000000  JSON rows of section ingest
+#   AL_BENCH_ANNOTATORS="1 4 16 64"  concurrent annotators (section annotators)
+#   AL_BENCH_ANN_BATCHES=48  batches per annotator count (pgbench -t, at
+#                            least 2 per annotator)
 #   AL_BENCH_KEEP=1          leave the cluster running and its directory
 #   AL_BENCH_EXTRA_SQL=file  development only: SQL run after CREATE EXTENSION
 #                            (e.g. stand-ins); the report then says so
@@ -46,15 +58,21 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-for s in ${AL_BENCH_SECTIONS:-scores models loop eer backtest models13}; do
-	case " $SCORE_SECTIONS models loop eer backtest models13 " in
+OTHER_SECTIONS="models loop eer backtest models13 external ingest annotators"
+for s in ${AL_BENCH_SECTIONS:-scores $OTHER_SECTIONS}; do
+	case " $SCORE_SECTIONS $OTHER_SECTIONS " in
 	*" $s "*) SEL+="$s " ;;
-	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS models loop eer backtest models13)"; exit 2; } ;;
+	*) [ "$s" = scores ] && SEL+="$SCORE_SECTIONS " || { say "unknown section '$s' (known: scores $SCORE_SECTIONS $OTHER_SECTIONS)"; exit 2; } ;;
 	esac
 done
 want() { [[ "$SEL" == *" $1 "* ]]; }
 want_scores() { local s; for s in $SCORE_SECTIONS; do want "$s" && return 0; done; return 1; }
 LOOP_POOLS=${AL_BENCH_LOOP_POOLS:-100k 1m}
+EXT_ROWS=${AL_BENCH_EXT_ROWS:-1000000}
+EXT_BATCHES=${AL_BENCH_EXT_BATCHES:-50}
+INGEST_ROWS=${AL_BENCH_INGEST_ROWS:-1000000}
+ANNOTATORS=${AL_BENCH_ANNOTATORS:-1 4 16 64}
+ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-48}
 
 say "== dependencies (Debian packages)"
 if ! AL_EXTRA_PKGS="python3-numpy python3-psycopg2 python3-sklearn" bash .ci/install-deps.sh; then
@@ -160,6 +178,23 @@ if want models13; then
 	psql_ -v ovr_rows="$M13_OVR_ROWS" -v ridge_rows="$M13_RIDGE_ROWS" <bench/models13.sql >/dev/null
 	psql_ -c "DROP TABLE m13_src" >/dev/null
 fi
+if want external || want annotators; then
+	# the stand-in external model's predictions: gen_data's pool streams 3
+	# (versions 1 and 3) and 4 (version 2), 10 classes
+	say "== data: ext_pool $EXT_ROWS x 10 classes (external-prediction learners)"
+	psql_ -c "CREATE TABLE ext_pool (id bigint NOT NULL, grp int NOT NULL, p al.probvec)"
+	build/bench/gen_data pool "$EXT_ROWS" 10 3 | psql_ -c "COPY ext_pool FROM STDIN (FORMAT binary)"
+	psql_ -c "ALTER TABLE ext_pool ADD PRIMARY KEY (id)" -c "VACUUM (FREEZE, ANALYZE) ext_pool"
+	if want external; then
+		psql_ -c "CREATE TABLE ext_v2 (id bigint NOT NULL, grp int NOT NULL, p al.probvec)"
+		build/bench/gen_data pool "$EXT_ROWS" 10 4 | psql_ -c "COPY ext_v2 FROM STDIN (FORMAT binary)"
+	fi
+fi
+if want ingest; then
+	say "== data: ing_src $INGEST_ROWS x 10 classes, as JSON (bench/ingest.sql)"
+	psql_ -c "CREATE TABLE ing_src (id bigint NOT NULL, grp int NOT NULL, p al.probvec)"
+	build/bench/gen_data pool "$INGEST_ROWS" 10 5 | psql_ -c "COPY ing_src FROM STDIN (FORMAT binary)"
+fi
 T1=$(date +%s)
 DATA_SECS=$((T1 - T0))
 say "  data ready in ${DATA_SECS} s"
@@ -261,6 +296,70 @@ rr() {
 	psql_ -c "SELECT bench.summarize()" >/dev/null
 }
 
+# bench_annotators: al.next_batch(learner, 10, annotator) under 1, 4, 16 and
+# 64 concurrent annotators (AL_BENCH_ANNOTATORS), each a pgbench client with
+# its own annotator name, on an external-prediction learner over ext_pool
+# (no training: the fastest way to rank a 1,000,000-row pool); the leases
+# are cleared before each count of annotators.  Prints the report part.
+bench_annotators() {
+	local n j t ms tps
+	echo "== annotators (issue 12): al.next_batch('ann', 10, 'annotator_' || client) in autocommit, N pgbench clients"
+	echo "   at once (-c N -j min(N, 2) -t max(2, $ANN_BATCHES / N) batches each); an external-prediction learner (entropy,"
+	echo "   10 classes) over ext_pool ($EXT_ROWS rows); leases cleared before each N; al_ext.batch_lock_timeout = 0 (no"
+	echo "   limit) for the clients, so that a wait longer than its default 5 s is measured rather than an error;"
+	echo "   latency = pgbench's per-transaction log (client side, lock wait included); batches/s = pgbench's tps"
+	echo "   (without connection time)"
+	psql_ -At -c "SELECT al.create_learner('ann', 'ext_pool', 'id', 'p',
+		'{billing,bug,feature,account,refund,login,shipping,spam,praise,other}', 'entropy',
+		'{\"predictions\": true, \"batch_size\": 10}')" -c "SELECT al.predictions_updated('ann', 'v1')" >/dev/null
+	ms=$(psql_ -At -c "SELECT round(bench.time_query('SELECT al.run_learner(''ann'')'))")
+	psql_ -c "VACUUM (ANALYZE) al.scores"
+	echo "   learner ann ranked in $ms ms (al.run_learner); rows in al.scores: $(psql_ -At -c "SELECT count(*) FROM al.scores")"
+	echo "SELECT count(*) FROM al.next_batch('ann', 10, 'annotator_' || :client_id);" >"$W/ann.sql"
+	chmod 644 "$W/ann.sql"
+	psql_ -c "CREATE TABLE bench.ann_tx (clients int, client int, us bigint)" \
+		-c "CREATE TABLE bench.ann_leases (clients int, leases bigint, items bigint, annotators bigint)" \
+		-c "CREATE TABLE bench.ann_tps (clients int, tps float8)"
+	for n in $ANNOTATORS; do
+		psql_ -c "DELETE FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
+			-c "VACUUM (ANALYZE) al.leases"
+		j=$((n < 2 ? n : 2))
+		t=$(((ANN_BATCHES + n - 1) / n)); [ "$t" -lt 2 ] && t=2
+		rm -f "$W"/ann_log*
+		as_pg env PGOPTIONS="-c al_ext.batch_lock_timeout=0" pgbench -n -h "$W" -p "$PORT" -U postgres \
+			-f "$W/ann.sql" -c "$n" -j "$j" -t "$t" -l --log-prefix="$W/ann_log" postgres \
+			>"$W/pgbench_$n.txt" 2>&1 || echo "   pgbench -c $n failed: $(tail -3 "$W/pgbench_$n.txt")"
+		# log lines: client transaction latency_us script epoch epoch_us
+		cat "$W"/ann_log* 2>/dev/null | awk -v n="$n" '$3 ~ /^[0-9]+$/ { print n "\t" $1 "\t" $3 }' |
+			psql_ -c "\\copy bench.ann_tx FROM pstdin"
+		psql_ -c "INSERT INTO bench.ann_leases SELECT $n, count(*), count(DISTINCT item_id), count(DISTINCT annotator)
+			FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')"
+		grep -E 'aborted|failed|error' "$W/pgbench_$n.txt" | sed "s/^/   pgbench -c $n: /" | head -5
+		tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$W/pgbench_$n.txt" | head -1)
+		psql_ -c "INSERT INTO bench.ann_tps VALUES ($n, ${tps:-NULL})"
+		say "   $n annotators: ${tps:-?} batches/s"
+	done
+	psql_ <<-SQL
+	\\pset footer off
+	WITH t AS (
+		SELECT clients, count(*) AS batches, count(DISTINCT client) AS active,
+		       percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000 AS med,
+		       percentile_cont(0.9) WITHIN GROUP (ORDER BY us) / 1000 AS p90,
+		       max(us) / 1000 AS worst, count(*) FILTER (WHERE us > 5000000) AS over5s
+		FROM bench.ann_tx GROUP BY clients),
+	r AS (SELECT t.*, p.tps AS bps FROM t LEFT JOIN bench.ann_tps p USING (clients))
+	SELECT r.clients AS annotators, r.batches, round(r.bps::numeric, 1) AS "batches/s",
+	       round((r.bps / (SELECT bps FROM r WHERE clients = 1))::numeric, 2) AS "x 1 annotator",
+	       round(r.med::numeric, 1) AS "median ms", round(r.p90::numeric, 1) AS "p90 ms", round(r.worst::numeric) AS "max ms",
+	       r.over5s AS "> 5 s", l.leases, l.leases = l.items AS "no item twice",
+	       CASE WHEN r.clients = 1 THEN CASE WHEN r.med < 10 THEN 'PASS' ELSE 'MISS' END || ' (median < 10 ms)'
+	            WHEN r.clients = 16 THEN CASE WHEN r.bps >= 8 * (SELECT bps FROM r WHERE clients = 1) THEN 'PASS' ELSE 'MISS' END
+	                                     || ' (>= 8x 1 annotator)' END AS "issue 12 target"
+	FROM r LEFT JOIN bench.ann_leases l USING (clients) ORDER BY r.clients;
+	SQL
+	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it)"
+}
+
 if want models; then
 	say "== models: train100k (100,000 x 64, 10 classes): 1 warm-up round, then 3 rounds"
 	[ $HAVE_SK = 1 ] && "$PY" bench/sklearn_bench.py info "$W" "$PORT"
@@ -360,6 +459,28 @@ if want models13; then
 		echo "== models13 skipped: $PY lacks numpy, psycopg2 or scikit-learn" >"$W/models13.txt"
 	fi
 fi
+if want external || want annotators; then
+	# the learners of the sections before (loop, backtest) go first, so
+	# that their rankings' rows do not weigh on these timings
+	n=$(psql_ -At -c "SELECT count(al.drop_learner(name)) FROM al.learners")
+	[ "$n" != 0 ] && say "  dropped the $n learners of the sections before"
+	psql_ -c "VACUUM (ANALYZE) al.scores"
+fi
+if want external; then
+	say "== external: ranking 3 prediction versions of $EXT_ROWS rows, then $EXT_BATCHES batches (bench/external.sql)"
+	psql_ -v batches="$EXT_BATCHES" <bench/external.sql >"$W/external.txt" 2>&1 ||
+		say "  bench/external.sql failed (see the report)"
+	# the next section's batches should not scan this learner's ranking too
+	psql_ -At -c "SELECT al.drop_learner('ext')" -c "VACUUM (ANALYZE) al.scores" >/dev/null 2>&1 || true
+fi
+if want ingest; then
+	say "== ingest: jsonb to al.probvec, $INGEST_ROWS rows (bench/ingest.sql)"
+	psql_ <bench/ingest.sql >"$W/ingest.txt" 2>&1 || say "  bench/ingest.sql failed (see the report)"
+fi
+if want annotators; then
+	say "== annotators: al.next_batch from $EXT_ROWS rows with $ANNOTATORS concurrent annotators, $ANN_BATCHES batches each (pgbench)"
+	bench_annotators >"$W/annotators.txt" 2>&1 || say "  annotators failed (see the report)"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -392,6 +513,9 @@ OUT=$RESULTS/latest.txt
 	want eer && cat "$W/eer.txt"
 	want backtest && cat build/bench/backtest.txt
 	want models13 && cat "$W/models13.txt"
+	want external && cat "$W/external.txt"
+	want ingest && cat "$W/ingest.txt"
+	want annotators && cat "$W/annotators.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"
