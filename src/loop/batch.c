@@ -244,30 +244,23 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 }
 
 /*
- * Choose from the published ranking until the batch is full: the first
- * items still open to the annotator (see the head of this file) outside
- * the evaluation sample (eval), by rank then score, read as the store owner
- * in the order of the index al.scores_order through a cursor planned for
- * its first rows, a block at a time: the cost grows with the rows taken
- * above the first open ones (skipped by a hash probe), not with the
- * ranking or the labels.
+ * Choose the open rows of the learner's ranking that sql returns (in the
+ * hand-out order; $1 the learner), read as the store owner through a
+ * cursor planned for its first rows, a block at a time, until the batch is
+ * full or the rows run out.
  */
 static void
-take_ranked(Batch *b, ItemMap *eval)
+take_ranked_rows(Batch *b, const char *sql, ItemMap *eval, ItemMap *taken)
 {
-	static const char *sql =
-		"SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s WHERE s.learner_id = $1 "
-		"ORDER BY s.rank, s.score DESC, s.item_id";
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(b->l->id);
-	SPIPlanPtr	plan;
-	Portal		portal;
-	AlIdentity	save;
-	ItemMap    *taken = maybe_taken_items(b);
 	/* at most RANKED_BLOCK_ROWS rows, and about BATCH_BLOCK_BYTES of probvecs */
 	long		block_rows = Max(1, Min(RANKED_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k)));
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext batch block",
 												ALLOCSET_DEFAULT_SIZES);
+	SPIPlanPtr	plan;
+	Portal		portal;
+	AlIdentity	save;
 
 	al_become_store_owner(&save);
 	plan = SPI_prepare_cursor(sql, 1, &type, CURSOR_OPT_FAST_PLAN);
@@ -295,6 +288,30 @@ take_ranked(Batch *b, ItemMap *eval)
 	SPI_cursor_close(portal);
 	SPI_freeplan(plan);
 	MemoryContextDelete(block);
+}
+
+/*
+ * Choose from the published ranking until the batch is full: the first
+ * items still open to the annotator (see the head of this file) outside
+ * the evaluation sample (eval), by rank then score.  The round marked the
+ * first rows of the ranking hot and only those are indexed (al.scores_order),
+ * so they come in order from the index; the cost grows with the rows taken
+ * above the first open ones (skipped by a hash probe), not with the
+ * ranking or the labels.  Once the batches took every hot row, the rest
+ * of the ranking is read by a scan and sort, until the next round.
+ */
+static void
+take_ranked(Batch *b, ItemMap *eval)
+{
+	ItemMap    *taken = maybe_taken_items(b);
+
+	take_ranked_rows(b, "SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
+					 "WHERE s.learner_id = $1 AND s.hot ORDER BY s.rank, s.score DESC, s.item_id",
+					 eval, taken);
+	if (b->n < b->k)
+		take_ranked_rows(b, "SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
+						 "WHERE s.learner_id = $1 AND NOT s.hot ORDER BY s.rank, s.score DESC, s.item_id",
+						 eval, taken);
 }
 
 /*

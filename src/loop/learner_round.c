@@ -441,9 +441,27 @@ round_ranking_stale(const Learner *l, int64 pool_size)
 }
 
 /*
+ * Mark the first RANKING_HOT_ROWS rows of the learner's ranking in the
+ * hand-out order (rank, then score, then item id) hot: the partial index
+ * al.scores_order holds those only, and al.next_batch reads them first.
+ * One scan and bounded sort of the ranking, and as many updated rows.
+ */
+static void
+mark_hot_rows(const Learner *l)
+{
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(RANKING_HOT_ROWS)};
+
+	learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
+					   "  SELECT ctid FROM al.scores WHERE learner_id = $1 "
+					   "  ORDER BY rank, score DESC, item_id LIMIT $2))",
+					   2, types, args, false, 0);
+}
+
+/*
  * Record which version, pool row count and selection options the ranking
  * was written for, and how many rows it ranked (al.learner_status shows
- * these counts: it never reads a pool itself).
+ * these counts: it never reads a pool itself); mark its first rows hot.
  */
 void
 round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
@@ -458,7 +476,8 @@ round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ran
 					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
 					   "ranked_rows = EXCLUDED.ranked_rows, selection = EXCLUDED.selection, "
 					   "ranked_at = pg_catalog.now()",
-					   5, types, args, false, 0);
+					   5, types, args, false, 0);	if (ranked > 0)
+		mark_hot_rows(l);
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */

@@ -12,6 +12,9 @@
 #include "model.h"
 #include "round_select.h"
 
+/* The first rows of a ranking in the hand-out order, indexed for al.next_batch (al.scores.hot). */
+#define RANKING_HOT_ROWS 10000
+
 /* What scoring the pool produced. */
 typedef struct ScoreResult
 {
