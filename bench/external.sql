@@ -155,7 +155,7 @@ SELECT (SELECT count(*) FROM al.leases x JOIN al.learners l ON l.id = x.learner_
 
 -- where al.next_batch's time goes: it reads the ranking in the order of
 -- the index al.scores_order through a fast-start cursor, a block of 128
--- rows at a time (src/loop/batch.c, take_ranked); the first block's read,
+-- rows at a time (src/loop/batch_sources.c, take_ranked); the first block's read,
 -- after those batches
 \echo '== where a batch''s time goes: EXPLAIN ANALYZE of the first block al.next_batch reads of the ranking'
 SELECT id AS ext_learner_id FROM al.learners WHERE name = 'ext' \gset

@@ -1,0 +1,67 @@
+/*
+ * batch.h - a batch being chosen by al.next_batch: batch.c chooses, checks
+ * and leases; batch_sources.c reads the candidates (the ranking, the cold
+ * start, the evaluation sample, the disagreements) and checks which are
+ * open.  Internal to src/loop.
+ */
+#ifndef AL_BATCH_H
+#define AL_BATCH_H
+
+#include "postgres.h"
+
+#include "utils/tuplestore.h"
+
+#include "item_map.h"
+#include "learner_api.h"
+
+/* The probvecs of a block of the ranking read by al.next_batch: about 8 MB. */
+#define BATCH_BLOCK_BYTES (8 * 1024 * 1024)
+
+/* Where a chosen item came from: how it is checked again and shown. */
+#define KIND_RANKED		's'		/* the ranking: shown with its score, prediction, probvec */
+#define KIND_COLD		'r'		/* the cold start: unscored */
+#define KIND_EVAL		'e'		/* the evaluation sample: unscored, held or labeled by nobody */
+#define KIND_ADJUDICATE 'a'		/* a disagreement, for an adjudicator: unscored */
+
+/*
+ * A batch being chosen.  Every item chosen has a position; those found
+ * taken when checked again are not alive and are neither leased nor shown.
+ * The rows to show wait in `rows`, in the order of their positions.
+ */
+typedef struct Batch
+{
+	const Learner *l;
+	const char *annotator;
+	int			k;				/* items wanted */
+	int			n;				/* items chosen and alive */
+	int			pos;			/* items chosen */
+	int			cap;			/* room in items, kinds, alive */
+	int			checked;		/* positions checked again so far */
+	char	  **items;
+	char	   *kinds;
+	bool	   *alive;
+	ItemMap    *chosen;			/* item -> position */
+	bool		claim;			/* claim items one by one (a small batch) */
+	int			slack;			/* extra candidates each source reads */
+	int			skipped;		/* candidates another open batch holds, this pass */
+	int			eval_want;		/* items of the evaluation sample it takes (-1: not known yet) */
+	Tuplestorestate *rows;
+	TupleDesc	desc;
+	MemoryContext keep;			/* where the ids and rows go */
+} Batch;
+
+/* batch.c */
+extern bool batch_take(Batch *b, const char *item, char kind, Datum *values, bool *nulls);
+extern bool batch_take_unscored(Batch *b, const char *item, char kind);
+extern void batch_take_list(Batch *b, char **ids, int n, char kind, int want);
+extern int	batch_count(const Batch *b, char kind);
+
+/* batch_sources.c */
+extern void open_items(const Batch *b, char **items, const char *kinds, int m, bool *open);
+extern void take_ranked(Batch *b, ItemMap *eval);
+extern void take_cold_start(Batch *b);
+extern int	eval_share(const Learner *l, Datum eval, int k);
+extern void take_eval(Batch *b, Datum eval, int want);
+extern void take_disagreements(Batch *b);
+
+#endif							/* AL_BATCH_H */
