@@ -103,8 +103,12 @@ CREATE TABLE al.scores (
 	item_id text NOT NULL,
 	model_version integer NOT NULL,
 	score double precision NOT NULL,
-	predicted text NOT NULL,
-	probs al.probvec NOT NULL,
+	predicted text NOT NULL,		-- a class; a set of classes (family ovr); a number (ridge)
+	-- the class probabilities (softmax learners; NULL for the other families)
+	probs al.probvec,
+	-- family ovr: the label probabilities in the classes' order; ridge: each
+	-- committee member's prediction (NULL for softmax learners)
+	outputs double precision[],
 	-- the selector's order (option batch: 1 = hand out first); NULL: not a
 	-- candidate, handed out after the ranked rows, by score
 	rank integer CHECK (rank > 0),
@@ -165,6 +169,18 @@ CREATE TABLE al.curve_store (
 	stop_set_uncertainty double precision,
 	-- the stopping rules that fire at this version (doc/loop.md "Stopping rules")
 	stop_rules text[] NOT NULL DEFAULT '{}',
+	-- multi-label and regression learners (doc/loop.md "Model families of
+	-- learners"): measured on 'eval' (the labeled part of the evaluation
+	-- sample) or 'holdout' (option holdout), NULL: neither
+	measured_on text CHECK (measured_on IN ('eval', 'holdout')),
+	measured_items integer,
+	micro_f1 double precision,			-- family ovr
+	macro_f1 double precision,
+	hamming_loss double precision,
+	subset_accuracy double precision,
+	rmse double precision,				-- family ridge
+	mae double precision,
+	r2 double precision,
 	PRIMARY KEY (learner_id, model_version)
 );
 REVOKE ALL ON al.curve_store FROM PUBLIC;
@@ -315,8 +331,10 @@ SELECT l.name AS learner, c.model_version, c.labels_used,
        c.eval_log_loss, c.eval_log_loss_low, c.eval_log_loss_high,
        c.holdout_accuracy AS selected_holdout_accuracy, c.holdout_log_loss AS selected_holdout_log_loss,
        c.mean_uncertainty, c.kappa_previous, c.trained_at, c.model_id, c.labels_unusable,
-       c.stop_set_uncertainty, c.stop_rules, c.model_version IS NOT DISTINCT FROM l.model_version AS served
+       c.stop_set_uncertainty, c.stop_rules, c.model_version IS NOT DISTINCT FROM l.model_version AS served,
+       c.measured_on, c.measured_items, c.micro_f1, c.macro_f1, c.hamming_loss, c.subset_accuracy,
+       c.rmse, c.mae, c.r2
 FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
-	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version; whether the version is the one served now (al.serving_history: since when)';
+	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version; whether the version is the one served now (al.serving_history: since when); for multi-label learners micro- and macro-F1, Hamming loss and subset accuracy, for regression learners RMSE, MAE and R2, measured_on the evaluation sample (eval) or the holdout';

@@ -202,3 +202,85 @@ al_eval_compute(const int *truth, const int *pred, const double *p_true, int n, 
 							   &out->macro_f1_low, &out->macro_f1_high);
 	al_eval_log_loss(p_true, n, &out->log_loss, &out->log_loss_low, &out->log_loss_high);
 }
+
+/*
+ * Multi-label metrics of predicted sets pred against true sets truth (n x k
+ * bytes each, nonzero = the label is in the set; n, k > 0).  Each label's
+ * F1 is 2 TP / (2 TP + FP + FN), 0 when that is 0 / 0 (no true and no
+ * predicted positive), as scikit-learn's f1_score with zero_division=0;
+ * micro F1 pools the counts of all labels (NaN when 0 / 0).
+ */
+void
+al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n, int k,
+				   al_ml_metrics *out)
+{
+	double		tp_all = 0,
+				fp_all = 0,
+				fn_all = 0,
+				f1_sum = 0,
+				exact = 0;
+
+	for (int c = 0; c < k; c++)
+	{
+		double		tp = 0,
+					fp = 0,
+					fn = 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			int			t = truth[(size_t) i * k + c] != 0;
+			int			p = pred[(size_t) i * k + c] != 0;
+
+			tp += t && p;
+			fp += !t && p;
+			fn += t && !p;
+		}
+		f1_sum += (2 * tp + fp + fn) > 0 ? 2 * tp / (2 * tp + fp + fn) : 0.0;
+		tp_all += tp;
+		fp_all += fp;
+		fn_all += fn;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		int			same = 1;
+
+		for (int c = 0; c < k && same; c++)
+			same = (truth[(size_t) i * k + c] != 0) == (pred[(size_t) i * k + c] != 0);
+		exact += same;
+	}
+	out->micro_f1 = (2 * tp_all + fp_all + fn_all) > 0 ?
+		2 * tp_all / (2 * tp_all + fp_all + fn_all) : NAN;
+	out->macro_f1 = f1_sum / k;
+	out->hamming_loss = (fp_all + fn_all) / ((double) n * k);
+	out->subset_accuracy = exact / n;
+}
+
+/*
+ * Regression metrics of predictions pred against targets truth (n > 0):
+ * root mean squared error, mean absolute error and R^2 = 1 - SSE / SST
+ * (SST about the targets' own mean; NaN when SST is 0, where scikit-learn
+ * returns 1 or 0 by convention).
+ */
+void
+al_eval_regression(const double *truth, const double *pred, int n, al_reg_metrics *out)
+{
+	double		mean = 0,
+				sse = 0,
+				sae = 0,
+				sst = 0;
+
+	for (int i = 0; i < n; i++)
+		mean += truth[i];
+	mean /= n;
+	for (int i = 0; i < n; i++)
+	{
+		double		e = truth[i] - pred[i];
+
+		sse += e * e;
+		sae += fabs(e);
+		sst += (truth[i] - mean) * (truth[i] - mean);
+	}
+	out->rmse = sqrt(sse / n);
+	out->mae = sae / n;
+	out->r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+}

@@ -33,6 +33,26 @@ typedef struct al_eval_metrics
 	double		log_loss_high;
 } al_eval_metrics;
 
+/* A multi-label model's metrics on n items of k labels (doc/loop.md "Model families of learners"). */
+typedef struct al_ml_metrics
+{
+	double		micro_f1;		/* 2 TP / (2 TP + FP + FN) over all decisions; NaN: no positive at all */
+	double		macro_f1;		/* the mean over labels of each label's F1 (0 where it has no positive) */
+	double		hamming_loss;	/* the share of wrong decisions */
+	double		subset_accuracy;	/* the share of items whose whole set is right */
+} al_ml_metrics;
+
+/* A regression model's metrics on n items. */
+typedef struct al_reg_metrics
+{
+	double		rmse;
+	double		mae;
+	double		r2;				/* 1 - SSE / SST; NaN when the targets are all equal */
+} al_reg_metrics;
+
+extern void al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n, int k,
+							   al_ml_metrics *out);
+extern void al_eval_regression(const double *truth, const double *pred, int n, al_reg_metrics *out);
 extern void al_eval_wilson(int correct, int n, double z, double *low, double *high);
 extern double al_eval_macro_f1(const int *truth, const int *pred, int n, int k, int *counts);
 extern void al_eval_log_loss(const double *p_true, int n, double *mean, double *low, double *high);

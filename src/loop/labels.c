@@ -20,12 +20,14 @@
 #include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "identity.h"
+#include "family.h"
 #include "learner_acl.h"
 #include "overlap.h"
 #include "sql_args.h"
@@ -97,13 +99,14 @@ batch_init(LabelBatch *b, bool many)
 }
 
 /*
- * ERROR unless every label is a class and every annotator is named, is not
+ * ERROR unless every label is a class (a set of classes, a number: the
+ * learner's family's label, then written in its canonical text) and every annotator is named, is not
  * a name of the label import (label_import.c: the import overwrites and
  * withdraws the labels of its name), and is the caller, or the caller has
  * the proxy right (labels in others' names).
  */
 static void
-check_labels(const Learner *l, const LabelBatch *b)
+check_labels(const Learner *l, LabelBatch *b)
 {
 	const char *me = GetUserNameFromId(GetUserId(), false);
 	bool		proxy = learner_has_right(l, LEARNER_PROXY);
@@ -111,7 +114,10 @@ check_labels(const Learner *l, const LabelBatch *b)
 
 	for (i = 0; i < b->n; i++)
 	{
-		if (learner_class_index(l, b->labels[i]) < 0)
+		/* a label set or a number: checked, and stored in its canonical text */
+		if (l->options.family != MODEL_SOFTMAX)
+			b->labels[i] = family_canonical_label(l, b->labels[i], element_text(b, i));
+		else if (learner_class_index(l, b->labels[i]) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("label \"%s\"%s is not a class of learner \"%s\"",
@@ -401,8 +407,36 @@ json_kind(const JsonbValue *v)
 }
 
 /*
+ * A JSON array of strings (a multi-label learner's label set) as a text[]
+ * literal; ERROR naming the element for anything but strings.
+ */
+static char *
+json_set_text(JsonbValue *v, const char *key, int element)
+{
+	JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+	Datum	   *texts = (Datum *) palloc(sizeof(Datum) * Max(JsonContainerSize(v->val.binary.data), 1));
+	int			n = 0;
+
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (e.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" of element %d of labels must be an array of strings", key, element)));
+		texts[n++] = PointerGetDatum(cstring_to_text_with_len(e.val.string.val, e.val.string.len));
+	}
+	return OidOutputFunctionCall(F_ARRAY_OUT,
+								 PointerGetDatum(construct_array(texts, n, TEXTOID, -1, false, TYPALIGN_INT)));
+}
+
+/*
  * Field key of label object c (element `element` of labels) as text:
- * a string unquoted, a number or boolean as written; NULL if absent.
+ * a string unquoted, a number or boolean as written, an array of strings
+ * as a text[] literal (a label set); NULL if absent.
  * ERROR naming the element if it is null, an object or an array: never
  * silently dropped (an annotator would become the caller).
  */
@@ -426,11 +460,16 @@ json_field(JsonbContainer *c, const char *key, int element)
 			return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
 		case jbvBool:
 			return pstrdup(v->val.boolean ? "true" : "false");
+		case jbvBinary:
+			if (strcmp(key, "label") == 0 && JsonContainerIsArray(v->val.binary.data))
+				return json_set_text(v, key, element);
+			/* FALLTHROUGH */
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("\"%s\" of element %d of labels must be a string, number or boolean, not %s",
-							key, element, json_kind(v))));
+							key, element, json_kind(v)),
+					 strcmp(key, "label") == 0 ? errhint("A multi-label learner's label may also be an array of strings.") : 0));
 	}
 	return NULL;				/* not reached */
 }

@@ -26,6 +26,7 @@
 #include "handle.h"
 #include "identity.h"
 #include "eval_set.h"
+#include "family.h"
 #include "learner_acl.h"
 #include "sql_args.h"
 
@@ -99,7 +100,7 @@ class_name_cmp(const void *a, const void *b)
  * reading the elements in place.
  */
 static void
-check_classes(ArrayType *a)
+check_classes(ArrayType *a, int family)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -112,10 +113,7 @@ check_classes(ArrayType *a)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("classes must be a one-dimensional array")));
 	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a learner needs at least 2 classes, not %d", n)));
+	family_check_classes(family, n);
 	if (n > LEARNER_MAX_CLASSES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -227,9 +225,9 @@ al_create_learner(PG_FUNCTION_ARGS)
 	learner_check_name(name);
 	id_type = check_pool(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)), NameStr(*PG_GETARG_NAME(3)),
 						 &id_att, &features_type);
-	check_classes(PG_GETARG_ARRAYTYPE_P(4));
-	strategy = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	o = options_from(fcinfo, 6);
+	check_classes(PG_GETARG_ARRAYTYPE_P(4), o.family);
+	strategy = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	learner_check_strategy(strategy, &o);
 	external_check_column(NULL, NameStr(*PG_GETARG_NAME(3)), features_type, strategy, o.predictions);
 	check_class_weight_labels(&o, PG_GETARG_ARRAYTYPE_P(4));
@@ -292,6 +290,7 @@ al_alter_learner(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 	{
 		bool		predictions = l->options.predictions;
+		int			family = l->options.family;
 
 		learner_options_apply(&l->options, PG_GETARG_JSONB_P(2));
 		if (l->options.predictions != predictions)
@@ -299,6 +298,12 @@ al_alter_learner(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("option \"predictions\" of learner \"%s\" cannot change", l->name),
 					 errhint("Create another learner over the other column.")));
+		if (l->options.family != family)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"family\" of learner \"%s\" cannot change", l->name),
+					 errdetail("Its labels are %s.", family_label_kind(family)),
+					 errhint("Create another learner of the other family.")));
 	}
 	learner_check_strategy(strategy, &l->options);
 	external_check_column(l->name, l->features_column, l->features_type, strategy,

@@ -63,6 +63,8 @@ typedef enum LearnerColdStart
 #define OPTION_GIVEN_LABEL_COLUMN	0x400
 #define OPTION_GIVEN_COLD_START		0x800
 #define OPTION_GIVEN_PREDICTIONS	0x1000
+#define OPTION_GIVEN_STOP_KAPPA		0x2000
+#define OPTION_GIVEN_FAMILY		0x4000
 
 /* A learner's options, defaults filled in. */
 typedef struct LearnerOptions
@@ -115,6 +117,9 @@ typedef struct LearnerOptions
 	double		stop_plateau;	/* evaluation accuracy gain over the window; 0 = none (0) */
 	/* external predictions (doc/loop.md "External-prediction learners"; external.c) */
 	bool		predictions;	/* scores come from a probvec (or probvec[]) column (false) */
+	/* the model family (doc/loop.md "Model families of learners"; family.c) */
+	int			family;			/* a ModelFamily (MODEL_SOFTMAX) */
+	double		alpha;			/* family ridge: its penalty (1.0) */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
 

@@ -19,6 +19,7 @@
 #include "utils/timestamp.h"
 
 #include "eer_glue.h"
+#include "family.h"
 #include "learner_api.h"
 #include "round_select.h"
 #include "select_eer.h"
@@ -147,6 +148,14 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 {
 	const LearnerStrategy *s = learner_strategy(strategy);
 
+	if (o->family != MODEL_SOFTMAX)
+	{
+		/* a multi-label or regression learner: its own strategies and options */
+		family_check_options(strategy, o);
+		check_eval(o);
+		overlap_check_options(o);
+		return;
+	}
 	if (s == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -206,6 +215,8 @@ learner_options_init(LearnerOptions *o)
 	o->stop_kappa = 0.99;
 	o->stop_window = 3;
 	o->stop_set_size = 1000;
+	o->family = MODEL_SOFTMAX;
+	o->alpha = 1.0;
 }
 
 /* The longest lease, in days (a month counts 30, as in interval comparisons). */
@@ -534,7 +545,10 @@ apply_stop_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	bool		off = v->type == jbvNull;
 
 	if (strcmp(key, "stop_kappa") == 0)
+	{
 		o->stop_kappa = off ? NAN : number_between(key, v, -1, false, 1);
+		o->given |= OPTION_GIVEN_STOP_KAPPA;
+	}
 	else if (strcmp(key, "stop_window") == 0)
 		o->stop_window = (int) al_option_integer(key, v, 1, MAX_STOP_WINDOW);
 	else if (strcmp(key, "stop_set_size") == 0)
@@ -610,12 +624,13 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		o->predictions = v->val.boolean;
 		o->given |= OPTION_GIVEN_PREDICTIONS;
 	}
-	else if (!overlap_apply_option(o, key, v) && !apply_selection_option(o, key, v) &&
+	else if (!overlap_apply_option(o, key, v) && !family_apply_option(o, key, v) &&
+			 !apply_selection_option(o, key, v) &&
 			 !apply_eval_option(o, key, v) && !apply_stop_option(o, key, v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha.")));
 }
 
 /*
@@ -689,7 +704,8 @@ append_eval(StringInfo buf, const LearnerOptions *o)
 static void
 append_stop(StringInfo buf, const LearnerOptions *o)
 {
-	if (isnan(o->stop_kappa))
+	/* (the stabilizing rule compares class predictions: softmax learners only) */
+	if (isnan(o->stop_kappa) || o->family != MODEL_SOFTMAX)
 		appendStringInfoString(buf, ", \"stop_kappa\": null");
 	else
 		appendStringInfo(buf, ", \"stop_kappa\": %s", float8out_internal(o->stop_kappa));
@@ -737,6 +753,7 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	if (o->predictions)
 		appendStringInfoString(&buf, ", \"predictions\": true");
 	overlap_append_json(&buf, o);
+	family_append_json(&buf, o);
 	append_selection(&buf, o, strategy);
 	append_eval(&buf, o);
 	append_stop(&buf, o);

@@ -27,6 +27,7 @@
 #include "utils/snapmgr.h"
 
 #include "eval_set.h"
+#include "family.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "overlap.h"
@@ -77,6 +78,7 @@ round_training_labels(const Learner *l, TrainingLabels *tl)
 	tl->n = 0;
 	tl->items = (char **) palloc_extended(sizeof(char *) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	tl->classes = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
+	tl->labels = (char **) palloc_extended(sizeof(char *) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	fresh = (Datum *) palloc(sizeof(Datum) * cap);
 	for (r = 0; r < SPI_processed; r++)
 	{
@@ -94,7 +96,9 @@ round_training_labels(const Learner *l, TrainingLabels *tl)
 			continue;
 		}
 		tl->items[tl->n] = item;
-		tl->classes[tl->n++] = learner_class_index(l, SPI_getvalue(tup, SPI_tuptable->tupdesc, 2));
+		tl->labels[tl->n] = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
+		tl->classes[tl->n] = learner_class_index(l, tl->labels[tl->n]);
+		tl->n++;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	tl->fresh = PointerGetDatum(construct_array(fresh, n_fresh, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
@@ -125,8 +129,8 @@ int_cmp(const void *a, const void *b)
 }
 
 /* The most common of n lengths (ties: the smallest); 0 if n is 0. */
-static int
-most_common_length(int *lengths, int n)
+int
+round_most_common_length(int *lengths, int n)
 {
 	int			best = 0,
 				best_count = 0,
@@ -206,7 +210,7 @@ training_rows(const Learner *l, TrainingRows *t)
 		row_label[r] = labels[e];
 		lengths[usable++] = (int) ArrayGetNItems(1, ARR_DIMS(DatumGetArrayTypeP(f)));
 	}
-	t->d = most_common_length(lengths, usable);
+	t->d = round_most_common_length(lengths, usable);
 	/* second pass: copy the rows of that length */
 	t->x = (float *) palloc_extended(sizeof(float) * Max(usable, 1) * Max(t->d, 1), MCXT_ALLOC_HUGE);
 	t->y = (int *) palloc_extended(sizeof(int) * Max(usable, 1), MCXT_ALLOC_HUGE);
@@ -346,8 +350,8 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 }
 
 /* The retrain a learner was asked for (al.retrain, al.alter_learner) is done. */
-static void
-retrain_done(const Learner *l)
+void
+round_retrain_done(const Learner *l)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
@@ -364,11 +368,11 @@ retrain_done(const Learner *l)
  * annotator may leave that transaction open): it waits for the next
  * retrain, which at worst comes one retrain early.
  */
-static void
-mark_trained_labels(const Learner *l, int32 version, const TrainingRows *t)
+void
+round_mark_trained(const Learner *l, int32 version, Datum fresh)
 {
 	Oid			types[3] = {INT8OID, INT4OID, INT8ARRAYOID};
-	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), t->fresh};
+	Datum		args[3] = {Int64GetDatum(l->id), Int32GetDatum(version), fresh};
 
 	learner_store_exec("UPDATE al.labels SET trained_in = $2 WHERE learner_id = $1 AND serial IN ("
 					   "  SELECT serial FROM al.labels WHERE learner_id = $1 "
@@ -378,8 +382,8 @@ mark_trained_labels(const Learner *l, int32 version, const TrainingRows *t)
 }
 
 /* The committee options of a learner's model. */
-static al_softmax_options
-learner_fit_options(const Learner *l)
+al_softmax_options
+round_fit_options(const Learner *l)
 {
 	al_softmax_options opt;
 
@@ -481,8 +485,8 @@ round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ran
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */
-static void
-check_duplicates(const Learner *l)
+void
+round_check_duplicates(const Learner *l)
 {
 	AlIdentity	save;
 
@@ -504,7 +508,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	TrainingRows again;
 	RoundLabeled train = {NULL, NULL, 0, 0};
 
-	check_duplicates(l);
+	round_check_duplicates(l);
 	if (t == NULL && strcmp(l->strategy, LEARNER_EER_STRATEGY) == 0)
 	{
 		round_report(l, "reading labels");
@@ -529,7 +533,7 @@ retrain(Learner *l, int64 pool_size)
 {
 	TrainingRows t;
 	ModelFit	fit;
-	al_softmax_options opt = learner_fit_options(l);
+	al_softmax_options opt = round_fit_options(l);
 	ScoreResult res;
 	StopMeasure stop;
 	Datum		withdrawn;
@@ -542,7 +546,7 @@ retrain(Learner *l, int64 pool_size)
 	withdrawn = learner_withdrawals_read(l);
 	if (!can_train(l, &t))
 		return false;
-	check_duplicates(l);
+	round_check_duplicates(l);
 	round_report(l, psprintf("training on %d labeled items", t.n));
 	model_fit_store(psprintf("learner/%s", l->name), l->id, l->classes, l->k, t.x, t.y, t.n, t.d,
 					&opt, l->options.holdout, &l->options.class_weight, &fit);
@@ -551,8 +555,8 @@ retrain(Learner *l, int64 pool_size)
 	round_report(l, "measuring on the evaluation set");
 	eval_measure(l, &fit, t.d, &t.eval, &eval);
 	record_curve(l, &fit, &t, res.scored ? res.entropy_sum / res.scored : NAN, &stop, &eval);
-	retrain_done(l);
-	mark_trained_labels(l, fit.version, &t);
+	round_retrain_done(l);
+	round_mark_trained(l, fit.version, t.fresh);
 	learner_mark_withdrawals(l, fit.version, withdrawn);
 	/* the new version is in the curve: serve what the policy or pin says */
 	serving_choose(l, &served);
@@ -563,8 +567,8 @@ retrain(Learner *l, int64 pool_size)
 }
 
 /* The pool's row count, as the owner. */
-static int64
-pool_count(const Learner *l)
+int64
+round_pool_count(const Learner *l)
 {
 	bool		isnull;
 
@@ -583,7 +587,7 @@ round_rank_served(Learner *l)
 	ModelFit	fit;
 
 	published_model(l, &fit);
-	rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_count(l), NULL);
+	rank_pool(l, &fit, fit.models[0].d, l->model_version, round_pool_count(l), NULL);
 }
 
 /*
@@ -594,8 +598,8 @@ round_rank_served(Learner *l)
  * labels all wait again, and a retrain is requested.  Returns whether it
  * did.
  */
-static bool
-reset_if_model_dropped(Learner *l)
+bool
+round_reset_if_model_dropped(Learner *l)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
@@ -640,11 +644,13 @@ round_locked(Learner *l, bool wait)
 		CommandCounterIncrement();
 		UpdateActiveSnapshotCommandId();
 	}
-	pool_size = pool_count(l);
+	pool_size = round_pool_count(l);
 	if (l->options.predictions)
 		return external_round(l, pool_size);
+	if (l->options.family != MODEL_SOFTMAX)
+		return family_round(l, pool_size);
 	waiting = learner_changes_waiting(l);
-	reset_if_model_dropped(l);
+	round_reset_if_model_dropped(l);
 	if (l->retrain_requested || waiting >= l->options.retrain_every)
 	{
 		if (retrain(l, pool_size))

@@ -29,6 +29,7 @@ typedef struct TrainingLabels
 	int			n;				/* labeled items */
 	char	  **items;
 	int		   *classes;		/* each item's training label (class index, -1: not a class) */
+	char	  **labels;			/* each item's training label as stored */
 	Datum		fresh;			/* bigint[]: serials of the rows read that were waiting */
 } TrainingLabels;
 
@@ -42,6 +43,7 @@ extern ScoreResult round_score_pool(const Learner *l, const ModelFit *fit, int d
 									int64 pool_size, const RoundLabeled *train);
 
 extern Oid	round_probvec_oid(void);
+extern double round_random_score(const char *item, int seed);
 extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
 							  int members, const float *x, int d, double *work);
 extern ItemMap *round_labeled_items(const Learner *l);
@@ -49,6 +51,13 @@ extern void round_insert_scores(const Learner *l, int32 version, int n, Datum *i
 								Datum *predicted, Datum *probs, Oid pv_type);
 /* learner_round.c */
 extern void round_training_labels(const Learner *l, TrainingLabels *tl);
+extern int	round_most_common_length(int *lengths, int n);
+extern void round_retrain_done(const Learner *l);
+extern void round_mark_trained(const Learner *l, int32 version, Datum fresh);
+extern al_softmax_options round_fit_options(const Learner *l);
+extern void round_check_duplicates(const Learner *l);
+extern bool round_reset_if_model_dropped(Learner *l);
+extern int64 round_pool_count(const Learner *l);
 extern bool round_ranking_stale(const Learner *l, int64 pool_size);
 extern void round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked);
 /* external.c: a round of a learner over an application's predictions */

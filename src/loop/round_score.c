@@ -102,8 +102,8 @@ round_probvec_oid(void)
 }
 
 /* Deterministic pseudo-random score in [0, 1) of an item, for 'random'. */
-static double
-random_score(const char *item, int seed)
+double
+round_random_score(const char *item, int seed)
 {
 	uint64		h = hash_bytes_extended((const unsigned char *) item, strlen(item), (uint64) seed);
 
@@ -184,7 +184,7 @@ round_row_score(const Learner *l, const char *item, const float *p, const float 
 		return al_max_disagreement(m, members, l->k, work);
 	if (strcmp(s, "bald") == 0)
 		return al_bald(m, members, l->k, work);
-	return random_score(item, l->options.seed);
+	return round_random_score(item, l->options.seed);
 }
 
 /* Scoring workspace for one block. */

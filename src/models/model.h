@@ -198,6 +198,9 @@ extern void model_fit_store(const char *name, int64 learner_id, char **classes, 
 							int *y, int n, int d, const al_softmax_options *opt,
 							double holdout, const AlClassWeight *class_weight,
 							ModelFit *fit);
+extern void model_fit_store_family(const char *name, int64 learner_id, ModelFamily family,
+								   TrainData *data, const al_softmax_options *opt, double alpha,
+								   ModelFit *fit);
 
 /*
  * The cache (model_cache.c).  A model returned by model_get_* stays valid

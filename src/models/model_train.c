@@ -691,12 +691,23 @@ ovr_train_figures(const al_softmax_model *models, int members, const TrainData *
 	return buf.data;
 }
 
+/* Fill fit with the members of a one-vs-rest or ridge version (its id and version come from the store). */
+static void
+fit_from_members(ModelFit *fit, al_softmax_model *models, const TrainRequest *req)
+{
+	fit->models = models;
+	fit->members = req->opt.members;
+	fit->c = req->family == MODEL_RIDGE ? req->alpha : req->opt.c;
+	fit->holdout_accuracy = NAN;
+	fit->holdout_log_loss = NAN;
+}
+
 /*
  * Fit a one-vs-rest committee on data (its label sets) and store it as a
- * new version; returns its id.  SPI is connected.
+ * new version; fills fit (no holdout figures).  SPI is connected.
  */
-static int64
-fit_store_ovr(TrainRequest *req, TrainData *data)
+static void
+fit_store_ovr(TrainRequest *req, TrainData *data, ModelFit *fit)
 {
 	al_ovr_data od;
 	al_softmax_model *models;
@@ -704,7 +715,6 @@ fit_store_ovr(TrainRequest *req, TrainData *data)
 	instr_time	start,
 				elapsed;
 	al_sm_status st;
-	int32		version;
 
 	check_storable(req, data);
 	od.x = data->x;
@@ -722,10 +732,11 @@ fit_store_ovr(TrainRequest *req, TrainData *data)
 		report_fit_error(st);
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
-	return store_model(req, data, models, options_json(req),
-					   family_metrics_json(req, data, reps,
-										   ovr_train_figures(models, req->opt.members, data),
-										   INSTR_TIME_GET_DOUBLE(elapsed)), &version);
+	fit_from_members(fit, models, req);
+	fit->id = store_model(req, data, models, options_json(req),
+						  family_metrics_json(req, data, reps,
+											  ovr_train_figures(models, req->opt.members, data),
+											  INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
 }
 
 /* ERROR for a failed ridge fit of a stored model. */
@@ -793,10 +804,10 @@ ridge_train_figures(const al_softmax_model *models, int members, const TrainData
  * Fit a ridge committee on data (its targets): member m solves ridge on
  * its bootstrap draw counts (as a softmax committee draws them), each a
  * model of one output with its coefficients in the original units; store
- * it as a new version and return its id.  SPI is connected.
+ * it as a new version and fill fit (no holdout figures).  SPI is connected.
  */
-static int64
-fit_store_ridge(TrainRequest *req, TrainData *data)
+static void
+fit_store_ridge(TrainRequest *req, TrainData *data, ModelFit *fit)
 {
 	int			members = req->opt.members,
 				m;
@@ -806,7 +817,6 @@ fit_store_ridge(TrainRequest *req, TrainData *data)
 	int		   *pos = (int *) palloc_extended(sizeof(int) * data->n, MCXT_ALLOC_HUGE);
 	instr_time	start,
 				elapsed;
-	int32		version;
 
 	data->k = 1;				/* one output: the storable size */
 	check_storable(req, data);
@@ -829,10 +839,11 @@ fit_store_ridge(TrainRequest *req, TrainData *data)
 	}
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
-	return store_model(req, data, models, options_json(req),
-					   family_metrics_json(req, data, reps,
-										   ridge_train_figures(models, members, data),
-										   INSTR_TIME_GET_DOUBLE(elapsed)), &version);
+	fit_from_members(fit, models, req);
+	fit->id = store_model(req, data, models, options_json(req),
+						  family_metrics_json(req, data, reps,
+											  ridge_train_figures(models, members, data),
+											  INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
 }
 
 /*
@@ -864,6 +875,36 @@ model_fit_store(const char *name, int64 learner_id, char **classes, int k, float
 	data.classes = classes;
 	data.k = k;
 	fit_and_store(&req, &data, fit);
+}
+
+/*
+ * Train a new version of a multi-label (ovr: data->sets over the classes
+ * data->classes) or regression (ridge: data->target) model of learner
+ * learner_id on rows in memory, as model_fit_store does for softmax; alpha
+ * is ridge's penalty.  SPI is connected.
+ */
+void
+model_fit_store_family(const char *name, int64 learner_id, ModelFamily family, TrainData *data,
+					   const al_softmax_options *opt, double alpha, ModelFit *fit)
+{
+	TrainRequest req = {0};
+
+	Assert(learner_id != 0 && family != MODEL_SOFTMAX);
+	req.name = pstrdup(name);
+	req.learner_id = learner_id;
+	req.opt = *opt;
+	model_core_hooks(&req.opt);
+	req.family = family;
+	req.alpha = alpha;
+	req.given = family == MODEL_RIDGE ? OPT_ALPHA : OPT_C | OPT_MAX_ITER | OPT_CLASSES;
+	if (family == MODEL_OVR)
+	{
+		req.classes = data->classes;
+		req.n_classes = data->k;
+		fit_store_ovr(&req, data, fit);
+	}
+	else
+		fit_store_ridge(&req, data, fit);
 }
 
 /*
@@ -920,8 +961,10 @@ al_train_model(PG_FUNCTION_ARGS)
 		model_read_family_data(PG_GETARG_OID(1), NameStr(*PG_GETARG_NAME(2)),
 							   NameStr(*PG_GETARG_NAME(3)), req.family, req.classes,
 							   req.n_classes, &data);
-		fit.id = req.family == MODEL_OVR ? fit_store_ovr(&req, &data)
-			: fit_store_ridge(&req, &data);
+		if (req.family == MODEL_OVR)
+			fit_store_ovr(&req, &data, &fit);
+		else
+			fit_store_ridge(&req, &data, &fit);
 	}
 	SPI_finish();
 	PG_RETURN_INT64(fit.id);

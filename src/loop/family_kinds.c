@@ -1,0 +1,353 @@
+/*
+ * family_kinds.c - what each model family of learners does in a round
+ * (family.h's LearnerFamily): multi-label learners (ovr: labels are sets
+ * of the learner's classes; the outputs of a row are its label
+ * probabilities) and regression learners (ridge: labels are numbers; the
+ * outputs of a row are its committee members' predictions).  The scores
+ * and metrics are the core kernels (multilabel.c, regression.c,
+ * eval_metrics.c), as the SQL functions of the same names use them.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/float.h"
+
+#include "eval_metrics.h"
+#include "family.h"
+#include "multilabel.h"
+#include "ovr_model.h"
+#include "regression.h"
+
+/* The strategies of multi-label learners ("entropy": the mean binary entropy). */
+enum
+{
+	OVR_ENTROPY, OVR_MEAN_BINARY_ENTROPY, OVR_BINARY_MINIMUM, OVR_MAX_LOSS, OVR_MEAN_MAX_LOSS,
+	OVR_LCI, OVR_RANDOM
+};
+static const FamilyStrategy ovr_strategies[] = {
+	{"entropy", false, false},
+	{"mean_binary_entropy", false, false},
+	{"binary_minimum", false, false},
+	{"max_loss", false, false},
+	{"mean_max_loss", false, false},
+	{"label_cardinality_inconsistency", false, false},
+	{"random", false, true},
+};
+
+/* The strategies of regression learners. */
+enum
+{
+	RIDGE_COMMITTEE_STD, RIDGE_EMCM, RIDGE_RANDOM
+};
+static const FamilyStrategy ridge_strategies[] = {
+	{"committee_std", true, false},
+	{"emcm", true, false},
+	{"random", false, true},
+};
+
+/* The index of strategy name in f's strategies, or -1. */
+int
+family_strategy_index(const LearnerFamily *f, const char *name)
+{
+	for (int s = 0; s < f->n_strategies; s++)
+		if (strcmp(f->strategies[s].name, name) == 0)
+			return s;
+	return -1;
+}
+
+/*
+ * Read label (a text[] literal) as a set of l's classes into in (k
+ * flags), or ERROR: not an array literal, more than one dimension, a
+ * NULL, a value that is not a class, a class twice (not a set).
+ */
+static void
+ovr_read_set(const Learner *l, const char *label, const char *where, bool *in)
+{
+	const char *p = label;
+	ArrayType  *a;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p != '{')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label \"%s\"%s of multi-label learner \"%s\" is not a set of classes", label, where,
+						l->name),
+				 errhint("Write the set as a text[] literal of its classes, such as '{%s}', or '{}' for none.",
+						 l->classes[0])));
+	/* (array_in caches in its flinfo: called through an fmgr lookup, not directly) */
+	a = DatumGetArrayTypeP(OidInputFunctionCall(F_ARRAY_IN, unconstify(char *, label), TEXTOID, -1));
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label \"%s\"%s of multi-label learner \"%s\" is not a one-dimensional set", label,
+						where, l->name)));
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	memset(in, 0, sizeof(bool) * l->k);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *c = nulls[i] ? NULL : TextDatumGetCString(elems[i]);
+		int			idx = c ? learner_class_index(l, c) : -1;
+
+		if (c == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("label \"%s\"%s of multi-label learner \"%s\" contains a null", label, where,
+							l->name)));
+		if (idx < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" in label \"%s\"%s is not a class of learner \"%s\"", c, label, where,
+							l->name),
+					 errdetail("The classes are: %s.", learner_classes_text(l))));
+		if (in[idx])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("label \"%s\"%s of multi-label learner \"%s\" is not a set: it lists \"%s\" twice",
+							label, where, l->name, c)));
+		in[idx] = true;
+	}
+}
+
+/* The canonical text of a set of classes: a text[] literal in the classes' order. */
+static char *
+ovr_set_text(const Learner *l, const bool *in)
+{
+	Datum	   *elems = (Datum *) palloc(sizeof(Datum) * l->k);
+	int			n = 0;
+
+	for (int c = 0; c < l->k; c++)
+		if (in[c])
+			elems[n++] = CStringGetTextDatum(l->classes[c]);
+	return OidOutputFunctionCall(F_ARRAY_OUT,
+								 PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT)));
+}
+
+/* A multi-label label as stored: its classes in the learner's order, each once. */
+static char *
+ovr_canonical_label(const Learner *l, const char *label, const char *where)
+{
+	bool	   *in = (bool *) palloc(sizeof(bool) * l->k);
+
+	ovr_read_set(l, label, where, in);
+	return ovr_set_text(l, in);
+}
+
+/* The label sets of n labels, as n x k flags. */
+static void
+ovr_targets(const Learner *l, char **labels, int n, FamilyTargets *t)
+{
+	bool	   *in = (bool *) palloc(sizeof(bool) * l->k);
+
+	t->values = NULL;
+	t->sets = (unsigned char *) palloc_extended((Size) Max(n, 1) * l->k, MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
+	{
+		ovr_read_set(l, labels[i], "", in);
+		for (int c = 0; c < l->k; c++)
+			t->sets[(Size) i * l->k + c] = in[c];
+	}
+}
+
+/* A multi-label row's outputs: one probability per class. */
+static int
+ovr_width(const Learner *l, const ModelFit *fit)
+{
+	return l->k;
+}
+
+/* The committee's mean label probabilities of each row. */
+static void
+ovr_predict(const ModelFit *fit, const float *x, int rows, int d, int width, double *outputs)
+{
+	double	   *scratch = (double *) palloc(sizeof(double) * width);
+
+	for (int i = 0; i < rows; i++)
+		al_ovr_committee_predict_row(fit->models, fit->members, x + (Size) i * d,
+									 outputs + (Size) i * width, scratch);
+	pfree(scratch);
+}
+
+/* The multi-label score of a row (the kernels of al.mean_binary_entropy and the others). */
+static double
+ovr_score(int strategy, const double *out, int width, const float *x, int d, double mean_labels)
+{
+	al_label_probs p = {NULL, out, width};
+
+	switch (strategy)
+	{
+		case OVR_ENTROPY:
+		case OVR_MEAN_BINARY_ENTROPY:
+			return al_mean_binary_entropy(&p);
+		case OVR_BINARY_MINIMUM:
+			return al_binary_minimum(&p);
+		case OVR_MAX_LOSS:
+			return al_max_loss(&p);
+		case OVR_MEAN_MAX_LOSS:
+			return al_mean_max_loss(&p);
+		case OVR_LCI:
+			return al_label_cardinality_inconsistency(&p, mean_labels);
+	}
+	elog(ERROR, "unexpected multi-label strategy %d", strategy);
+}
+
+/* A row's predicted set: the classes of probability >= 0.5, as a text[] literal. */
+static char *
+ovr_predicted(const Learner *l, const double *out, int width)
+{
+	bool	   *in = (bool *) palloc(sizeof(bool) * width);
+
+	for (int c = 0; c < width; c++)
+		in[c] = out[c] >= AL_ML_THRESHOLD;
+	return ovr_set_text(l, in);
+}
+
+/* Micro and macro F1, Hamming loss and subset accuracy of the predicted sets. */
+static void
+ovr_measure(const Learner *l, const double *outputs, int width, const FamilyTargets *t,
+			const int *idx, int n, FamilyMetrics *m)
+{
+	unsigned char *truth = (unsigned char *) palloc((Size) n * width);
+	unsigned char *pred = (unsigned char *) palloc((Size) n * width);
+	al_ml_metrics mm;
+
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < width; c++)
+		{
+			truth[(Size) i * width + c] = t->sets[(Size) idx[i] * width + c];
+			pred[(Size) i * width + c] = outputs[(Size) i * width + c] >= AL_ML_THRESHOLD;
+		}
+	al_eval_multilabel(truth, pred, n, width, &mm);
+	m->micro_f1 = mm.micro_f1;
+	m->macro_f1 = mm.macro_f1;
+	m->hamming_loss = mm.hamming_loss;
+	m->subset_accuracy = mm.subset_accuracy;
+}
+
+/* A regression label as stored: a finite number in float8's shortest exact text. */
+static char *
+ridge_canonical_label(const Learner *l, const char *label, const char *where)
+{
+	double		v = DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(label)));
+
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label \"%s\"%s of regression learner \"%s\" is not a finite number", label, where,
+						l->name)));
+	return float8out_internal(v);
+}
+
+/* The numbers of n labels. */
+static void
+ridge_targets(const Learner *l, char **labels, int n, FamilyTargets *t)
+{
+	t->sets = NULL;
+	t->values = (double *) palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
+		t->values[i] = DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(labels[i])));
+}
+
+/* A regression row's outputs: each member's prediction. */
+static int
+ridge_width(const Learner *l, const ModelFit *fit)
+{
+	return fit->members;
+}
+
+/* Each member's prediction of each row. */
+static void
+ridge_predict(const ModelFit *fit, const float *x, int rows, int d, int width, double *outputs)
+{
+	for (int i = 0; i < rows; i++)
+		for (int m = 0; m < width; m++)
+			al_softmax_logits_row(&fit->models[m], x + (Size) i * d, outputs + (Size) i * width + m);
+}
+
+/* The mean of a row's member predictions. */
+static double
+ridge_mean(const double *out, int width)
+{
+	double		sum = 0;
+
+	for (int m = 0; m < width; m++)
+		sum += out[m];
+	return sum / width;
+}
+
+/* The regression score of a row (the kernels of al.committee_std and al.emcm). */
+static double
+ridge_score(int strategy, const double *out, int width, const float *x, int d, double mean_labels)
+{
+	al_reg_values members = {NULL, out, width};
+	al_reg_values features = {x, NULL, d};
+
+	if (strategy == RIDGE_COMMITTEE_STD)
+		return al_committee_std(&members);
+	if (strategy == RIDGE_EMCM)
+		return al_emcm(ridge_mean(out, width), &members, &features);
+	elog(ERROR, "unexpected regression strategy %d", strategy);
+}
+
+/* A row's prediction: the members' mean, as float8 text. */
+static char *
+ridge_predicted(const Learner *l, const double *out, int width)
+{
+	return float8out_internal(ridge_mean(out, width));
+}
+
+/* RMSE, MAE and R^2 of the members' mean predictions. */
+static void
+ridge_measure(const Learner *l, const double *outputs, int width, const FamilyTargets *t,
+			  const int *idx, int n, FamilyMetrics *m)
+{
+	double	   *truth = (double *) palloc(sizeof(double) * n);
+	double	   *pred = (double *) palloc(sizeof(double) * n);
+	al_reg_metrics rm;
+
+	for (int i = 0; i < n; i++)
+	{
+		truth[i] = t->values[idx[i]];
+		pred[i] = ridge_mean(outputs + (Size) i * width, width);
+	}
+	al_eval_regression(truth, pred, n, &rm);
+	m->rmse = rm.rmse;
+	m->mae = rm.mae;
+	m->r2 = rm.r2;
+}
+
+static const LearnerFamily ovr_family = {
+	MODEL_OVR, ovr_strategies, lengthof(ovr_strategies), ovr_canonical_label, ovr_targets,
+	ovr_width, ovr_predict, ovr_score, ovr_predicted, ovr_measure
+};
+
+static const LearnerFamily ridge_family = {
+	MODEL_RIDGE, ridge_strategies, lengthof(ridge_strategies), ridge_canonical_label,
+	ridge_targets, ridge_width, ridge_predict, ridge_score, ridge_predicted, ridge_measure
+};
+
+/* The family of a ModelFamily other than softmax. */
+const LearnerFamily *
+family_of(int family)
+{
+	if (family == MODEL_OVR)
+		return &ovr_family;
+	if (family == MODEL_RIDGE)
+		return &ridge_family;
+	elog(ERROR, "softmax learners have no LearnerFamily");
+}
+
+/* The family of learner l (not softmax). */
+const LearnerFamily *
+learner_family(const Learner *l)
+{
+	return family_of(l->options.family);
+}
