@@ -206,9 +206,10 @@ al_eval_compute(const int *truth, const int *pred, const double *p_true, int n, 
 /*
  * Multi-label metrics of predicted sets pred against true sets truth (n x k
  * bytes each, nonzero = the label is in the set; n, k > 0).  Each label's
- * F1 is 2 TP / (2 TP + FP + FN), 0 when that is 0 / 0 (no true and no
- * predicted positive), as scikit-learn's f1_score with zero_division=0;
- * micro F1 pools the counts of all labels (NaN when 0 / 0).
+ * F1 is 2 TP / (2 TP + FP + FN); macro F1 averages it over the labels
+ * with a true or a predicted positive (a label absent from both is left
+ * out, as al_eval_macro_f1 leaves out absent classes; NaN if every label
+ * is); micro F1 pools the counts of all labels (NaN when 0 / 0).
  */
 void
 al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n, int k,
@@ -219,6 +220,7 @@ al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n,
 				fn_all = 0,
 				f1_sum = 0,
 				exact = 0;
+	int			present = 0;
 
 	for (int c = 0; c < k; c++)
 	{
@@ -235,7 +237,11 @@ al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n,
 			fp += !t && p;
 			fn += t && !p;
 		}
-		f1_sum += (2 * tp + fp + fn) > 0 ? 2 * tp / (2 * tp + fp + fn) : 0.0;
+		if (2 * tp + fp + fn > 0)
+		{
+			f1_sum += 2 * tp / (2 * tp + fp + fn);
+			present++;
+		}
 		tp_all += tp;
 		fp_all += fp;
 		fn_all += fn;
@@ -250,7 +256,7 @@ al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n,
 	}
 	out->micro_f1 = (2 * tp_all + fp_all + fn_all) > 0 ?
 		2 * tp_all / (2 * tp_all + fp_all + fn_all) : NAN;
-	out->macro_f1 = f1_sum / k;
+	out->macro_f1 = present > 0 ? f1_sum / present : NAN;
 	out->hamming_loss = (fp_all + fn_all) / ((double) n * k);
 	out->subset_accuracy = exact / n;
 }

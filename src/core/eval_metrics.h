@@ -37,7 +37,7 @@ typedef struct al_eval_metrics
 typedef struct al_ml_metrics
 {
 	double		micro_f1;		/* 2 TP / (2 TP + FP + FN) over all decisions; NaN: no positive at all */
-	double		macro_f1;		/* the mean over labels of each label's F1 (0 where it has no positive) */
+	double		macro_f1;		/* the mean F1 of the labels with a true or predicted positive */
 	double		hamming_loss;	/* the share of wrong decisions */
 	double		subset_accuracy;	/* the share of items whose whole set is right */
 } al_ml_metrics;

@@ -114,6 +114,40 @@ main(void)
 	al_eval_macro_f1_bootstrap(t12, p12, 12, 3, 8, counts, boot, &m, &hi);
 	UNIT_CHECK(m != lo || hi != want_hi, "another seed, other resamples");
 
+	/*
+	 * multi-label, 4 items x 3 labels (hand): label 0 tp 2 fp 1 fn 0 -> 0.8;
+	 * label 1 tp 1 fp 0 fn 1 -> 2/3; label 2 absent from both: left out.
+	 * micro: tp 3 fp 1 fn 1 -> 0.75; Hamming: item 2's 2 wrong of 12;
+	 * subset: items 0, 1 and 3 right -> 0.75.
+	 */
+	{
+		unsigned char st[12] = {1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0};
+		unsigned char sp[12] = {1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0};
+		unsigned char none[3] = {0, 0, 0};
+		al_ml_metrics ml;
+		al_reg_metrics rm;
+		double		yt[4] = {1, 2, 3, 4};
+		double		yp[4] = {1.5, 2, 2, 4};
+		double		flat[3] = {2, 2, 2};
+
+		al_eval_multilabel(st, sp, 4, 3, &ml);
+		UNIT_CLOSE(ml.macro_f1, (0.8 + 2.0 / 3) / 2, 1e-15, "multi-label macro-F1 by hand, absent label left out");
+		UNIT_CLOSE(ml.micro_f1, 0.75, 1e-15, "multi-label micro-F1 by hand");
+		UNIT_CLOSE(ml.hamming_loss, 2.0 / 12, 1e-15, "Hamming loss by hand");
+		UNIT_CLOSE(ml.subset_accuracy, 0.75, 1e-15, "subset accuracy by hand");
+		al_eval_multilabel(none, none, 1, 3, &ml);
+		UNIT_CHECK(isnan(ml.micro_f1) && isnan(ml.macro_f1) && ml.hamming_loss == 0 && ml.subset_accuracy == 1,
+				   "multi-label: no positive anywhere: F1s NaN, nothing wrong");
+
+		/* regression: errors 0.5, 0, 1, 0; SST 5 */
+		al_eval_regression(yt, yp, 4, &rm);
+		UNIT_CLOSE(rm.rmse, sqrt(1.25 / 4), 1e-15, "RMSE by hand");
+		UNIT_CLOSE(rm.mae, 1.5 / 4, 1e-15, "MAE by hand");
+		UNIT_CLOSE(rm.r2, 1 - 1.25 / 5, 1e-15, "R2 by hand");
+		al_eval_regression(flat, flat, 3, &rm);
+		UNIT_CHECK(rm.rmse == 0 && rm.mae == 0 && isnan(rm.r2), "R2 of constant targets: NaN");
+	}
+
 	/* everything together */
 	al_eval_compute(truth, pred, p_true, 5, 4, 1, counts, boot, &e);
 	UNIT_CHECK(e.n == 5, "compute: n");
