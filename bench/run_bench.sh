@@ -22,6 +22,11 @@
 #   AL_BENCH_M13_OVR_ROWS=100000     rows of the models13 one-vs-rest fit
 #   AL_BENCH_M13_RIDGE_ROWS=1000000  rows of the models13 ridge fit
 #   AL_BENCH_M13_ROUNDS=3            timed runs of each models13 fit (after a warm-up)
+#                            curves13 (regression and multi-label learning curves
+#                            against random on make demo part 5's data, bench/curves13.sql)
+#   AL_BENCH_C13_SEEDS=10            seeds of every curves13 strategy
+#   AL_BENCH_C13_WINE_ROUNDS=20      batches of 5 wines per regression learner
+#   AL_BENCH_C13_TAG_ROUNDS=30       batches of 10 images per multi-label learner
 #   AL_BENCH_LOOP_POOLS="100k"        pools of the loop section (100k 1m)
 #   AL_BENCH_ROWS=1000000    rows of pool and committee
 #   AL_BENCH_ROWS100=200000  rows of the 100-class pool
@@ -58,7 +63,7 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-OTHER_SECTIONS="models loop eer backtest models13 external ingest annotators"
+OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators"
 for s in ${AL_BENCH_SECTIONS:-scores $OTHER_SECTIONS}; do
 	case " $SCORE_SECTIONS $OTHER_SECTIONS " in
 	*" $s "*) SEL+="$s " ;;
@@ -459,6 +464,19 @@ if want models13; then
 		echo "== models13 skipped: $PY lacks numpy, psycopg2 or scikit-learn" >"$W/models13.txt"
 	fi
 fi
+if want curves13; then
+	say "== curves13: regression and multi-label learning curves against random (bench/curves13.sql, its own database)"
+	c13() { cluster_psql "$W" "$PORT" -d curves13 "$@"; }
+	psql_ -q -c "CREATE DATABASE curves13"
+	c13 -q -c "CREATE EXTENSION al_ext" -c "CREATE TABLE digits_raw (n serial, line text)" \
+		-c "CREATE TABLE wine_raw (n serial, line text)"
+	zcat data/digits.csv.gz | c13 -q -c "\copy digits_raw (line) FROM STDIN"
+	tail -n +2 data/wine.csv | c13 -q -c "\copy wine_raw (line) FROM STDIN"
+	c13 -q -v seeds="${AL_BENCH_C13_SEEDS:-10}" -v wine_rounds="${AL_BENCH_C13_WINE_ROUNDS:-20}" \
+		-v tag_rounds="${AL_BENCH_C13_TAG_ROUNDS:-30}" -f - <bench/curves13.sql >"$W/curves13.txt" 2>&1 ||
+		say "  bench/curves13.sql failed (see the report)"
+	psql_ -q -c "DROP DATABASE curves13"
+fi
 if want external || want annotators; then
 	# the learners of the sections before (loop, backtest) go first, so
 	# that their rankings' rows do not weigh on these timings
@@ -513,6 +531,7 @@ OUT=$RESULTS/latest.txt
 	want eer && cat "$W/eer.txt"
 	want backtest && cat build/bench/backtest.txt
 	want models13 && cat "$W/models13.txt"
+	want curves13 && cat "$W/curves13.txt"
 	want external && cat "$W/external.txt"
 	want ingest && cat "$W/ingest.txt"
 	want annotators && cat "$W/annotators.txt"

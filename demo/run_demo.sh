@@ -7,7 +7,9 @@
 #     sampling against random sampling, as learning curves;
 #  3. which strategy the backtest would have chosen;
 #  4. an LLM team's loop: predictions written by an external model (a stand-in,
-#     said so), ingested from JSON, two experts, fine-tuning pulls, stop rules.
+#     said so), ingested from JSON, two experts, fine-tuning pulls, stop rules;
+#  5. a regression learner (wine) and a multi-label learner (digit tags), each
+#     against random sampling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -31,3 +33,4 @@ tail -n +2 data/breast_cancer.csv | psql_demo -c "\copy biopsy_raw (line) FROM S
 psql_demo -f - < demo/demo.sql
 source demo/run_digits.sh
 source demo/run_llm.sh
+source demo/run_families.sh
