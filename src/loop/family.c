@@ -20,7 +20,12 @@
 #include "round_select.h"
 #include "sql_args.h"
 
-/* The largest ridge penalty a learner takes (as al.train_model's alpha). */
+/*
+ * The ridge penalties a learner takes: positive (with 0, a round with fewer
+ * labeled rows than features would fail on a singular system, again at
+ * every round until more labels came), at most al.train_model's largest.
+ */
+#define MIN_ALPHA 1e-10
 #define MAX_ALPHA 1e10
 
 /* Apply option family or alpha; false if key is neither. */
@@ -43,8 +48,8 @@ family_apply_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	else if (strcmp(key, "alpha") == 0)
 	{
 		o->alpha = al_option_number(key, v);
-		if (!(o->alpha >= 0 && o->alpha <= MAX_ALPHA))
-			al_bad_option(key, "must be a number between 0 and 1e10");
+		if (!(o->alpha >= MIN_ALPHA && o->alpha <= MAX_ALPHA))
+			al_bad_option(key, "must be a number between 1e-10 and 1e10");
 	}
 	else
 		return false;

@@ -41,6 +41,7 @@ SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', '
 SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', 'committee_std', '{"family": "ridge"}')$$) AS std_without_committee;
 SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', 'emcm', '{"family": "ridge", "committee": 1}')$$) AS emcm_committee_of_one;
 SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', 'random', '{"family": "ridge", "alpha": -1}')$$) AS negative_alpha;
+SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', 'random', '{"family": "ridge", "alpha": 0}')$$) AS zero_alpha;
 SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{}', 'random', '{"family": "ridge", "alpha": "1"}')$$) AS alpha_not_number;
 SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{a,b}', 'entropy', '{"family": "ovr", "alpha": 2}')$$) AS ovr_alpha;
 SELECT opt, pg_temp.try(format($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{a,b}', 'entropy', %L)$$,
