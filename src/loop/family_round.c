@@ -474,31 +474,6 @@ retrain(Learner *l, int64 pool_size)
 	return true;
 }
 
-/*
- * The version learner l serves, as a ModelFit; ERROR if it is not a model
- * of the learner and its family (a corrupted or foreign store).
- */
-static void
-served_model(const Learner *l, ModelFit *fit)
-{
-	AlModel    *m = model_get_by_id(l->model_id);
-
-	if (m->learner_id != l->id || m->family != (ModelFamily) l->options.family ||
-		(m->family == MODEL_OVR && m->k != l->k))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the published model of learner \"%s\" (id " INT64_FORMAT ") is not its own: family %s, %d classes, learner " INT64_FORMAT,
-						l->name, m->id, model_family_name(m->family), m->k, m->learner_id),
-				 errhint("al.retrain trains a new version.")));
-	fit->id = m->id;
-	fit->version = m->version;
-	fit->models = m->m;
-	fit->members = m->members;
-	fit->c = m->train_c;
-	fit->holdout_accuracy = NAN;
-	fit->holdout_log_loss = NAN;
-}
-
 /* The mean label-set size of the learner's training labels now (ovr; for LCI when rescoring). */
 static double
 labels_mean_now(const Learner *l)
@@ -521,7 +496,7 @@ rank_served(Learner *l, int64 pool_size)
 	ModelFit	fit;
 	double		score_sum;
 
-	served_model(l, &fit);
+	round_published_model(l, &fit);
 	rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, labels_mean_now(l), &score_sum);
 }
 

@@ -396,24 +396,34 @@ round_fit_options(const Learner *l)
 	return opt;
 }
 
-/* The published model version as a ModelFit (for rescoring new rows). */
-static void
-published_model(const Learner *l, ModelFit *fit)
+/*
+ * The published model version as a ModelFit (for rescoring new rows);
+ * ERROR if it is not a model of the learner, its family and its classes (a
+ * corrupted or foreign store): never score with a model of another shape.
+ */
+void
+round_published_model(const Learner *l, ModelFit *fit)
 {
 	AlModel    *m = model_get_by_id(l->model_id);
 
-	/* never score with a model of another shape (a corrupted or foreign store) */
-	if (m->k != l->k || m->learner_id != l->id)
+	/* (a ridge model has one output and no classes; its learner none) */
+	if ((m->family != MODEL_RIDGE && m->k != l->k) || m->learner_id != l->id ||
+		m->family != (ModelFamily) l->options.family)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the published model of learner \"%s\" (id " INT64_FORMAT ") is not its own: %d classes, learner " INT64_FORMAT,
-						l->name, m->id, m->k, m->learner_id),
+				 errmsg("the published model of learner \"%s\" (id " INT64_FORMAT ") is not its own",
+						l->name, m->id),
+				 errdetail("It is a %s model of %d outputs of learner " INT64_FORMAT "; the learner is of family %s with %d classes.",
+						   model_family_name(m->family), m->k, m->learner_id,
+						   model_family_name((ModelFamily) l->options.family), l->k),
 				 errhint("al.retrain trains a new version.")));
 	fit->id = m->id;
 	fit->version = m->version;
 	fit->models = m->m;
 	fit->members = m->members;
 	fit->c = m->train_c;
+	fit->holdout_accuracy = NAN;
+	fit->holdout_log_loss = NAN;
 }
 
 /*
@@ -586,7 +596,7 @@ round_rank_served(Learner *l)
 {
 	ModelFit	fit;
 
-	published_model(l, &fit);
+	round_published_model(l, &fit);
 	rank_pool(l, &fit, fit.models[0].d, l->model_version, round_pool_count(l), NULL);
 }
 
@@ -671,7 +681,7 @@ round_locked(Learner *l, bool wait)
 	}
 	if (l->model_id != 0 && round_ranking_stale(l, pool_size))
 	{
-		published_model(l, &fit);
+		round_published_model(l, &fit);
 		rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, NULL);
 		return LEARNER_RESCORED;
 	}

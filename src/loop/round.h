@@ -58,6 +58,7 @@ extern al_softmax_options round_fit_options(const Learner *l);
 extern void round_check_duplicates(const Learner *l);
 extern bool round_reset_if_model_dropped(Learner *l);
 extern int64 round_pool_count(const Learner *l);
+extern void round_published_model(const Learner *l, ModelFit *fit);
 extern bool round_ranking_stale(const Learner *l, int64 pool_size);
 extern void round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked);
 /* external.c: a round of a learner over an application's predictions */

@@ -263,6 +263,30 @@ SELECT count(*) AS ranked,
 	max(abs(s.predicted::float8 - al.predict_value('learner/fl_wide', w.x))) < 1e-4 AS predicted_is_predict_value
 FROM al.scores s JOIN al.learners r ON r.id = s.learner_id AND r.name = 'fl_wide' JOIN fl_wide w ON w.id::text = s.item_id;
 
+-- a new pool row: ranked by the served version, without retraining
+INSERT INTO fl_wide SELECT 1000, x, y FROM fl_wide WHERE id = 21;
+SELECT al.run_learner('fl_wide') AS new_row;
+SELECT count(*) AS ranked, count(*) FILTER (WHERE s.predicted = t.predicted) AS same_as_its_twin
+FROM al.scores s JOIN al.learners r ON r.id = s.learner_id AND r.name = 'fl_wide'
+LEFT JOIN al.scores t ON t.learner_id = s.learner_id AND t.item_id = '21' AND s.item_id = '1000';
+-- a store edited by hand (as a superuser): the round never scores with a
+-- version of another learner (a new session: a session's cache keeps the
+-- versions it loaded, which al_ext never changes)
+UPDATE al.model_store SET learner_id = (SELECT id FROM al.learners WHERE name = 'fl_h') WHERE name = 'learner/fl_wide';
+INSERT INTO fl_wide SELECT 1001, x, y FROM fl_wide WHERE id = 1;
+\c
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+BEGIN
+	EXECUTE sql INTO r;
+	RETURN 'ok: ' || coalesce(r, 'NULL');
+EXCEPTION WHEN others THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT regexp_replace(pg_temp.try($$SELECT al.run_learner('fl_wide')$$), 'id \d+', 'id N') AS foreign_version;
+UPDATE al.model_store SET learner_id = (SELECT id FROM al.learners WHERE name = 'fl_wide') WHERE name = 'learner/fl_wide';
+
 SELECT al.drop_learner(name) FROM (VALUES ('fl_tags'), ('fl_y'), ('fl_h'), ('fl_wide')) v(name);
 SELECT al.drop_model('fl_tags_ref');
 DROP TABLE fl, fl_train, fl_wide;
