@@ -501,6 +501,20 @@ insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock 
 }
 
 /*
+ * The SQL condition that a text expression's item is drawn (item_uniform
+ * below the fraction): parameters $seed_param (bigint: the seed) and
+ * $draw_param (double precision: the fraction).
+ */
+static char *
+drawn_sql(const char *text_expr, int seed_param, int draw_param)
+{
+	return psprintf("((pg_catalog.hashtextextended(%s, $%d) OPERATOR(pg_catalog.>>) 11 "
+					"OPERATOR(pg_catalog.&) 9007199254740991)::pg_catalog.float8 "
+					"OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) $%d)",
+					text_expr, seed_param, draw_param);
+}
+
+/*
  * Option rescore_sample, before the pass: delete the learner's rows of
  * al.scores that the round rescores (drawn, by the same formula as
  * item_uniform) and those of items that need no more labels now; the
@@ -514,11 +528,8 @@ delete_drawn_rows(const Learner *l, double draw, uint64 seed, int64 kept)
 	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(l->options.overlap),
 	Int64GetDatum((int64) seed), Float8GetDatum(draw)};
 
-	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1 AND ("
-					   "(pg_catalog.hashtextextended(item_id, $3) OPERATOR(pg_catalog.>>) 11 "
-					   " OPERATOR(pg_catalog.&) 9007199254740991)::pg_catalog.float8 "
-					   " OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) $4 "
-					   "OR item_id IN (" LABELED_ITEMS_SQL "))",
+	learner_store_exec(psprintf("DELETE FROM al.scores WHERE learner_id = $1 AND (%s "
+								"OR item_id IN (" LABELED_ITEMS_SQL "))", drawn_sql("item_id", 3, 4)),
 					   4, types, args, false, 0);
 	kept -= (int64) SPI_processed;
 	learner_store_exec("UPDATE al.scores SET hot = false WHERE learner_id = $1 AND hot",
@@ -571,8 +582,19 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 		st.res.kept = delete_drawn_rows(l, st.draw, st.draw_seed, kept);
 	else
 		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
-						 score_block, &st);
+	if (st.draw > 0)
+	{
+		/* only the drawn rows leave the executor (buffer_rows checks them again) */
+		Oid			types[2] = {INT8OID, FLOAT8OID};
+		Datum		args[2] = {Int64GetDatum((int64) st.draw_seed), Float8GetDatum(st.draw)};
+		char	   *sql = psprintf("%s WHERE %s", round_pool_sql(l),
+								   drawn_sql(psprintf("%s::pg_catalog.text", quote_identifier(l->id_column)), 1, 2));
+
+		learner_query_blocks(l->owner, sql, 2, types, args, false, st.w.block_rows, score_block, &st);
+	}
+	else
+		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
+							 score_block, &st);
 	if (st.hot != NULL && round_hot_keeps_rows(st.hot))
 	{
 		insert_hot_rows(l, version, st.hot, st.block, st.pv_type);

@@ -3,15 +3,9 @@
 -- their earlier scores, with the model version that scored them
 -- (al.scores.model_version below the learner's: stale).  White box: the
 -- suite runs as a superuser and reads al.scores directly.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 -- The draw, independently of the C code: the top 53 bits of the unsigned
 -- 64-bit hashtextextended(id, seed + version * 2^32), over 2^53, in numeric.
 CREATE FUNCTION pg_temp.drawn(id text, seed bigint, version int, f double precision) RETURNS boolean
