@@ -19,6 +19,14 @@
 #                            concurrent pgbench clients)
 #                            models13 (model families: one-vs-rest and ridge
 #                            in the store beside scikit-learn, bench/models13.py)
+#                            rounds (one learner round vs pool size beside a
+#                            plain scan of the feature column, and with option
+#                            rescore_sample: bench/rounds.sql)
+#   AL_BENCH_ROUND_POOLS="100k:64 1m:64 100k:768"  pools of section rounds, as
+#                            rows:features (rows 100k, 1m, 10m; the issue's full
+#                            set adds 10m:64 and 1m:768, several GB each:
+#                            AL_BENCH_ROUND_POOLS="100k:64 1m:64 10m:64 100k:768 1m:768")
+#   AL_BENCH_ROUND_RUNS=3    timed rounds (and scans) per pool, after a warm-up round
 #   AL_BENCH_M13_OVR_ROWS=100000     rows of the models13 one-vs-rest fit
 #   AL_BENCH_M13_RIDGE_ROWS=1000000  rows of the models13 ridge fit
 #   AL_BENCH_M13_ROUNDS=3            timed runs of each models13 fit (after a warm-up)
@@ -63,7 +71,7 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators"
+OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators rounds"
 for s in ${AL_BENCH_SECTIONS:-scores $OTHER_SECTIONS}; do
 	case " $SCORE_SECTIONS $OTHER_SECTIONS " in
 	*" $s "*) SEL+="$s " ;;
@@ -78,6 +86,8 @@ EXT_BATCHES=${AL_BENCH_EXT_BATCHES:-50}
 INGEST_ROWS=${AL_BENCH_INGEST_ROWS:-1000000}
 ANNOTATORS=${AL_BENCH_ANNOTATORS:-1 4 16 64}
 ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-48}
+ROUND_POOLS=${AL_BENCH_ROUND_POOLS:-100k:64 1m:64 100k:768}
+ROUND_RUNS=${AL_BENCH_ROUND_RUNS:-3}
 
 say "== dependencies (Debian packages)"
 if ! AL_EXTRA_PKGS="python3-numpy python3-psycopg2 python3-sklearn" bash .ci/install-deps.sh; then
@@ -134,6 +144,7 @@ fi
 psql_ <bench/bench.sql >/dev/null
 psql_ <bench/models.sql >/dev/null
 psql_ <bench/loop.sql >/dev/null
+psql_ <bench/rounds.sql >/dev/null
 
 T0=$(date +%s)
 if want_scores; then
@@ -365,6 +376,54 @@ bench_annotators() {
 	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it)"
 }
 
+# bench_rounds: per pool of AL_BENCH_ROUND_POOLS (rows:features), make it
+# (gen_data mixture, binary COPY), a learner on it (bench/rounds.sql), a
+# warm-up round, then AL_BENCH_ROUND_RUNS times a plain scan of the feature
+# column and a round alternately (al.scores vacuumed before each: autovacuum
+# is off), then as many rounds with rescore_sample 0.1; drop it all
+bench_rounds() {
+	local spec n d rows t r
+	for spec in $ROUND_POOLS; do
+		n=${spec%%:*}
+		d=${spec##*:}
+		case $n in
+		100k) rows=100000 ;;
+		1m) rows=1000000 ;;
+		10m) rows=10000000 ;;
+		*) say "unknown pool size '$n' in AL_BENCH_ROUND_POOLS (100k, 1m, 10m)"; continue ;;
+		esac
+		t=rounds_${n}_$d
+		say "== rounds: $t ($rows x $d real): generate, then $ROUND_RUNS scans and rounds, then $ROUND_RUNS with rescore_sample 0.1"
+		psql_ -c "DROP TABLE IF EXISTS $t" -c "CREATE TABLE $t (id bigint NOT NULL, x real[] NOT NULL, y int NOT NULL)" >/dev/null
+		build/bench/gen_data mixture "$rows" "$d" 10 0.35 42 | psql_ -c "COPY $t FROM STDIN (FORMAT binary)" >/dev/null || return 1
+		psql_ -c "ALTER TABLE $t ADD PRIMARY KEY (id)" -c "VACUUM (ANALYZE) $t" >/dev/null
+		say "   $(psql_ -At -c "SELECT pg_size_pretty(pg_total_relation_size('$t'))") on disk; warm-up scan and round"
+		psql_ -At -c "SELECT bench.time_scan('$t', $rows, $d, 0)" >/dev/null
+		psql_ -At -c "SELECT bench.round_learner('$t', '$t')" -c "SELECT al.run_learner('$t')" >/dev/null || return 1
+		for ((r = 1; r <= ROUND_RUNS; r++)); do
+			psql_ -c "VACUUM al.scores"
+			say "   scan $(psql_ -At -c "SELECT round(bench.time_scan('$t', $rows, $d, $r))") ms," \
+				"round $(psql_ -At -c "SELECT round(bench.time_round('$t', '$t', $rows, $d, 'round', $r))") ms"
+		done
+		# a changed selection option ranks the whole pool once (the warm-up)
+		psql_ -At -c "SELECT al.alter_learner('$t', NULL, '{\"rescore_sample\": 0.1}')" \
+			-c "SELECT al.run_learner('$t')" >/dev/null
+		for ((r = 1; r <= ROUND_RUNS; r++)); do
+			psql_ -c "VACUUM al.scores"
+			say "   round with rescore_sample 0.1:" \
+				"$(psql_ -At -c "SELECT round(bench.time_round('$t', '$t', $rows, $d, 'round, rescore_sample 0.1', $r))") ms"
+		done
+		psql_ -At -c "SELECT al.drop_learner('$t')" -c "DROP TABLE $t" -c "VACUUM al.scores" >/dev/null
+	done
+	echo "== rounds: one learner round (retrain on 100 labels, entropy, score every unlabeled row, write"
+	echo "   the ranking) vs one plain scan of the feature column that detoasts every array"
+	echo "   (SELECT sum(cardinality(x))), medians of $ROUND_RUNS runs each, alternating, after a warm-up;"
+	echo "   al.scores vacuumed before each round; pools: bench/gen_data.c mixture, x real[] (bench/rounds.sql)"
+	psql_ -c "SELECT * FROM bench.rounds_report"
+	echo "   linear in the pool size when the time per row stays the same (1.00):"
+	psql_ -c "SELECT * FROM bench.rounds_linearity"
+}
+
 if want models; then
 	say "== models: train100k (100,000 x 64, 10 classes): 1 warm-up round, then 3 rounds"
 	[ $HAVE_SK = 1 ] && "$PY" bench/sklearn_bench.py info "$W" "$PORT"
@@ -499,6 +558,10 @@ if want annotators; then
 	say "== annotators: al.next_batch from $EXT_ROWS rows with $ANNOTATORS concurrent annotators, $ANN_BATCHES batches each (pgbench)"
 	bench_annotators >"$W/annotators.txt" 2>&1 || say "  annotators failed (see the report)"
 fi
+if want rounds; then
+	say "== rounds: pools $ROUND_POOLS, $ROUND_RUNS runs each (bench/rounds.sql)"
+	bench_rounds >"$W/rounds.txt" 2>&1 || say "  rounds failed (see the report)"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -535,6 +598,7 @@ OUT=$RESULTS/latest.txt
 	want external && cat "$W/external.txt"
 	want ingest && cat "$W/ingest.txt"
 	want annotators && cat "$W/annotators.txt"
+	want rounds && cat "$W/rounds.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

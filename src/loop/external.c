@@ -534,7 +534,7 @@ external_round(Learner *l, int64 pool_size)
 	{
 		round_report(l, psprintf("ranking prediction version %d", version));
 		external_scan(l, version, &st, &eval);
-		round_record_ranking(l, version, pool_size, st.scored);
+		round_record_ranking(l, version, pool_size, st.scored, NULL);
 		/* a version's curve point: at its first ranking, with the labels present then */
 		if (l->retrain_requested &&
 			learner_store_int8("SELECT pg_catalog.count(*) FROM al.curve_store WHERE learner_id = $1 "
@@ -545,7 +545,7 @@ external_round(Learner *l, int64 pool_size)
 		return LEARNER_RESCORED;
 	}
 	if (version == 0 && round_ranking_stale(l, pool_size))
-		round_record_ranking(l, 0, pool_size, 0);
+		round_record_ranking(l, 0, pool_size, 0, NULL);
 	return LEARNER_IDLE;
 }
 

@@ -231,7 +231,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, FAMILY_BLOCK_ROWS,
 						 score_block, &s);
-	round_record_ranking(l, version, pool_size, s.scored);
+	round_record_ranking(l, version, pool_size, s.scored, NULL);
 	*score_sum = s.score_sum;
 	return s.scored;
 }
@@ -525,6 +525,6 @@ family_round(Learner *l, int64 pool_size)
 		}
 	}
 	else if (round_ranking_stale(l, pool_size))
-		round_record_ranking(l, 0, pool_size, 0);
+		round_record_ranking(l, 0, pool_size, 0, NULL);
 	return LEARNER_IDLE;
 }

@@ -4,7 +4,7 @@
  * checked at the door, 22023), the checks of options that make no sense
  * together, and the JSON the learner stores (defaults filled in).
  *
- * The selection options (batch, candidates, sample, class_cap, density,
+ * The selection options (batch, candidates, sample, rescore_sample, class_cap, density,
  * explore, eer_*) are those of doc/selection.md; the round reads them in
  * round_select.c.
  */
@@ -28,6 +28,7 @@
 /* Limits of the selection options (README.md's table). */
 #define MAX_CANDIDATES 1000000
 #define MAX_SAMPLE 100000000
+#define MAX_RESCORE_ROWS 1e12
 #define MAX_DENSITY_BETA 100
 #define MAX_DENSITY_SAMPLE 100000
 #define MIN_TEMPERATURE 1e-6
@@ -102,6 +103,14 @@ check_selection(const char *strategy, const LearnerOptions *o)
 		option_needs(o->cold_start == COLD_START_QUERY ? "cold_start" : "cold_start_query",
 					 o->cold_start == COLD_START_QUERY ? "option \"cold_start_query\"" : "\"cold_start\": \"query\"",
 					 "\"cold_start\": \"query\" hands out the ids of \"cold_start_query\" first; null drops the query.");
+	if (o->rescore_sample > 0 &&
+		(o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->sample > 0 || o->density > 0 ||
+		 eer || o->predictions))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"rescore_sample\" needs \"batch\": \"topk\" without \"explore\", \"sample\", \"density\" or \"predictions\", and a strategy other than \"%s\"",
+						LEARNER_EER_STRATEGY),
+				 errdetail("The rows a round does not rescore keep their scores and have no rank.")));
 	if (!eer)
 		return;
 	if (o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->density > 0)
@@ -201,6 +210,7 @@ learner_options_init(LearnerOptions *o)
 	o->batch = 0;
 	o->candidates = 10000;
 	o->sample = 0;
+	o->rescore_sample = 0;
 	o->class_cap = 0.5;
 	o->density = 0;
 	o->density_euclidean = false;
@@ -423,6 +433,28 @@ set_explore(LearnerOptions *o, JsonbValue *v)
 }
 
 /*
+ * Option rescore_sample: a row count (an integer, 1 or more) or a fraction
+ * of the pool (above 0, below 1); null rescores every row.
+ */
+static void
+set_rescore_sample(LearnerOptions *o, JsonbValue *v)
+{
+	double		d;
+
+	if (v->type == jbvNull)
+	{
+		o->rescore_sample = 0;
+		return;
+	}
+	d = al_option_number("rescore_sample", v);
+	if (!((d > 0 && d < 1) || (d >= 1 && d <= MAX_RESCORE_ROWS && d == floor(d))))
+		al_bad_option("rescore_sample",
+					  psprintf("must be a fraction above 0 and below 1 or a row count between 1 and %.0f, not %s",
+							   MAX_RESCORE_ROWS, float8out_internal(d)));
+	o->rescore_sample = d;
+}
+
+/*
  * Apply one selection option; returns false if key is not one.  null
  * turns sample, density and explore off.
  */
@@ -437,6 +469,8 @@ apply_selection_option(LearnerOptions *o, const char *key, JsonbValue *v)
 		set_candidates(o, v);
 	else if (strcmp(key, "sample") == 0)
 		o->sample = off ? 0 : (int) al_option_integer(key, v, 1, MAX_SAMPLE);
+	else if (strcmp(key, "rescore_sample") == 0)
+		set_rescore_sample(o, v);
 	else if (strcmp(key, "class_cap") == 0)
 	{
 		o->class_cap = number_between(key, v, 0, true, 1);
@@ -630,7 +664,7 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, rescore_sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha.")));
 }
 
 /*
@@ -661,6 +695,8 @@ append_selection(StringInfo buf, const LearnerOptions *o, const char *strategy)
 		appendStringInfo(buf, ", \"candidates\": %d", o->candidates);
 	if (o->sample > 0)
 		appendStringInfo(buf, ", \"sample\": %d", o->sample);
+	if (o->rescore_sample > 0)
+		appendStringInfo(buf, ", \"rescore_sample\": %s", float8out_internal(o->rescore_sample));
 	if (strcmp(round_batch_name(o->batch), "balanced") == 0)
 		appendStringInfo(buf, ", \"class_cap\": %s", float8out_internal(o->class_cap));
 	if (o->density > 0)

@@ -458,27 +458,47 @@ round_ranking_stale(const Learner *l, int64 pool_size)
  * Mark the first RANKING_HOT_ROWS rows of the learner's ranking in the
  * hand-out order (rank, then score, then item id) hot: the partial index
  * al.scores_order holds those only, and al.next_batch reads them first.
- * One scan and bounded sort of the ranking, and as many updated rows.
+ * res: what the round's scoring knows of them (round_hot.c), or NULL.
+ * The scoring may have inserted them hot already; with ranks on
+ * RANKING_HOT_ROWS rows or more, the hot rows are those ranks; without
+ * ranks, the ids the scoring kept; else (or NULL) one scan and bounded sort
+ * of the ranking finds them.  Then as many updated rows.
  */
 static void
-mark_hot_rows(const Learner *l)
+mark_hot_rows(const Learner *l, const ScoreResult *res)
 {
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(RANKING_HOT_ROWS)};
 
-	learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
-					   "  SELECT ctid FROM al.scores WHERE learner_id = $1 "
-					   "  ORDER BY rank, score DESC, item_id LIMIT $2))",
-					   2, types, args, false, 0);
+	if (res != NULL && res->hot_marked)
+		return;
+	if (res != NULL && res->ranked >= RANKING_HOT_ROWS)
+		learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND rank <= $2",
+						   2, types, args, false, 0);
+	else if (res != NULL && res->ranked == 0 && res->hot_ids != (Datum) 0)
+	{
+		types[1] = TEXTARRAYOID;
+		args[1] = res->hot_ids;
+		learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 "
+						   "AND item_id OPERATOR(pg_catalog.=) ANY ($2)",
+						   2, types, args, false, 0);
+	}
+	else
+		learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
+						   "  SELECT ctid FROM al.scores WHERE learner_id = $1 "
+						   "  ORDER BY rank, score DESC, item_id LIMIT $2))",
+						   2, types, args, false, 0);
 }
 
 /*
  * Record which version, pool row count and selection options the ranking
  * was written for, and how many rows it ranked (al.learner_status shows
- * these counts: it never reads a pool itself); mark its first rows hot.
+ * these counts: it never reads a pool itself); mark its first rows hot
+ * (res: what the scoring knows of them, or NULL).
  */
 void
-round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked)
+round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked,
+					 const ScoreResult *res)
 {
 	Oid			types[5] = {INT8OID, INT4OID, INT8OID, INT8OID, TEXTOID};
 	Datum		args[5] = {Int64GetDatum(l->id), Int32GetDatum(version), Int64GetDatum(pool_size),
@@ -490,8 +510,9 @@ round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ran
 					   "SET model_version = EXCLUDED.model_version, pool_rows = EXCLUDED.pool_rows, "
 					   "ranked_rows = EXCLUDED.ranked_rows, selection = EXCLUDED.selection, "
 					   "ranked_at = pg_catalog.now()",
-					   5, types, args, false, 0);	if (ranked > 0)
-		mark_hot_rows(l);
+					   5, types, args, false, 0);
+	if (ranked > 0)
+		mark_hot_rows(l, res);
 }
 
 /* ERROR if the pool holds an id twice, as the owner sees the pool. */
@@ -533,7 +554,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 		train.d = t->d;
 	}
 	res = round_score_pool(l, fit, d, version, pool_size, &train);
-	round_record_ranking(l, version, pool_size, res.scored);
+	round_record_ranking(l, version, pool_size, res.scored + res.kept, &res);
 	return res;
 }
 
@@ -687,7 +708,7 @@ round_locked(Learner *l, bool wait)
 	}
 	/* a learner without a model: keep its pool count for al.learner_status */
 	if (l->model_id == 0 && round_ranking_stale(l, pool_size))
-		round_record_ranking(l, 0, pool_size, 0);
+		round_record_ranking(l, 0, pool_size, 0, NULL);
 	return LEARNER_IDLE;
 }
 

@@ -19,9 +19,30 @@
 typedef struct ScoreResult
 {
 	int64		scored;
+	int64		kept;			/* rows of the earlier ranking kept (option rescore_sample) */
 	double		entropy_sum;
 	int			ranked;			/* rows the selector gave a rank */
+	Datum		hot_ids;		/* text[]: the hot rows of a ranking without ranks, else 0 */
+	bool		hot_marked;		/* the hot rows were inserted hot */
 } ScoreResult;
+
+/* The hot rows of a ranking, gathered while the pool is scored (round_hot.c). */
+typedef struct HotRows HotRows;
+
+/* A row that leaves or stays in the hot rows. */
+typedef struct HotRow
+{
+	double		score;
+	char	   *id;
+	float	   *p;				/* its probabilities (whole rows), else NULL */
+} HotRow;
+
+typedef enum HotOffer
+{
+	HOT_OFFER_KEPT,				/* kept; nothing leaves */
+	HOT_OFFER_OUT,				/* not kept */
+	HOT_OFFER_REPLACED			/* kept; the row it replaced leaves */
+} HotOffer;
 
 /* What a retrain (or an external learner's curve) read of al.labels. */
 typedef struct TrainingLabels
@@ -49,6 +70,16 @@ extern double round_row_score(const Learner *l, const char *item, const float *p
 extern ItemMap *round_labeled_items(const Learner *l);
 extern void round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
 								Datum *predicted, Datum *probs, Oid pv_type);
+/* round_hot.c */
+extern HotRows *round_hot_create(int k);
+extern bool round_hot_keeps_rows(const HotRows *h);
+extern HotOffer round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow *out);
+extern int	round_hot_count(const HotRows *h);
+extern void round_hot_row(const HotRows *h, int i, HotRow *row);
+extern Datum round_hot_ids(const HotRows *h);
+/* round_write.c */
+extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
+							   Datum *predicted, Datum *probs, bool hot);
 /* learner_round.c */
 extern void round_training_labels(const Learner *l, TrainingLabels *tl);
 extern int	round_most_common_length(int *lengths, int n);
@@ -60,7 +91,8 @@ extern bool round_reset_if_model_dropped(Learner *l);
 extern int64 round_pool_count(const Learner *l);
 extern void round_published_model(const Learner *l, ModelFit *fit);
 extern bool round_ranking_stale(const Learner *l, int64 pool_size);
-extern void round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked);
+extern void round_record_ranking(const Learner *l, int32 version, int64 pool_size, int64 ranked,
+								 const ScoreResult *res);
 /* external.c: a round of a learner over an application's predictions */
 extern LearnerRoundResult external_round(Learner *l, int64 pool_size);
 

@@ -305,6 +305,13 @@ round_select_begin(const Learner *l, const ModelFit *fit, int d, int64 pool_size
 	return rs;
 }
 
+/* Whether the selection writes ranks (else the ranking goes by score). */
+bool
+round_select_ranks(const RoundSelection *rs)
+{
+	return rs != NULL && rs->ranks;
+}
+
 /* Whether the round leaves item out (not in the sample of option sample). */
 bool
 round_select_skips(const RoundSelection *rs, const char *item)

@@ -101,13 +101,66 @@ round_probvec_oid(void)
 						   ObjectIdGetDatum(get_namespace_oid("al", false)));
 }
 
+/*
+ * A deterministic uniform draw in [0, 1) for an item: the top 53 bits of
+ * the seeded hash of its text, as pg_catalog.hashtextextended(id::text,
+ * seed) computes it in SQL.
+ */
+static double
+item_uniform(const char *item, uint64 seed)
+{
+	uint64		h = hash_bytes_extended((const unsigned char *) item, strlen(item), seed);
+
+	return (double) (h >> 11) / 9007199254740992.0;
+}
+
 /* Deterministic pseudo-random score in [0, 1) of an item, for 'random'. */
 double
 round_random_score(const char *item, int seed)
 {
-	uint64		h = hash_bytes_extended((const unsigned char *) item, strlen(item), (uint64) seed);
+	return item_uniform(item, (uint64) seed);
+}
 
-	return (double) (h >> 11) / 9007199254740992.0;
+/*
+ * Option rescore_sample: the seed of the draw of the rows a round with
+ * model version `version` rescores (seed + version * 2^32; an item is drawn
+ * when item_uniform(item, this seed) < the fraction).
+ */
+static uint64
+rescore_seed(const Learner *l, int32 version)
+{
+	return (uint64) l->options.seed + ((uint64) (uint32) version << 32);
+}
+
+/*
+ * The fraction of the pool a round rescores under option rescore_sample (a
+ * row count: that count over the pool's rows), or 0: every row, because
+ * the option is off, asks for the whole pool, or there is no earlier
+ * ranking with the same selection options to keep rows of (*kept: its row
+ * count).
+ */
+static double
+rescore_fraction(const Learner *l, int64 pool_size, int64 *kept)
+{
+	double		f = l->options.rescore_sample;
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		args[2] = {Int64GetDatum(l->id),
+	CStringGetTextDatum(learner_selection_text(&l->options, l->strategy))};
+	bool		isnull;
+
+	*kept = 0;
+	if (f >= 1)
+		f = pool_size > 0 ? f / (double) pool_size : 1;
+	if (f <= 0 || f >= 1)
+		return 0;
+	/* rows ranked with other selection options (ranks of another batch) are not kept */
+	learner_store_exec("SELECT ranked_rows FROM al.ranking_state WHERE learner_id = $1 AND model_version > 0 "
+					   "AND selection OPERATOR(pg_catalog.=) $2",
+					   2, types, args, true, 1);
+	if (SPI_processed == 0)
+		return 0;
+	*kept = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return *kept > 0 ? f : 0;
 }
 
 /* A block of scored rows on its way into al.scores. */
@@ -121,38 +174,52 @@ typedef struct ScoreBlock
 } ScoreBlock;
 
 /*
- * Insert n scored rows into al.scores (as the store owner): their ids,
- * scores, predicted classes (text) and probvecs (of type pv_type).
+ * Insert n scored rows into al.scores (round_write.c): their ids, scores,
+ * predicted classes (text) and probvecs; hot or not (the first rows of the
+ * ranking, round_hot.c).
+ */
+static void
+insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
+			  Datum *predicted, Datum *probs, bool hot)
+{
+	round_write_scores(l->id, version, n, items, scores, predicted, probs, hot);
+}
+
+/*
+ * Insert n scored rows into al.scores (as the store owner), not hot: their
+ * ids, scores, predicted classes (text) and probvecs (of type pv_type).
  */
 void
 round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
 					Datum *predicted, Datum *probs, Oid pv_type)
 {
-	static const char *sql =
-		"INSERT INTO al.scores (learner_id, item_id, model_version, score, predicted, probs) "
-		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.unnest($4::pg_catalog.float8[]), "
-		"pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6)";
-	Oid			types[6] = {INT8OID, TEXTARRAYOID, INT4OID, FLOAT8ARRAYOID, TEXTARRAYOID,
-	get_array_type(pv_type)};
-	Datum		args[6];
-
-	if (n == 0)
-		return;
-	args[0] = Int64GetDatum(l->id);
-	args[1] = PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[2] = Int32GetDatum(version);
-	args[3] = PointerGetDatum(construct_array(scores, n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = PointerGetDatum(construct_array(predicted, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[5] = PointerGetDatum(construct_array(probs, n, pv_type, -1, false, TYPALIGN_INT));
-	learner_store_exec(sql, 6, types, args, false, 0);
+	insert_scores(l, version, n, items, scores, predicted, probs, false);
 }
 
-/* Insert a block of scored rows into al.scores and empty it. */
+/* Insert a block of scored rows into al.scores (hot or not) and empty it. */
 static void
-insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type)
+insert_block(const Learner *l, int32 version, ScoreBlock *b, Oid pv_type, bool hot)
 {
-	round_insert_scores(l, version, b->n, b->items, b->scores, b->predicted, b->probs, pv_type);
+	insert_scores(l, version, b->n, b->items, b->scores, b->predicted, b->probs, hot);
 	b->n = 0;
+}
+
+/* Append a scored row (id, score, its k probabilities p) to a block. */
+static void
+block_append(const Learner *l, ScoreBlock *b, const char *id, double score, const float *p)
+{
+	int			k = l->k;
+	ProbVec    *pv = (ProbVec *) palloc(PROBVEC_SIZE(k));
+
+	SET_VARSIZE(pv, PROBVEC_SIZE(k));
+	pv->dim = (int16) k;
+	pv->unused = 0;
+	memcpy(pv->x, p, sizeof(float) * k);
+	b->items[b->n] = CStringGetTextDatum(id);
+	b->scores[b->n] = Float8GetDatum(score);
+	b->predicted[b->n] = CStringGetTextDatum(l->classes[al_argmax(p, k)]);
+	b->probs[b->n] = PointerGetDatum(pv);
+	b->n++;
 }
 
 /*
@@ -260,7 +327,7 @@ score_row(const Learner *l, const ModelFit *fit, int d, int rows, int j, ScoreWo
  */
 static void
 score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
-		   RoundSelection *sel, ScoreBlock *block, Oid pv_type, ScoreResult *res)
+		   RoundSelection *sel, ScoreBlock *block, Oid pv_type, ScoreResult *res, HotRows *hot)
 {
 	int			k = l->k;
 	int			members = fit->members;
@@ -277,21 +344,26 @@ score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
 	for (j = 0; j < rows; j++)
 	{
 		const float *p = w->p + (Size) j * k;
-		ProbVec    *pv = (ProbVec *) palloc(PROBVEC_SIZE(k));
+		HotRow		out;
+		HotOffer	offer = HOT_OFFER_OUT;
 
-		SET_VARSIZE(pv, PROBVEC_SIZE(k));
-		pv->dim = (int16) k;
-		pv->unused = 0;
-		memcpy(pv->x, p, sizeof(float) * k);
-		block->items[block->n] = CStringGetTextDatum(w->items[j]);
-		block->scores[block->n] = Float8GetDatum(w->score[j]);
-		block->predicted[block->n] = CStringGetTextDatum(l->classes[al_argmax(p, k)]);
-		block->probs[block->n] = PointerGetDatum(pv);
-		block->n++;
 		res->entropy_sum += al_entropy(p, k);
+		if (hot != NULL)
+			offer = round_hot_offer(hot, w->score[j], w->items[j], p, &out);
+		/* a row kept whole goes in at the end, hot; the one it replaced goes now */
+		if (hot == NULL || !round_hot_keeps_rows(hot) || offer == HOT_OFFER_OUT)
+			block_append(l, block, w->items[j], w->score[j], p);
+		else if (offer == HOT_OFFER_REPLACED)
+			block_append(l, block, out.id, out.score, out.p);
 	}
 	res->scored += rows;
 }
+
+/* The ids of learner $1's items that need no more labels ($2: option overlap). */
+#define LABELED_ITEMS_SQL \
+	"SELECT item_id FROM al.labels WHERE learner_id = $1 GROUP BY item_id " \
+	"HAVING pg_catalog.count(*) FILTER (WHERE NOT adjudicated) >= $2 " \
+	"OR pg_catalog.bool_or(adjudicated)"
 
 /*
  * The ids of the learner's items that need no more labels, as a set: those
@@ -307,10 +379,7 @@ round_labeled_items(const Learner *l)
 	ItemMap    *set;
 	uint64		i;
 
-	learner_store_exec("SELECT item_id FROM al.labels WHERE learner_id = $1 GROUP BY item_id "
-					   "HAVING pg_catalog.count(*) FILTER (WHERE NOT adjudicated) >= $2 "
-					   "OR pg_catalog.bool_or(adjudicated)",
-					   2, types, args, true, 0);
+	learner_store_exec(LABELED_ITEMS_SQL, 2, types, args, true, 0);
 	set = item_map_create("al_ext labeled set", (long) SPI_processed);
 	for (i = 0; i < SPI_processed; i++)
 		item_map_add(set, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), 0);
@@ -328,13 +397,16 @@ round_check_block(const Learner *l)
 }
 
 /*
- * Buffer the fetched rows that get a score (unlabeled, in the sample, with
+ * Buffer the fetched rows that get a score (unlabeled, in the sample, drawn
+ * by option rescore_sample (draw > 0: the fraction, seed: its seed), with
  * usable features of length d) into w; returns how many.  A labeled row's
- * features go to the selection if it asks for them.  Runs in the block's
+ * features go to the selection if it asks for them.  The features of a row
+ * that gets no score are not read (not detoasted).  Runs in the block's
  * context.
  */
 static int
-buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelection *sel)
+buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelection *sel,
+			double draw, uint64 seed)
 {
 	int			rows = 0;
 	uint64		r;
@@ -344,18 +416,21 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelect
 	{
 		bool		isnull;
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+		Datum		f;
 		float	   *x = w->x + (Size) rows * d;
 
-		if (item == NULL || pool_read_features(f, isnull, d, x) != FEATURES_OK)
+		if (item == NULL)
 			continue;
+		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
 		if (item_map_find(labeled, item) >= 0)
 		{
-			if (round_select_wants_labeled(sel))
+			if (round_select_wants_labeled(sel) && pool_read_features(f, isnull, d, x) == FEATURES_OK)
 				round_select_labeled_row(sel, x);
 			continue;
 		}
-		if (round_select_skips(sel, item))
+		if (round_select_skips(sel, item) || (draw > 0 && item_uniform(item, seed) >= draw))
+			continue;
+		if (pool_read_features(f, isnull, d, x) != FEATURES_OK)
 			continue;
 		w->items[rows++] = item;
 	}
@@ -377,6 +452,9 @@ typedef struct ScoreState
 	ScoreResult res;
 	int64		seen;
 	RoundSelection *sel;		/* NULL: plain top-k by score */
+	HotRows    *hot;			/* the hot rows of a ranking without ranks (round_hot.c), or NULL */
+	double		draw;			/* option rescore_sample: the fraction rescored; 0 = all */
+	uint64		draw_seed;		/* and the seed of its draw */
 } ScoreState;
 
 /*
@@ -387,11 +465,12 @@ static void
 score_block(void *arg)
 {
 	ScoreState *st = (ScoreState *) arg;
-	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel);
+	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel, st->draw, st->draw_seed);
 
 	st->seen += SPI_processed;
-	score_rows(st->l, st->fit, st->d, rows, &st->w, st->sel, st->block, st->pv_type, &st->res);
-	insert_block(st->l, st->version, st->block, st->pv_type);
+	score_rows(st->l, st->fit, st->d, rows, &st->w, st->sel, st->block, st->pv_type, &st->res,
+			   st->hot);
+	insert_block(st->l, st->version, st->block, st->pv_type, false);
 	round_report(st->l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, st->seen, st->pool_size));
 }
 
@@ -404,12 +483,68 @@ round_pool_sql(const Learner *l)
 					learner_pool_name(l));
 }
 
+/* Insert the rows the hot rows kept whole, hot, a block at a time. */
+static void
+insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock *block, Oid pv_type)
+{
+	int			n = round_hot_count(hot);
+
+	for (int i = 0; i < n; i++)
+	{
+		HotRow		row;
+
+		round_hot_row(hot, i, &row);
+		block_append(l, block, row.id, row.score, row.p);
+		if (block->n == SCORE_BLOCK_ROWS || i == n - 1)
+			insert_block(l, version, block, pv_type, true);
+	}
+}
+
+/*
+ * The SQL condition that a text expression's item is drawn (item_uniform
+ * below the fraction): parameters $seed_param (bigint: the seed) and
+ * $draw_param (double precision: the fraction).
+ */
+static char *
+drawn_sql(const char *text_expr, int seed_param, int draw_param)
+{
+	return psprintf("((pg_catalog.hashtextextended(%s, $%d) OPERATOR(pg_catalog.>>) 11 "
+					"OPERATOR(pg_catalog.&) 9007199254740991)::pg_catalog.float8 "
+					"OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) $%d)",
+					text_expr, seed_param, draw_param);
+}
+
+/*
+ * Option rescore_sample, before the pass: delete the learner's rows of
+ * al.scores that the round rescores (drawn, by the same formula as
+ * item_uniform) and those of items that need no more labels now; the
+ * others stay with their scores (and model_version), none of them hot.
+ * Returns how many rows stay.
+ */
+static int64
+delete_drawn_rows(const Learner *l, double draw, uint64 seed, int64 kept)
+{
+	Oid			types[4] = {INT8OID, INT4OID, INT8OID, FLOAT8OID};
+	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(l->options.overlap),
+	Int64GetDatum((int64) seed), Float8GetDatum(draw)};
+
+	learner_store_exec(psprintf("DELETE FROM al.scores WHERE learner_id = $1 AND (%s "
+								"OR item_id IN (" LABELED_ITEMS_SQL "))", drawn_sql("item_id", 3, 4)),
+					   4, types, args, false, 0);
+	kept -= (int64) SPI_processed;
+	learner_store_exec("UPDATE al.scores SET hot = false WHERE learner_id = $1 AND hot",
+					   1, types, args, false, 0);
+	return Max(kept, 0);
+}
+
 /*
  * Score every unlabeled pool item with the committee and replace the
  * learner's rows of al.scores with them (same transaction: readers see the
  * old ranking until commit), then rank the selection's candidates
  * (round_select.c; train: the labeled rows, for expected error
- * reduction).  The pool is read as the learner's owner.
+ * reduction).  With option rescore_sample and an earlier ranking, only the
+ * drawn rows are scored and replaced; the others keep theirs (res.kept).
+ * The pool is read as the learner's owner.
  */
 ScoreResult
 round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size,
@@ -418,6 +553,7 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	ScoreState	st;
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
+	int64		kept;
 
 	/* a round that only rescores may be this backend's first use of BLAS */
 	al_blas_ensure();
@@ -431,13 +567,41 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	score_work_init(&st.w, l, fit, d);
 	st.pv_type = round_probvec_oid();
 	st.res.scored = 0;
+	st.res.kept = 0;
 	st.res.entropy_sum = 0.0;
 	st.res.ranked = 0;
+	st.res.hot_ids = (Datum) 0;
+	st.res.hot_marked = false;
 	st.seen = 0;
 	st.sel = round_select_begin(l, fit, d, pool_size, st.labeled, train);
-	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
-						 score_block, &st);
+	st.draw = rescore_fraction(l, pool_size, &kept);
+	st.draw_seed = rescore_seed(l, version);
+	/* without ranks or kept rows, the hot rows are the best scores of the pass */
+	st.hot = (round_select_ranks(st.sel) || st.draw > 0) ? NULL : round_hot_create(l->k);
+	if (st.draw > 0)
+		st.res.kept = delete_drawn_rows(l, st.draw, st.draw_seed, kept);
+	else
+		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
+	if (st.draw > 0)
+	{
+		/* only the drawn rows leave the executor (buffer_rows checks them again) */
+		Oid			types[2] = {INT8OID, FLOAT8OID};
+		Datum		args[2] = {Int64GetDatum((int64) st.draw_seed), Float8GetDatum(st.draw)};
+		char	   *sql = psprintf("%s WHERE %s", round_pool_sql(l),
+								   drawn_sql(psprintf("%s::pg_catalog.text", quote_identifier(l->id_column)), 1, 2));
+
+		learner_query_blocks(l->owner, sql, 2, types, args, false, st.w.block_rows, score_block, &st);
+	}
+	else
+		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
+							 score_block, &st);
+	if (st.hot != NULL && round_hot_keeps_rows(st.hot))
+	{
+		insert_hot_rows(l, version, st.hot, st.block, st.pv_type);
+		st.res.hot_marked = true;
+	}
+	else if (st.hot != NULL)
+		st.res.hot_ids = round_hot_ids(st.hot);
 	st.res.ranked = round_select_finish(st.sel);
 	return st.res;
 }

@@ -36,6 +36,7 @@ extern RoundSelection *round_select_begin(const Learner *l, const ModelFit *fit,
 										  int64 pool_size, ItemMap *labeled,
 										  const RoundLabeled *train);
 extern bool round_select_skips(const RoundSelection *rs, const char *item);
+extern bool round_select_ranks(const RoundSelection *rs);
 extern bool round_select_wants_labeled(const RoundSelection *rs);
 extern void round_select_labeled_row(RoundSelection *rs, const float *x);
 extern void round_select_block(RoundSelection *rs, char **items, const float *x, const float *p,

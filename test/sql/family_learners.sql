@@ -47,7 +47,7 @@ SELECT pg_temp.try($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{a,b}'
 SELECT opt, pg_temp.try(format($$SELECT al.create_learner('fl_bad', 'fl', 'id', 'x', '{a,b}', 'entropy', %L)$$,
 	'{"family": "ovr"}'::jsonb || o)) AS refused
 FROM (VALUES ('batch', '{"batch": "kcenter"}'::jsonb), ('density', '{"density": 1}'), ('explore', '{"explore": {"epsilon": 0.1}}'),
-             ('sample', '{"sample": 10}'), ('serve', '{"serve": "best"}'), ('class_weight', '{"class_weight": "balanced"}'),
+             ('sample', '{"sample": 10}'), ('rescore_sample', '{"rescore_sample": 0.5}'), ('serve', '{"serve": "best"}'), ('class_weight', '{"class_weight": "balanced"}'),
              ('label_column', '{"label_column": "tags"}'), ('stop_kappa', '{"stop_kappa": 0.9}'),
              ('stop_uncertainty', '{"stop_uncertainty": 0.1}'), ('stop_plateau', '{"stop_plateau": 0.01, "eval_size": 10}'),
              ('predictions', '{"predictions": true}'), ('eval_table', '{"eval_table": "fl"}')) v(opt, o);

@@ -38,6 +38,40 @@ SELECT al.retrain('hot');
 SELECT al.run_learner('hot') AS round;
 SELECT count(*) AS ranked, count(*) FILTER (WHERE hot) AS hot, count(*) FILTER (WHERE hot AND pos <= 10000) AS hot_first
 FROM hot_order;
+-- The round knows its hot rows while it scores (src/loop/round_hot.c): ties
+-- at the boundary go by the id's text, as the ORDER BY does ('10000' before
+-- '9999'): every row has the same features, so the same score
+UPDATE hot_pool SET x = '{1,1}';
+SELECT al.retrain('hot');
+SELECT al.run_learner('hot') AS round;
+SELECT count(DISTINCT s.score) AS scores, count(*) AS ranked, count(*) FILTER (WHERE h.hot) AS hot,
+       count(*) FILTER (WHERE h.hot AND h.pos <= 10000) AS hot_first
+FROM hot_order h JOIN al.scores s ON s.item_id = h.item_id
+WHERE s.learner_id = (SELECT id FROM al.learners WHERE name = 'hot');
+-- the hot rows, independently: the 10,000 first ids of the ranking in text order
+SELECT array_agg(item_id ORDER BY item_id) FILTER (WHERE hot) =
+       (SELECT array_agg(i ORDER BY i) FROM (SELECT item_id AS i FROM hot_order ORDER BY item_id LIMIT 10000) f)
+       AS hot_are_first_ids
+FROM hot_order;
+-- ranks on 10,000 rows (explore: the Gumbel keys rank the 10,000 candidates):
+-- the hot rows are ranks 1 to 10,000
+UPDATE hot_pool SET x = ARRAY[(id % 7)::real, (id % 11)::real];
+SELECT al.alter_learner('hot', NULL, '{"explore": {"temperature": 0.5}}');
+SELECT al.retrain('hot');
+SELECT al.run_learner('hot') AS round;
+SELECT count(*) FILTER (WHERE s.rank IS NOT NULL) AS with_rank, count(*) FILTER (WHERE s.hot) AS hot,
+       count(*) FILTER (WHERE s.hot AND s.rank <= 10000) AS hot_ranked, count(*) FILTER (WHERE h.hot AND h.pos <= 10000) AS hot_first
+FROM hot_order h JOIN al.scores s ON s.item_id = h.item_id
+WHERE s.learner_id = (SELECT id FROM al.learners WHERE name = 'hot');
+-- ranks on fewer rows than the hot rows (100 candidates): the ranked rows,
+-- then the best scores of the others
+SELECT al.alter_learner('hot', NULL, '{"candidates": 100}');
+SELECT al.retrain('hot');
+SELECT al.run_learner('hot') AS round;
+SELECT count(*) FILTER (WHERE s.rank IS NOT NULL) AS with_rank, count(*) FILTER (WHERE s.hot) AS hot,
+       count(*) FILTER (WHERE h.hot AND h.pos <= 10000) AS hot_first
+FROM hot_order h JOIN al.scores s ON s.item_id = h.item_id
+WHERE s.learner_id = (SELECT id FROM al.learners WHERE name = 'hot');
 SELECT al.drop_learner('hot');
 DROP VIEW hot_order;
 DROP TABLE hot_pool;

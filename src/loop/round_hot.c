@@ -1,0 +1,204 @@
+/*
+ * round_hot.c - the hot rows of a ranking (al.scores.hot: the first
+ * RANKING_HOT_ROWS rows in the hand-out order, rank, then score DESC, then
+ * item_id), known while the pool is scored instead of found afterwards by
+ * a scan and sort of the whole ranking.
+ *
+ * A round without ranks (batch topk without explore: most rounds) hands
+ * out by score, then id: its hot rows are the RANKING_HOT_ROWS best of a
+ * bounded heap offered every scored row, compared exactly as ORDER BY
+ * score DESC, item_id compares them (float8 order, the id's text in the
+ * database's default collation, the collation of al.scores.item_id).  The
+ * heap keeps whole rows (id, score, probabilities) while they fit in
+ * HOT_ROWS_BYTES: the round inserts a row when it leaves the heap, or
+ * never enters it, and the heap's rows at the end, hot, so that no row is
+ * written twice; otherwise it keeps ids only and the round updates those
+ * rows.  A round whose selector ranked at least RANKING_HOT_ROWS rows: its
+ * hot rows are ranks 1 .. RANKING_HOT_ROWS.  Between the two (fewer ranks
+ * than hot rows), or with option rescore_sample (kept rows compete), the
+ * round falls back to a scan and sort of the ranking (learner_round.c).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+#include "utils/varlena.h"
+
+#include "round.h"
+
+/* The most a heap of whole rows takes (their probabilities), about. */
+#define HOT_ROWS_BYTES (64 * 1024 * 1024)
+
+/* A scored row on its way to the hot rows. */
+typedef struct HotEntry
+{
+	double		score;
+	char	   *id;
+	float	   *p;				/* k probabilities (whole rows), else NULL */
+} HotEntry;
+
+/* The hot rows so far: a heap with the worst of them at the root. */
+struct HotRows
+{
+	int			n;
+	int			cap;
+	int			k;				/* classes of a whole row; 0: ids only */
+	HotEntry   *e;
+	MemoryContext cxt;
+};
+
+/* > 0 if a comes before b in the hand-out order of unranked rows (score DESC, id). */
+static int
+hot_cmp(const HotEntry *a, const HotEntry *b)
+{
+	int			c = float8_cmp_internal(a->score, b->score);
+
+	if (c != 0)
+		return c;
+	return -varstr_cmp(a->id, strlen(a->id), b->id, strlen(b->id), DEFAULT_COLLATION_OID);
+}
+
+/* Sift entry i down (toward the leaves) while a child is worse. */
+static void
+sift_down(HotRows *h, int i)
+{
+	for (;;)
+	{
+		int			l = 2 * i + 1,
+					worst = i;
+		HotEntry	t;
+
+		if (l < h->n && hot_cmp(&h->e[l], &h->e[worst]) < 0)
+			worst = l;
+		if (l + 1 < h->n && hot_cmp(&h->e[l + 1], &h->e[worst]) < 0)
+			worst = l + 1;
+		if (worst == i)
+			return;
+		t = h->e[i];
+		h->e[i] = h->e[worst];
+		h->e[worst] = t;
+		i = worst;
+	}
+}
+
+/* Sift entry i up (toward the root) while it is worse than its parent. */
+static void
+sift_up(HotRows *h, int i)
+{
+	while (i > 0)
+	{
+		int			parent = (i - 1) / 2;
+		HotEntry	t;
+
+		if (hot_cmp(&h->e[i], &h->e[parent]) >= 0)
+			return;
+		t = h->e[i];
+		h->e[i] = h->e[parent];
+		h->e[parent] = t;
+		i = parent;
+	}
+}
+
+/*
+ * An empty set of hot rows, in the current memory context: of whole rows
+ * of k classes if they fit in HOT_ROWS_BYTES (round_hot_keeps_rows), else
+ * of ids.
+ */
+HotRows *
+round_hot_create(int k)
+{
+	HotRows    *h = (HotRows *) palloc0(sizeof(HotRows));
+
+	h->cap = RANKING_HOT_ROWS;
+	h->k = (Size) h->cap * k * sizeof(float) <= HOT_ROWS_BYTES ? k : 0;
+	h->e = (HotEntry *) palloc0(sizeof(HotEntry) * h->cap);
+	h->cxt = CurrentMemoryContext;
+	return h;
+}
+
+/* Whether h keeps whole rows (the round inserts them at the end). */
+bool
+round_hot_keeps_rows(const HotRows *h)
+{
+	return h->k > 0;
+}
+
+/* Set entry e to a copy of the row (score, id, p). */
+static void
+set_entry(HotRows *h, HotEntry *e, double score, const char *id, const float *p)
+{
+	e->score = score;
+	e->id = MemoryContextStrdup(h->cxt, id);
+	if (h->k > 0)
+	{
+		if (e->p == NULL)
+			e->p = (float *) MemoryContextAlloc(h->cxt, sizeof(float) * h->k);
+		memcpy(e->p, p, sizeof(float) * h->k);
+	}
+}
+
+/*
+ * Offer a scored row (score, id, and its k probabilities p when h keeps
+ * whole rows; the row is copied if it is kept).  Returns what leaves the
+ * heap for al.scores' cold rows: the row itself (not kept: HOT_OFFER_OUT),
+ * nothing (kept, the heap was not full: HOT_OFFER_KEPT), or the row it
+ * replaced, copied into *out in the current memory context
+ * (HOT_OFFER_REPLACED).
+ */
+HotOffer
+round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow *out)
+{
+	HotEntry	cand = {score, (char *) id, NULL};
+	HotEntry   *root = &h->e[0];
+
+	if (h->n < h->cap)
+	{
+		set_entry(h, &h->e[h->n], score, id, p);
+		sift_up(h, h->n++);
+		return HOT_OFFER_KEPT;
+	}
+	if (hot_cmp(&cand, root) <= 0)
+		return HOT_OFFER_OUT;
+	out->score = root->score;
+	out->id = pstrdup(root->id);
+	if (h->k > 0)
+	{
+		out->p = (float *) palloc(sizeof(float) * h->k);
+		memcpy(out->p, root->p, sizeof(float) * h->k);
+	}
+	pfree(root->id);
+	set_entry(h, root, score, id, p);
+	sift_down(h, 0);
+	return HOT_OFFER_REPLACED;
+}
+
+/* Row i of the rows kept (0 .. round_hot_count - 1, in no particular order). */
+void
+round_hot_row(const HotRows *h, int i, HotRow *row)
+{
+	row->score = h->e[i].score;
+	row->id = h->e[i].id;
+	row->p = h->e[i].p;
+}
+
+/* How many rows h keeps. */
+int
+round_hot_count(const HotRows *h)
+{
+	return h->n;
+}
+
+/* The ids of the hot rows, as text[] (in no particular order). */
+Datum
+round_hot_ids(const HotRows *h)
+{
+	Datum	   *ids = (Datum *) palloc(sizeof(Datum) * Max(h->n, 1));
+
+	for (int i = 0; i < h->n; i++)
+		ids[i] = CStringGetTextDatum(h->e[i].id);
+	return PointerGetDatum(construct_array(ids, h->n, TEXTOID, -1, false, TYPALIGN_INT));
+}
