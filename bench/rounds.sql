@@ -64,9 +64,11 @@ BEGIN
 END
 $$;
 
+-- the median of the timed runs (run 0, the warm-up scan, is not one)
 CREATE FUNCTION bench.rounds_median(p text, w text) RETURNS double precision
 LANGUAGE sql AS $$
-	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FROM bench.round_runs WHERE pool = p AND what = w
+	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FROM bench.round_runs
+	WHERE pool = p AND what = w AND run > 0
 $$;
 
 -- The table: per pool the median scan and round, their ratio, the round
