@@ -31,6 +31,8 @@
 
 PG_FUNCTION_INFO_V1(al_predict_proba);
 PG_FUNCTION_INFO_V1(al_predict_proba_id);
+PG_FUNCTION_INFO_V1(al_model_export);
+PG_FUNCTION_INFO_V1(al_predict_proba_value);
 PG_FUNCTION_INFO_V1(al_predict);
 PG_FUNCTION_INFO_V1(al_predict_committee);
 PG_FUNCTION_INFO_V1(al_model_coefficients);
@@ -196,6 +198,82 @@ al_predict_proba_id(PG_FUNCTION_ARGS)
 {
 	AlModel    *model = family_model(fcinfo, true, MODEL_SOFTMAX, "al.predict_proba");
 
+	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/*
+ * al.model_export(model text, version integer DEFAULT NULL) -> bytea: a
+ * model version (NULL: the latest) as one value that al.predict_proba
+ * (bytea, ...) scores with anywhere, e.g. on Citus workers, which have no
+ * al.model_store rows (doc/citus.md).  Needs the right to use the model.
+ */
+Datum
+al_model_export(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	AlModel    *model;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	model = PG_ARGISNULL(1) ? model_get_latest(name) : model_get_version(name, PG_GETARG_INT32(1));
+	PG_RETURN_BYTEA_P(model_export_pack(model));
+}
+
+/* The exported model a call unpacked last, kept in its fn_extra. */
+typedef struct ValueModelCache
+{
+	char	   *bytes;			/* a copy of the value */
+	Size		len;
+	AlModel    *model;			/* unpacked, in a context under fn_mcxt */
+} ValueModelCache;
+
+/*
+ * The model of an exported value, unpacked once per query: a call keeps
+ * the last value it unpacked and reuses it while the bytes are the same
+ * (a constant, or a column of equal values).
+ */
+static AlModel *
+value_model(FunctionCallInfo fcinfo, bytea *blob)
+{
+	ValueModelCache *c = (ValueModelCache *) fcinfo->flinfo->fn_extra;
+	const char *bytes = VARDATA_ANY(blob);
+	Size		len = VARSIZE_ANY_EXHDR(blob);
+	AlModel    *model;
+
+	if (c && c->model && c->len == len && memcmp(c->bytes, bytes, len) == 0)
+		return c->model;
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueModelCache));
+	if (c->model)
+	{
+		MemoryContextDelete(c->model->cxt);
+		pfree(c->bytes);
+		c->model = NULL;
+		c->bytes = NULL;
+		c->len = 0;
+	}
+	model = model_export_unpack(blob, fcinfo->flinfo->fn_mcxt);
+	c->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, Max(len, 1));
+	memcpy(c->bytes, bytes, len);
+	c->len = len;
+	c->model = model;
+	return model;
+}
+
+/*
+ * al.predict_proba(model bytea, x) -> probvec: class probabilities of an
+ * exported model (al.model_export), equal to al.predict_proba by name or
+ * id on the same version; reads no table, so it is immutable and runs
+ * wherever the rows are.
+ */
+Datum
+al_predict_proba_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+
+	model_check_family(model, MODEL_SOFTMAX, "al.predict_proba");
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
