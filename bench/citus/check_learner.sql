@@ -67,6 +67,27 @@ SELECT :version_before AS version_before, model_version AS version_after, labels
 FROM al.learner_status WHERE learner = 'dist';
 SELECT al.stop_worker();
 
+\echo '-- a learner whose ids are not the distribution column: text ids (tid, collation en-x-icu)'
+SET client_min_messages = warning;
+SELECT al.drop_learner(name) FROM al.learners WHERE name IN ('dist_text', 'loc_text');
+RESET client_min_messages;
+SELECT al.create_learner('dist_text', 'pool', 'tid', 'x', ARRAY['a', 'b', 'c'], 'margin_confidence') > 0 AS created_dist_text,
+       al.create_learner('loc_text', 'pool_local', 'tid', 'x', ARRAY['a', 'b', 'c'], 'margin_confidence') > 0 AS created_loc_text;
+SELECT count(*) FILTER (WHERE al.label('dist_text', tid, truth(x)) IS NOT NULL) AS labeled_dist_text,
+       count(*) FILTER (WHERE al.label('loc_text', tid, truth(x)) IS NOT NULL) AS labeled_loc_text
+FROM (SELECT tid, x FROM pool_local WHERE id % 4001 = 3 ORDER BY id LIMIT 40) s;
+\timing on
+SELECT al.label('dist_text', (SELECT tid FROM pool_local WHERE id = 5), 'a');
+SELECT al.label('loc_text', (SELECT tid FROM pool_local WHERE id = 5), 'a');
+SELECT al.run_learner('dist_text');
+SELECT al.run_learner('loc_text');
+\timing off
+SELECT count(*) AS rows_text, count(*) FILTER (WHERE d.score = o.score AND d.rank IS NOT DISTINCT FROM o.rank) AS identical_text
+FROM (SELECT s.* FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'dist_text') d
+JOIN (SELECT s.* FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'loc_text') o USING (item_id);
+SELECT (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('dist_text', 10))
+     = (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('loc_text', 10)) AS same_batch_text;
+
 \echo '== 3. scoring on the workers: the learner''s model as a value'
 \echo '-- al.model_export on a worker: the store is empty there'
 SELECT result FROM run_command_on_workers($$SELECT al.model_export('learner/dist')$$) LIMIT 1;
