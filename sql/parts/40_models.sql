@@ -129,6 +129,26 @@ COMMENT ON FUNCTION al.predict_committee(text, double precision[]) IS
 COMMENT ON FUNCTION al.predict_committee_real(text, real[]) IS
 	'al.predict_committee for real[] features, read in place; the planner calls it for al.predict_committee on a real[] argument';
 
+-- al.predict and al.predict_committee with an exported model (al.model_export)
+CREATE FUNCTION al.predict_real(model bytea, x real[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict(model bytea, x double precision[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_real(model bytea, x real[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee(model bytea, x double precision[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict(bytea, double precision[]) IS
+	'most probable class of an exported model (al.model_export), equal to al.predict on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_real(bytea, real[]) IS
+	'al.predict of an exported model for real[] features, read in place; the planner calls it for al.predict on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee(bytea, double precision[]) IS
+	'each committee member''s class probabilities of an exported model (al.model_export), equal to al.predict_committee on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_committee_real(bytea, real[]) IS
+	'al.predict_committee of an exported model for real[] features, read in place; the planner calls it for al.predict_committee on a real[] argument';
+
 CREATE FUNCTION al.blas_info(OUT library text, OUT core text, OUT forced_coretype text, OUT auto_coretype text)
 	AS 'MODULE_PATHNAME', 'al_blas_info' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION al.blas_info() IS

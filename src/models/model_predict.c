@@ -33,6 +33,8 @@ PG_FUNCTION_INFO_V1(al_predict_proba);
 PG_FUNCTION_INFO_V1(al_predict_proba_id);
 PG_FUNCTION_INFO_V1(al_model_export);
 PG_FUNCTION_INFO_V1(al_predict_proba_value);
+PG_FUNCTION_INFO_V1(al_predict_by_value);
+PG_FUNCTION_INFO_V1(al_predict_committee_by_value);
 PG_FUNCTION_INFO_V1(al_predict);
 PG_FUNCTION_INFO_V1(al_predict_committee);
 PG_FUNCTION_INFO_V1(al_model_coefficients);
@@ -263,6 +265,19 @@ value_model(FunctionCallInfo fcinfo, bytea *blob)
 }
 
 /*
+ * The exported model of a prediction function's first argument (bytea),
+ * checked to be of family, like family_model for names and ids.
+ */
+static AlModel *
+value_family_model(FunctionCallInfo fcinfo, ModelFamily family, const char *function)
+{
+	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+
+	model_check_family(model, family, function);
+	return model;
+}
+
+/*
  * al.predict_proba(model bytea, x) -> probvec: class probabilities of an
  * exported model (al.model_export), equal to al.predict_proba by name or
  * id on the same version; reads no table, so it is immutable and runs
@@ -271,10 +286,24 @@ value_model(FunctionCallInfo fcinfo, bytea *blob)
 Datum
 al_predict_proba_value(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_proba");
 
-	model_check_family(model, MODEL_SOFTMAX, "al.predict_proba");
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* The most probable class of model for features a (ties: the first), as text. */
+static text *
+predict_class(const AlModel *model, ArrayType *a)
+{
+	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
+	int			best = 0;
+	int			j;
+
+	predict_floats(model, a, p);
+	for (j = 1; j < model->k; j++)
+		if (p[j] > p[best])
+			best = j;
+	return cstring_to_text(model->classes[best]);
 }
 
 /* al.predict(model text, x) -> text: the most probable class (ties: first). */
@@ -282,15 +311,17 @@ Datum
 al_predict(PG_FUNCTION_ARGS)
 {
 	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict");
-	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
-	int			best = 0;
-	int			j;
 
-	predict_floats(model, PG_GETARG_ARRAYTYPE_P(1), p);
-	for (j = 1; j < model->k; j++)
-		if (p[j] > p[best])
-			best = j;
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
+	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict(model bytea, x) -> text: al.predict with an exported model. */
+Datum
+al_predict_by_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict");
+
+	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
 /*
@@ -307,12 +338,10 @@ probvec_type_of_array(FunctionCallInfo fcinfo)
 	return elem;
 }
 
-/* al.predict_committee(model text, x) -> probvec[]: each member's distribution. */
-Datum
-al_predict_committee(PG_FUNCTION_ARGS)
+/* Each member's distribution for features a, as an al.probvec[]. */
+static ArrayType *
+committee_probvecs(FunctionCallInfo fcinfo, const AlModel *model, ArrayType *a)
 {
-	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
 	float	   *x = (float *) palloc(sizeof(float) * model->d);
 	double	   *p = (double *) palloc(sizeof(double) * model->k);
 	Datum	   *members = (Datum *) palloc(sizeof(Datum) * model->members);
@@ -330,8 +359,26 @@ al_predict_committee(PG_FUNCTION_ARGS)
 		probvec_check_values(pv->x, model->k);
 		members[i] = PointerGetDatum(pv);
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(members, model->members, probvec_type_of_array(fcinfo),
-										  -1, false, TYPALIGN_INT));
+	return construct_array(members, model->members, probvec_type_of_array(fcinfo),
+						   -1, false, TYPALIGN_INT);
+}
+
+/* al.predict_committee(model text, x) -> probvec[]: each member's distribution. */
+Datum
+al_predict_committee(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
+
+	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict_committee(model bytea, x) -> probvec[]: with an exported model. */
+Datum
+al_predict_committee_by_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_committee");
+
+	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
 /*

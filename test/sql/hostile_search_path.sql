@@ -284,6 +284,7 @@ FROM (VALUES
 	('SELECT pg_catalog.count(*) FROM al.model_coefficients(''spy_model'')'),
 	('SELECT al.predict_proba(al.model_export(''spy_model''), ARRAY[1, 0.5]::real[]), al.predict_proba(al.model_export(''spy_model'', 1), ARRAY[1, 0.5]::double precision[])'),
 	('SELECT pg_catalog.count(al.predict_proba(al.model_export(''spy_model''), x)) FROM attacker_data.pool'),
+	('SELECT al.predict(al.model_export(''spy_model''), ARRAY[1, 0.5]::real[]), al.predict_committee(al.model_export(''spy_model''), ARRAY[1, 0.5]::double precision[])'),
 	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "members": 2, "classes": ["a", "b", "c"]}'')'),
 	('SELECT al.train_model(''spy_ovr'', ''attacker_data.mpool'', ''x'', ''tags'', ''{"family": "ovr", "standardize": true}'')'),
 	('SELECT al.train_model(''spy_ridge'', ''attacker_data.mpool'', ''x'', ''amount'', ''{"family": "ridge", "members": 2, "alpha": 0.5, "standardize": true}'')'),

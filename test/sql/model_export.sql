@@ -43,6 +43,15 @@ SELECT count(*) AS rows,
        count(*) FILTER (WHERE al.predict_proba(al.model_export('mx', 1), x)::text <> al.predict_proba(al.model_export('mx'), x)::text) AS versions_differ
 FROM mx_data;
 
+-- al.predict and al.predict_committee take the value too, equal to theirs by name
+SELECT count(*) FILTER (WHERE al.predict(al.model_export('mx'), x) = al.predict('mx', x)) AS predict_equal,
+       count(*) FILTER (WHERE al.predict(al.model_export('mx_bag'), x::float8[]) = al.predict('mx_bag', x)) AS predict_bag_equal,
+       count(*) FILTER (WHERE al.predict_committee(al.model_export('mx_bag'), x)::text = al.predict_committee('mx_bag', x)::text) AS committee_members_equal,
+       count(*) FILTER (WHERE al.predict_committee(al.model_export('mx_bag'), x::float8[])::text = al.predict_committee('mx_bag', x)::text) AS committee_float8_equal,
+       min(cardinality(al.predict_committee(al.model_export('mx_bag'), x))) AS members,
+       count(DISTINCT al.predict(al.model_export('mx'), x)) AS classes_predicted
+FROM mx_data;
+
 -- an independent formula: softmax(x . coef + intercept) from the
 -- coefficients, in plain SQL (class order: the model's, alphabetical)
 WITH logits AS (
@@ -71,16 +80,21 @@ FROM mx_saved s, (VALUES ('saved', (SELECT m FROM mx_saved)), ('bag', al.model_e
 
 -- a real[] argument is read in place (the support function calls the twin);
 -- the value is a constant, so the call is immutable and could be shipped
-EXPLAIN (VERBOSE, COSTS OFF) SELECT al.predict_proba(m, d.x) FROM mx_saved, mx_data d;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT al.predict_proba(m, d.x), al.predict(m, d.x), al.predict_committee(m, d.x) FROM mx_saved, mx_data d;
 SELECT provolatile, proisstrict, proparallel FROM pg_proc
-WHERE oid IN ('al.predict_proba(bytea, double precision[])'::regprocedure, 'al.predict_proba_real(bytea, real[])'::regprocedure)
+WHERE oid IN ('al.predict_proba(bytea, double precision[])'::regprocedure, 'al.predict_proba_real(bytea, real[])'::regprocedure,
+              'al.predict(bytea, double precision[])'::regprocedure, 'al.predict_real(bytea, real[])'::regprocedure,
+              'al.predict_committee(bytea, double precision[])'::regprocedure, 'al.predict_committee_real(bytea, real[])'::regprocedure)
    OR oid = 'al.model_export(text, integer)'::regprocedure ORDER BY oid::regprocedure::text;
 -- an untyped literal still means a model name (text is preferred), not bytea
-SELECT pg_temp.try($$SELECT al.predict_proba('mx_bag', '{1,0.5,2}')$$) LIKE 'ok: [%' AS literal_is_a_name;
+SELECT pg_temp.try($$SELECT al.predict_proba('mx_bag', '{1,0.5,2}')$$) LIKE 'ok: [%' AS literal_is_a_name,
+       pg_temp.try($$SELECT al.predict('mx_bag', '{1,0.5,2}')$$) AS predict_literal,
+       pg_temp.try($$SELECT al.predict_committee('mx_bag', '{1,0.5,2}')$$) LIKE 'ok: {%' AS committee_literal;
 
 -- NULLs
 SELECT al.model_export(NULL) IS NULL AS null_name, al.model_export('mx_bag', NULL) = al.model_export('mx_bag') AS null_version_is_latest,
        al.predict_proba(NULL::bytea, ARRAY[1, 2, 3]::real[]) IS NULL AS null_model,
+       al.predict(NULL::bytea, ARRAY[1, 2, 3]::real[]) IS NULL AND al.predict_committee(NULL::bytea, ARRAY[1, 2, 3]::real[]) IS NULL AS null_model_others,
        al.predict_proba(al.model_export('mx_bag'), NULL::real[]) IS NULL AS null_features;
 
 -- errors: unknown model or version, no right to use it, the wrong family,
@@ -95,6 +109,10 @@ SELECT e FROM (VALUES
 	(pg_temp.try($$SELECT al.model_export('no_such_model')$$)),
 	(pg_temp.try($$SELECT al.model_export('mx_bag', 9)$$)),
 	(pg_temp.try($$SELECT al.predict_proba(al.model_export('mx_ridge'), ARRAY[1, 2, 3]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict(al.model_export('mx_ridge'), ARRAY[1, 2, 3]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict_committee(al.model_export('mx_ridge'), ARRAY[1, 2, 3]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict_committee(al.model_export('mx_bag'), ARRAY[1, 2]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict('\x00'::bytea, ARRAY[1, 2, 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba(al.model_export('mx_bag'), ARRAY[1, 2]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba(al.model_export('mx_bag'), ARRAY[1, 'NaN', 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba('\x'::bytea, ARRAY[1, 2, 3]::real[])$$)),
