@@ -118,6 +118,17 @@ SELECT :'on_workers'::bigint[] = :'on_coordinator'::bigint[] AS workers_equal_lo
                                   FROM (SELECT item_id, score FROM al.scores s JOIN al.learners l ON l.id = s.learner_id
                                         WHERE l.name = 'dist' AND s.item_id::bigint <> ALL (:'labeled'::bigint[])
                                         ORDER BY score DESC, item_id::bigint LIMIT 100) t) AS equals_learner_ranking;
+\echo '-- a committee (5 bagged members, al.train_model on the coordinator): vote entropy on the workers'
+DROP TABLE IF EXISTS bag_train;
+CREATE TABLE bag_train AS SELECT x, truth(x) AS y FROM pool_local WHERE id % 997 = 0;
+SELECT al.train_model('bag', 'bag_train', 'x', 'y', '{"members": 5, "seed": 3}') > 0 AS trained_bag;
+SELECT al.model_export('bag') AS bag \gset
+\timing on
+SELECT al.top_k(id, al.vote_entropy(al.predict_committee(:'bag'::bytea, x)), 100) AS bag_on_workers FROM pool \gset
+SELECT al.top_k(id, al.vote_entropy(al.predict_committee('bag', x)), 100) AS bag_local FROM pool_local \gset
+\timing off
+SELECT :'bag_on_workers'::bigint[] = :'bag_local'::bigint[] AS committee_workers_equal_local,
+       (SELECT count(*) FROM pool_local WHERE al.predict(:'bag'::bytea, x) = truth(x)) AS bag_correct_of_200000;
 \echo '-- a model by value through a prepared statement (the parameter travels to the workers)'
 PREPARE ranked(bytea, int) AS SELECT al.top_k(id, al.entropy(al.predict_proba($1, x)), $2) FROM pool;
 EXECUTE ranked(:'model', 5);
