@@ -40,4 +40,4 @@ bash cluster.sh start >/dev/null || exit 1
 		| sed -E "s/^(execute [^:]*|statement): //; s/pool_[0-9]+/pool_N/g; s/'\\\\x[0-9a-f]+'/'\\\\x...'/g; s/\(([0-9]+(, )?)+\)/(...)/g; s/ARRAY\[[^]]*\]/ARRAY[...]/g; s/'\{[^}]*\}'/'{...}'/g" \
 		| cut -c1-300 | sort | uniq -c | sort -rn
 } >"$OUT"
-echo "results in bench/citus/$OUT"
+echo "results in $(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")"

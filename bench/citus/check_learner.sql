@@ -99,8 +99,9 @@ SELECT length(:'model'::bytea) AS model_bytes;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT al.top_k(id, al.entropy(al.predict_proba(:'model'::bytea, x)), 100) FROM pool;
 -- the rows already labeled are left out (a constant list from the coordinator's al.labels)
-SELECT array_agg(DISTINCT item_id::bigint) AS labeled FROM al.labels l JOIN al.learners r ON r.id = l.learner_id
-WHERE r.name = 'dist' \gset
+-- (the learner's rows first: al.labels and al.scores also hold the text-id learner's, which do not cast to bigint)
+WITH mine AS MATERIALIZED (SELECT item_id FROM al.labels l JOIN al.learners r ON r.id = l.learner_id WHERE r.name = 'dist')
+SELECT array_agg(DISTINCT item_id::bigint) AS labeled FROM mine \gset
 \timing on
 \echo '-- timed: the distributed pool, the model by value (scored on the workers)'
 SELECT al.top_k(id, al.entropy(al.predict_proba(:'model'::bytea, x)), 100) AS on_workers
@@ -114,9 +115,11 @@ FROM pool_local WHERE id <> ALL (:'labeled'::bigint[]) \gset
 \timing off
 SELECT :'on_workers'::bigint[] = :'on_coordinator'::bigint[] AS workers_equal_local,
        :'on_workers'::bigint[] = :'by_name'::bigint[] AS value_equals_by_name,
-       :'on_workers'::bigint[] = (SELECT array_agg(item_id::bigint ORDER BY score DESC, item_id::bigint)
-                                  FROM (SELECT item_id, score FROM al.scores s JOIN al.learners l ON l.id = s.learner_id
-                                        WHERE l.name = 'dist' AND s.item_id::bigint <> ALL (:'labeled'::bigint[])
+       :'on_workers'::bigint[] = (WITH mine AS MATERIALIZED (SELECT s.item_id, s.score FROM al.scores s JOIN al.learners l ON l.id = s.learner_id
+                                                             WHERE l.name = 'dist')
+                                  SELECT array_agg(id ORDER BY score DESC, id)
+                                  FROM (SELECT item_id::bigint AS id, score FROM mine
+                                        WHERE item_id::bigint <> ALL (:'labeled'::bigint[])
                                         ORDER BY score DESC, item_id::bigint LIMIT 100) t) AS equals_learner_ranking;
 \echo '-- a committee (5 bagged members, al.train_model on the coordinator): vote entropy on the workers'
 DROP TABLE IF EXISTS bag_train;

@@ -43,7 +43,7 @@ CONF
 		as_pg "$BIN/pg_ctl" -D "$DIR/$name" -l "$DIR/$name.log" -w start >/dev/null
 	# (once a worker is in the cluster, Citus refuses extension DDL there, even IF NOT EXISTS)
 	as_pg "$BIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -At -c \
-		"SELECT 'CREATE EXTENSION ' || e FROM unnest(ARRAY['citus', 'al_ext']) e
+		"SELECT 'CREATE EXTENSION ' || e || ';' FROM unnest(ARRAY['citus', 'al_ext']) e
 		 WHERE NOT EXISTS (SELECT FROM pg_extension WHERE extname = e)" | \
 		as_pg "$BIN/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1
 done
