@@ -93,6 +93,22 @@ COMMENT ON FUNCTION al.predict_proba_real(text, real[]) IS
 COMMENT ON FUNCTION al.predict_proba_real(bigint, real[]) IS
 	'al.predict_proba by model id for real[] features, read in place; the planner calls it for al.predict_proba on a real[] argument';
 
+-- A model version as one value, and prediction with it: scoring where
+-- al.model_store is not (Citus workers, other servers; doc/citus.md).
+CREATE FUNCTION al.model_export(model text, version integer DEFAULT NULL) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'al_model_export' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION al.model_export(text, integer) IS
+	'a model version (NULL: the latest) as one bytea value, exact, for al.predict_proba(bytea, ...) where the model store is not (Citus workers); needs the right to use the model';
+CREATE FUNCTION al.predict_proba_real(model bytea, x real[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_proba(model bytea, x double precision[]) RETURNS al.probvec
+	AS 'MODULE_PATHNAME', 'al_predict_proba_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_proba(bytea, double precision[]) IS
+	'class probabilities of an exported model (al.model_export), equal to al.predict_proba on that version; reads no table, so it runs where the rows are (Citus workers)';
+COMMENT ON FUNCTION al.predict_proba_real(bytea, real[]) IS
+	'al.predict_proba of an exported model for real[] features, read in place; the planner calls it for al.predict_proba on a real[] argument';
+
 CREATE FUNCTION al.predict_real(model text, x real[]) RETURNS text
 	AS 'MODULE_PATHNAME', 'al_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.predict(model text, x double precision[]) RETURNS text
@@ -112,6 +128,26 @@ COMMENT ON FUNCTION al.predict_committee(text, double precision[]) IS
 	'each committee member''s class probabilities (latest version); real[] features are read in place (al.predict_committee_real)';
 COMMENT ON FUNCTION al.predict_committee_real(text, real[]) IS
 	'al.predict_committee for real[] features, read in place; the planner calls it for al.predict_committee on a real[] argument';
+
+-- al.predict and al.predict_committee with an exported model (al.model_export)
+CREATE FUNCTION al.predict_real(model bytea, x real[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict(model bytea, x double precision[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'al_predict_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_real(model bytea, x real[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee(model bytea, x double precision[]) RETURNS al.probvec[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict(bytea, double precision[]) IS
+	'most probable class of an exported model (al.model_export), equal to al.predict on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_real(bytea, real[]) IS
+	'al.predict of an exported model for real[] features, read in place; the planner calls it for al.predict on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee(bytea, double precision[]) IS
+	'each committee member''s class probabilities of an exported model (al.model_export), equal to al.predict_committee on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_committee_real(bytea, real[]) IS
+	'al.predict_committee of an exported model for real[] features, read in place; the planner calls it for al.predict_committee on a real[] argument';
 
 CREATE FUNCTION al.blas_info(OUT library text, OUT core text, OUT forced_coretype text, OUT auto_coretype text)
 	AS 'MODULE_PATHNAME', 'al_blas_info' LANGUAGE C VOLATILE PARALLEL UNSAFE;

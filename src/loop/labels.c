@@ -228,11 +228,17 @@ take_lookup_block(void *arg)
 static void
 lookup_items(const Learner *l, LabelBatch *b, FeatureReport *fr)
 {
+	/*
+	 * The WHERE repeats what the join implies: a sharded pool (Citus) then
+	 * asks only the shards that hold the ids, not every shard (doc/citus.md).
+	 */
 	char	   *sql = psprintf("SELECT s.o, p.%s::pg_catalog.text, %s "
 							   "FROM pg_catalog.unnest($1) WITH ORDINALITY s(i, o) "
-							   "JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.i",
+							   "JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.i "
+							   "WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
 							   quote_identifier(l->id_column), learner_features_sql(l, "p"),
-							   learner_pool_name(l), quote_identifier(l->id_column));
+							   learner_pool_name(l), quote_identifier(l->id_column),
+							   quote_identifier(l->id_column));
 	Oid			type = get_array_type(l->id_type);
 	Datum		arg = parsed_items(l, b);
 	LookupState st = {b, CurrentMemoryContext, model_dimension(l), fr};

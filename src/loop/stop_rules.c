@@ -42,10 +42,17 @@
 static void
 stop_predictions(const Learner *l, const ModelFit *fit, int d, Datum stop_items, StopMeasure *m)
 {
+	/*
+	 * The ON clause repeats the ids as a filter of the pool alone: a sharded
+	 * pool then fetches the stop set's rows only (Citus cannot push a LEFT
+	 * JOIN with unnest down, and without it read the whole pool to the
+	 * coordinator: doc/citus.md).
+	 */
 	char	   *sql = psprintf("SELECT s.o, %s FROM pg_catalog.unnest($1) WITH ORDINALITY s(item, o) "
-							   "LEFT JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item ORDER BY s.o",
+							   "LEFT JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item "
+							   "AND p.%s OPERATOR(pg_catalog.=) ANY ($1) ORDER BY s.o",
 							   learner_features_sql(l, "p"), learner_pool_name(l),
-							   quote_identifier(l->id_column));
+							   quote_identifier(l->id_column), quote_identifier(l->id_column));
 	Oid			type = get_array_type(l->id_type);
 	Datum	   *texts;
 	bool	   *nulls;

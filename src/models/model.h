@@ -237,5 +237,8 @@ extern int64 model_store_next_id(void);
 extern void model_store_lock_name(const char *name);
 extern void model_store_report_conflict(const char *name) pg_attribute_noreturn();
 extern uint64 model_store_delete(const char *name);
+/* a model version as a value (al.model_export), and back; no SPI */
+extern bytea *model_export_pack(const AlModel *model);
+extern AlModel *model_export_unpack(bytea *blob, MemoryContext parent);
 
 #endif							/* AL_MODEL_H */

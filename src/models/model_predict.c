@@ -31,6 +31,10 @@
 
 PG_FUNCTION_INFO_V1(al_predict_proba);
 PG_FUNCTION_INFO_V1(al_predict_proba_id);
+PG_FUNCTION_INFO_V1(al_model_export);
+PG_FUNCTION_INFO_V1(al_predict_proba_value);
+PG_FUNCTION_INFO_V1(al_predict_by_value);
+PG_FUNCTION_INFO_V1(al_predict_committee_by_value);
 PG_FUNCTION_INFO_V1(al_predict);
 PG_FUNCTION_INFO_V1(al_predict_committee);
 PG_FUNCTION_INFO_V1(al_model_coefficients);
@@ -199,20 +203,125 @@ al_predict_proba_id(PG_FUNCTION_ARGS)
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
+/*
+ * al.model_export(model text, version integer DEFAULT NULL) -> bytea: a
+ * model version (NULL: the latest) as one value that al.predict_proba
+ * (bytea, ...) scores with anywhere, e.g. on Citus workers, which have no
+ * al.model_store rows (doc/citus.md).  Needs the right to use the model.
+ */
+Datum
+al_model_export(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	AlModel    *model;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	model = PG_ARGISNULL(1) ? model_get_latest(name) : model_get_version(name, PG_GETARG_INT32(1));
+	PG_RETURN_BYTEA_P(model_export_pack(model));
+}
+
+/* The exported model a call unpacked last, kept in its fn_extra. */
+typedef struct ValueModelCache
+{
+	char	   *bytes;			/* a copy of the value */
+	Size		len;
+	AlModel    *model;			/* unpacked, in a context under fn_mcxt */
+} ValueModelCache;
+
+/*
+ * The model of an exported value, unpacked once per query: a call keeps
+ * the last value it unpacked and reuses it while the bytes are the same
+ * (a constant, or a column of equal values).
+ */
+static AlModel *
+value_model(FunctionCallInfo fcinfo, bytea *blob)
+{
+	ValueModelCache *c = (ValueModelCache *) fcinfo->flinfo->fn_extra;
+	const char *bytes = VARDATA_ANY(blob);
+	Size		len = VARSIZE_ANY_EXHDR(blob);
+	AlModel    *model;
+
+	if (c && c->model && c->len == len && memcmp(c->bytes, bytes, len) == 0)
+		return c->model;
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueModelCache));
+	if (c->model)
+	{
+		MemoryContextDelete(c->model->cxt);
+		pfree(c->bytes);
+		c->model = NULL;
+		c->bytes = NULL;
+		c->len = 0;
+	}
+	model = model_export_unpack(blob, fcinfo->flinfo->fn_mcxt);
+	c->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, Max(len, 1));
+	memcpy(c->bytes, bytes, len);
+	c->len = len;
+	c->model = model;
+	return model;
+}
+
+/*
+ * The exported model of a prediction function's first argument (bytea),
+ * checked to be of family, like family_model for names and ids.
+ */
+static AlModel *
+value_family_model(FunctionCallInfo fcinfo, ModelFamily family, const char *function)
+{
+	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+
+	model_check_family(model, family, function);
+	return model;
+}
+
+/*
+ * al.predict_proba(model bytea, x) -> probvec: class probabilities of an
+ * exported model (al.model_export), equal to al.predict_proba by name or
+ * id on the same version; reads no table, so it is immutable and runs
+ * wherever the rows are.
+ */
+Datum
+al_predict_proba_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_proba");
+
+	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* The most probable class of model for features a (ties: the first), as text. */
+static text *
+predict_class(const AlModel *model, ArrayType *a)
+{
+	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
+	int			best = 0;
+	int			j;
+
+	predict_floats(model, a, p);
+	for (j = 1; j < model->k; j++)
+		if (p[j] > p[best])
+			best = j;
+	return cstring_to_text(model->classes[best]);
+}
+
 /* al.predict(model text, x) -> text: the most probable class (ties: first). */
 Datum
 al_predict(PG_FUNCTION_ARGS)
 {
 	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict");
-	float4	   *p = (float4 *) palloc(sizeof(float4) * model->k);
-	int			best = 0;
-	int			j;
 
-	predict_floats(model, PG_GETARG_ARRAYTYPE_P(1), p);
-	for (j = 1; j < model->k; j++)
-		if (p[j] > p[best])
-			best = j;
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
+	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict(model bytea, x) -> text: al.predict with an exported model. */
+Datum
+al_predict_by_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict");
+
+	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
 /*
@@ -229,12 +338,10 @@ probvec_type_of_array(FunctionCallInfo fcinfo)
 	return elem;
 }
 
-/* al.predict_committee(model text, x) -> probvec[]: each member's distribution. */
-Datum
-al_predict_committee(PG_FUNCTION_ARGS)
+/* Each member's distribution for features a, as an al.probvec[]. */
+static ArrayType *
+committee_probvecs(FunctionCallInfo fcinfo, const AlModel *model, ArrayType *a)
 {
-	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
 	float	   *x = (float *) palloc(sizeof(float) * model->d);
 	double	   *p = (double *) palloc(sizeof(double) * model->k);
 	Datum	   *members = (Datum *) palloc(sizeof(Datum) * model->members);
@@ -252,8 +359,26 @@ al_predict_committee(PG_FUNCTION_ARGS)
 		probvec_check_values(pv->x, model->k);
 		members[i] = PointerGetDatum(pv);
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(members, model->members, probvec_type_of_array(fcinfo),
-										  -1, false, TYPALIGN_INT));
+	return construct_array(members, model->members, probvec_type_of_array(fcinfo),
+						   -1, false, TYPALIGN_INT);
+}
+
+/* al.predict_committee(model text, x) -> probvec[]: each member's distribution. */
+Datum
+al_predict_committee(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
+
+	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+/* al.predict_committee(model bytea, x) -> probvec[]: with an exported model. */
+Datum
+al_predict_committee_by_value(PG_FUNCTION_ARGS)
+{
+	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_committee");
+
+	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
 #include "storage/lock.h"
@@ -30,6 +31,7 @@
 #include "model.h"
 
 #define MODEL_MAGIC			"ALM1"
+#define EXPORT_MAGIC		"ALX1"
 
 
 /* A read-only query on the store, prepared once per backend. */
@@ -169,10 +171,18 @@ model_weights_pack(const al_softmax_model *members, int m)
 	return result;
 }
 
-/* ERROR for a stored model whose weights do not fit its header. */
+/*
+ * ERROR for weights that do not fit their header: a stored model's are
+ * corrupted (XX001); an exported model's (id 0, al.model_export) are
+ * simply invalid input (22P03).
+ */
 static void
 report_corrupt(int64 id, const char *why)
 {
+	if (id == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid exported model: %s", why)));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("stored weights of model id " INT64_FORMAT " are corrupted: %s", id, why)));
@@ -193,7 +203,7 @@ model_weights_unpack(AlModel *model, bytea *blob)
 	double	   *vals;
 
 	if (len < 20 || memcmp(p, MODEL_MAGIC, 4) != 0)
-		report_corrupt(model->id, "bad header");
+		report_corrupt(model->id, "bad weights header");
 	k = get_int32(p + 4);
 	d = get_int32(p + 8);
 	m = get_int32(p + 12);
@@ -491,4 +501,146 @@ model_store_delete(const char *name)
 		elog(ERROR, "could not drop model \"%s\"", name);
 	al_restore(&save);
 	return SPI_processed;
+}
+
+/* Append a counted string: int32 length, then its bytes. */
+static void
+put_string(StringInfo buf, const char *s)
+{
+	int			len = strlen(s);
+
+	put_int32(buf, len);
+	appendBinaryStringInfo(buf, s, len);
+}
+
+/*
+ * A model version as one value (al.model_export), to score where the store
+ * is not (Citus workers, other servers): "ALX1", int32 family, version,
+ * the name and each class as counted strings (int32 number of classes
+ * first), then the compact weights exactly as stored (model_weights_pack:
+ * "ALM1", k, d, members, ...).  All little-endian; doubles bit for bit.
+ */
+bytea *
+model_export_pack(const AlModel *model)
+{
+	StringInfoData buf;
+	bytea	   *weights = model_weights_pack(model->m, model->members);
+	int			nclasses = model->family == MODEL_RIDGE ? 0 : model->k;
+	int			i;
+	bytea	   *result;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, EXPORT_MAGIC, 4);
+	put_int32(&buf, (int32) model->family);
+	put_int32(&buf, model->version);
+	put_string(&buf, model->name);
+	put_int32(&buf, nclasses);
+	for (i = 0; i < nclasses; i++)
+		put_string(&buf, model->classes[i]);
+	appendBinaryStringInfo(&buf, VARDATA(weights), VARSIZE(weights) - VARHDRSZ);
+	result = (bytea *) palloc(VARHDRSZ + buf.len);
+	SET_VARSIZE(result, VARHDRSZ + buf.len);
+	memcpy(VARDATA(result), buf.data, buf.len);
+	pfree(buf.data);
+	pfree(weights);
+	return result;
+}
+
+/* A reader of an exported model: position and bytes left. */
+typedef struct ExportReader
+{
+	const char *p;
+	Size		left;
+} ExportReader;
+
+/* The next int32 of an exported model; ERROR (22P03) past its end. */
+static int32
+export_int32(ExportReader *r)
+{
+	int32		v;
+
+	if (r->left < 4)
+		report_corrupt(0, "too short");
+	v = get_int32(r->p);
+	r->p += 4;
+	r->left -= 4;
+	return v;
+}
+
+/*
+ * The next counted string of an exported model, copied (current context)
+ * and checked to be valid text of the server encoding (22021 otherwise).
+ */
+static char *
+export_string(ExportReader *r)
+{
+	int32		len = export_int32(r);
+	char	   *s;
+
+	if (len < 0 || (Size) len > r->left)
+		report_corrupt(0, "string length out of range");
+	pg_verifymbstr(r->p, len, false);
+	s = pnstrdup(r->p, len);
+	r->p += len;
+	r->left -= len;
+	return s;
+}
+
+/*
+ * An exported model (model_export_pack) as an AlModel in a new memory
+ * context under parent; every field is checked as al.model_store's CHECKs
+ * and the weights' header would check it, so a crafted value is refused
+ * (22P03, 22021) and never read out of bounds.  Its id is 0: it is in no
+ * store, and needs no privilege (whoever has the value has the weights).
+ */
+AlModel *
+model_export_unpack(bytea *blob, MemoryContext parent)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "al_ext exported model",
+											  ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	ExportReader r = {VARDATA_ANY(blob), VARSIZE_ANY_EXHDR(blob)};
+	AlModel    *model = (AlModel *) palloc0(sizeof(AlModel));
+	int32		family,
+				nclasses;
+	int			i;
+	bytea	   *weights;
+
+	model->cxt = cxt;
+	model->handle = InvalidOid;
+	model->train_c = NAN;
+	if (r.left < 4 || memcmp(r.p, EXPORT_MAGIC, 4) != 0)
+		report_corrupt(0, "bad header");
+	r.p += 4;
+	r.left -= 4;
+	family = export_int32(&r);
+	if (family < MODEL_SOFTMAX || family > MODEL_RIDGE)
+		report_corrupt(0, "unknown family");
+	model->family = (ModelFamily) family;
+	model->version = export_int32(&r);
+	if (model->version < 1)
+		report_corrupt(0, "version out of range");
+	model->name = export_string(&r);
+	nclasses = export_int32(&r);
+	if (model->family == MODEL_RIDGE ? nclasses != 0
+		: nclasses < (model->family == MODEL_SOFTMAX ? 2 : 1) || nclasses > MODEL_MAX_CLASSES)
+		report_corrupt(0, "number of classes out of range");
+	if ((Size) nclasses > r.left / 4)
+		report_corrupt(0, "too short");
+	model->k = model->family == MODEL_RIDGE ? 1 : nclasses;
+	model->classes = nclasses > 0 ? (char **) palloc(sizeof(char *) * nclasses) : NULL;
+	for (i = 0; i < nclasses; i++)
+		model->classes[i] = export_string(&r);
+	/* the weights' header names d and members; model_weights_unpack checks the rest */
+	if (r.left < 20)
+		report_corrupt(0, "too short");
+	model->d = get_int32(r.p + 8);
+	model->members = get_int32(r.p + 12);
+	weights = (bytea *) palloc(VARHDRSZ + r.left);
+	SET_VARSIZE(weights, VARHDRSZ + r.left);
+	memcpy(VARDATA(weights), r.p, r.left);
+	model_weights_unpack(model, weights);
+	pfree(weights);
+	MemoryContextSwitchTo(old);
+	return model;
 }

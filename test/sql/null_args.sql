@@ -63,6 +63,7 @@ INSERT INTO pg_temp.sample VALUES
 	('state1', 'double precision[]', $$'{1,0.25,0.75}'::float8[]$$),
 	('state2', 'double precision[]', $$'{2,1,1}'::float8[]$$),
 	('model', 'text', $$'nm'::text$$),
+	('model', 'bytea', $$al.model_export('nm')$$),
 	('model_id', 'bigint', $$(SELECT max(id) FROM al.models WHERE name = 'nm')$$),
 	('version', 'integer', $$1$$),
 	('version', 'text', $$'v1'::text$$),
