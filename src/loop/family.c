@@ -43,8 +43,9 @@ family_apply_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	else if (strcmp(key, "alpha") == 0)
 	{
 		o->alpha = al_option_number(key, v);
-		if (!(o->alpha >= 0 && o->alpha <= MAX_ALPHA))
-			al_bad_option(key, "must be a number between 0 and 1e10");
+		/* > 0: the ridge solver (ridge.c) refuses 0, and rounds would fail */
+		if (!(o->alpha > 0 && o->alpha <= MAX_ALPHA))
+			al_bad_option(key, "must be a number greater than 0 and at most 1e10");
 	}
 	else
 		return false;
