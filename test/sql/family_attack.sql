@@ -61,6 +61,9 @@ SELECT v, (SELECT count(al.label('fa_r', i, v)) FROM generate_series(1, 60) i) A
 	al.run_learner('fa_r') AS run,
 	(SELECT r2 FROM al.learning_curve WHERE learner = 'fa_r' ORDER BY model_version DESC LIMIT 1) AS r2
 FROM unnest(ARRAY['0.7', '333333.3', '-1.3e-5', '2.2']) WITH ORDINALITY u(v, o) ORDER BY o;
+-- the version's training figures too (al.train_model's ridge metrics: the same kernel)
+SELECT version, metrics->'train_r2' AS train_r2, (metrics->>'train_rmse')::float8 < 1e-6 AS train_rmse_small
+FROM al.models WHERE name = 'learner/fa_r' ORDER BY version DESC LIMIT 1;
 -- labels '-0' and '0' are the same number
 SELECT al.label('fa_r', 1, '-0'), al.label('fa_r', 2, '0');
 SELECT item_id, label FROM al.labels l JOIN al.learners r ON r.id = l.learner_id
