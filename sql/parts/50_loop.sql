@@ -181,6 +181,9 @@ CREATE TABLE al.curve_store (
 	rmse double precision,				-- family ridge
 	mae double precision,
 	r2 double precision,
+	-- family ovr: the mean size of the label sets the version trained on
+	-- (the strategy label_cardinality_inconsistency scores against it)
+	label_cardinality double precision,
 	PRIMARY KEY (learner_id, model_version)
 );
 REVOKE ALL ON al.curve_store FROM PUBLIC;

@@ -264,8 +264,10 @@ al_eval_multilabel(const unsigned char *truth, const unsigned char *pred, int n,
 /*
  * Regression metrics of predictions pred against targets truth (n > 0):
  * root mean squared error, mean absolute error and R^2 = 1 - SSE / SST
- * (SST about the targets' own mean; NaN when SST is 0, where scikit-learn
- * returns 1 or 0 by convention).
+ * (SST about the targets' own mean; NaN when the targets are all equal,
+ * SST 0, where scikit-learn returns 1 or 0 by convention: tested on the
+ * targets themselves, as their computed mean may round off them and leave
+ * a tiny SST that would make R^2 a huge negative number).
  */
 void
 al_eval_regression(const double *truth, const double *pred, int n, al_reg_metrics *out)
@@ -274,9 +276,13 @@ al_eval_regression(const double *truth, const double *pred, int n, al_reg_metric
 				sse = 0,
 				sae = 0,
 				sst = 0;
+	int			constant = 1;
 
 	for (int i = 0; i < n; i++)
+	{
 		mean += truth[i];
+		constant &= truth[i] == truth[0];
+	}
 	mean /= n;
 	for (int i = 0; i < n; i++)
 	{
@@ -288,5 +294,5 @@ al_eval_regression(const double *truth, const double *pred, int n, al_reg_metric
 	}
 	out->rmse = sqrt(sse / n);
 	out->mae = sae / n;
-	out->r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+	out->r2 = !constant && sst > 0 ? 1.0 - sse / sst : NAN;
 }

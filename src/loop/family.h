@@ -96,5 +96,6 @@ extern char *family_canonical_label(const Learner *l, const char *label, const c
 
 /* family_round.c */
 extern LearnerRoundResult family_round(Learner *l, int64 pool_size);
+extern void family_rank_served(Learner *l, int64 pool_size);
 
 #endif							/* AL_FAMILY_H */

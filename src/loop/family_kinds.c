@@ -232,7 +232,10 @@ ovr_measure(const Learner *l, const double *outputs, int width, const FamilyTarg
 	m->subset_accuracy = mm.subset_accuracy;
 }
 
-/* A regression label as stored: a finite number in float8's shortest exact text. */
+/*
+ * A regression label as stored: a finite number in float8's shortest exact
+ * text (-0 as 0: equal numbers are equal texts for the label rules).
+ */
 static char *
 ridge_canonical_label(const Learner *l, const char *label, const char *where)
 {
@@ -243,6 +246,8 @@ ridge_canonical_label(const Learner *l, const char *label, const char *where)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("label \"%s\"%s of regression learner \"%s\" is not a finite number", label, where,
 						l->name)));
+	if (v == 0)
+		v = 0;
 	return float8out_internal(v);
 }
 

@@ -268,24 +268,26 @@ set_double(Datum *args, char *nulls, int i, double v)
 	nulls[i] = isnan(v) ? 'n' : ' ';
 }
 
-static void rank_served(Learner *l, int64 pool_size);
-
-/* Record the curve point of version fit, with its metrics and the stopping rules that fire. */
+/*
+ * Record the curve point of version fit, with its metrics, the stopping
+ * rules that fire and the mean label-set size it trained on (ovr, else NaN).
+ */
 static void
 record_curve(const Learner *l, const ModelFit *fit, int used, int unusable, int labeled,
-			 double mean_uncertainty, const FamilyMetrics *m)
+			 double mean_uncertainty, const FamilyMetrics *m, double mean_labels)
 {
 	static const char *sql =
 		"INSERT INTO al.curve_store (learner_id, model_version, model_id, labels_used, mean_uncertainty, "
 		"stop_predictions, labels_unusable, stop_rules, measured_on, measured_items, micro_f1, "
-		"macro_f1, hamming_loss, subset_accuracy, rmse, mae, r2) "
-		"VALUES ($1, $2, $3, $4, $5, '{}', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
-	Oid			types[16] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, INT4OID, TEXTARRAYOID,
-		TEXTOID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+		"macro_f1, hamming_loss, subset_accuracy, rmse, mae, r2, label_cardinality) "
+		"VALUES ($1, $2, $3, $4, $5, '{}', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+	Oid			types[17] = {INT8OID, INT4OID, INT8OID, INT4OID, FLOAT8OID, INT4OID, TEXTARRAYOID,
+		TEXTOID, INT4OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	FLOAT8OID};
 	const double values[7] = {m->micro_f1, m->macro_f1, m->hamming_loss, m->subset_accuracy,
 	m->rmse, m->mae, m->r2};
-	Datum		args[16];
-	char		nulls[16];
+	Datum		args[17];
+	char		nulls[17];
 	StopMeasure stop = {0, NULL, NAN, NAN};
 	StopInputs	in = {fit->version, labeled, NAN};
 	AlIdentity	save;
@@ -306,8 +308,9 @@ record_curve(const Learner *l, const ModelFit *fit, int used, int unusable, int 
 	nulls[8] = m->on ? ' ' : 'n';
 	for (int i = 0; i < 7; i++)
 		set_double(args, nulls, 9 + i, m->n > 0 ? values[i] : NAN);
+	set_double(args, nulls, 16, l->options.family == MODEL_OVR ? mean_labels : NAN);
 	al_become_store_owner(&save);
-	ret = SPI_execute_with_args(sql, 16, types, args, nulls, false, 0);
+	ret = SPI_execute_with_args(sql, 17, types, args, nulls, false, 0);
 	al_restore(&save);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not record the curve of learner \"%s\"", l->name);
@@ -443,6 +446,7 @@ retrain(Learner *l, int64 pool_size)
 	int			n_train;
 	double		score_sum;
 	int64		scored;
+	double		mean_labels;
 	ServedChoice served;
 
 	round_report(l, "reading labels");
@@ -456,48 +460,68 @@ retrain(Learner *l, int64 pool_size)
 	data = train_data(l, &tr.rows, order, n_train);
 	model_fit_store_family(psprintf(LEARNER_MODEL_PREFIX "%s", l->name), l->id,
 						   (ModelFamily) l->options.family, &data, &opt, l->options.alpha, &fit);
-	scored = rank_pool(l, &fit, tr.rows.d, fit.version, pool_size, training_mean_labels(l, &data),
-					   &score_sum);
+	mean_labels = training_mean_labels(l, &data);
+	scored = rank_pool(l, &fit, tr.rows.d, fit.version, pool_size, mean_labels, &score_sum);
 	round_report(l, "measuring");
 	if (learner_has_eval(l))
 		measure(l, &fit, &tr.eval, NULL, tr.eval.n, "eval", &m);
 	else if (n_train < tr.rows.n)
 		measure(l, &fit, &tr.rows, order + n_train, tr.rows.n - n_train, "holdout", &m);
-	record_curve(l, &fit, n_train, tr.unusable, tr.tl.n, mean_score(l, scored, score_sum), &m);
+	record_curve(l, &fit, n_train, tr.unusable, tr.tl.n, mean_score(l, scored, score_sum), &m,
+				 mean_labels);
 	round_retrain_done(l);
 	round_mark_trained(l, fit.version, tr.tl.fresh);
 	learner_mark_withdrawals(l, fit.version, tr.withdrawn);
 	serving_choose(l, &served);
 	serving_publish(l, &served);
 	if (l->model_version != fit.version)
-		rank_served(l, pool_size);
+		family_rank_served(l, pool_size);
 	return true;
 }
 
-/* The mean label-set size of the learner's training labels now (ovr; for LCI when rescoring). */
+/*
+ * The mean label-set size the served version trained on (ovr; for LCI
+ * when rescoring: the version's ranking does not move with labels it did
+ * not train on, nor with its holdout), as its curve point recorded it.
+ */
 static double
-labels_mean_now(const Learner *l)
+served_mean_labels(const Learner *l)
 {
-	FamilyTraining tr;
-	TrainData	data = {0};
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(l->id), Int32GetDatum(l->model_version)};
+	bool		isnull = true;
+	Datum		v = (Datum) 0;
 
 	if (l->options.family != MODEL_OVR)
 		return 0;
-	read_training(l, &tr);
-	data.sets = tr.rows.t.sets;
-	data.n = tr.rows.n;
-	return training_mean_labels(l, &data);
+	learner_store_exec("SELECT c.label_cardinality FROM al.curve_store c "
+					   "WHERE c.learner_id OPERATOR(pg_catalog.=) $1 "
+					   "AND c.model_version OPERATOR(pg_catalog.=) $2",
+					   2, types, args, true, 1);
+	if (SPI_processed == 1)
+		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("version %d of learner \"%s\" has no recorded label cardinality", l->model_version,
+						l->name),
+				 errhint("al.retrain trains a new version.")));
+	return DatumGetFloat8(v);
 }
 
-/* Rank the pool with the version the learner serves. */
-static void
-rank_served(Learner *l, int64 pool_size)
+/*
+ * Rank the pool with the version the learner serves (after a retrain whose
+ * version it does not serve, a round, or al.pin_version, al.unpin and
+ * al.rollback through round_rank_served).
+ */
+void
+family_rank_served(Learner *l, int64 pool_size)
 {
 	ModelFit	fit;
 	double		score_sum;
 
 	round_published_model(l, &fit);
-	rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, labels_mean_now(l), &score_sum);
+	rank_pool(l, &fit, fit.models[0].d, l->model_version, pool_size, served_mean_labels(l), &score_sum);
 }
 
 /*
@@ -520,7 +544,7 @@ family_round(Learner *l, int64 pool_size)
 		serving_choose(l, &served);
 		if (serving_publish(l, &served) || round_ranking_stale(l, pool_size))
 		{
-			rank_served(l, pool_size);
+			family_rank_served(l, pool_size);
 			return LEARNER_RESCORED;
 		}
 	}

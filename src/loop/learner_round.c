@@ -617,6 +617,12 @@ round_rank_served(Learner *l)
 {
 	ModelFit	fit;
 
+	if (l->options.family != MODEL_SOFTMAX)
+	{
+		/* a one-vs-rest or ridge version: its family's ranking */
+		family_rank_served(l, round_pool_count(l));
+		return;
+	}
 	round_published_model(l, &fit);
 	rank_pool(l, &fit, fit.models[0].d, l->model_version, round_pool_count(l), NULL);
 }

@@ -34,6 +34,7 @@
 #include "al_ext.h"
 #include "class_weight.h"
 #include "committee_model.h"
+#include "eval_metrics.h"
 #include "handle.h"
 #include "identity.h"
 #include "model.h"
@@ -766,37 +767,33 @@ report_ridge_error(al_ridge_status st, const TrainData *data)
 
 /*
  * Training figures of a ridge committee (the members' mean prediction) on
- * its training rows: root mean squared error and R^2.
+ * its training rows: root mean squared error and R^2 (al_eval_regression,
+ * the learning curve's kernel: R^2 null for constant targets).
  */
 static char *
 ridge_train_figures(const al_softmax_model *models, int members, const TrainData *data)
 {
-	double		sse = 0,
-				mean = 0,
-				sst = 0,
-				z;
+	double	   *pred = (double *) palloc_extended(sizeof(double) * Max(data->n, 1), MCXT_ALLOC_HUGE);
+	double		z;
+	al_reg_metrics rm;
 	StringInfoData buf;
 	int			i,
 				m;
 
 	for (i = 0; i < data->n; i++)
-		mean += data->target[i] / data->n;
-	for (i = 0; i < data->n; i++)
 	{
-		double		pred = 0;
-
+		pred[i] = 0;
 		for (m = 0; m < members; m++)
 		{
 			al_softmax_logits_row(&models[m], data->x + (Size) i * data->d, &z);
-			pred += z / members;
+			pred[i] += z / members;
 		}
-		sse += (data->target[i] - pred) * (data->target[i] - pred);
-		sst += (data->target[i] - mean) * (data->target[i] - mean);
 	}
+	al_eval_regression(data->target, pred, data->n, &rm);
 	initStringInfo(&buf);
-	append_json_double(&buf, "train_rmse", sqrt(sse / data->n));
+	append_json_double(&buf, "train_rmse", rm.rmse);
 	appendStringInfoString(&buf, ", ");
-	append_json_double(&buf, "train_r2", sst > 0 ? 1 - sse / sst : NAN);
+	append_json_double(&buf, "train_r2", rm.r2);
 	return buf.data;
 }
 

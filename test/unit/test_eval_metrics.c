@@ -129,6 +129,8 @@ main(void)
 		double		yt[4] = {1, 2, 3, 4};
 		double		yp[4] = {1.5, 2, 2, 4};
 		double		flat[3] = {2, 2, 2};
+		double		tenths[3] = {0.1, 0.1, 0.1};	/* their computed mean is not 0.1 */
+		double		near[3] = {0.1 + 1e-9, 0.1 + 1e-9, 0.1 + 1e-9};
 
 		al_eval_multilabel(st, sp, 4, 3, &ml);
 		UNIT_CLOSE(ml.macro_f1, (0.8 + 2.0 / 3) / 2, 1e-15, "multi-label macro-F1 by hand, absent label left out");
@@ -146,6 +148,8 @@ main(void)
 		UNIT_CLOSE(rm.r2, 1 - 1.25 / 5, 1e-15, "R2 by hand");
 		al_eval_regression(flat, flat, 3, &rm);
 		UNIT_CHECK(rm.rmse == 0 && rm.mae == 0 && isnan(rm.r2), "R2 of constant targets: NaN");
+		al_eval_regression(tenths, near, 3, &rm);
+		UNIT_CHECK(isnan(rm.r2), "R2 of constant targets whose mean rounds off them: NaN, not huge");
 	}
 
 	/* everything together */
