@@ -26,6 +26,25 @@ SELECT labels,
 FROM family_curve WHERE learner LIKE 'tags%' AND labels % 30 = 0 GROUP BY labels ORDER BY labels;
 
 \echo
+\echo 'At the last label count, each strategy against random sampling (mean of the 3 seeds; lower RMSE,'
+\echo 'higher micro-F1 is better; within 0.005 counts as random''s). A strategy is worth its rounds only'
+\echo 'where it beats random on the team''s own data; make bench (section curves13) repeats this over'
+\echo '10 seeds and every strategy:'
+WITH last AS (
+	SELECT CASE WHEN learner LIKE 'wine%' THEN 'wine alcohol, test RMSE' ELSE 'digit tags, test micro-F1' END AS task,
+	       strategy, labels, CASE WHEN learner LIKE 'wine%' THEN rmse ELSE micro_f1 END AS metric,
+	       learner LIKE 'wine%' AS lower_is_better
+	FROM family_curve f
+	WHERE labels = (SELECT max(labels) FROM family_curve g WHERE left(g.learner, 4) = left(f.learner, 4))),
+m AS (SELECT task, strategy, labels, lower_is_better, avg(metric) AS metric FROM last GROUP BY 1, 2, 3, 4)
+SELECT s.task, s.labels, s.strategy, round(s.metric::numeric, 3) AS strategy_value, round(r.metric::numeric, 3) AS random_value,
+       CASE WHEN abs(s.metric - r.metric) < 0.005 THEN 'as random'
+            WHEN (s.metric < r.metric) = s.lower_is_better THEN 'better than random'
+            ELSE 'worse than random' END AS verdict
+FROM m s JOIN m r ON r.task = s.task AND r.strategy = 'random'
+WHERE s.strategy <> 'random' ORDER BY s.task DESC, s.strategy;
+
+\echo
 \echo 'The learners'' own curve (al.learning_curve) of one of them: with no evaluation sample or holdout'
 \echo 'configured it measures nothing (measured_on NULL); the demo measures on its test sets above.'
 SELECT learner, model_version, labels_used, round(mean_uncertainty::numeric, 4) AS mean_score, measured_on, stop_rules
