@@ -188,6 +188,32 @@ report_corrupt(int64 id, const char *why)
 			 errmsg("stored weights of model id " INT64_FORMAT " are corrupted: %s", id, why)));
 }
 
+/*
+ * ERROR unless the weights are what training stores: finite coefficients,
+ * feature means and positive scales; finite intercepts, but for one-vs-rest
+ * models, whose intercept is -Infinity (+Infinity) for a class no training
+ * row has (every row has).  A crafted exported value would otherwise
+ * predict garbage (a NaN weight makes every class "most probable").
+ */
+static void
+check_weight_values(const AlModel *model, const double *vals, int k, int d, int m, int flags)
+{
+	Size		at = flags ? 2 * (Size) d : 0;
+
+	for (Size i = 0; i < at; i++)
+		if (!isfinite(vals[i]) || (i >= (Size) d && !(vals[i] > 0)))
+			report_corrupt(model->id, "a feature mean or scale is not finite, or a scale not positive");
+	for (int member = 0; member < m; member++)
+	{
+		for (Size j = 0; j < (Size) k * d; j++)
+			if (!isfinite(vals[at++]))
+				report_corrupt(model->id, "a coefficient is not finite");
+		for (int c = 0; c < k; c++, at++)
+			if (isnan(vals[at]) || (isinf(vals[at]) && model->family != MODEL_OVR))
+				report_corrupt(model->id, "an intercept is not finite");
+	}
+}
+
 /* Unpack the compact weights into model->m (memory of the current context). */
 static void
 model_weights_unpack(AlModel *model, bytea *blob)
@@ -218,6 +244,7 @@ model_weights_unpack(AlModel *model, bytea *blob)
 	vals = (double *) palloc_extended(Max(doubles, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	for (i = 0; i < (int) doubles; i++)
 		vals[i] = get_double(p + 20 + (Size) i * sizeof(double));
+	check_weight_values(model, vals, k, d, m, flags);
 	model->m = (al_softmax_model *) palloc0(sizeof(al_softmax_model) * m);
 	for (i = 0; i < m; i++)
 	{

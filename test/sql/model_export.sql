@@ -136,7 +136,15 @@ SELECT e FROM (VALUES
 	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x02'::bytea FROM 53), ARRAY[1, 2, 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x00'::bytea FROM 49), ARRAY[1, 2, 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba(substr(al.model_export('mx_bag'), 1, length(al.model_export('mx_bag')) - 8), ARRAY[1, 2, 3]::real[])$$)),
-	(pg_temp.try($$SELECT al.predict_proba(al.model_export('mx_bag') || '\x00'::bytea, ARRAY[1, 2, 3]::real[])$$))
+	(pg_temp.try($$SELECT al.predict_proba(al.model_export('mx_bag') || '\x00'::bytea, ARRAY[1, 2, 3]::real[])$$)),
+	-- the first feature's mean NaN, its scale 0 (the weights' header at byte 49: mean at 69, scale at 93)
+	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x000000000000f87f'::bytea FROM 69), ARRAY[1, 2, 3]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x0000000000000000'::bytea FROM 93), ARRAY[1, 2, 3]::real[])$$)),
+	-- the last weight (an intercept) NaN, then infinite: refused by every function, never a silent class
+	(pg_temp.try($$SELECT al.predict(overlay(al.model_export('mx_bag') PLACING '\x000000000000f87f'::bytea
+	                                 FROM length(al.model_export('mx_bag')) - 7), ARRAY[1, 2, 3]::real[])$$)),
+	(pg_temp.try($$SELECT al.predict_committee(overlay(al.model_export('mx_bag') PLACING '\x000000000000f07f'::bytea
+	                                           FROM length(al.model_export('mx_bag')) - 7), ARRAY[1, 2, 3]::real[])$$))
 ) t(e);
 
 -- leave nothing behind for the files after this one
