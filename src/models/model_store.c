@@ -190,10 +190,12 @@ report_corrupt(int64 id, const char *why)
 
 /*
  * ERROR unless the weights are what training stores: finite coefficients,
- * feature means and positive scales; finite intercepts, but for one-vs-rest
- * models, whose intercept is -Infinity (+Infinity) for a class no training
- * row has (every row has).  A crafted exported value would otherwise
- * predict garbage (a NaN weight makes every class "most probable").
+ * feature means and positive scales; intercepts finite, except that
+ * training gives a class without training rows the intercept -Infinity
+ * (softmax: probability 0, so some class of each member stays finite) and
+ * one-vs-rest also +Infinity to a class every row has.  A crafted exported
+ * value would otherwise predict garbage (a NaN weight makes every class
+ * "most probable").
  */
 static void
 check_weight_values(const AlModel *model, const double *vals, int k, int d, int m, int flags)
@@ -205,12 +207,22 @@ check_weight_values(const AlModel *model, const double *vals, int k, int d, int 
 			report_corrupt(model->id, "a feature mean or scale is not finite, or a scale not positive");
 	for (int member = 0; member < m; member++)
 	{
+		bool		some_finite = false;
+
 		for (Size j = 0; j < (Size) k * d; j++)
 			if (!isfinite(vals[at++]))
 				report_corrupt(model->id, "a coefficient is not finite");
 		for (int c = 0; c < k; c++, at++)
-			if (isnan(vals[at]) || (isinf(vals[at]) && model->family != MODEL_OVR))
+		{
+			double		b = vals[at];
+
+			some_finite |= isfinite(b);
+			if (isnan(b) || (isinf(b) && model->family == MODEL_RIDGE) ||
+				(b > 0 && isinf(b) && model->family == MODEL_SOFTMAX))
 				report_corrupt(model->id, "an intercept is not finite");
+		}
+		if (model->family == MODEL_SOFTMAX && !some_finite)
+			report_corrupt(model->id, "no intercept of a member is finite");
 	}
 }
 

@@ -140,11 +140,17 @@ SELECT e FROM (VALUES
 	-- the first feature's mean NaN, its scale 0 (the weights' header at byte 49: mean at 69, scale at 93)
 	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x000000000000f87f'::bytea FROM 69), ARRAY[1, 2, 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_proba(overlay(al.model_export('mx_bag') PLACING '\x0000000000000000'::bytea FROM 93), ARRAY[1, 2, 3]::real[])$$)),
-	-- the last weight (an intercept) NaN, then infinite: refused by every function, never a silent class
+	-- the last weight (an intercept) NaN, then +Infinity: refused by every function, never a silent class
 	(pg_temp.try($$SELECT al.predict(overlay(al.model_export('mx_bag') PLACING '\x000000000000f87f'::bytea
 	                                 FROM length(al.model_export('mx_bag')) - 7), ARRAY[1, 2, 3]::real[])$$)),
 	(pg_temp.try($$SELECT al.predict_committee(overlay(al.model_export('mx_bag') PLACING '\x000000000000f07f'::bytea
-	                                           FROM length(al.model_export('mx_bag')) - 7), ARRAY[1, 2, 3]::real[])$$))
+	                                           FROM length(al.model_export('mx_bag')) - 7), ARRAY[1, 2, 3]::real[])$$)),
+	-- every intercept of the last member -Infinity (training gives -Infinity to a class without rows, never to all)
+	(pg_temp.try($$SELECT al.predict(overlay(al.model_export('mx_bag') PLACING '\x000000000000f0ff000000000000f0ff000000000000f0ff'::bytea
+	                                 FROM length(al.model_export('mx_bag')) - 23), ARRAY[1, 2, 3]::real[])$$)),
+	-- a coefficient NaN (the last member's first: 3 classes x 3 features and 3 intercepts before the end)
+	(pg_temp.try($$SELECT al.predict(overlay(al.model_export('mx_bag') PLACING '\x000000000000f87f'::bytea
+	                                 FROM length(al.model_export('mx_bag')) - 95), ARRAY[1, 2, 3]::real[])$$))
 ) t(e);
 
 -- leave nothing behind for the files after this one
