@@ -92,7 +92,9 @@ typedef struct ParallelRows
 	float	  **p;
 } ParallelRows;
 extern bool round_parallel_wanted(const Learner *l, bool sel_needed, double draw);
-extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled);
+extern int	round_parallel_buckets(int k, int64 pool_size);
+extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled,
+										 int bucket, int buckets);
 /* round_write.c */
 extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
 							   Datum *predicted, Datum *probs, bool hot);

@@ -18,8 +18,9 @@
  * through a DestReceiver (no tuple table), keeps those of unlabeled items,
  * and, once the query is done (nothing can be written while the query runs
  * in parallel mode), writes them into al.scores as the serial round does.
- * Memory: each kept row's id, score and probabilities (about 40 + 4k bytes
- * a row), bounded by the pool.
+ * Memory: each kept row's id, score and probabilities (about 80 + 4k bytes
+ * a row); a pool whose rows would take more than al_ext.selection_max_memory
+ * is scored in hash buckets of its ids, one query (and one write) each.
  */
 #include "postgres.h"
 
@@ -42,6 +43,7 @@
 #include "identity.h"
 #include "probvec.h"
 #include "round.h"
+#include "select_glue.h"
 
 PG_FUNCTION_INFO_V1(al_round_row);
 
@@ -298,19 +300,41 @@ receive_destroy(DestReceiver *self)
 {
 }
 
+/* The most buckets a round splits its pool into (each is a scan of the pool's heap). */
+#define PARALLEL_MAX_BUCKETS 1024
+
+/*
+ * The number of hash buckets (a power of 2) that keeps the rows of one
+ * bucket of a pool of pool_size rows and k classes within
+ * al_ext.selection_max_memory (about 80 + 4k bytes a row kept).
+ */
+int
+round_parallel_buckets(int k, int64 pool_size)
+{
+	double		bytes = (double) pool_size * (80.0 + 4.0 * k);
+	int			b = 1;
+
+	while (b < PARALLEL_MAX_BUCKETS && bytes / b > (double) sel_max_memory_bytes())
+		b *= 2;
+	return b;
+}
+
 /*
  * Score learner l's pool with model version model_id in one parallel-safe
  * query (as the owner, with the round's snapshot and the round's own
  * writes: a model stored in this round) and return the scored rows of the
  * items not in labeled, in no particular order, in a context of their own
- * (rows->cxt, a child of the current one).
+ * (rows->cxt, a child of the current one).  Of `buckets` (a power of 2)
+ * hash buckets of the ids' text, only the rows of bucket `bucket` are
+ * scored (the others' features are not even detoasted).
  */
 ParallelRows *
-round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled)
+round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled, int bucket, int buckets)
 {
 	RowReceiver r;
 	SPIExecuteOptions opt;
 	AlIdentity	save;
+	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
 	int			ret,
 				nest;
@@ -336,8 +360,12 @@ round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled)
 	/* literals, not parameters: a one-shot plan of SPI_execute_extended has no parameter types */
 	sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_row(" INT64_FORMAT "::pg_catalog.int8, "
 				   "%s::pg_catalog.text, %s) FROM %s p",
-				   quote_identifier(l->id_column), model_id, quote_literal_cstr(l->strategy),
+				   id, model_id, quote_literal_cstr(l->strategy),
 				   learner_features_sql(l, "p"), learner_pool_name(l));
+	if (buckets > 1)
+		sql = psprintf("%s WHERE (pg_catalog.hashtextextended(p.%s::pg_catalog.text, 0) "
+					   "OPERATOR(pg_catalog.&) %d::pg_catalog.int8) OPERATOR(pg_catalog.=) %d::pg_catalog.int8",
+					   sql, id, buckets - 1, bucket);
 	memset(&opt, 0, sizeof(opt));
 	opt.read_only = true;
 	opt.dest = (DestReceiver *) &r;

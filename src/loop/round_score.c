@@ -507,36 +507,45 @@ score_block(void *arg)
 }
 
 /*
- * Score the pool with one parallel-safe query (round_parallel.c), then
- * write its rows as score_block does, a block at a time (each block in a
- * context reset after its insert).
+ * Score the pool with one parallel-safe query (round_parallel.c) per hash
+ * bucket of its ids (one bucket unless the rows would take more than
+ * al_ext.selection_max_memory), writing each bucket's rows as score_block
+ * does, a block at a time (each block in a context reset after its insert).
  */
 static void
 score_parallel(ScoreState *st)
 {
-	ParallelRows *rows;
-	MemoryContext block;
-	MemoryContext old;
+	int			buckets = round_parallel_buckets(st->l->k, st->pool_size);
+	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
+												ALLOCSET_DEFAULT_SIZES);
 
-	round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (al_ext.parallel_rounds)", st->pool_size));
-	rows = round_parallel_rows(st->l, st->fit->id, st->labeled);
-	block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block", ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(block);
-	for (int64 i = 0; i < rows->n; i++)
+	if (buckets > 1)
+		elog(DEBUG1, "learner \"%s\": scoring the pool in %d hash buckets of its ids", st->l->name, buckets);
+	for (int b = 0; b < buckets; b++)
 	{
-		place_row(st->l, st->block, &st->res, st->hot, rows->id[i], rows->score[i], rows->p[i]);
-		if (st->block->n == SCORE_BLOCK_ROWS || i == rows->n - 1)
+		ParallelRows *rows;
+		MemoryContext old;
+
+		round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (al_ext.parallel_rounds), "
+									 "bucket %d of %d", st->pool_size, b + 1, buckets));
+		rows = round_parallel_rows(st->l, st->fit->id, st->labeled, b, buckets);
+		old = MemoryContextSwitchTo(block);
+		for (int64 i = 0; i < rows->n; i++)
 		{
-			insert_block(st->l, st->version, st->block, st->pv_type, false);
-			MemoryContextReset(block);
-			CHECK_FOR_INTERRUPTS();
+			place_row(st->l, st->block, &st->res, st->hot, rows->id[i], rows->score[i], rows->p[i]);
+			if (st->block->n == SCORE_BLOCK_ROWS || i == rows->n - 1)
+			{
+				insert_block(st->l, st->version, st->block, st->pv_type, false);
+				MemoryContextReset(block);
+				CHECK_FOR_INTERRUPTS();
+			}
 		}
+		MemoryContextSwitchTo(old);
+		st->res.scored += rows->n;
+		MemoryContextDelete(rows->cxt);
 	}
-	MemoryContextSwitchTo(old);
 	MemoryContextDelete(block);
-	st->res.scored += rows->n;
 	st->seen = st->pool_size;
-	MemoryContextDelete(rows->cxt);
 }
 
 /* The query that reads a learner's pool: id as text, features. */

@@ -124,6 +124,19 @@ SELECT (SELECT count(*) FROM par_serial_e2) AS rows,
 	(SELECT count(*) FROM par_serial_e2 WHERE item_id = '100') AS labeled_left,
 	pg_temp.differ('par_serial_e2', 'par_parallel_e2') + pg_temp.differ('par_parallel_e2', 'par_serial_e2') AS differ;
 
+-- a pool whose rows would take more than al_ext.selection_max_memory is
+-- scored in hash buckets of its ids (11,945 rows of 3 classes, about 92
+-- bytes each, over 256 kB: 8 buckets), one query each: the same ranking
+SET al_ext.parallel_rounds = on;
+SET al_ext.selection_max_memory = '256kB';
+SET client_min_messages = debug1;
+SELECT pg_temp.forget_ranking('par_e'), al.run_learner('par_e');
+RESET client_min_messages;
+RESET al_ext.selection_max_memory;
+CREATE TABLE par_bucketed_e2 AS SELECT * FROM pg_temp.ranking('par_e');
+SELECT (SELECT count(*) FROM par_bucketed_e2) AS rows,
+	pg_temp.differ('par_serial_e2', 'par_bucketed_e2') + pg_temp.differ('par_bucketed_e2', 'par_serial_e2') AS differ;
+
 -- rounds that need more than each row's score stay serial and unchanged:
 -- random scores by id
 SET al_ext.parallel_rounds = on;
