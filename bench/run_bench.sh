@@ -22,6 +22,9 @@
 #                            rounds (one learner round vs pool size beside a
 #                            plain scan of the feature column, and with option
 #                            rescore_sample: bench/rounds.sql)
+#                            parallel (one learner round serial and with
+#                            al_ext.parallel_rounds and 2 workers: bench/parallel.sql)
+#   AL_BENCH_PARALLEL_POOLS="1m:64 100k:768"  pools of section parallel (rows:features)
 #   AL_BENCH_ROUND_POOLS="100k:64 1m:64 100k:768"  pools of section rounds, as
 #                            rows:features (rows 100k, 1m, 10m; the issue's full
 #                            set adds 10m:64 and 1m:768, several GB each:
@@ -71,7 +74,7 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators rounds"
+OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators rounds parallel"
 for s in ${AL_BENCH_SECTIONS:-scores $OTHER_SECTIONS}; do
 	case " $SCORE_SECTIONS $OTHER_SECTIONS " in
 	*" $s "*) SEL+="$s " ;;
@@ -88,6 +91,7 @@ ANNOTATORS=${AL_BENCH_ANNOTATORS:-1 4 16 64}
 ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-48}
 ROUND_POOLS=${AL_BENCH_ROUND_POOLS:-100k:64 1m:64 100k:768}
 ROUND_RUNS=${AL_BENCH_ROUND_RUNS:-3}
+PARALLEL_POOLS=${AL_BENCH_PARALLEL_POOLS:-1m:64 100k:768}
 
 say "== dependencies (Debian packages)"
 if ! AL_EXTRA_PKGS="python3-numpy python3-psycopg2 python3-sklearn" bash .ci/install-deps.sh; then
@@ -145,6 +149,7 @@ psql_ <bench/bench.sql >/dev/null
 psql_ <bench/models.sql >/dev/null
 psql_ <bench/loop.sql >/dev/null
 psql_ <bench/rounds.sql >/dev/null
+psql_ <bench/parallel.sql >/dev/null
 
 T0=$(date +%s)
 if want_scores; then
@@ -376,27 +381,39 @@ bench_annotators() {
 	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it)"
 }
 
+# round_pool PREFIX SPEC: make the pool PREFIX_<rows>_<features> of SPEC
+# (rows:features, rows 100k, 1m or 10m; gen_data mixture, binary COPY, a
+# primary key, analyzed) and set POOL_T, POOL_ROWS and POOL_D; returns 1
+# for an unknown size, 2 if loading failed
+round_pool() {
+	local prefix=$1 spec=$2 n
+	n=${spec%%:*}
+	POOL_D=${spec##*:}
+	case $n in
+	100k) POOL_ROWS=100000 ;;
+	1m) POOL_ROWS=1000000 ;;
+	10m) POOL_ROWS=10000000 ;;
+	*) say "unknown pool size '$n' in '$spec' (100k, 1m, 10m)"; return 1 ;;
+	esac
+	POOL_T=${prefix}_${n}_$POOL_D
+	psql_ -c "DROP TABLE IF EXISTS $POOL_T" -c "CREATE TABLE $POOL_T (id bigint NOT NULL, x real[] NOT NULL, y int NOT NULL)" >/dev/null
+	build/bench/gen_data mixture "$POOL_ROWS" "$POOL_D" 10 0.35 42 | psql_ -c "COPY $POOL_T FROM STDIN (FORMAT binary)" >/dev/null || return 2
+	psql_ -c "ALTER TABLE $POOL_T ADD PRIMARY KEY (id)" -c "VACUUM (ANALYZE) $POOL_T" >/dev/null
+}
+
 # bench_rounds: per pool of AL_BENCH_ROUND_POOLS (rows:features), make it
 # (gen_data mixture, binary COPY), a learner on it (bench/rounds.sql), a
 # warm-up round, then AL_BENCH_ROUND_RUNS times a plain scan of the feature
 # column and a round alternately (al.scores vacuumed before each: autovacuum
 # is off), then as many rounds with rescore_sample 0.1; drop it all
 bench_rounds() {
-	local spec n d rows t r
+	local spec d rows t r rc
 	for spec in $ROUND_POOLS; do
-		n=${spec%%:*}
-		d=${spec##*:}
-		case $n in
-		100k) rows=100000 ;;
-		1m) rows=1000000 ;;
-		10m) rows=10000000 ;;
-		*) say "unknown pool size '$n' in AL_BENCH_ROUND_POOLS (100k, 1m, 10m)"; continue ;;
-		esac
-		t=rounds_${n}_$d
-		say "== rounds: $t ($rows x $d real): generate, then $ROUND_RUNS scans and rounds, then $ROUND_RUNS with rescore_sample 0.1"
-		psql_ -c "DROP TABLE IF EXISTS $t" -c "CREATE TABLE $t (id bigint NOT NULL, x real[] NOT NULL, y int NOT NULL)" >/dev/null
-		build/bench/gen_data mixture "$rows" "$d" 10 0.35 42 | psql_ -c "COPY $t FROM STDIN (FORMAT binary)" >/dev/null || return 1
-		psql_ -c "ALTER TABLE $t ADD PRIMARY KEY (id)" -c "VACUUM (ANALYZE) $t" >/dev/null
+		say "== rounds: pool $spec: generate, then $ROUND_RUNS scans and rounds, then $ROUND_RUNS with rescore_sample 0.1"
+		round_pool rounds "$spec" && rc=0 || rc=$?
+		[ $rc = 1 ] && continue
+		[ $rc = 2 ] && return 1
+		t=$POOL_T rows=$POOL_ROWS d=$POOL_D
 		say "   $(psql_ -At -c "SELECT pg_size_pretty(pg_total_relation_size('$t'))") on disk; warm-up scan and round"
 		psql_ -At -c "SELECT bench.time_scan('$t', $rows, $d, 0)" >/dev/null
 		psql_ -At -c "SELECT bench.round_learner('$t', '$t')" -c "SELECT al.run_learner('$t')" >/dev/null || return 1
@@ -422,6 +439,47 @@ bench_rounds() {
 	psql_ -c "SELECT * FROM bench.rounds_report"
 	echo "   linear in the pool size when the time per row stays the same (1.00):"
 	psql_ -c "SELECT * FROM bench.rounds_linearity"
+}
+
+# section parallel: per pool of AL_BENCH_PARALLEL_POOLS, a learner on it
+# (bench.round_learner), a warm-up scan and round of each kind, then
+# AL_BENCH_ROUND_RUNS times a plain scan, a serial round, a round of
+# al_ext.parallel_rounds with 0 and with 2 workers alternately (al.scores
+# vacuumed before each round); one more parallel round under auto_explain
+# shows the workers the round's query launched
+bench_parallel() {
+	local spec d rows t r w rc launched
+	for spec in $PARALLEL_POOLS; do
+		say "== parallel: pool $spec: generate, then $ROUND_RUNS scans, serial rounds and rounds of one query with 0 and 2 workers"
+		round_pool parallel "$spec" && rc=0 || rc=$?
+		[ $rc = 1 ] && continue
+		[ $rc = 2 ] && return 1
+		t=$POOL_T rows=$POOL_ROWS d=$POOL_D
+		psql_ -At -c "SELECT bench.time_scan('$t', $rows, $d, 0)" -c "SELECT bench.round_learner('$t', '$t')" >/dev/null
+		for w in -1 0 2; do
+			psql_ -At -c "SELECT bench.time_parallel_round('$t', '$t', $rows, $d, $w, 0)" >/dev/null || return 1
+		done
+		for ((r = 1; r <= ROUND_RUNS; r++)); do
+			say "   scan $(psql_ -At -c "SELECT round(bench.time_scan('$t', $rows, $d, $r))") ms," \
+				"serial round $(psql_ -At -c "VACUUM al.scores" -c "SELECT round(bench.time_parallel_round('$t', '$t', $rows, $d, -1, $r))") ms," \
+				"query 0 workers $(psql_ -At -c "VACUUM al.scores" -c "SELECT round(bench.time_parallel_round('$t', '$t', $rows, $d, 0, $r))") ms," \
+				"2 workers $(psql_ -At -c "VACUUM al.scores" -c "SELECT round(bench.time_parallel_round('$t', '$t', $rows, $d, 2, $r))") ms"
+		done
+		launched=$(psql_ -At -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+			-c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_analyze = on" \
+			-c "SET auto_explain.log_timing = off" -c "SET auto_explain.log_level = notice" \
+			-c "SET client_min_messages = notice" -c "SET al_ext.parallel_rounds = on" \
+			-c "SET max_parallel_workers_per_gather = 2" -c "SELECT al.retrain('$t')" -c "SELECT al.run_learner('$t')" 2>&1 |
+			grep -A3 'Query Text: SELECT p.id::pg_catalog.text, al._round_row' | grep -o 'Workers Launched: [0-9]*' | head -1)
+		echo "   $t: the parallel round's query under auto_explain: ${launched:-no Gather}"
+		psql_ -At -c "SELECT al.drop_learner('$t')" -c "DROP TABLE $t" -c "VACUUM al.scores" >/dev/null
+	done
+	echo "== parallel: one learner round (retrain on 100 labels, entropy, score every unlabeled row, write"
+	echo "   the ranking): serial (the pool read through a cursor), and with al_ext.parallel_rounds = on (one query"
+	echo "   calling al._round_row per row) with max_parallel_workers_per_gather = 0 and 2,"
+	echo "   beside one serial plain scan of the feature column (SELECT sum(cardinality(x))); medians of $ROUND_RUNS"
+	echo "   runs each, alternating, after a warm-up; rankings: md5 of both rankings as text, scores bit for bit"
+	psql_ -c "SELECT * FROM bench.parallel_report"
 }
 
 if want models; then
@@ -562,6 +620,10 @@ if want rounds; then
 	say "== rounds: pools $ROUND_POOLS, $ROUND_RUNS runs each (bench/rounds.sql)"
 	bench_rounds >"$W/rounds.txt" 2>&1 || say "  rounds failed (see the report)"
 fi
+if want parallel; then
+	say "== parallel: pools $PARALLEL_POOLS, $ROUND_RUNS runs each (bench/parallel.sql)"
+	bench_parallel >"$W/parallel.txt" 2>&1 || say "  parallel failed (see the report)"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -599,6 +661,7 @@ OUT=$RESULTS/latest.txt
 	want ingest && cat "$W/ingest.txt"
 	want annotators && cat "$W/annotators.txt"
 	want rounds && cat "$W/rounds.txt"
+	want parallel && cat "$W/parallel.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -16,4 +16,5 @@ al_define_gucs(void)
 	al_worker_define_gucs();
 	al_selection_define_gucs();
 	al_batch_define_gucs();
+	al_round_define_gucs();
 }

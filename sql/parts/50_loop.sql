@@ -341,3 +341,15 @@ FROM al.curve_store c JOIN al.learner_store l ON l.id = c.learner_id;
 GRANT SELECT ON al.learning_curve TO PUBLIC;
 COMMENT ON VIEW al.learning_curve IS
 	'one row per model version of each learner: labels used; accuracy, macro-F1 and log-loss on the labeled part of the evaluation set with 95% intervals; accuracy and log-loss on a holdout of the learner''s own chosen labels (selected_holdout_*, biased: those items are the hardest); mean entropy of the pool; Cohen''s kappa against the previous version on the stop set; labeled items the training could not use; mean normalized entropy on the stop set; the stopping rules that fire at the version; whether the version is the one served now (al.serving_history: since when); for multi-label learners micro- and macro-F1, Hamming loss and subset accuracy, for regression learners RMSE, MAE and R2, measured_on the evaluation sample (eval) or the holdout';
+
+-- a round's parallel scoring (GUC al_ext.parallel_rounds; src/loop/round_parallel.c)
+CREATE FUNCTION al._round_row(model_id bigint, strategy text, x real[],
+	OUT score double precision, OUT probs al.probvec)
+	AS 'MODULE_PATHNAME', 'al_round_row' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 1000;
+CREATE FUNCTION al._round_row(model_id bigint, strategy text, x double precision[],
+	OUT score double precision, OUT probs al.probvec)
+	AS 'MODULE_PATHNAME', 'al_round_row' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION al._round_row(bigint, text, real[]) IS
+	'internal to a learner''s round with al_ext.parallel_rounds: the committee mean of softmax model version model_id on one row of features and the strategy''s score of it, as a serial round computes them; NULL for features a round skips';
+COMMENT ON FUNCTION al._round_row(bigint, text, double precision[]) IS
+	'internal to a learner''s round with al_ext.parallel_rounds: al._round_row for double precision[] features';

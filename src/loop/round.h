@@ -67,6 +67,10 @@ extern Oid	round_probvec_oid(void);
 extern double round_random_score(const char *item, int seed);
 extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
 							  int members, const float *x, int d, double *work);
+extern double round_strategy_score(const char *s, int k, const char *item, int seed, const float *p,
+								   const float *m, int members, const float *x, int d, double *work);
+extern void round_committee_mean(const float *pm, int members, int rows, int j, int k, float *m,
+								 float *p);
 extern ItemMap *round_labeled_items(const Learner *l);
 extern void round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
 								Datum *predicted, Datum *probs, Oid pv_type);
@@ -77,6 +81,20 @@ extern HotOffer round_hot_offer(HotRows *h, double score, const char *id, const 
 extern int	round_hot_count(const HotRows *h);
 extern void round_hot_row(const HotRows *h, int i, HotRow *row);
 extern Datum round_hot_ids(const HotRows *h);
+/* round_parallel.c: the rows a parallel scoring kept (ids, scores, probabilities) */
+typedef struct ParallelRows
+{
+	MemoryContext cxt;			/* holds the rows (delete it when they are written) */
+	int64		n;
+	int64		cap;
+	char	  **id;
+	double	   *score;
+	float	  **p;
+} ParallelRows;
+extern bool round_parallel_wanted(const Learner *l, bool sel_needed, double draw);
+extern int	round_parallel_buckets(int k, int64 pool_size);
+extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled,
+										 int bucket, int buckets);
 /* round_write.c */
 extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
 							   Datum *predicted, Datum *probs, bool hot);

@@ -223,6 +223,39 @@ block_append(const Learner *l, ScoreBlock *b, const char *id, double score, cons
 }
 
 /*
+ * A strategy's score of one row of k probabilities p (members x k
+ * probabilities in m; x: its d features, read by expected_gradient_length
+ * only; item and seed: read by random only): the serial round and
+ * al._round_row (round_parallel.c) both score with it.  Unknown
+ * strategies score as random.
+ */
+double
+round_strategy_score(const char *s, int k, const char *item, int seed, const float *p,
+					 const float *m, int members, const float *x, int d, double *work)
+{
+	/* expected error reduction ranks its candidates later: they are the most uncertain */
+	if (strcmp(s, "entropy") == 0 || strcmp(s, LEARNER_EER_STRATEGY) == 0)
+		return al_entropy(p, k);
+	if (strcmp(s, "least_confidence") == 0)
+		return al_least_confidence(p, k);
+	if (strcmp(s, "margin_confidence") == 0)
+		return al_margin_confidence(p, k);
+	if (strcmp(s, "ratio_confidence") == 0)
+		return al_ratio_confidence(p, k);
+	if (strcmp(s, "expected_gradient_length") == 0)
+		return al_expected_gradient_length(p, k, x, d);
+	if (strcmp(s, "vote_entropy") == 0)
+		return al_vote_entropy(m, members, k, work);
+	if (strcmp(s, "consensus_entropy") == 0)
+		return al_consensus_entropy(m, members, k, work);
+	if (strcmp(s, "max_disagreement") == 0)
+		return al_max_disagreement(m, members, k, work);
+	if (strcmp(s, "bald") == 0)
+		return al_bald(m, members, k, work);
+	return round_random_score(item, seed);
+}
+
+/*
  * The strategy's score of one row (members x k probabilities in m; x: its
  * d features, read by expected_gradient_length only).
  */
@@ -230,28 +263,28 @@ double
 round_row_score(const Learner *l, const char *item, const float *p, const float *m, int members,
 		  const float *x, int d, double *work)
 {
-	const char *s = l->strategy;
+	return round_strategy_score(l->strategy, l->k, item, l->options.seed, p, m, members, x, d, work);
+}
 
-	/* expected error reduction ranks its candidates later: they are the most uncertain */
-	if (strcmp(s, "entropy") == 0 || strcmp(s, LEARNER_EER_STRATEGY) == 0)
-		return al_entropy(p, l->k);
-	if (strcmp(s, "least_confidence") == 0)
-		return al_least_confidence(p, l->k);
-	if (strcmp(s, "margin_confidence") == 0)
-		return al_margin_confidence(p, l->k);
-	if (strcmp(s, "ratio_confidence") == 0)
-		return al_ratio_confidence(p, l->k);
-	if (strcmp(s, "expected_gradient_length") == 0)
-		return al_expected_gradient_length(p, l->k, x, d);
-	if (strcmp(s, "vote_entropy") == 0)
-		return al_vote_entropy(m, members, l->k, work);
-	if (strcmp(s, "consensus_entropy") == 0)
-		return al_consensus_entropy(m, members, l->k, work);
-	if (strcmp(s, "max_disagreement") == 0)
-		return al_max_disagreement(m, members, l->k, work);
-	if (strcmp(s, "bald") == 0)
-		return al_bald(m, members, l->k, work);
-	return round_random_score(item, l->options.seed);
+/*
+ * Row j's committee mean into p (k floats) and its members' rows into m
+ * (members x k), from pm (members x rows x k): the mean in double, in
+ * member order, rounded to float once.
+ */
+void
+round_committee_mean(const float *pm, int members, int rows, int j, int k, float *m, float *p)
+{
+	for (int c = 0; c < k; c++)
+	{
+		double		sum = 0.0;
+
+		for (int i = 0; i < members; i++)
+		{
+			m[i * k + c] = pm[((Size) i * rows + j) * k + c];
+			sum += m[i * k + c];
+		}
+		p[c] = (float) (sum / members);
+	}
 }
 
 /* Scoring workspace for one block. */
@@ -306,19 +339,31 @@ score_row(const Learner *l, const ModelFit *fit, int d, int rows, int j, ScoreWo
 	int			members = fit->members;
 	float	   *p = w->p + (Size) j * k;
 
-	for (int c = 0; c < k; c++)
-	{
-		double		sum = 0.0;
-
-		for (int i = 0; i < members; i++)
-		{
-			w->m[i * k + c] = w->pm[((Size) i * rows + j) * k + c];
-			sum += w->m[i * k + c];
-		}
-		p[c] = (float) (sum / members);
-	}
+	round_committee_mean(w->pm, members, rows, j, k, w->m, p);
 	probvec_check_values(p, k);
 	w->score[j] = round_row_score(l, w->items[j], p, w->m, members, w->x + (Size) j * d, d, w->work);
+}
+
+/*
+ * A scored row (id, score, its k probabilities p) into the round's
+ * results: the mean uncertainty's sum, the hot rows (hot, or NULL), and
+ * block unless the hot rows keep it whole (it goes in at the end, hot;
+ * the row it replaced goes now).
+ */
+static void
+place_row(const Learner *l, ScoreBlock *block, ScoreResult *res, HotRows *hot, const char *id,
+		  double score, const float *p)
+{
+	HotRow		out;
+	HotOffer	offer = HOT_OFFER_OUT;
+
+	res->entropy_sum += al_entropy(p, l->k);
+	if (hot != NULL)
+		offer = round_hot_offer(hot, score, id, p, &out);
+	if (hot == NULL || !round_hot_keeps_rows(hot) || offer == HOT_OFFER_OUT)
+		block_append(l, block, id, score, p);
+	else if (offer == HOT_OFFER_REPLACED)
+		block_append(l, block, out.id, out.score, out.p);
 }
 
 /*
@@ -342,20 +387,7 @@ score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
 		score_row(l, fit, d, rows, j, w);
 	round_select_block(sel, w->items, w->x, w->p, w->score, rows);
 	for (j = 0; j < rows; j++)
-	{
-		const float *p = w->p + (Size) j * k;
-		HotRow		out;
-		HotOffer	offer = HOT_OFFER_OUT;
-
-		res->entropy_sum += al_entropy(p, k);
-		if (hot != NULL)
-			offer = round_hot_offer(hot, w->score[j], w->items[j], p, &out);
-		/* a row kept whole goes in at the end, hot; the one it replaced goes now */
-		if (hot == NULL || !round_hot_keeps_rows(hot) || offer == HOT_OFFER_OUT)
-			block_append(l, block, w->items[j], w->score[j], p);
-		else if (offer == HOT_OFFER_REPLACED)
-			block_append(l, block, out.id, out.score, out.p);
-	}
+		place_row(l, block, res, hot, w->items[j], w->score[j], w->p + (Size) j * k);
 	res->scored += rows;
 }
 
@@ -472,6 +504,48 @@ score_block(void *arg)
 			   st->hot);
 	insert_block(st->l, st->version, st->block, st->pv_type, false);
 	round_report(st->l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, st->seen, st->pool_size));
+}
+
+/*
+ * Score the pool with one parallel-safe query (round_parallel.c) per hash
+ * bucket of its ids (one bucket unless the rows would take more than
+ * al_ext.selection_max_memory), writing each bucket's rows as score_block
+ * does, a block at a time (each block in a context reset after its insert).
+ */
+static void
+score_parallel(ScoreState *st)
+{
+	int			buckets = round_parallel_buckets(st->l->k, st->pool_size);
+	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
+												ALLOCSET_DEFAULT_SIZES);
+
+	if (buckets > 1)
+		elog(DEBUG1, "learner \"%s\": scoring the pool in %d hash buckets of its ids", st->l->name, buckets);
+	for (int b = 0; b < buckets; b++)
+	{
+		ParallelRows *rows;
+		MemoryContext old;
+
+		round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (al_ext.parallel_rounds), "
+									 "bucket %d of %d", st->pool_size, b + 1, buckets));
+		rows = round_parallel_rows(st->l, st->fit->id, st->labeled, b, buckets);
+		old = MemoryContextSwitchTo(block);
+		for (int64 i = 0; i < rows->n; i++)
+		{
+			place_row(st->l, st->block, &st->res, st->hot, rows->id[i], rows->score[i], rows->p[i]);
+			if (st->block->n == SCORE_BLOCK_ROWS || i == rows->n - 1)
+			{
+				insert_block(st->l, st->version, st->block, st->pv_type, false);
+				MemoryContextReset(block);
+				CHECK_FOR_INTERRUPTS();
+			}
+		}
+		MemoryContextSwitchTo(old);
+		st->res.scored += rows->n;
+		MemoryContextDelete(rows->cxt);
+	}
+	MemoryContextDelete(block);
+	st->seen = st->pool_size;
 }
 
 /* The query that reads a learner's pool: id as text, features. */
@@ -592,6 +666,8 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 
 		learner_query_blocks(l->owner, sql, 2, types, args, false, st.w.block_rows, score_block, &st);
 	}
+	else if (round_parallel_wanted(l, st.sel != NULL, st.draw))
+		score_parallel(&st);
 	else
 		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
 							 score_block, &st);

@@ -1,0 +1,395 @@
+/*
+ * round_parallel.c - scoring a learner's pool with PostgreSQL's parallel
+ * workers (GUC al_ext.parallel_rounds).
+ *
+ * A cursor never gets a parallel plan, so the serial round (round_score.c)
+ * reads the pool in one process.  A round that needs only each row's
+ * probabilities and score (option batch "topk" without explore, sample,
+ * density or rescore_sample; not random, not expected error reduction;
+ * softmax learners) can instead run ONE query, planned parallel-safe:
+ *
+ *   SELECT p.id::text, al._round_row(model_id, strategy, p.features) FROM pool p
+ *
+ * al._round_row (PARALLEL SAFE) loads the model by id (each parallel worker
+ * through its own model cache) and predicts and scores one row with the
+ * same kernels as the serial round: the committee's members with
+ * al_softmax_predict_ws, their mean with round_committee_mean, the score
+ * with round_strategy_score.  The leader receives (id, score, probs)
+ * through a DestReceiver (no tuple table), keeps those of unlabeled items,
+ * and, once the query is done (nothing can be written while the query runs
+ * in parallel mode), writes them into al.scores as the serial round does.
+ * Memory: each kept row's id, score and probabilities (about 80 + 4k bytes
+ * a row); a pool whose rows would take more than al_ext.selection_max_memory
+ * is scored in hash buckets of its ids, one query (and one write) each.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "tcop/dest.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/typcache.h"
+
+#include "al_ext.h"
+#include "identity.h"
+#include "probvec.h"
+#include "round.h"
+#include "select_glue.h"
+
+PG_FUNCTION_INFO_V1(al_round_row);
+
+/* GUC al_ext.parallel_rounds. */
+static bool parallel_rounds = false;
+
+/* Define al_ext.parallel_rounds (called from _PG_init). */
+void
+al_round_define_gucs(void)
+{
+	DefineCustomBoolVariable("al_ext.parallel_rounds",
+							 "Whether a learner's round scores its pool with one parallel-safe query.",
+							 "Rounds of softmax learners with option batch \"topk\" (no explore, sample, "
+							 "density or rescore_sample) and a strategy other than random and "
+							 "expected_error_reduction then read the pool with parallel workers, as "
+							 "max_parallel_workers_per_gather and the pool's size allow; the ranking is "
+							 "the serial round's.",
+							 &parallel_rounds, false, PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+/* Whether strategy s scores one row from its probabilities (and features) alone. */
+static bool
+row_strategy(const char *s)
+{
+	static const char *const names[] = {"entropy", "least_confidence", "margin_confidence",
+		"ratio_confidence", "expected_gradient_length", "vote_entropy", "consensus_entropy",
+	"max_disagreement", "bald"};
+
+	for (int i = 0; i < lengthof(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether learner l's round scores the pool in parallel: the GUC is on, the
+ * round has no selection (sel_needed false) nor rescore_sample draw, and
+ * its strategy scores rows alone.
+ */
+bool
+round_parallel_wanted(const Learner *l, bool sel_needed, double draw)
+{
+	return parallel_rounds && !sel_needed && draw <= 0 &&
+		l->options.family == MODEL_SOFTMAX && row_strategy(l->strategy);
+}
+
+/*
+ * What al._round_row keeps across the rows of one query (fn_extra): the
+ * model, checked once (a version never changes under its id; the model
+ * cache frees no entry handed out in the current transaction, and fn_extra
+ * does not outlive the query), the strategy, the result's row type and the
+ * buffers of one row.
+ */
+typedef struct RoundRowCache
+{
+	int64		id;
+	AlModel    *m;
+	char	   *strategy;
+	TupleDesc	desc;
+	float	   *x;
+	float	   *pm;
+	float	   *mm;
+	float	   *p;
+	double	   *work;
+} RoundRowCache;
+
+/* The cache of this call site for model id and strategy, (re)built in fn_mcxt when they change. */
+static RoundRowCache *
+round_row_cache(FunctionCallInfo fcinfo, int64 id, const char *strategy)
+{
+	RoundRowCache *c = (RoundRowCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+	AlModel    *m;
+	TupleDesc	desc;
+	int			k;
+
+	if (c != NULL && c->id == id && strcmp(c->strategy, strategy) == 0)
+		return c;
+	m = model_get_by_id(id);
+	if (m->family != MODEL_SOFTMAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model \"%s\" is a %s model", m->name, model_family_name(m->family)),
+				 errhint("al._round_row scores with softmax models only.")));
+	if (!row_strategy(strategy))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" does not score one row alone", strategy),
+				 errhint("Use entropy, least_confidence, margin_confidence, ratio_confidence, "
+						 "expected_gradient_length, vote_entropy, consensus_entropy, "
+						 "max_disagreement or bald.")));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "al._round_row must return a record");
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (c == NULL)
+		c = (RoundRowCache *) palloc0(sizeof(RoundRowCache));
+	else
+	{
+		pfree(c->strategy);
+		pfree(c->x);
+		pfree(c->pm);
+		pfree(c->mm);
+		pfree(c->p);
+		pfree(c->work);
+	}
+	k = m->k;
+	c->id = id;
+	c->m = m;
+	c->strategy = pstrdup(strategy);
+	c->desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+	c->x = (float *) palloc(sizeof(float) * Max(m->d, 1));
+	c->pm = (float *) palloc(sizeof(float) * k * m->members);
+	c->mm = (float *) palloc(sizeof(float) * k * m->members);
+	c->p = (float *) palloc(sizeof(float) * k);
+	c->work = (double *) palloc(sizeof(double) * Max(al_softmax_predict_work_size(&m->m[0], 1), 4 * (Size) k));
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
+/*
+ * al._round_row(model_id bigint, strategy text, x real[] | double precision[],
+ * OUT score double precision, OUT probs al.probvec): the committee mean of
+ * softmax model version model_id on one row of features and the strategy's
+ * score of it, exactly as a serial round computes them; NULL when the
+ * features are not usable (NULL elements, not finite, another length than
+ * the model's), as a round skips such rows.  The round's parallel query
+ * calls it; using the model needs the rights al.predict needs (checked
+ * once per query and model).
+ */
+Datum
+al_round_row(PG_FUNCTION_ARGS)
+{
+	char	   *strategy = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	RoundRowCache *c = round_row_cache(fcinfo, PG_GETARG_INT64(0), strategy);
+	AlModel    *m = c->m;
+	int			k = m->k;
+	double		score;
+	ProbVec    *pv;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (pool_read_features(PG_GETARG_DATUM(2), false, m->d, c->x) != FEATURES_OK)
+		PG_RETURN_NULL();
+	al_blas_ensure();
+	for (int i = 0; i < m->members; i++)
+		if (al_softmax_predict_ws(&m->m[i], c->x, 1, c->pm + (Size) i * k, c->work) != AL_SM_OK)
+			elog(ERROR, "prediction failed for model \"%s\"", m->name);
+	round_committee_mean(c->pm, m->members, 1, 0, k, c->mm, c->p);
+	probvec_check_values(c->p, k);
+	score = round_strategy_score(c->strategy, k, "", 0, c->p, c->mm, m->members, c->x, m->d, c->work);
+	pv = (ProbVec *) palloc(PROBVEC_SIZE(k));
+	SET_VARSIZE(pv, PROBVEC_SIZE(k));
+	pv->dim = (int16) k;
+	pv->unused = 0;
+	memcpy(pv->x, c->p, sizeof(float) * k);
+	values[0] = Float8GetDatum(score);
+	values[1] = PointerGetDatum(pv);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
+}
+
+/* The receiver of the parallel query: keeps the scored rows of unlabeled items. */
+typedef struct RowReceiver
+{
+	DestReceiver pub;
+	const Learner *l;
+	ItemMap    *labeled;
+	MemoryContext cxt;			/* holds the rows kept */
+	ParallelRows *rows;
+	TupleDesc	rowdesc;		/* al._round_row's record, looked up at its first row */
+	int32		rowtypmod;
+} RowReceiver;
+
+/* Keep one result row (id text, (score, probs) record) unless its id is NULL, labeled or unscored. */
+static bool
+receive_row(TupleTableSlot *slot, DestReceiver *self)
+{
+	RowReceiver *r = (RowReceiver *) self;
+	ParallelRows *rows = r->rows;
+	bool		isnull;
+	Datum		id = slot_getattr(slot, 1, &isnull);
+	Datum		rec;
+	Datum		values[2];
+	bool		nulls[2];
+	HeapTupleData tuple;
+	HeapTupleHeader t;
+	ProbVec    *pv;
+	char	   *item;
+	MemoryContext old;
+
+	if (isnull)
+		return true;
+	rec = slot_getattr(slot, 2, &isnull);
+	if (isnull)
+		return true;			/* features the round does not use */
+	old = MemoryContextSwitchTo(r->cxt);
+	item = TextDatumGetCString(id);
+	if (item_map_find(r->labeled, item) >= 0)
+	{
+		pfree(item);
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+	t = DatumGetHeapTupleHeader(rec);
+	if (r->rowdesc == NULL || HeapTupleHeaderGetTypMod(t) != r->rowtypmod)
+	{
+		r->rowdesc = lookup_rowtype_tupdesc_copy(HeapTupleHeaderGetTypeId(t), HeapTupleHeaderGetTypMod(t));
+		r->rowtypmod = HeapTupleHeaderGetTypMod(t);
+		if (r->rowdesc->natts != 2)
+			elog(ERROR, "al._round_row returned %d columns", r->rowdesc->natts);
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(t);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = t;
+	heap_deform_tuple(&tuple, r->rowdesc, values, nulls);
+	if (nulls[0] || nulls[1])
+		elog(ERROR, "al._round_row returned a NULL score or probabilities");
+	pv = (ProbVec *) PG_DETOAST_DATUM(values[1]);
+	if (pv->dim != r->l->k)
+		elog(ERROR, "the parallel scoring of learner \"%s\" returned %d probabilities where %d were expected",
+			 r->l->name, pv->dim, r->l->k);
+	if (rows->n == rows->cap)
+	{
+		rows->cap *= 2;
+		rows->id = (char **) repalloc_huge(rows->id, sizeof(char *) * rows->cap);
+		rows->score = (double *) repalloc_huge(rows->score, sizeof(double) * rows->cap);
+		rows->p = (float **) repalloc_huge(rows->p, sizeof(float *) * rows->cap);
+	}
+	rows->score[rows->n] = DatumGetFloat8(values[0]);
+	rows->p[rows->n] = (float *) palloc(sizeof(float) * pv->dim);
+	memcpy(rows->p[rows->n], pv->x, sizeof(float) * pv->dim);
+	if ((Pointer) pv != DatumGetPointer(values[1]))
+		pfree(pv);
+	rows->id[rows->n] = item;
+	rows->n++;
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+/* Receiver callbacks with nothing to do. */
+static void
+receive_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+receive_shutdown(DestReceiver *self)
+{
+}
+
+static void
+receive_destroy(DestReceiver *self)
+{
+}
+
+/* The most buckets a round splits its pool into (each is a scan of the pool's heap). */
+#define PARALLEL_MAX_BUCKETS 1024
+
+/*
+ * The number of hash buckets (a power of 2) that keeps the rows of one
+ * bucket of a pool of pool_size rows and k classes within
+ * al_ext.selection_max_memory (about 80 + 4k bytes a row kept).
+ */
+int
+round_parallel_buckets(int k, int64 pool_size)
+{
+	double		bytes = (double) pool_size * (80.0 + 4.0 * k);
+	int			b = 1;
+
+	while (b < PARALLEL_MAX_BUCKETS && bytes / b > (double) sel_max_memory_bytes())
+		b *= 2;
+	return b;
+}
+
+/*
+ * Score learner l's pool with model version model_id in one parallel-safe
+ * query (as the owner, with the round's snapshot and the round's own
+ * writes: a model stored in this round) and return the scored rows of the
+ * items not in labeled, in no particular order, in a context of their own
+ * (rows->cxt, a child of the current one).  Of `buckets` (a power of 2)
+ * hash buckets of the ids' text, only the rows of bucket `bucket` are
+ * scored (the others' features are not even detoasted).
+ */
+ParallelRows *
+round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled, int bucket, int buckets)
+{
+	RowReceiver r;
+	SPIExecuteOptions opt;
+	AlIdentity	save;
+	const char *id = quote_identifier(l->id_column);
+	char	   *sql;
+	int			ret,
+				nest;
+	MemoryContext old;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = receive_row;
+	r.pub.rStartup = receive_startup;
+	r.pub.rShutdown = receive_shutdown;
+	r.pub.rDestroy = receive_destroy;
+	r.pub.mydest = DestNone;
+	r.l = l;
+	r.labeled = labeled;
+	r.cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel round rows", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(r.cxt);
+	r.rows = (ParallelRows *) palloc0(sizeof(ParallelRows));
+	r.rows->cxt = r.cxt;
+	r.rows->cap = 1024;
+	r.rows->id = (char **) palloc(sizeof(char *) * r.rows->cap);
+	r.rows->score = (double *) palloc(sizeof(double) * r.rows->cap);
+	r.rows->p = (float **) palloc(sizeof(float *) * r.rows->cap);
+	MemoryContextSwitchTo(old);
+	/* literals, not parameters: a one-shot plan of SPI_execute_extended has no parameter types */
+	sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_row(" INT64_FORMAT "::pg_catalog.int8, "
+				   "%s::pg_catalog.text, %s) FROM %s p",
+				   id, model_id, quote_literal_cstr(l->strategy),
+				   learner_features_sql(l, "p"), learner_pool_name(l));
+	if (buckets > 1)
+		sql = psprintf("%s WHERE (pg_catalog.hashtextextended(p.%s::pg_catalog.text, 0) "
+					   "OPERATOR(pg_catalog.&) %d::pg_catalog.int8) OPERATOR(pg_catalog.=) %d::pg_catalog.int8",
+					   sql, id, buckets - 1, bucket);
+	memset(&opt, 0, sizeof(opt));
+	opt.read_only = true;
+	opt.dest = (DestReceiver *) &r;
+	/* the round's snapshot, seeing the round's own writes (the model it stored) */
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetActiveSnapshot());
+	UpdateActiveSnapshotCommandId();
+	/*
+	 * The planner sizes a parallel scan by the table's main fork only;
+	 * wide features live in TOAST, so a pool of 768-feature rows looks
+	 * small.  The round's query is planned as if the pool were large
+	 * enough for max_parallel_workers_per_gather workers (al._round_row's
+	 * cost decides whether a Gather pays).
+	 */
+	nest = NewGUCNestLevel();
+	(void) set_config_option("min_parallel_table_scan_size", "0", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	al_become(l->owner, &save);
+	ret = SPI_execute_extended(sql, &opt);
+	al_restore(&save);
+	AtEOXact_GUC(true, nest);
+	PopActiveSnapshot();
+	/* (a SELECT into a receiver of its own answers SPI_OK_UTILITY) */
+	if (ret < 0)
+		elog(ERROR, "the parallel scoring of the pool of learner \"%s\" failed", l->name);
+	return r.rows;
+}
