@@ -9,6 +9,7 @@
  */
 #include "postgres.h"
 
+#include <errno.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -232,15 +233,41 @@ ovr_measure(const Learner *l, const double *outputs, int width, const FamilyTarg
 	m->subset_accuracy = mm.subset_accuracy;
 }
 
+/* Whether text the float8 reader refused is a number beyond float8's range. */
+static bool
+label_out_of_range(const char *label)
+{
+	char	   *end;
+
+	errno = 0;
+	(void) strtod(label, &end);
+	return end != label && errno == ERANGE;
+}
+
 /*
  * A regression label as stored: a finite number in float8's shortest exact
- * text (-0 as 0: equal numbers are equal texts for the label rules).
+ * text (-0 as 0: equal numbers are equal texts for the label rules), or
+ * ERROR naming the label, its element and the learner: not a number
+ * (22P02), beyond float8's range (22003), not finite (22023).
  */
 static char *
 ridge_canonical_label(const Learner *l, const char *label, const char *where)
 {
-	double		v = DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(label)));
+	bool		bad = false;
+	double		v = float8in_internal_opt_error(unconstify(char *, label), NULL, "double precision", label,
+												&bad);
 
+	if (bad && label_out_of_range(label))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("label \"%s\"%s of regression learner \"%s\" is out of range for type double precision",
+						label, where, l->name)));
+	if (bad)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("label \"%s\"%s of regression learner \"%s\" is not a number of type double precision",
+						label, where, l->name),
+				 errhint("A regression learner's label is a number, such as '412.5' or '-1e3'.")));
 	if (!isfinite(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
