@@ -50,6 +50,7 @@ typedef struct LabelBatch
 	char	  **labels;
 	char	  **annotators;
 	char	  **canonical;		/* the pool's text of each item, once found */
+	int			first_set;		/* al.label_many: the first element whose label was a JSON array (0: none) */
 } LabelBatch;
 
 /* What the lookup found about the items' features. */
@@ -96,6 +97,7 @@ batch_init(LabelBatch *b, bool many)
 	b->labels = (char **) palloc(sizeof(char *) * b->capacity);
 	b->annotators = (char **) palloc(sizeof(char *) * b->capacity);
 	b->canonical = NULL;
+	b->first_set = 0;
 }
 
 /*
@@ -112,6 +114,14 @@ check_labels(const Learner *l, LabelBatch *b)
 	bool		proxy = learner_has_right(l, LEARNER_PROXY);
 	int			i;
 
+	/* a JSON array is a set of classes: a multi-label learner's label only */
+	if (b->first_set > 0 && l->options.family != MODEL_OVR)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"label\" of element %d of labels must be a string, number or boolean, not an array",
+						b->first_set),
+				 errdetail("Learner \"%s\" takes %s; a JSON array is a set of classes, the label of a multi-label learner.",
+						   l->name, family_label_kind(l->options.family))));
 	for (i = 0; i < b->n; i++)
 	{
 		/* a label set or a number: checked, and stored in its canonical text */
@@ -447,7 +457,7 @@ json_set_text(JsonbValue *v, const char *key, int element)
  * silently dropped (an annotator would become the caller).
  */
 static char *
-json_field(JsonbContainer *c, const char *key, int element)
+json_field(JsonbContainer *c, const char *key, int element, bool *was_array)
 {
 	JsonbValue	k;
 	JsonbValue *v;
@@ -468,7 +478,10 @@ json_field(JsonbContainer *c, const char *key, int element)
 			return pstrdup(v->val.boolean ? "true" : "false");
 		case jbvBinary:
 			if (strcmp(key, "label") == 0 && JsonContainerIsArray(v->val.binary.data))
+			{
+				*was_array = true;
 				return json_set_text(v, key, element);
+			}
 			/* FALLTHROUGH */
 		default:
 			ereport(ERROR,
@@ -513,6 +526,7 @@ batch_from_json(LabelBatch *b, Jsonb *labels)
 		char	   *item,
 				   *label,
 				   *annotator;
+		bool		set;
 
 		if (tok != WJB_ELEM)
 			continue;
@@ -521,9 +535,12 @@ batch_from_json(LabelBatch *b, Jsonb *labels)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("element %d of labels is not an object", b->n + 1)));
 		MemoryContextSwitchTo(scratch);
-		item = json_field(v.val.binary.data, "item", b->n + 1);
-		label = json_field(v.val.binary.data, "label", b->n + 1);
-		annotator = json_field(v.val.binary.data, "annotator", b->n + 1);
+		set = false;
+		item = json_field(v.val.binary.data, "item", b->n + 1, &set);
+		label = json_field(v.val.binary.data, "label", b->n + 1, &set);
+		annotator = json_field(v.val.binary.data, "annotator", b->n + 1, &set);
+		if (set && b->first_set == 0)
+			b->first_set = b->n + 1;
 		MemoryContextSwitchTo(keep);
 		if (item == NULL || label == NULL)
 			ereport(ERROR,

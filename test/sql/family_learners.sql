@@ -177,6 +177,7 @@ SELECT pg_temp.try(format($$SELECT al.label('fl_y', 1, %L)$$, l)) AS result, l A
 FROM (VALUES ('NaN'), ('Infinity'), ('-inf'), ('abc'), ('{1}'), (''), ('1e400')) v(l);
 SELECT al.label('fl_y', 1, ' 1e3 '), al.label('fl_y', 2, '2.50'), al.label('fl_y', 3, '-0.1');
 SELECT al.label_many('fl_y', '[{"item": 4, "label": 7.25}]');
+SELECT pg_temp.try($$SELECT al.label_many('fl_y', '[{"item": 5, "label": 1}, {"item": 6, "label": ["1"]}]')$$) AS array_for_numbers;
 SELECT item_id, label FROM al.labels l JOIN al.learners r ON r.id = l.learner_id
 WHERE r.name = 'fl_y' ORDER BY item_id;
 SELECT count(al.label('fl_y', id, y::text)) AS labeled
