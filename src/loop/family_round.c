@@ -28,9 +28,6 @@
 #include "stop_rules.h"
 #include "team.h"
 
-/* Rows scored and written per block. */
-#define FAMILY_BLOCK_ROWS 1000
-
 /* Labeled rows in memory: features and their labels' targets. */
 typedef struct FamilyRows
 {
@@ -229,7 +226,8 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	if (s.strategy < 0)
 		elog(ERROR, "learner \"%s\" has strategy \"%s\", not one of its family", l->name, l->strategy);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, FAMILY_BLOCK_ROWS,
+	/* blocks sized as the softmax round's: wide rows, fewer of them */
+	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, round_block_rows(d, s.width, 1),
 						 score_block, &s);
 	round_record_ranking(l, version, pool_size, s.scored, NULL);
 	*score_sum = s.score_sum;
@@ -258,14 +256,6 @@ measure(const Learner *l, const ModelFit *fit, const FamilyRows *r, const int *i
 	}
 	f->predict(fit, x, n, r->d, width, out);
 	f->measure(l, out, width, &r->t, rows, n, m);
-}
-
-/* A double parameter of the curve's insert: NULL if NaN. */
-static void
-set_double(Datum *args, char *nulls, int i, double v)
-{
-	args[i] = Float8GetDatum(v);
-	nulls[i] = isnan(v) ? 'n' : ' ';
 }
 
 /*
@@ -298,7 +288,7 @@ record_curve(const Learner *l, const ModelFit *fit, int used, int unusable, int 
 	args[1] = Int32GetDatum(fit->version);
 	args[2] = Int64GetDatum(fit->id);
 	args[3] = Int32GetDatum(used);
-	set_double(args, nulls, 4, mean_uncertainty);
+	round_curve_double(args, nulls, 4, mean_uncertainty);
 	args[5] = Int32GetDatum(unusable);
 	args[6] = stop_rules_fired(l, &stop, &in);
 	stop_rules_notify(l, fit->version, args[6]);
@@ -307,8 +297,8 @@ record_curve(const Learner *l, const ModelFit *fit, int used, int unusable, int 
 	args[8] = Int32GetDatum(m->n);
 	nulls[8] = m->on ? ' ' : 'n';
 	for (int i = 0; i < 7; i++)
-		set_double(args, nulls, 9 + i, m->n > 0 ? values[i] : NAN);
-	set_double(args, nulls, 16, l->options.family == MODEL_OVR ? mean_labels : NAN);
+		round_curve_double(args, nulls, 9 + i, m->n > 0 ? values[i] : NAN);
+	round_curve_double(args, nulls, 16, l->options.family == MODEL_OVR ? mean_labels : NAN);
 	al_become_store_owner(&save);
 	ret = SPI_execute_with_args(sql, 17, types, args, nulls, false, 0);
 	al_restore(&save);

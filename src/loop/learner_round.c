@@ -273,9 +273,9 @@ can_train(const Learner *l, const TrainingRows *t)
 	return n_train >= 2 && distinct_classes(t->y, train_idx, n_train, l->k) >= 2;
 }
 
-/* Set curve parameter i to the double v (NULL if NaN). */
-static void
-curve_double(Datum *args, char *nulls, int i, double v)
+/* Set curve parameter i to the double v (NULL if NaN); the family round's curve too. */
+void
+round_curve_double(Datum *args, char *nulls, int i, double v)
 {
 	args[i] = Float8GetDatum(v);
 	nulls[i] = isnan(v) ? 'n' : ' ';
@@ -293,7 +293,7 @@ curve_eval(Datum *args, char *nulls, const al_eval_metrics *e)
 	args[10] = Int32GetDatum(e->n);
 	nulls[10] = e->n < 0 ? 'n' : ' ';
 	for (i = 0; i < 9; i++)
-		curve_double(args, nulls, 11 + i, values[i]);
+		round_curve_double(args, nulls, 11 + i, values[i]);
 }
 
 /*
@@ -332,14 +332,14 @@ record_curve(const Learner *l, const ModelFit *fit, const TrainingRows *t, doubl
 	args[1] = Int32GetDatum(fit->version);
 	args[2] = Int64GetDatum(fit->id);
 	args[3] = Int32GetDatum(t->n);
-	curve_double(args, nulls, 4, fit->holdout_accuracy);
-	curve_double(args, nulls, 5, fit->holdout_log_loss);
-	curve_double(args, nulls, 6, mean_uncertainty);
-	curve_double(args, nulls, 7, stop->kappa);
+	round_curve_double(args, nulls, 4, fit->holdout_accuracy);
+	round_curve_double(args, nulls, 5, fit->holdout_log_loss);
+	round_curve_double(args, nulls, 6, mean_uncertainty);
+	round_curve_double(args, nulls, 7, stop->kappa);
 	args[8] = PointerGetDatum(construct_array(p, stop->n, INT4OID, 4, true, TYPALIGN_INT));
 	args[9] = Int32GetDatum(t->unusable);
 	curve_eval(args, nulls, e);
-	curve_double(args, nulls, 20, stop->uncertainty);
+	round_curve_double(args, nulls, 20, stop->uncertainty);
 	args[21] = stop_rules_fired(l, stop, &in);
 	stop_rules_notify(l, fit->version, args[21]);
 	al_become_store_owner(&save);

@@ -64,6 +64,8 @@ extern ScoreResult round_score_pool(const Learner *l, const ModelFit *fit, int d
 									int64 pool_size, const RoundLabeled *train);
 
 extern Oid	round_probvec_oid(void);
+extern int	round_block_rows(int d, int k, int members);
+extern void round_curve_double(Datum *args, char *nulls, int i, double v);
 extern double round_random_score(const char *item, int seed);
 extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
 							  int members, const float *x, int d, double *work);

@@ -305,8 +305,8 @@ typedef struct ScoreWork
  * Rows per block: SCORE_BLOCK_ROWS, or fewer so that a block's features,
  * member predictions and probvecs stay near SCORE_BLOCK_BYTES.
  */
-static int
-score_block_rows(int d, int k, int members)
+int
+round_block_rows(int d, int k, int members)
 {
 	Size		row_bytes = sizeof(float) * ((Size) d + (Size) k * (members + 1)) + PROBVEC_SIZE(k) +
 		sizeof(Datum) * 5;
@@ -319,7 +319,7 @@ score_block_rows(int d, int k, int members)
 static void
 score_work_init(ScoreWork *w, const Learner *l, const ModelFit *fit, int d)
 {
-	w->block_rows = score_block_rows(d, l->k, fit->members);
+	w->block_rows = round_block_rows(d, l->k, fit->members);
 	w->x = (float *) palloc_extended(sizeof(float) * w->block_rows * Max(d, 1), MCXT_ALLOC_HUGE);
 	w->pm = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k * fit->members, MCXT_ALLOC_HUGE);
 	w->p = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k, MCXT_ALLOC_HUGE);

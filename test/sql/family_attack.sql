@@ -2,15 +2,9 @@
 -- class names that need quoting in array literals, degenerate label sets,
 -- degenerate regression targets, the LCI mean when rescoring, schema
 -- changes between rounds.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 CREATE TABLE fa (id bigint PRIMARY KEY, x real[]);
 INSERT INTO fa SELECT i, ARRAY[sin(i * 1.3), cos(i * 0.7), (i % 7) / 4.0]::real[] FROM generate_series(1, 60) i;

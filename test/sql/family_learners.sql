@@ -4,15 +4,9 @@
 -- plain SQL, the outputs against al_ext's prediction functions on the
 -- learner's model, the curve's metrics from the evaluation items' labels;
 -- every error with its SQLSTATE.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 160 rows: 3 features, label sets over {a, b, c} from noisy rules (some
 -- rows have none, c is rare), a number from a noisy linear rule
@@ -276,15 +270,7 @@ LEFT JOIN al.scores t ON t.learner_id = s.learner_id AND t.item_id = '21' AND s.
 UPDATE al.model_store SET learner_id = (SELECT id FROM al.learners WHERE name = 'fl_h') WHERE name = 'learner/fl_wide';
 INSERT INTO fl_wide SELECT 1001, x, y FROM fl_wide WHERE id = 1;
 \c
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i :try
 SELECT regexp_replace(pg_temp.try($$SELECT al.run_learner('fl_wide')$$), 'id \d+', 'id N') AS foreign_version;
 UPDATE al.model_store SET learner_id = (SELECT id FROM al.learners WHERE name = 'fl_wide') WHERE name = 'learner/fl_wide';
 
