@@ -98,7 +98,7 @@ COMMENT ON FUNCTION al.predict_proba_real(bigint, real[]) IS
 CREATE FUNCTION al.model_export(model text, version integer DEFAULT NULL) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'al_model_export' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION al.model_export(text, integer) IS
-	'a model version (NULL: the latest) as one bytea value, exact, for al.predict_proba(bytea, ...) where the model store is not (Citus workers); needs the right to use the model';
+	'a model version (NULL: the latest; any family) as one bytea value, exact, for the prediction functions of its family that take a bytea (al.predict_proba, al.predict_label_probs, al.predict_value, ...) where the model store is not (Citus workers); needs the right to use the model';
 CREATE FUNCTION al.predict_proba_real(model bytea, x real[]) RETURNS al.probvec
 	AS 'MODULE_PATHNAME', 'al_predict_proba_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION al.predict_proba(model bytea, x double precision[]) RETURNS al.probvec
@@ -171,8 +171,9 @@ COMMENT ON FUNCTION al.ridge_predict(double precision[], double precision, doubl
 	'the prediction intercept + coef . x of a ridge fit (al.ridge_fit) for features x';
 
 -- Prediction with one-vs-rest (family ovr) and ridge (family ridge)
--- models, each by name (latest version) and by id, with <name>_real twins
--- as above.  A model of another family is an ERROR (42809).
+-- models, each by name (latest version), by id and by value (an exported
+-- version, at the end), with <name>_real twins as above.  A model of
+-- another family is an ERROR (42809).
 
 CREATE FUNCTION al.predict_label_probs_real(model text, x real[]) RETURNS real[]
 	AS 'MODULE_PATHNAME', 'al_predict_label_probs' LANGUAGE C STABLE STRICT PARALLEL SAFE;
@@ -268,3 +269,52 @@ COMMENT ON FUNCTION al.predict_committee_values_real(text, real[]) IS
 	'al.predict_committee_values for real[] features, read in place; the planner calls it for al.predict_committee_values on a real[] argument';
 COMMENT ON FUNCTION al.predict_committee_values_real(bigint, real[]) IS
 	'al.predict_committee_values by model id for real[] features, read in place';
+
+-- The same with an exported model (al.model_export) of family ovr or
+-- ridge: they read no table, so they are immutable and run where the rows
+-- are (Citus workers); a value of another family is an ERROR (42809).
+CREATE FUNCTION al.predict_label_probs_real(model bytea, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_label_probs(model bytea, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_label_probs_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_labels_real(model bytea, x real[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_labels(model bytea, x double precision[]) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'al_predict_labels_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_label_probs_real(model bytea, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_label_probs(model bytea, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_label_probs_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_value_real(model bytea, x real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_value(model bytea, x double precision[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'al_predict_value_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+CREATE FUNCTION al.predict_committee_values_real(model bytea, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION al.predict_committee_values(model bytea, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_predict_committee_values_by_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT al.real_features_support;
+COMMENT ON FUNCTION al.predict_label_probs(bytea, double precision[]) IS
+	'al.predict_label_probs of an exported one-vs-rest model (al.model_export), equal to it on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_label_probs_real(bytea, real[]) IS
+	'al.predict_label_probs of an exported model for real[] features, read in place; the planner calls it for al.predict_label_probs on a real[] argument';
+COMMENT ON FUNCTION al.predict_labels(bytea, double precision[]) IS
+	'al.predict_labels of an exported one-vs-rest model (al.model_export), equal to it on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_labels_real(bytea, real[]) IS
+	'al.predict_labels of an exported model for real[] features, read in place; the planner calls it for al.predict_labels on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee_label_probs(bytea, double precision[]) IS
+	'al.predict_committee_label_probs of an exported one-vs-rest model (al.model_export), equal to it on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_committee_label_probs_real(bytea, real[]) IS
+	'al.predict_committee_label_probs of an exported model for real[] features, read in place; the planner calls it for al.predict_committee_label_probs on a real[] argument';
+COMMENT ON FUNCTION al.predict_value(bytea, double precision[]) IS
+	'al.predict_value of an exported ridge model (al.model_export), equal to it on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_value_real(bytea, real[]) IS
+	'al.predict_value of an exported model for real[] features, read in place; the planner calls it for al.predict_value on a real[] argument';
+COMMENT ON FUNCTION al.predict_committee_values(bytea, double precision[]) IS
+	'al.predict_committee_values of an exported ridge model (al.model_export), equal to it on that version; reads no table (Citus workers)';
+COMMENT ON FUNCTION al.predict_committee_values_real(bytea, real[]) IS
+	'al.predict_committee_values of an exported model for real[] features, read in place; the planner calls it for al.predict_committee_values on a real[] argument';

@@ -2,7 +2,10 @@
  * model_predict.c - prediction with stored models, and their coefficients.
  *
  * Per row, plain loops in double (src/core: al_softmax_predict_row through
- * al_committee_predict_row); the model comes from the per-backend cache.
+ * al_committee_predict_row); the model comes from the per-backend cache
+ * (by name or id) or from an exported value (al.model_export, any family),
+ * unpacked once per call site and kept in its fn_extra.  Each function of
+ * a model takes the three: one C body, the argument read by family_model.
  *
  * Each prediction function has one public signature over double precision[]
  * features and a twin named <name>_real over real[] (the same C function:
@@ -48,9 +51,25 @@ PG_FUNCTION_INFO_V1(al_predict_value);
 PG_FUNCTION_INFO_V1(al_predict_value_id);
 PG_FUNCTION_INFO_V1(al_predict_committee_values);
 PG_FUNCTION_INFO_V1(al_predict_committee_values_id);
+PG_FUNCTION_INFO_V1(al_predict_label_probs_by_value);
+PG_FUNCTION_INFO_V1(al_predict_labels_by_value);
+PG_FUNCTION_INFO_V1(al_predict_committee_label_probs_by_value);
+PG_FUNCTION_INFO_V1(al_predict_value_by_value);
+PG_FUNCTION_INFO_V1(al_predict_committee_values_by_value);
 
 /* Features on the stack up to this many, palloc'd beyond. */
 #define STACK_FEATURES 256
+
+/* What a prediction function's first argument is. */
+typedef enum ModelArg
+{
+	MODEL_ARG_NAME,				/* text: the model's latest version */
+	MODEL_ARG_ID,				/* bigint: a fixed version */
+	MODEL_ARG_VALUE				/* bytea: an exported version (al.model_export) */
+} ModelArg;
+
+static AlModel *family_model(FunctionCallInfo fcinfo, ModelArg how, ModelFamily family,
+							 const char *function);
 
 /* ERROR for feature j (0-based) of value v if the model cannot use it. */
 static void
@@ -144,20 +163,6 @@ model_check_family(const AlModel *model, ModelFamily family, const char *functio
 						 takers[model->family])));
 }
 
-/*
- * The model of a prediction function's first argument, a name (the latest
- * version) or an id (by_id), checked to be of family.
- */
-static AlModel *
-family_model(FunctionCallInfo fcinfo, bool by_id, ModelFamily family, const char *function)
-{
-	AlModel    *model = by_id ? model_get_by_id(PG_GETARG_INT64(0))
-		: model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-
-	model_check_family(model, family, function);
-	return model;
-}
-
 /* The committee's mean distribution for features a, as float4 values. */
 static void
 predict_floats(const AlModel *model, ArrayType *a, float4 *out)
@@ -189,7 +194,7 @@ predict_probvec(const AlModel *model, ArrayType *a)
 Datum
 al_predict_proba(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_proba");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_NAME, MODEL_SOFTMAX, "al.predict_proba");
 
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -198,16 +203,18 @@ al_predict_proba(PG_FUNCTION_ARGS)
 Datum
 al_predict_proba_id(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = family_model(fcinfo, true, MODEL_SOFTMAX, "al.predict_proba");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_ID, MODEL_SOFTMAX, "al.predict_proba");
 
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
 
 /*
  * al.model_export(model text, version integer DEFAULT NULL) -> bytea: a
- * model version (NULL: the latest) as one value that al.predict_proba
- * (bytea, ...) scores with anywhere, e.g. on Citus workers, which have no
- * al.model_store rows (doc/citus.md).  Needs the right to use the model.
+ * model version (NULL: the latest) of any family as one value that the
+ * prediction functions of its family take (al.predict_proba(bytea, ...),
+ * al.predict_label_probs(bytea, ...), al.predict_value(bytea, ...), ...)
+ * anywhere, e.g. on Citus workers, which have no al.model_store rows
+ * (doc/citus.md).  Needs the right to use the model.
  */
 Datum
 al_model_export(PG_FUNCTION_ARGS)
@@ -265,14 +272,21 @@ value_model(FunctionCallInfo fcinfo, bytea *blob)
 }
 
 /*
- * The exported model of a prediction function's first argument (bytea),
- * checked to be of family, like family_model for names and ids.
+ * The model of a prediction function's first argument, checked to be of
+ * family: a name (the latest version), an id (a fixed version) or an
+ * exported value (al.model_export), as how says.
  */
 static AlModel *
-value_family_model(FunctionCallInfo fcinfo, ModelFamily family, const char *function)
+family_model(FunctionCallInfo fcinfo, ModelArg how, ModelFamily family, const char *function)
 {
-	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+	AlModel    *model;
 
+	if (how == MODEL_ARG_VALUE)
+		model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+	else if (how == MODEL_ARG_ID)
+		model = model_get_by_id(PG_GETARG_INT64(0));
+	else
+		model = model_get_latest(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	model_check_family(model, family, function);
 	return model;
 }
@@ -286,7 +300,7 @@ value_family_model(FunctionCallInfo fcinfo, ModelFamily family, const char *func
 Datum
 al_predict_proba_value(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_proba");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_VALUE, MODEL_SOFTMAX, "al.predict_proba");
 
 	PG_RETURN_PROBVEC_P(predict_probvec(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -310,7 +324,7 @@ predict_class(const AlModel *model, ArrayType *a)
 Datum
 al_predict(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_NAME, MODEL_SOFTMAX, "al.predict");
 
 	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -319,7 +333,7 @@ al_predict(PG_FUNCTION_ARGS)
 Datum
 al_predict_by_value(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_VALUE, MODEL_SOFTMAX, "al.predict");
 
 	PG_RETURN_TEXT_P(predict_class(model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -367,7 +381,7 @@ committee_probvecs(FunctionCallInfo fcinfo, const AlModel *model, ArrayType *a)
 Datum
 al_predict_committee(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = family_model(fcinfo, false, MODEL_SOFTMAX, "al.predict_committee");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_NAME, MODEL_SOFTMAX, "al.predict_committee");
 
 	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -376,7 +390,7 @@ al_predict_committee(PG_FUNCTION_ARGS)
 Datum
 al_predict_committee_by_value(PG_FUNCTION_ARGS)
 {
-	AlModel    *model = value_family_model(fcinfo, MODEL_SOFTMAX, "al.predict_committee");
+	AlModel    *model = family_model(fcinfo, MODEL_ARG_VALUE, MODEL_SOFTMAX, "al.predict_committee");
 
 	PG_RETURN_ARRAYTYPE_P(committee_probvecs(fcinfo, model, PG_GETARG_ARRAYTYPE_P(1)));
 }
@@ -449,9 +463,9 @@ real_array(const double *v, int n)
  * the features of argument 1, k doubles palloc'd.
  */
 static double *
-label_probs(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel **modelp)
+label_probs(FunctionCallInfo fcinfo, ModelArg how, const char *function, AlModel **modelp)
 {
-	AlModel    *model = family_model(fcinfo, by_id, MODEL_OVR, function);
+	AlModel    *model = family_model(fcinfo, how, MODEL_OVR, function);
 	float	   *x = (float *) palloc(sizeof(float) * model->d);
 	double	   *p = (double *) palloc(sizeof(double) * 2 * model->k);
 
@@ -463,10 +477,10 @@ label_probs(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel *
 
 /* The real[] of a one-vs-rest model's label probabilities (its classes' order). */
 static Datum
-label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
+label_probs_datum(FunctionCallInfo fcinfo, ModelArg how)
 {
 	AlModel    *model;
-	double	   *p = label_probs(fcinfo, by_id, "al.predict_label_probs", &model);
+	double	   *p = label_probs(fcinfo, how, "al.predict_label_probs", &model);
 
 	PG_RETURN_ARRAYTYPE_P(real_array(p, model->k));
 }
@@ -475,14 +489,24 @@ label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
 Datum
 al_predict_label_probs(PG_FUNCTION_ARGS)
 {
-	return label_probs_datum(fcinfo, false);
+	return label_probs_datum(fcinfo, MODEL_ARG_NAME);
 }
 
 /* al.predict_label_probs(model_id bigint, x) -> real[]. */
 Datum
 al_predict_label_probs_id(PG_FUNCTION_ARGS)
 {
-	return label_probs_datum(fcinfo, true);
+	return label_probs_datum(fcinfo, MODEL_ARG_ID);
+}
+
+/*
+ * al.predict_label_probs(model bytea, x) -> real[]: with an exported model
+ * (al.model_export), equal to the function by name or id on that version.
+ */
+Datum
+al_predict_label_probs_by_value(PG_FUNCTION_ARGS)
+{
+	return label_probs_datum(fcinfo, MODEL_ARG_VALUE);
 }
 
 /*
@@ -491,10 +515,10 @@ al_predict_label_probs_id(PG_FUNCTION_ARGS)
  * classes' order; '{}' when none is.
  */
 static Datum
-labels_datum(FunctionCallInfo fcinfo, bool by_id)
+labels_datum(FunctionCallInfo fcinfo, ModelArg how)
 {
 	AlModel    *model;
-	double	   *p = label_probs(fcinfo, by_id, "al.predict_labels", &model);
+	double	   *p = label_probs(fcinfo, how, "al.predict_labels", &model);
 	Datum	   *out = (Datum *) palloc(sizeof(Datum) * model->k);
 	int			n = 0,
 				c;
@@ -509,14 +533,21 @@ labels_datum(FunctionCallInfo fcinfo, bool by_id)
 Datum
 al_predict_labels(PG_FUNCTION_ARGS)
 {
-	return labels_datum(fcinfo, false);
+	return labels_datum(fcinfo, MODEL_ARG_NAME);
 }
 
 /* al.predict_labels(model_id bigint, x) -> text[]. */
 Datum
 al_predict_labels_id(PG_FUNCTION_ARGS)
 {
-	return labels_datum(fcinfo, true);
+	return labels_datum(fcinfo, MODEL_ARG_ID);
+}
+
+/* al.predict_labels(model bytea, x) -> text[]: with an exported model. */
+Datum
+al_predict_labels_by_value(PG_FUNCTION_ARGS)
+{
+	return labels_datum(fcinfo, MODEL_ARG_VALUE);
 }
 
 /*
@@ -524,9 +555,9 @@ al_predict_labels_id(PG_FUNCTION_ARGS)
  * probabilities: row i is member i's al.predict_label_probs.
  */
 static Datum
-committee_label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
+committee_label_probs_datum(FunctionCallInfo fcinfo, ModelArg how)
 {
-	AlModel    *model = family_model(fcinfo, by_id, MODEL_OVR, "al.predict_committee_label_probs");
+	AlModel    *model = family_model(fcinfo, how, MODEL_OVR, "al.predict_committee_label_probs");
 	int			k = model->k,
 				dims[2] = {model->members, k},
 				lbs[2] = {1, 1},
@@ -551,14 +582,21 @@ committee_label_probs_datum(FunctionCallInfo fcinfo, bool by_id)
 Datum
 al_predict_committee_label_probs(PG_FUNCTION_ARGS)
 {
-	return committee_label_probs_datum(fcinfo, false);
+	return committee_label_probs_datum(fcinfo, MODEL_ARG_NAME);
 }
 
 /* al.predict_committee_label_probs(model_id bigint, x) -> real[][]. */
 Datum
 al_predict_committee_label_probs_id(PG_FUNCTION_ARGS)
 {
-	return committee_label_probs_datum(fcinfo, true);
+	return committee_label_probs_datum(fcinfo, MODEL_ARG_ID);
+}
+
+/* al.predict_committee_label_probs(model bytea, x) -> real[][]: with an exported model. */
+Datum
+al_predict_committee_label_probs_by_value(PG_FUNCTION_ARGS)
+{
+	return committee_label_probs_datum(fcinfo, MODEL_ARG_VALUE);
 }
 
 /*
@@ -567,9 +605,9 @@ al_predict_committee_label_probs_id(PG_FUNCTION_ARGS)
  * finite (beyond double precision).
  */
 static double *
-member_values(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel **modelp)
+member_values(FunctionCallInfo fcinfo, ModelArg how, const char *function, AlModel **modelp)
 {
-	AlModel    *model = family_model(fcinfo, by_id, MODEL_RIDGE, function);
+	AlModel    *model = family_model(fcinfo, how, MODEL_RIDGE, function);
 	float	   *x = (float *) palloc(sizeof(float) * model->d);
 	double	   *v = (double *) palloc(sizeof(double) * model->members);
 	int			i;
@@ -590,10 +628,10 @@ member_values(FunctionCallInfo fcinfo, bool by_id, const char *function, AlModel
 
 /* The members' mean prediction of a ridge model. */
 static Datum
-value_datum(FunctionCallInfo fcinfo, bool by_id)
+value_datum(FunctionCallInfo fcinfo, ModelArg how)
 {
 	AlModel    *model;
-	double	   *v = member_values(fcinfo, by_id, "al.predict_value", &model);
+	double	   *v = member_values(fcinfo, how, "al.predict_value", &model);
 	double		sum = 0;
 	int			i;
 
@@ -606,22 +644,29 @@ value_datum(FunctionCallInfo fcinfo, bool by_id)
 Datum
 al_predict_value(PG_FUNCTION_ARGS)
 {
-	return value_datum(fcinfo, false);
+	return value_datum(fcinfo, MODEL_ARG_NAME);
 }
 
 /* al.predict_value(model_id bigint, x) -> double precision. */
 Datum
 al_predict_value_id(PG_FUNCTION_ARGS)
 {
-	return value_datum(fcinfo, true);
+	return value_datum(fcinfo, MODEL_ARG_ID);
+}
+
+/* al.predict_value(model bytea, x) -> double precision: with an exported model. */
+Datum
+al_predict_value_by_value(PG_FUNCTION_ARGS)
+{
+	return value_datum(fcinfo, MODEL_ARG_VALUE);
 }
 
 /* The real[] of each member's prediction of a ridge committee. */
 static Datum
-committee_values_datum(FunctionCallInfo fcinfo, bool by_id)
+committee_values_datum(FunctionCallInfo fcinfo, ModelArg how)
 {
 	AlModel    *model;
-	double	   *v = member_values(fcinfo, by_id, "al.predict_committee_values", &model);
+	double	   *v = member_values(fcinfo, how, "al.predict_committee_values", &model);
 	int			i;
 
 	for (i = 0; i < model->members; i++)
@@ -637,12 +682,19 @@ committee_values_datum(FunctionCallInfo fcinfo, bool by_id)
 Datum
 al_predict_committee_values(PG_FUNCTION_ARGS)
 {
-	return committee_values_datum(fcinfo, false);
+	return committee_values_datum(fcinfo, MODEL_ARG_NAME);
 }
 
 /* al.predict_committee_values(model_id bigint, x) -> real[]. */
 Datum
 al_predict_committee_values_id(PG_FUNCTION_ARGS)
 {
-	return committee_values_datum(fcinfo, true);
+	return committee_values_datum(fcinfo, MODEL_ARG_ID);
+}
+
+/* al.predict_committee_values(model bytea, x) -> real[]: with an exported model. */
+Datum
+al_predict_committee_values_by_value(PG_FUNCTION_ARGS)
+{
+	return committee_values_datum(fcinfo, MODEL_ARG_VALUE);
 }

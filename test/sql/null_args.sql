@@ -121,10 +121,12 @@ BEGIN
 	ELSIF argname = 'name' THEN
 		RETURN $q$'nl'::text$q$;
 	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_label%', 'predict\_committee\_label%']) THEN
-		RETURN CASE argname WHEN 'model' THEN $q$'nm_ovr'::text$q$
+		RETURN CASE WHEN argtype = 'bytea'::regtype THEN $q$al.model_export('nm_ovr')$q$
+			WHEN argname = 'model' THEN $q$'nm_ovr'::text$q$
 			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ovr')$q$ END;
 	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_value%', 'predict\_committee\_values%']) THEN
-		RETURN CASE argname WHEN 'model' THEN $q$'nm_ridge'::text$q$
+		RETURN CASE WHEN argtype = 'bytea'::regtype THEN $q$al.model_export('nm_ridge')$q$
+			WHEN argname = 'model' THEN $q$'nm_ridge'::text$q$
 			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ridge')$q$ END;
 	ELSIF argname = 'data' AND p.proname LIKE 'backtest%' THEN
 		RETURN $q$'nb_data'::regclass$q$;
