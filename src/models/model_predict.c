@@ -235,8 +235,8 @@ typedef struct ValueModelCache
  * the last value it unpacked and reuses it while the bytes are the same
  * (a constant, or a column of equal values).
  */
-static AlModel *
-value_model(FunctionCallInfo fcinfo, bytea *blob)
+AlModel *
+model_value_get(FunctionCallInfo fcinfo, bytea *blob)
 {
 	ValueModelCache *c = (ValueModelCache *) fcinfo->flinfo->fn_extra;
 	const char *bytes = VARDATA_ANY(blob);
@@ -271,7 +271,7 @@ value_model(FunctionCallInfo fcinfo, bytea *blob)
 static AlModel *
 value_family_model(FunctionCallInfo fcinfo, ModelFamily family, const char *function)
 {
-	AlModel    *model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+	AlModel    *model = model_value_get(fcinfo, PG_GETARG_BYTEA_PP(0));
 
 	model_check_family(model, family, function);
 	return model;
