@@ -88,6 +88,102 @@ JOIN (SELECT s.* FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHER
 SELECT (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('dist_text', 10))
      = (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('loc_text', 10)) AS same_batch_text;
 
+\echo '== 2b. where a round scores (option score_in): on the coordinator, in the pool (the shards), locally'
+-- rounds that rescore (the ranking state forgotten), each in a transaction of its own; milliseconds
+CREATE OR REPLACE PROCEDURE time_rounds(learner text, score_in text, runs int, INOUT ms float8[] DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE t timestamptz;
+BEGIN
+	IF score_in IS NOT NULL THEN
+		PERFORM al.alter_learner(learner, NULL, jsonb_build_object('score_in', score_in));
+	END IF;
+	COMMIT;
+	ms := '{}';
+	FOR i IN 1..runs LOOP
+		DELETE FROM al.ranking_state WHERE learner_id = (SELECT id FROM al.learners WHERE name = learner);
+		COMMIT;
+		t := clock_timestamp();
+		PERFORM al.run_learner(learner);
+		COMMIT;
+		ms := ms || round(extract(epoch FROM clock_timestamp() - t) * 1000, 1)::float8;
+	END LOOP;
+END $$;
+CREATE OR REPLACE FUNCTION median(v float8[]) RETURNS float8 LANGUAGE sql AS
+$$ SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(v) x $$;
+-- the rankings of two learners: rows, and rows identical in score, probabilities, rank and hot mark
+CREATE OR REPLACE FUNCTION same_ranking(a text, b text, OUT rows_a bigint, OUT rows_b bigint, OUT identical bigint)
+LANGUAGE sql AS $$
+	SELECT (SELECT count(*) FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = a),
+	       (SELECT count(*) FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = b),
+	       count(*) FILTER (WHERE d.score = o.score AND d.probs::text = o.probs::text AND d.predicted = o.predicted
+	                        AND d.rank IS NOT DISTINCT FROM o.rank AND d.hot = o.hot)
+	FROM (SELECT s.* FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = a) d
+	JOIN (SELECT s.* FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = b) o USING (item_id) $$;
+\echo '-- twins with the same 60 labels: pdist over the distributed pool, ploc over the local copy'
+\echo '-- (both "auto", the default: on a Citus distributed pool that is "pool", the round of dist above ran that way)'
+SET client_min_messages = warning;
+SELECT al.drop_learner(name) FROM al.learners WHERE name IN ('pdist', 'ploc');
+RESET client_min_messages;
+SELECT al.create_learner('pdist', 'pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy', '{"retrain_every": 100000}') > 0 AS pdist,
+       al.create_learner('ploc', 'pool_local', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy', '{"retrain_every": 100000}') > 0 AS ploc;
+SELECT count(al.label(l, id, truth(x))) AS labeled
+FROM (SELECT id, x FROM pool_local WHERE id % 3331 = 7 OR id <= 30 ORDER BY id LIMIT 60) s, unnest(ARRAY['pdist', 'ploc']) l;
+SELECT al.retrain(l), al.run_learner(l) FROM unnest(ARRAY['pdist', 'ploc']) l;
+SELECT (same_ranking('pdist', 'ploc')).*;
+\echo '-- 8 features, 200,000 rows: 3 rescoring rounds each (ms), median'
+CALL time_rounds('pdist', 'coordinator', 3, NULL) \gset dist_coord_
+SELECT (same_ranking('pdist', 'ploc')).*;
+CALL time_rounds('pdist', 'pool', 3, NULL) \gset dist_pool_
+SELECT (same_ranking('pdist', 'ploc')).*;
+CALL time_rounds('ploc', NULL, 3, NULL) \gset loc_
+SELECT 'coordinator' AS dist_round, :'dist_coord_ms' AS ms, median(:'dist_coord_ms'::float8[]) AS median
+UNION ALL SELECT 'pool (shards)', :'dist_pool_ms', median(:'dist_pool_ms'::float8[])
+UNION ALL SELECT 'local copy', :'loc_ms', median(:'loc_ms'::float8[]);
+SELECT al.alter_learner('pdist', NULL, '{"score_in": "auto"}');
+\echo '-- the round''s query, as the round builds it, planned by Citus: the prediction is in each shard''s task'
+SELECT al.model_export('learner/pdist') AS model \gset
+SELECT length(:'model'::bytea) AS model_bytes;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT p.id::pg_catalog.text, al._round_probs(:'model'::pg_catalog.bytea, p.x) FROM public.pool p;
+\echo '-- a pool round refuses options that need the features (0A000), on Citus as anywhere'
+SELECT al.alter_learner('pdist', NULL, '{"score_in": "pool", "batch": "kcenter"}');
+\echo '-- "auto" with such options: the round reads the features (coordinator), as before'
+SELECT al.alter_learner('pdist', NULL, '{"batch": "kcenter"}');
+CALL time_rounds('pdist', NULL, 1, NULL);
+SELECT al.alter_learner('pdist', NULL, '{"batch": "topk"}');
+
+\echo '-- 768 features, 20,000 rows (about 3 kB of features a row, TOASTed): distributed and local'
+DROP TABLE IF EXISTS wide, wide_local;
+CREATE TABLE wide_local (id bigint PRIMARY KEY, x real[]);
+INSERT INTO wide_local SELECT i, ARRAY(SELECT (random() * 2 - 1 + (i % 3) * (j % 2) * 0.2)::real
+                                       FROM generate_series(1, 768) j WHERE i > 0)
+FROM generate_series(1, 20000) i;
+CREATE TABLE wide (LIKE wide_local INCLUDING ALL);
+SELECT create_distributed_table('wide', 'id');
+INSERT INTO wide SELECT * FROM wide_local;
+ANALYZE wide, wide_local;
+SELECT pg_size_pretty(citus_total_relation_size('wide')) AS wide_size, pg_size_pretty(pg_total_relation_size('wide_local')) AS local_size;
+SET client_min_messages = warning;
+SELECT al.drop_learner(name) FROM al.learners WHERE name IN ('wdist', 'wloc');
+RESET client_min_messages;
+SELECT al.create_learner('wdist', 'wide', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy', '{"retrain_every": 100000}') > 0 AS wdist,
+       al.create_learner('wloc', 'wide_local', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy', '{"retrain_every": 100000}') > 0 AS wloc;
+SELECT count(al.label(l, id, (ARRAY['a', 'b', 'c'])[id % 3 + 1])) AS labeled
+FROM wide_local, unnest(ARRAY['wdist', 'wloc']) l WHERE id <= 90;
+SELECT al.retrain(l), al.run_learner(l) FROM unnest(ARRAY['wdist', 'wloc']) l;
+CALL time_rounds('wdist', 'coordinator', 3, NULL) \gset wdist_coord_
+SELECT (same_ranking('wdist', 'wloc')).*;
+CALL time_rounds('wdist', 'pool', 3, NULL) \gset wdist_pool_
+SELECT (same_ranking('wdist', 'wloc')).*;
+CALL time_rounds('wloc', NULL, 3, NULL) \gset wloc_
+SELECT 'coordinator' AS wdist_round, :'wdist_coord_ms' AS ms, median(:'wdist_coord_ms'::float8[]) AS median
+UNION ALL SELECT 'pool (shards)', :'wdist_pool_ms', median(:'wdist_pool_ms'::float8[])
+UNION ALL SELECT 'local copy', :'wloc_ms', median(:'wloc_ms'::float8[]);
+SELECT (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('wdist', 10))
+     = (SELECT array_agg(item_id ORDER BY item_id) FROM al.next_batch('wloc', 10)) AS same_batch_wide;
+SELECT al.drop_learner(l) FROM unnest(ARRAY['wdist', 'wloc', 'pdist', 'ploc']) l;
+DROP TABLE wide, wide_local;
+
 \echo '== 3. scoring on the workers: the learner''s model as a value'
 \echo '-- al.model_export on a worker: the store is empty there'
 SELECT result FROM run_command_on_workers($$SELECT al.model_export('learner/dist')$$) LIMIT 1;

@@ -353,3 +353,13 @@ COMMENT ON FUNCTION al._round_row(bigint, text, real[]) IS
 	'internal to a learner''s round with al_ext.parallel_rounds: the committee mean of softmax model version model_id on one row of features and the strategy''s score of it, as a serial round computes them; NULL for features a round skips';
 COMMENT ON FUNCTION al._round_row(bigint, text, double precision[]) IS
 	'internal to a learner''s round with al_ext.parallel_rounds: al._round_row for double precision[] features';
+
+-- a round that scores in the pool (option score_in; src/loop/round_parallel.c, doc/citus.md)
+CREATE FUNCTION al._round_probs(model bytea, x real[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_round_probs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+CREATE FUNCTION al._round_probs(model bytea, x double precision[]) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'al_round_probs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION al._round_probs(bytea, real[]) IS
+	'internal to a learner''s round with option score_in: each member''s class probabilities (members x k reals) of an exported softmax model (al.model_export) on one row, as a round predicts them; NULL for features a round skips; reads no table, so Citus runs it on the shards';
+COMMENT ON FUNCTION al._round_probs(bytea, double precision[]) IS
+	'internal to a learner''s round with option score_in: al._round_probs for double precision[] features';

@@ -121,8 +121,20 @@ typedef struct LearnerOptions
 	/* the model family (doc/loop.md "Model families of learners"; family.c) */
 	int			family;			/* a ModelFamily (MODEL_SOFTMAX) */
 	double		alpha;			/* family ridge: its penalty (1.0) */
+	/* where a round predicts (doc/citus.md; round_parallel.c) */
+	int			score_in;		/* SCORE_IN_*: auto, coordinator or pool (auto) */
 	int			given;			/* OPTION_GIVEN_* of the last learner_options_apply */
 } LearnerOptions;
+
+/*
+ * Option score_in: where a round predicts.  Pool: one query that predicts
+ * where the rows are (al._round_probs, a Citus distributed table's shards);
+ * coordinator: the round reads the features; auto: pool for a Citus
+ * distributed pool when the options allow it, else coordinator.
+ */
+#define SCORE_IN_AUTO 0
+#define SCORE_IN_COORDINATOR 1
+#define SCORE_IN_POOL 2
 
 /* The training label of an item with several labels (option label_rule). */
 #define LABEL_RULE_MAJORITY 0	/* the most common label; ties: the latest */
@@ -185,6 +197,7 @@ typedef enum FeatureProblem
 
 extern const LearnerStrategy *learner_strategy(const char *name);
 extern void learner_check_strategy(const char *strategy, const LearnerOptions *o);
+extern const char *learner_score_in_conflict(const char *strategy, const LearnerOptions *o);
 extern void learner_options_init(LearnerOptions *o);
 extern void learner_options_apply(LearnerOptions *o, Jsonb *options);
 extern char *learner_options_json(const LearnerOptions *o, const char *strategy);

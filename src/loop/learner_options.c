@@ -149,6 +149,55 @@ check_eval(const LearnerOptions *o)
 }
 
 /*
+ * What keeps a round of strategy with options o from scoring in the pool's
+ * query (option score_in "pool"), as the JSON of the option or strategy
+ * ("\"batch\": \"kcenter\""), or NULL: such a round receives each row's id
+ * and its members' probabilities, never its features, so selections that
+ * read the features or rank rows together (batch other than topk, explore,
+ * sample, density, expected error reduction), expected_gradient_length
+ * (reads the features), rescore_sample, the ovr and ridge families and
+ * external predictions need the round that reads the pool.
+ */
+const char *
+learner_score_in_conflict(const char *strategy, const LearnerOptions *o)
+{
+	if (o->predictions)
+		return "\"predictions\": true";
+	if (o->family != MODEL_SOFTMAX)
+		return psprintf("\"family\": \"%s\"", model_family_name((ModelFamily) o->family));
+	if (strcmp(strategy, LEARNER_EER_STRATEGY) == 0 || strcmp(strategy, "expected_gradient_length") == 0)
+		return psprintf("strategy \"%s\"", strategy);
+	if (o->batch != ROUND_BATCH_TOPK)
+		return psprintf("\"batch\": \"%s\"", round_batch_name(o->batch));
+	if (o->explore != EXPLORE_NONE)
+		return "option \"explore\"";
+	if (o->sample > 0)
+		return "option \"sample\"";
+	if (o->density > 0)
+		return "option \"density\"";
+	if (o->rescore_sample > 0)
+		return "option \"rescore_sample\"";
+	return NULL;
+}
+
+/* ERROR (0A000) if option score_in is "pool" and the options need the round that reads the pool. */
+static void
+check_score_in(const char *strategy, const LearnerOptions *o)
+{
+	const char *conflict;
+
+	if (o->score_in != SCORE_IN_POOL)
+		return;
+	conflict = learner_score_in_conflict(strategy, o);
+	if (conflict)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("option \"score_in\": \"pool\" cannot be combined with %s", conflict),
+				 errdetail("A round that scores in the pool's query receives each row's id and class probabilities, not its features."),
+				 errhint("Set \"score_in\": \"auto\" or \"coordinator\" to score in the round.")));
+}
+
+/*
  * ERROR unless strategy exists, the committee size suits it and the
  * options make sense together.
  */
@@ -157,6 +206,8 @@ learner_check_strategy(const char *strategy, const LearnerOptions *o)
 {
 	const LearnerStrategy *s = learner_strategy(strategy);
 
+	if (o->family != MODEL_SOFTMAX || s != NULL)
+		check_score_in(strategy, o);
 	if (o->family != MODEL_SOFTMAX)
 	{
 		/* a multi-label or regression learner: its own strategies and options */
@@ -601,6 +652,22 @@ apply_stop_option(LearnerOptions *o, const char *key, JsonbValue *v)
 	return true;
 }
 
+/* Option score_in: auto, coordinator or pool (where a round predicts). */
+static void
+set_score_in(LearnerOptions *o, JsonbValue *v)
+{
+	static const char *const names[] = {"auto", "coordinator", "pool"};
+	char	   *s = string_value(v);
+
+	for (int i = 0; s != NULL && i < lengthof(names); i++)
+		if (strcmp(s, names[i]) == 0)
+		{
+			o->score_in = i;
+			return;
+		}
+	al_bad_option("score_in", "must be \"auto\", \"coordinator\" or \"pool\"");
+}
+
 /* Apply one option; ERROR naming unknown options and bad values. */
 static void
 apply_option(void *ctx, const char *key, JsonbValue *v)
@@ -651,6 +718,8 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		set_cold_start(o, v);
 	else if (strcmp(key, "cold_start_query") == 0)
 		set_cold_start_query(o, v);
+	else if (strcmp(key, "score_in") == 0)
+		set_score_in(o, v);
 	else if (strcmp(key, "predictions") == 0)
 	{
 		if (v->type != jbvBool)
@@ -664,7 +733,7 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, rescore_sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, rescore_sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha, score_in.")));
 }
 
 /*
@@ -788,6 +857,10 @@ learner_options_json(const LearnerOptions *o, const char *strategy)
 	}
 	if (o->predictions)
 		appendStringInfoString(&buf, ", \"predictions\": true");
+	/* like serve, shown only when not the default ("auto") */
+	if (o->score_in != SCORE_IN_AUTO)
+		appendStringInfo(&buf, ", \"score_in\": \"%s\"",
+						 o->score_in == SCORE_IN_POOL ? "pool" : "coordinator");
 	overlap_append_json(&buf, o);
 	family_append_json(&buf, o);
 	append_selection(&buf, o, strategy);

@@ -95,8 +95,10 @@ typedef struct ParallelRows
 } ParallelRows;
 extern bool round_parallel_wanted(const Learner *l, bool sel_needed, double draw);
 extern int	round_parallel_buckets(int k, int64 pool_size);
-extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled,
-										 int bucket, int buckets);
+extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
+										 ItemMap *labeled, int bucket, int buckets);
+extern bool round_pushdown_wanted(const Learner *l, bool sel_needed, double draw);
+extern bytea *round_model_value(const Learner *l, const ModelFit *fit, int d);
 /* round_write.c */
 extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
 							   Datum *predicted, Datum *probs, bool hot);

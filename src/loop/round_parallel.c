@@ -21,11 +21,24 @@
  * Memory: each kept row's id, score and probabilities (about 80 + 4k bytes
  * a row); a pool whose rows would take more than al_ext.selection_max_memory
  * is scored in hash buckets of its ids, one query (and one write) each.
+ *
+ * Option score_in "pool" (and "auto" over a Citus distributed table) runs
+ * the same one query with the model as a value instead of an id:
+ *
+ *   SELECT p.id::text, al._round_probs('\x...'::bytea, p.features) FROM pool p
+ *
+ * al._round_probs is IMMUTABLE (it reads no table), so Citus ships it, the
+ * model a literal, to the shards: only each row's id and its members'
+ * probabilities (members x k reals, predicted by al_softmax_predict_ws as
+ * al._round_row predicts them) come back, and the leader takes their mean
+ * (round_committee_mean) and the strategy's score (round_strategy_score)
+ * as the serial round does.  doc/citus.md, "Scoring in the pool".
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
@@ -35,6 +48,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/typcache.h"
@@ -46,6 +60,7 @@
 #include "select_glue.h"
 
 PG_FUNCTION_INFO_V1(al_round_row);
+PG_FUNCTION_INFO_V1(al_round_probs);
 
 /* GUC al_ext.parallel_rounds. */
 static bool parallel_rounds = false;
@@ -205,11 +220,121 @@ al_round_row(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->desc, values, nulls)));
 }
 
+/*
+ * al._round_probs(model bytea, x real[] | double precision[]) -> real[]:
+ * each member's class probabilities (members x k, member after member) of
+ * an exported softmax model (al.model_export) on one row, predicted as a
+ * round predicts (al_softmax_predict_ws, rounded to real); NULL when the
+ * features are not usable, as a round skips such rows.  It reads no
+ * table, so it is IMMUTABLE and a Citus shard runs it (option score_in).
+ */
+Datum
+al_round_probs(PG_FUNCTION_ARGS)
+{
+	AlModel    *m = model_value_get(fcinfo, PG_GETARG_BYTEA_PP(0));
+	int			k = m->k;
+	int			n = k * m->members;
+	float	   *x;
+	double	   *work;
+	ArrayType  *a;
+
+	model_check_family(m, MODEL_SOFTMAX, "al._round_probs");
+	x = (float *) palloc(sizeof(float) * Max(m->d, 1));
+	if (pool_read_features(PG_GETARG_DATUM(1), false, m->d, x) != FEATURES_OK)
+		PG_RETURN_NULL();
+	work = (double *) palloc(sizeof(double) * al_softmax_predict_work_size(&m->m[0], 1));
+	al_blas_ensure();
+	a = (ArrayType *) palloc0(ARR_OVERHEAD_NONULLS(1) + sizeof(float4) * n);
+	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + sizeof(float4) * n);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT4OID;
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
+	for (int i = 0; i < m->members; i++)
+		if (al_softmax_predict_ws(&m->m[i], x, 1, (float *) ARR_DATA_PTR(a) + (Size) i * k,
+								  work) != AL_SM_OK)
+			elog(ERROR, "prediction failed for model \"%s\"", m->name);
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/*
+ * Whether learner l's pool is a Citus distributed table (of any kind Citus
+ * lists in pg_dist_partition, asked as the owner); false when Citus is not
+ * installed (no such table in pg_catalog).
+ */
+static bool
+citus_distributed(const Learner *l)
+{
+	Oid			type = REGCLASSOID;
+	Datum		arg = ObjectIdGetDatum(l->pool);
+	bool		isnull;
+
+	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
+		return false;
+	round_pool_query(l, "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition "
+					 "WHERE logicalrelid OPERATOR(pg_catalog.=) $1)", 1, &type, &arg);
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * Whether learner l's round scores in the pool's query (option score_in):
+ * "pool" always (the options were checked with it; a selection or draw
+ * that needs the features is refused again here, 0A000), "auto" when the
+ * pool is a Citus distributed table and the options allow it (sel_needed:
+ * the round has a selection; draw: option rescore_sample's fraction).
+ */
+bool
+round_pushdown_wanted(const Learner *l, bool sel_needed, double draw)
+{
+	const char *conflict;
+
+	if (l->options.score_in == SCORE_IN_COORDINATOR)
+		return false;
+	conflict = learner_score_in_conflict(l->strategy, &l->options);
+	if (conflict == NULL && (sel_needed || draw > 0))
+		conflict = "a selection";
+	if (l->options.score_in == SCORE_IN_POOL && conflict != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("option \"score_in\": \"pool\" of learner \"%s\" cannot be combined with %s",
+						l->name, conflict)));
+	return l->options.score_in == SCORE_IN_POOL || (conflict == NULL && citus_distributed(l));
+}
+
+/*
+ * The value of the round's model (al.model_export's form): the committee
+ * fit has just trained or loaded, of d features and the learner's classes.
+ */
+bytea *
+round_model_value(const Learner *l, const ModelFit *fit, int d)
+{
+	AlModel		m;
+
+	memset(&m, 0, sizeof(m));
+	m.id = fit->id;
+	m.name = psprintf("%s%s", LEARNER_MODEL_PREFIX, l->name);
+	m.version = fit->version;
+	m.learner_id = l->id;
+	m.k = l->k;
+	m.d = d;
+	m.members = fit->members;
+	m.family = MODEL_SOFTMAX;
+	m.train_c = fit->c;
+	m.classes = l->classes;
+	m.m = fit->models;
+	return model_export_pack(&m);
+}
+
 /* The receiver of the parallel query: keeps the scored rows of unlabeled items. */
 typedef struct RowReceiver
 {
 	DestReceiver pub;
 	const Learner *l;
+	int			members;		/* scoring in the pool: the committee's members, else 0 */
+	float	   *mm;				/* and one row's members x k probabilities */
+	float	   *p;				/* its mean */
+	double	   *work;			/* the strategy's workspace */
 	ItemMap    *labeled;
 	MemoryContext cxt;			/* holds the rows kept */
 	ParallelRows *rows;
@@ -217,37 +342,38 @@ typedef struct RowReceiver
 	int32		rowtypmod;
 } RowReceiver;
 
-/* Keep one result row (id text, (score, probs) record) unless its id is NULL, labeled or unscored. */
-static bool
-receive_row(TupleTableSlot *slot, DestReceiver *self)
+/*
+ * The score of a row scored in the pool (al._round_probs's members x k
+ * reals in value) into *score, its committee mean into r->p: as the
+ * serial round computes them.
+ */
+static void
+pool_row_score(RowReceiver *r, const char *item, Datum value, double *score)
 {
-	RowReceiver *r = (RowReceiver *) self;
-	ParallelRows *rows = r->rows;
-	bool		isnull;
-	Datum		id = slot_getattr(slot, 1, &isnull);
-	Datum		rec;
+	const Learner *l = r->l;
+	ArrayType  *a = DatumGetArrayTypeP(value);
+	int			n = r->members * l->k;
+
+	if (ARR_NDIM(a) != 1 || ARR_ELEMTYPE(a) != FLOAT4OID || ARR_HASNULL(a) || ARR_DIMS(a)[0] != n)
+		elog(ERROR, "the pool of learner \"%s\" returned probabilities that are not %d reals",
+			 l->name, n);
+	round_committee_mean((const float *) ARR_DATA_PTR(a), r->members, 1, 0, l->k, r->mm, r->p);
+	probvec_check_values(r->p, l->k);
+	*score = round_row_score(l, item, r->p, r->mm, r->members, NULL, 0, r->work);
+	if ((Pointer) a != DatumGetPointer(value))
+		pfree(a);
+}
+
+/* The score of al._round_row's (score, probs) record rec into *score, its probabilities into r->p. */
+static void
+record_row_score(RowReceiver *r, Datum rec, double *score)
+{
+	HeapTupleHeader t = DatumGetHeapTupleHeader(rec);
+	HeapTupleData tuple;
 	Datum		values[2];
 	bool		nulls[2];
-	HeapTupleData tuple;
-	HeapTupleHeader t;
 	ProbVec    *pv;
-	char	   *item;
-	MemoryContext old;
 
-	if (isnull)
-		return true;
-	rec = slot_getattr(slot, 2, &isnull);
-	if (isnull)
-		return true;			/* features the round does not use */
-	old = MemoryContextSwitchTo(r->cxt);
-	item = TextDatumGetCString(id);
-	if (item_map_find(r->labeled, item) >= 0)
-	{
-		pfree(item);
-		MemoryContextSwitchTo(old);
-		return true;
-	}
-	t = DatumGetHeapTupleHeader(rec);
 	if (r->rowdesc == NULL || HeapTupleHeaderGetTypMod(t) != r->rowtypmod)
 	{
 		r->rowdesc = lookup_rowtype_tupdesc_copy(HeapTupleHeaderGetTypeId(t), HeapTupleHeaderGetTypMod(t));
@@ -266,6 +392,48 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 	if (pv->dim != r->l->k)
 		elog(ERROR, "the parallel scoring of learner \"%s\" returned %d probabilities where %d were expected",
 			 r->l->name, pv->dim, r->l->k);
+	*score = DatumGetFloat8(values[0]);
+	memcpy(r->p, pv->x, sizeof(float) * pv->dim);
+	if ((Pointer) pv != DatumGetPointer(values[1]))
+		pfree(pv);
+}
+
+/*
+ * Keep one result row (id text, then al._round_row's (score, probs) record
+ * or al._round_probs's probabilities) unless its id is NULL, labeled or
+ * unscored.
+ */
+static bool
+receive_row(TupleTableSlot *slot, DestReceiver *self)
+{
+	RowReceiver *r = (RowReceiver *) self;
+	ParallelRows *rows = r->rows;
+	bool		isnull;
+	Datum		id = slot_getattr(slot, 1, &isnull);
+	Datum		rec;
+	double		score;
+	const float *p;
+	char	   *item;
+	MemoryContext old;
+
+	if (isnull)
+		return true;
+	rec = slot_getattr(slot, 2, &isnull);
+	if (isnull)
+		return true;			/* features the round does not use */
+	old = MemoryContextSwitchTo(r->cxt);
+	item = TextDatumGetCString(id);
+	if (item_map_find(r->labeled, item) >= 0)
+	{
+		pfree(item);
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+	if (r->members > 0)
+		pool_row_score(r, item, rec, &score);
+	else
+		record_row_score(r, rec, &score);
+	p = r->p;
 	if (rows->n == rows->cap)
 	{
 		rows->cap *= 2;
@@ -273,11 +441,9 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 		rows->score = (double *) repalloc_huge(rows->score, sizeof(double) * rows->cap);
 		rows->p = (float **) repalloc_huge(rows->p, sizeof(float *) * rows->cap);
 	}
-	rows->score[rows->n] = DatumGetFloat8(values[0]);
-	rows->p[rows->n] = (float *) palloc(sizeof(float) * pv->dim);
-	memcpy(rows->p[rows->n], pv->x, sizeof(float) * pv->dim);
-	if ((Pointer) pv != DatumGetPointer(values[1]))
-		pfree(pv);
+	rows->score[rows->n] = score;
+	rows->p[rows->n] = (float *) palloc(sizeof(float) * r->l->k);
+	memcpy(rows->p[rows->n], p, sizeof(float) * r->l->k);
 	rows->id[rows->n] = item;
 	rows->n++;
 	MemoryContextSwitchTo(old);
@@ -326,10 +492,14 @@ round_parallel_buckets(int k, int64 pool_size)
  * items not in labeled, in no particular order, in a context of their own
  * (rows->cxt, a child of the current one).  Of `buckets` (a power of 2)
  * hash buckets of the ids' text, only the rows of bucket `bucket` are
- * scored (the others' features are not even detoasted).
+ * scored (the others' features are not even detoasted).  With value (the
+ * model as round_model_value made it, of `members` members), the query
+ * predicts with al._round_probs and the score is computed here (option
+ * score_in).
  */
 ParallelRows *
-round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled, int bucket, int buckets)
+round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members, ItemMap *labeled,
+					int bucket, int buckets)
 {
 	RowReceiver r;
 	SPIExecuteOptions opt;
@@ -349,6 +519,10 @@ round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled, int buck
 	r.l = l;
 	r.labeled = labeled;
 	r.cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel round rows", ALLOCSET_DEFAULT_SIZES);
+	r.members = value ? members : 0;
+	r.p = (float *) palloc(sizeof(float) * l->k);
+	r.mm = (float *) palloc(sizeof(float) * l->k * Max(members, 1));
+	r.work = (double *) palloc(sizeof(double) * 4 * l->k);
 	old = MemoryContextSwitchTo(r.cxt);
 	r.rows = (ParallelRows *) palloc0(sizeof(ParallelRows));
 	r.rows->cxt = r.cxt;
@@ -358,10 +532,15 @@ round_parallel_rows(const Learner *l, int64 model_id, ItemMap *labeled, int buck
 	r.rows->p = (float **) palloc(sizeof(float *) * r.rows->cap);
 	MemoryContextSwitchTo(old);
 	/* literals, not parameters: a one-shot plan of SPI_execute_extended has no parameter types */
-	sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_row(" INT64_FORMAT "::pg_catalog.int8, "
-				   "%s::pg_catalog.text, %s) FROM %s p",
-				   id, model_id, quote_literal_cstr(l->strategy),
-				   learner_features_sql(l, "p"), learner_pool_name(l));
+	if (value)
+		sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_probs(%s::pg_catalog.bytea, %s) FROM %s p",
+					   id, quote_literal_cstr(DatumGetCString(DirectFunctionCall1(byteaout, PointerGetDatum(value)))),
+					   learner_features_sql(l, "p"), learner_pool_name(l));
+	else
+		sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_row(" INT64_FORMAT "::pg_catalog.int8, "
+					   "%s::pg_catalog.text, %s) FROM %s p",
+					   id, model_id, quote_literal_cstr(l->strategy),
+					   learner_features_sql(l, "p"), learner_pool_name(l));
 	if (buckets > 1)
 		sql = psprintf("%s WHERE (pg_catalog.hashtextextended(p.%s::pg_catalog.text, 0) "
 					   "OPERATOR(pg_catalog.&) %d::pg_catalog.int8) OPERATOR(pg_catalog.=) %d::pg_catalog.int8",

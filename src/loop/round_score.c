@@ -507,18 +507,21 @@ score_block(void *arg)
 }
 
 /*
- * Score the pool with one parallel-safe query (round_parallel.c) per hash
+ * Score the pool with one parallel-safe query (round_parallel.c; with
+ * value, the model exported, predicting where the rows are) per hash
  * bucket of its ids (one bucket unless the rows would take more than
  * al_ext.selection_max_memory), writing each bucket's rows as score_block
  * does, a block at a time (each block in a context reset after its insert).
  */
 static void
-score_parallel(ScoreState *st)
+score_parallel(ScoreState *st, bytea *value)
 {
 	int			buckets = round_parallel_buckets(st->l->k, st->pool_size);
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
 												ALLOCSET_DEFAULT_SIZES);
 
+	if (value)
+		elog(DEBUG1, "learner \"%s\": scoring in the pool's query (option score_in)", st->l->name);
 	if (buckets > 1)
 		elog(DEBUG1, "learner \"%s\": scoring the pool in %d hash buckets of its ids", st->l->name, buckets);
 	for (int b = 0; b < buckets; b++)
@@ -526,9 +529,10 @@ score_parallel(ScoreState *st)
 		ParallelRows *rows;
 		MemoryContext old;
 
-		round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (al_ext.parallel_rounds), "
-									 "bucket %d of %d", st->pool_size, b + 1, buckets));
-		rows = round_parallel_rows(st->l, st->fit->id, st->labeled, b, buckets);
+		round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (%s), "
+									 "bucket %d of %d", st->pool_size,
+									 value ? "in the pool" : "al_ext.parallel_rounds", b + 1, buckets));
+		rows = round_parallel_rows(st->l, st->fit->id, value, st->fit->members, st->labeled, b, buckets);
 		old = MemoryContextSwitchTo(block);
 		for (int64 i = 0; i < rows->n; i++)
 		{
@@ -666,8 +670,10 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 
 		learner_query_blocks(l->owner, sql, 2, types, args, false, st.w.block_rows, score_block, &st);
 	}
+	else if (round_pushdown_wanted(l, st.sel != NULL, st.draw))
+		score_parallel(&st, round_model_value(l, fit, d));
 	else if (round_parallel_wanted(l, st.sel != NULL, st.draw))
-		score_parallel(&st);
+		score_parallel(&st, NULL);
 	else
 		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
 							 score_block, &st);

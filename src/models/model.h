@@ -240,5 +240,7 @@ extern uint64 model_store_delete(const char *name);
 /* a model version as a value (al.model_export), and back; no SPI */
 extern bytea *model_export_pack(const AlModel *model);
 extern AlModel *model_export_unpack(bytea *blob, MemoryContext parent);
+/* the model of an exported value argument, unpacked once per call site while the bytes stay the same (fn_extra) */
+extern AlModel *model_value_get(FunctionCallInfo fcinfo, bytea *blob);
 
 #endif							/* AL_MODEL_H */

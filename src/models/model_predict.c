@@ -242,8 +242,8 @@ typedef struct ValueModelCache
  * the last value it unpacked and reuses it while the bytes are the same
  * (a constant, or a column of equal values).
  */
-static AlModel *
-value_model(FunctionCallInfo fcinfo, bytea *blob)
+AlModel *
+model_value_get(FunctionCallInfo fcinfo, bytea *blob)
 {
 	ValueModelCache *c = (ValueModelCache *) fcinfo->flinfo->fn_extra;
 	const char *bytes = VARDATA_ANY(blob);
@@ -282,7 +282,7 @@ family_model(FunctionCallInfo fcinfo, ModelArg how, ModelFamily family, const ch
 	AlModel    *model;
 
 	if (how == MODEL_ARG_VALUE)
-		model = value_model(fcinfo, PG_GETARG_BYTEA_PP(0));
+		model = model_value_get(fcinfo, PG_GETARG_BYTEA_PP(0));
 	else if (how == MODEL_ARG_ID)
 		model = model_get_by_id(PG_GETARG_INT64(0));
 	else
