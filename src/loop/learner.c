@@ -368,14 +368,16 @@ al_drop_learner(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("learner \"%s\" does not exist", name)));
+	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
+	al_handle_drop(l->handle);
 	/*
-	 * al.scores has no foreign key (see 50_loop.sql): its partition goes
-	 * first, or its rows when al.scores is busy (scores_partition.c)
+	 * al.scores has no foreign key (see 50_loop.sql): its partition goes,
+	 * or its rows when al.scores is busy (scores_partition.c).  Last, so
+	 * that the lock of al.scores a dropped partition takes (until commit)
+	 * is not held while the labels are deleted.
 	 */
 	if (!scores_partition_drop(l->id))
 		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
-	al_handle_drop(l->handle);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
