@@ -24,6 +24,10 @@
 #                            rescore_sample: bench/rounds.sql)
 #                            parallel (one learner round serial and with
 #                            al_ext.parallel_rounds and 2 workers: bench/parallel.sql)
+#                            perlearner (a 15-row learner's round and
+#                            al.next_batch with 0, 100k and 1m rows of another
+#                            learner in al.scores, and that learner's own
+#                            round of 1m rows: bench/perlearner.sql)
 #   AL_BENCH_PARALLEL_POOLS="1m:64 100k:768"  pools of section parallel (rows:features)
 #   AL_BENCH_ROUND_POOLS="100k:64 1m:64 100k:768"  pools of section rounds, as
 #                            rows:features (rows 100k, 1m, 10m; the full
@@ -74,7 +78,7 @@ say() { echo "$@" >&2; }
 # version of this harness (their cases are in bench/bench.sql)
 SCORE_SECTIONS="pool groups committee egl c100 numpy checks"
 SEL=" "
-OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators rounds parallel"
+OTHER_SECTIONS="models loop eer backtest models13 curves13 external ingest annotators rounds parallel perlearner"
 for s in ${AL_BENCH_SECTIONS:-scores $OTHER_SECTIONS}; do
 	case " $SCORE_SECTIONS $OTHER_SECTIONS " in
 	*" $s "*) SEL+="$s " ;;
@@ -624,6 +628,11 @@ if want parallel; then
 	say "== parallel: pools $PARALLEL_POOLS, $ROUND_RUNS runs each (bench/parallel.sql)"
 	bench_parallel >"$W/parallel.txt" 2>&1 || say "  parallel failed (see the report)"
 fi
+if want perlearner; then
+	say "== perlearner: a small learner's round beside 0, 100k and 1m rows of another learner, $ROUND_RUNS runs each (bench/perlearner.sql)"
+	psql_ -v runs="$ROUND_RUNS" <bench/perlearner.sql >"$W/perlearner.txt" 2>&1 ||
+		say "  bench/perlearner.sql failed (see the report)"
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 END=$(date +%s)
@@ -662,6 +671,7 @@ OUT=$RESULTS/latest.txt
 	want annotators && cat "$W/annotators.txt"
 	want rounds && cat "$W/rounds.txt"
 	want parallel && cat "$W/parallel.txt"
+	want perlearner && cat "$W/perlearner.txt"
 	echo "total time of make bench: $((END - START)) s"
 } | tee "$OUT"
 say "written to $OUT"

@@ -93,11 +93,16 @@ CREATE UNIQUE INDEX leases_item ON al.leases (learner_id, al.item_key(item_id), 
 SELECT pg_catalog.pg_extension_config_dump('al.leases', '');
 COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; one row per item and annotator (up to option overlap annotators per item)';
 
--- No foreign key and no index: a round replaces up to a whole pool of rows,
--- and their upkeep was two thirds of a round's time (bench/README.md);
--- al.drop_learner deletes a learner's rows itself, and al.next_batch's
--- first k by (rank, score DESC) over one learner's rows is a scan plus a
--- bounded sort.
+-- No foreign key and no index of every row: a round replaces up to a whole
+-- pool of rows, and their upkeep was two thirds of a round's time
+-- (bench/README.md); al.drop_learner deletes a learner's rows itself.
+-- Partitioned by learner, one partition al.scores_<id> per learner, made by
+-- al.create_learner (or the learner's next round when missing) and dropped
+-- by al.drop_learner (src/loop/scores_partition.c): a statement that names
+-- a learner reads and writes that learner's rows only, so a round and
+-- al.next_batch do not grow with the other learners' rankings (doc/loop.md
+-- "One partition per learner").  The partitions are members of the
+-- extension, not dumped, like the rows.
 CREATE TABLE al.scores (
 	learner_id bigint NOT NULL,
 	item_id text NOT NULL,
@@ -114,13 +119,14 @@ CREATE TABLE al.scores (
 	rank integer CHECK (rank > 0),
 	-- one of the first rows of the hand-out order (the round marks them)
 	hot boolean NOT NULL DEFAULT false
-);
+) PARTITION BY LIST (learner_id);
 REVOKE ALL ON al.scores FROM PUBLIC;
 -- al.next_batch reads the first rows of a learner's ranking in this order
 -- (then by item_id) and stops after the batch: milliseconds on a
 -- million-row ranking instead of a scan and sort of it.  Only the first
 -- rows (hot, marked by the round) are indexed, so that a round does not pay
--- for maintaining an index of its whole ranking (2 to 3 s a million rows)
+-- for maintaining an index of its whole ranking (2 to 3 s a million rows).
+-- Every partition gets it.
 CREATE INDEX scores_order ON al.scores (learner_id, rank, score DESC) WHERE hot;
 COMMENT ON TABLE al.scores IS
 	'the published ranking of each learner''s unlabeled items; replaced in one transaction per model version';

@@ -28,6 +28,7 @@
 #include "eval_set.h"
 #include "family.h"
 #include "learner_acl.h"
+#include "scores_partition.h"
 #include "sql_args.h"
 
 PG_FUNCTION_INFO_V1(al_create_learner);
@@ -262,6 +263,8 @@ al_create_learner(PG_FUNCTION_ARGS)
 	args[8] = CStringGetTextDatum(learner_options_json(&o, strategy));
 	args[9] = Int64GetDatum(id);
 	learner_store_exec(sql, 10, types, args, false, 0);
+	/* its ranking's partition of al.scores */
+	scores_partition(id);
 	/* its evaluation sample of the pool, as its owner (the caller); (a read-write
 	 * statement, so that it sees the new row) */
 	if (o.eval_size > 0 || o.eval_fraction > 0)
@@ -365,10 +368,16 @@ al_drop_learner(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("learner \"%s\" does not exist", name)));
-	/* al.scores has no foreign key (see 50_loop.sql): its rows go first */
-	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
 	al_handle_drop(l->handle);
+	/*
+	 * al.scores has no foreign key (see 50_loop.sql): its partition goes,
+	 * or its rows when al.scores is busy (scores_partition.c).  Last, so
+	 * that the lock of al.scores a dropped partition takes (until commit)
+	 * is not held while the labels are deleted.
+	 */
+	if (!scores_partition_drop(l->id))
+		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -32,6 +32,7 @@
 #include "learner_acl.h"
 #include "overlap.h"
 #include "round.h"
+#include "scores_partition.h"
 #include "serving.h"
 #include "stop_rules.h"
 #include "team.h"
@@ -675,6 +676,8 @@ round_locked(Learner *l, bool wait)
 		learner_lock_pool(l);
 	else if (!learner_try_lock_pool(l))
 		return LEARNER_IDLE;	/* e.g. an ALTER TABLE of the pool in progress */
+	/* the partition of its ranking: missing for a learner of a restored dump */
+	scores_partition(l->id);
 	if (learner_import_labels(l, false))
 	{
 		/* the round's snapshot (read-only statements) sees the labels imported */

@@ -11,7 +11,8 @@
  * its default (NULL without one), evaluated per row as INSERT would.  The
  * indexes are maintained (ExecInsertIndexTuples: the partial index
  * al.scores_order takes the hot rows only) and the table's constraints
- * checked.  al.scores has no trigger and no foreign key (50_loop.sql); the
+ * checked.  The rows go into the learner's partition of al.scores
+ * (scores_partition.c), which has no trigger and no foreign key; the
  * caller writes as the store owner would (al_ext's own table, no policy
  * on INSERT), so no privilege or row-level security check applies.
  */
@@ -31,6 +32,7 @@
 #include "utils/rel.h"
 
 #include "round.h"
+#include "scores_partition.h"
 
 /* The columns the round fills, in the order of ScoresRow's fields. */
 static const char *const filled_columns[] = {
@@ -62,7 +64,8 @@ round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *
 
 	if (n == 0)
 		return;
-	rel = table_open(get_relname_relid("scores", get_namespace_oid("al", false)), RowExclusiveLock);
+	/* straight into the learner's partition (scores_partition.c): no tuple routing */
+	rel = table_open(scores_partition(learner_id), RowExclusiveLock);
 	desc = RelationGetDescr(rel);
 	estate = CreateExecutorState();
 	rri = makeNode(ResultRelInfo);

@@ -162,6 +162,46 @@ is($node->safe_psql('postgres', q{SELECT string_agg(version::text, ',') FROM al.
 	'1', 'one model version was trained');
 unlike(slurp_file($node->logfile, $offset), qr/ERROR/, 'no error anywhere');
 
+# 5. learners created and dropped while another learner's batch (or round)
+# holds al.scores: neither waits.  al.scores is partitioned by learner
+# (doc/loop.md "One partition per learner"): creating a partition locks it
+# SHARE UPDATE EXCLUSIVE (no conflict with rows read or written); dropping
+# one would need ACCESS EXCLUSIVE, so al.drop_learner then deletes the
+# learner's rows and leaves its empty partition, which a later drop that
+# gets the lock removes
+$node->safe_psql('postgres', q{
+	SELECT al.stop_worker();
+	CREATE TABLE pool2 AS SELECT i::bigint AS id, ARRAY[i % 2, 1]::real[] AS x FROM generate_series(1, 300) i;
+	SELECT al.create_learner('p', 'pool2', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 2}');
+	SELECT al.create_learner('q', 'pool2', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 2}');
+	SELECT al.label(l, 1, 'odd'), al.label(l, 2, 'even') FROM unnest(ARRAY['p', 'q']) l;
+	SELECT al.run_learner('p'), al.run_learner('q');
+});
+my $q = $node->safe_psql('postgres', q{SELECT id FROM al.learners WHERE name = 'q'});
+my $p_rows = q{SELECT count(*) || ' ' || md5(string_agg(s.item_id || s.score || coalesce(s.rank, 0), ',' ORDER BY s.item_id))
+	FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'p'};
+my $p_before = $node->safe_psql('postgres', $p_rows);
+like($p_before, qr/^298 /, 'learner p ranks its 298 unlabeled items');
+$gate->query_safe(q{BEGIN; SELECT count(*) FROM al.next_batch('p', 3, 'holder')});
+$dropper->query_until(qr/creating/, "\\echo creating\nSELECT al.create_learner('r', 'pool2', 'id', 'x', ARRAY['even', 'odd']);\n");
+is(dropper_waits_or_done(), 'Client', 'al.create_learner does not wait for a batch of another learner (done, idle)');
+$dropper->query_until(qr/dropping/, "\\echo dropping\nSELECT al.drop_learner('q');\n");
+is(dropper_waits_or_done(), 'Client', 'nor does al.drop_learner');
+is(left_of($q), '0 0 0 0 0', 'learner q and its rows are gone');
+is($node->safe_psql('postgres', qq{SELECT to_regclass('al.scores_$q') IS NOT NULL}), 't',
+	'its empty partition is left while al.scores is in use');
+$gate->query_safe('COMMIT');
+is($node->safe_psql('postgres', $p_rows), $p_before, 'learner p\'s ranking is as it was');
+$node->safe_psql('postgres', q{SELECT al.drop_learner('r')});
+is($node->safe_psql('postgres', qq{SELECT to_regclass('al.scores_$q') IS NULL}), 't',
+	'the next al.drop_learner with al.scores free drops it');
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(coalesce(l.name, c.relname), ',' ORDER BY coalesce(l.name, c.relname))
+	FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid LEFT JOIN al.learners l ON c.relname = 'scores_' || l.id
+	WHERE i.inhparent = 'al.scores'::regclass}),
+	'p,u', 'the partitions left are those of the learners left, p and u');
+is($node->safe_psql('postgres', $p_rows), $p_before, 'and learner p\'s ranking is still as it was');
+
 $gate->quit;
 $dropper->quit;
 $runner->quit;

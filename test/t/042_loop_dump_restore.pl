@@ -80,8 +80,14 @@ my $before = contents('postgres');
 my %ranked = map { $_ => ranking('postgres', $_) } qw(trained committee);
 like($ranked{trained}, qr/^484 /, 'the trained learner ranks its 484 unlabeled items before the dump');
 
+# al.scores is partitioned by learner; the partitions are extension members
+my $partitions = q{SELECT count(*) FROM pg_inherits WHERE inhparent = 'al.scores'::regclass};
+is($node->safe_psql('postgres', $partitions), '3', 'a partition of al.scores per learner');
 my $dump = PostgreSQL::Test::Utils::tempdir() . '/al.dump';
 $node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('postgres') ], 'pg_dump -Fc');
+my ($toc) = run_command([ 'pg_restore', '-l', $dump ]);
+like($toc, qr/TABLE DATA al learner_store/, 'the dump holds the learners');
+unlike($toc, qr/scores/, 'and neither al.scores nor its partitions');
 
 foreach my $db (qw(restored restored_worker))
 {
@@ -93,6 +99,7 @@ foreach my $db (qw(restored restored_worker))
 		is($after->{$k}, $before->{$k}, "$db: al.$k is equal after the restore");
 	}
 	is($node->safe_psql($db, q{SELECT count(*) FROM al.scores}), '0', "$db: the ranking is not dumped");
+	is($node->safe_psql($db, $partitions), '0', "$db: nor are the partitions");
 	is($node->safe_psql($db, q{SELECT labels_waiting FROM al.learner_status WHERE learner = 'trained'}), '1',
 		"$db: the withdrawn label still waits for a retrain");
 }
@@ -102,6 +109,12 @@ is($node->safe_psql('restored', q{SELECT al.run_learner('trained')}), 'rescored'
 	'al.run_learner rebuilds the trained learner\'s ranking');
 is($node->safe_psql('restored', q{SELECT al.run_learner('committee')}), 'rescored', 'and the committee\'s');
 is($node->safe_psql('restored', q{SELECT al.run_learner('cold')}), 'idle', 'the cold learner has nothing to rebuild');
+is($node->safe_psql('restored', q{
+	SELECT string_agg(l.name, ',' ORDER BY l.name) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	JOIN al.learners l ON c.relname = 'scores_' || l.id
+	JOIN pg_depend d ON d.objid = c.oid AND d.deptype = 'e'
+	WHERE i.inhparent = 'al.scores'::regclass}), 'cold,committee,trained',
+	'the rounds made each learner\'s partition again, members of the extension');
 is(ranking('restored', 'trained'), $ranked{trained}, 'the rebuilt ranking equals the one before the dump');
 is(ranking('restored', 'committee'), $ranked{committee}, 'the committee\'s too');
 is($node->safe_psql('restored', q{SELECT string_agg(model_version::text, ',' ORDER BY model_version) FROM al.learning_curve WHERE learner = 'trained'}),

@@ -56,6 +56,16 @@ like($err, qr/ERROR:  42501: permission denied for function start_worker/, 'nor 
 	SELECT al.train_model('m', 'pool', 'x', 'y') > 0;
 	SELECT count(*) FROM al.next_batch('l', 3)});
 is("$out|$err", "1\n|\nretrained\nt\n3|", 'dbo trains, labels and takes batches');
+# the learner's partition of al.scores (doc/loop.md "One partition per learner")
+my $part = $node->safe_psql('shop', q{SELECT format('al.scores_%s', id) FROM al.learners WHERE name = 'l'});
+is($node->safe_psql('shop', qq{SELECT relowner::regrole FROM pg_class WHERE oid = '$part'::regclass}), 'postgres',
+	'the learner\'s partition of al.scores belongs to the bootstrap superuser too');
+($out, $err) = as_dbo('shop', "SELECT count(*) FROM $part");
+like($err, qr/ERROR:  42501: permission denied for table scores_\d+/, 'dbo cannot read it directly');
+($out, $err) = as_dbo('shop', "ALTER EXTENSION al_ext DROP TABLE $part");
+like($err, qr/ERROR:  42501: must be owner of table scores_\d+/, 'nor take it out of the extension');
+($out, $err) = as_dbo('shop', q{SELECT count(*) FROM al.scores});
+is("$out|$err", "38|", 'but reads the ranking of its learner through al.scores');
 ($out, $err) = as_dbo('shop', 'DROP EXTENSION al_ext CASCADE');
 unlike($err, qr/ERROR/, 'and may drop it (with its learners and models)');
 is($node->safe_psql('shop', q{SELECT count(*) FROM pg_extension WHERE extname = 'al_ext'}) . ' ' .
