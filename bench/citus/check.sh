@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Citus check: start the three-node cluster (cluster.sh), run
-# check_aggregates.sql and check_learner.sql on the coordinator, and list
+# check_partitions.sql, check_aggregates.sql, check_learner.sql and
+# check_families.sql on the coordinator, and list
 # the queries the workers received for the learners (their logs), into
-# bench/citus/results.txt.  Needs bench/citus/build.sh first.  Not part of
+# bench/citus/results.txt (appended: one dated section a run).  Needs
+# bench/citus/build.sh first.  Not part of
 # `make test`.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +21,11 @@ bash cluster.sh start >/dev/null || exit 1
 	echo "# Citus check, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 	psql_c -At -c "SELECT citus_version()"
 	psql_c -At -c "SELECT 'al_ext ' || extversion FROM pg_extension WHERE extname = 'al_ext'"
+	echo "al_ext checkout: $(git log -1 --format='%h %s' 2>/dev/null | cut -c1-100)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
 	psql_c -At -c "SELECT count(*) || ' nodes: ' || string_agg(nodeport::text, ', ' ORDER BY nodeport) FROM pg_dist_node"
+	echo
+	echo "## 0. the extension and al.scores' per-learner partitions (check_partitions.sql)"
+	psql_c -f check_partitions.sql 2>&1
 	echo
 	echo "## 1. aggregates (check_aggregates.sql)"
 	psql_c -f check_aggregates.sql 2>&1
@@ -31,13 +37,16 @@ bash cluster.sh start >/dev/null || exit 1
 	done
 	psql_c -q -c "SELECT run_command_on_workers(\$\$ALTER SYSTEM SET log_statement = 'all'\$\$), run_command_on_workers('SELECT pg_reload_conf()')" >/dev/null
 	psql_c -f check_learner.sql 2>&1
+	echo
+	echo "## 3b. ovr and ridge models by value on the workers (check_families.sql)"
+	psql_c -f check_families.sql 2>&1
 	psql_c -q -c "SELECT run_command_on_workers('ALTER SYSTEM RESET log_statement'), run_command_on_workers('SELECT pg_reload_conf()')" >/dev/null
 	echo
-	echo "## what the workers received during check_learner.sql (shard numbers as N, constants elided, counts)"
+	echo "## what the workers received during check_learner.sql and check_families.sql (shard numbers as N, constants elided, counts)"
 	for n in 1 2; do
 		tail -c +"$(( $(cat "$DIR/w$n.log.mark") + 1 ))" "$DIR/w$n.log"
 	done | grep -aoE '(execute [^:]*|statement): .*pool_[0-9]+.*' \
 		| sed -E "s/^(execute [^:]*|statement): //; s/pool_[0-9]+/pool_N/g; s/'\\\\x[0-9a-f]+'/'\\\\x...'/g; s/\(([0-9]+(, )?)+\)/(...)/g; s/ARRAY\[[^]]*\]/ARRAY[...]/g; s/'\{[^}]*\}'/'{...}'/g" \
 		| cut -c1-300 | sort | uniq -c | sort -rn
-} >"$OUT"
+} >>"$OUT"
 echo "results in $(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")"
