@@ -73,8 +73,10 @@ read_rows(const Learner *l, const LearnerFamily *f, char **items, char **labels,
 
 	for (i = 0; i < n; i++)
 		item_map_add(index, items[i], (int) i);
-	round_pool_query(l, psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
-								 id, learner_features_sql(l, "p"), learner_pool_name(l), id),
+	/* in the ids' order, as the softmax round reads them (round_training_order) */
+	round_pool_query(l, psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1) %s",
+								 id, learner_features_sql(l, "p"), learner_pool_name(l), id,
+								 round_training_order("p", id)),
 					 1, &type, &arg);
 	round_check_features_column(l, 2);
 	row_item = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);

@@ -189,9 +189,13 @@ training_rows(const Learner *l, TrainingRows *t)
 		item_map_add(index, tl.items[i], i);
 		classed += labels[i] >= 0;
 	}
-	/* compared in the id's own type, so an index on the pool's ids serves */
-	sql = psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
-				   id, learner_features_sql(l, "p"), learner_pool_name(l), id);
+	/*
+	 * compared in the id's own type, so an index on the pool's ids serves;
+	 * in the ids' order (round_training_order), so the model does not depend
+	 * on the order the pool returns its rows in
+	 */
+	sql = psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1) %s",
+				   id, learner_features_sql(l, "p"), learner_pool_name(l), id, round_training_order("p", id));
 	round_pool_query(l, sql, 1, &type, &arg);
 	round_check_features_column(l, 2);
 	/* first pass: which rows are usable, and their lengths */

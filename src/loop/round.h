@@ -57,6 +57,7 @@ typedef struct TrainingLabels
 extern void round_report(const Learner *l, const char *what);
 extern void round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args);
 extern Datum round_seeded_sample(const Learner *l, int64 n);
+extern char *round_training_order(const char *alias, const char *id);
 extern void round_check_features_column(const Learner *l, int column);
 extern char *round_pool_sql(const Learner *l);
 extern void round_check_block(const Learner *l);
