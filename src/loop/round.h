@@ -105,6 +105,7 @@ extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *it
 /* learner_round.c */
 extern void round_training_labels(const Learner *l, TrainingLabels *tl);
 extern int	round_most_common_length(int *lengths, int n);
+extern int *round_rows_by_item(char ***items, int n);
 extern void round_retrain_done(const Learner *l);
 extern void round_mark_trained(const Learner *l, int32 version, Datum fresh);
 extern al_softmax_options round_fit_options(const Learner *l);
