@@ -351,10 +351,12 @@ eval_query(const Learner *l, const EvalLabels *eval, Oid *types, Datum *args, in
 	args[0] = learner_typed_items(l, eval->items, eval->n);
 	args[1] = PointerGetDatum(construct_array(labels, eval->n, TEXTOID, -1, false, TYPALIGN_INT));
 	*nargs = 2;
+	/* in the bytes' order of the ids, not the pool's: the bootstrap takes the rows by position */
 	return psprintf("SELECT s.label, %s FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) s(item, label) "
-					"JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item",
+					"JOIN %s p ON p.%s OPERATOR(pg_catalog.=) s.item "
+					"ORDER BY p.%s::pg_catalog.text COLLATE pg_catalog.\"C\"",
 					learner_features_sql(l, "p"), learner_pool_name(l),
-					quote_identifier(l->id_column));
+					quote_identifier(l->id_column), quote_identifier(l->id_column));
 }
 
 /*

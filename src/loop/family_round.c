@@ -67,29 +67,32 @@ read_rows(const Learner *l, const LearnerFamily *f, char **items, char **labels,
 	Datum		arg = learner_typed_items(l, items, n);
 	const char *id = quote_identifier(l->id_column);
 	int		   *row_item,
-			   *lengths;
-	char	  **row_labels;
+			   *lengths,
+			   *order;
+	char	  **row_labels,
+			  **ids;
 	uint64		i;
 
 	for (i = 0; i < n; i++)
 		item_map_add(index, items[i], (int) i);
-	/* in the ids' order, as the softmax round reads them (round_training_order) */
-	round_pool_query(l, psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1) %s",
-								 id, learner_features_sql(l, "p"), learner_pool_name(l), id,
-								 round_training_order("p", id)),
+	round_pool_query(l, psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
+								 id, learner_features_sql(l, "p"), learner_pool_name(l), id),
 					 1, &type, &arg);
 	round_check_features_column(l, 2);
+	/* in the order of their ids, not of the pool's storage (round_rows_by_item) */
+	order = round_rows_by_item(&ids, (int) SPI_processed);
 	row_item = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	lengths = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	r->n = 0;
 	for (i = 0; i < SPI_processed; i++)
 	{
+		int			o = order[i];
 		bool		isnull;
-		Datum		x = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		Datum		x = SPI_getbinval(SPI_tuptable->vals[o], SPI_tuptable->tupdesc, 2, &isnull);
 
-		row_item[i] = item_map_find(index, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
-		if (row_item[i] < 0 || pool_read_features(x, isnull, -1, NULL) != FEATURES_OK)
-			row_item[i] = -1;
+		row_item[o] = ids[o] ? item_map_find(index, ids[o]) : -1;
+		if (row_item[o] < 0 || pool_read_features(x, isnull, -1, NULL) != FEATURES_OK)
+			row_item[o] = -1;
 		else
 			lengths[r->n++] = (int) ArrayGetNItems(1, ARR_DIMS(DatumGetArrayTypeP(x)));
 	}
@@ -99,11 +102,12 @@ read_rows(const Learner *l, const LearnerFamily *f, char **items, char **labels,
 	r->n = 0;
 	for (i = 0; i < SPI_processed && r->d > 0; i++)
 	{
+		int			o = order[i];
 		bool		isnull;
-		Datum		x = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		Datum		x = SPI_getbinval(SPI_tuptable->vals[o], SPI_tuptable->tupdesc, 2, &isnull);
 
-		if (row_item[i] >= 0 && pool_read_features(x, isnull, r->d, r->x + (Size) r->n * r->d) == FEATURES_OK)
-			row_labels[r->n++] = labels[row_item[i]];
+		if (row_item[o] >= 0 && pool_read_features(x, isnull, r->d, r->x + (Size) r->n * r->d) == FEATURES_OK)
+			row_labels[r->n++] = labels[row_item[o]];
 	}
 	SPI_freetuptable(SPI_tuptable);
 	f->targets(l, row_labels, r->n, &r->t);

@@ -151,6 +151,50 @@ round_most_common_length(int *lengths, int n)
 	return best;
 }
 
+/* qsort_arg comparator of row numbers by their item id's bytes, then by row number. */
+static int
+cmp_row_items(const void *a, const void *b, void *arg)
+{
+	char	  **items = (char **) arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+	int			c;
+
+	if (items[x] == NULL || items[y] == NULL)
+		c = (items[x] == NULL) - (items[y] == NULL);
+	else
+		c = strcmp(items[x], items[y]);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * The order in which to take the n rows of SPI_tuptable whose column 1 is
+ * an item id (*items: those ids, as text): by the bytes of the id (strcmp,
+ * no collation), a row without an id last.  A round takes its training
+ * rows in this order, so the model is a function of the labels, the
+ * features, the options and the seed, not of the pool's physical order
+ * (heap order after an UPDATE or VACUUM FULL, partitions, Citus shards):
+ * the seeded holdout split and bootstrap take rows by position, and the
+ * gradient sums add them in order.  Only an id the pool holds twice keeps
+ * its rows in the order read (round_check_duplicates refuses that pool).
+ */
+int *
+round_rows_by_item(char ***items, int n)
+{
+	int		   *order = (int *) palloc_extended(sizeof(int) * Max(n, 1), MCXT_ALLOC_HUGE);
+	char	  **ids = (char **) palloc_extended(sizeof(char *) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (int r = 0; r < n; r++)
+	{
+		ids[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+		order[r] = r;
+	}
+	qsort_arg(order, n, sizeof(int), cmp_row_items, ids);
+	*items = ids;
+	return order;
+}
+
 /*
  * The labeled rows of the pool (as the owner) that the training can use:
  * the row of each labeled item whose label is a class, whose features are
@@ -167,10 +211,11 @@ training_rows(const Learner *l, TrainingRows *t)
 	int		   *labels;
 	int		   *row_label;
 	int		   *lengths;
+	int		   *order;
+	char	  **ids;
 	int			usable = 0,
 				classed = 0,
 				i;
-	uint64		r;
 	Oid			type = get_array_type(l->id_type);
 	Datum		arg;
 	const char *id = quote_identifier(l->id_column);
@@ -191,21 +236,23 @@ training_rows(const Learner *l, TrainingRows *t)
 	}
 	/*
 	 * compared in the id's own type, so an index on the pool's ids serves;
-	 * in the ids' order (round_training_order), so the model does not depend
-	 * on the order the pool returns its rows in
+	 * taken in the order of their ids below (round_rows_by_item), so the
+	 * model does not depend on the order the pool returns its rows in
 	 */
-	sql = psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1) %s",
-				   id, learner_features_sql(l, "p"), learner_pool_name(l), id, round_training_order("p", id));
+	sql = psprintf("SELECT p.%s::pg_catalog.text, %s FROM %s p WHERE p.%s OPERATOR(pg_catalog.=) ANY ($1)",
+				   id, learner_features_sql(l, "p"), learner_pool_name(l), id);
 	round_pool_query(l, sql, 1, &type, &arg);
 	round_check_features_column(l, 2);
+	order = round_rows_by_item(&ids, (int) SPI_processed);
 	/* first pass: which rows are usable, and their lengths */
 	row_label = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
 	lengths = (int *) palloc_extended(sizeof(int) * Max(SPI_processed, 1), MCXT_ALLOC_HUGE);
-	for (r = 0; r < SPI_processed; r++)
+	for (i = 0; i < (int) SPI_processed; i++)
 	{
+		int			r = order[i];
 		bool		isnull;
 		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
-		int			e = item_map_find(index, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
+		int			e = ids[r] ? item_map_find(index, ids[r]) : -1;
 
 		row_label[r] = -1;
 		if (e < 0 || labels[e] < 0 || used[e] ||
@@ -216,12 +263,13 @@ training_rows(const Learner *l, TrainingRows *t)
 		lengths[usable++] = (int) ArrayGetNItems(1, ARR_DIMS(DatumGetArrayTypeP(f)));
 	}
 	t->d = round_most_common_length(lengths, usable);
-	/* second pass: copy the rows of that length */
+	/* second pass: copy the rows of that length, in the order of their ids */
 	t->x = (float *) palloc_extended(sizeof(float) * Max(usable, 1) * Max(t->d, 1), MCXT_ALLOC_HUGE);
 	t->y = (int *) palloc_extended(sizeof(int) * Max(usable, 1), MCXT_ALLOC_HUGE);
 	t->n = 0;
-	for (r = 0; r < SPI_processed && t->d > 0; r++)
+	for (i = 0; i < (int) SPI_processed && t->d > 0; i++)
 	{
+		int			r = order[i];
 		bool		isnull;
 		Datum		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
 

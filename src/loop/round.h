@@ -57,7 +57,6 @@ typedef struct TrainingLabels
 extern void round_report(const Learner *l, const char *what);
 extern void round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum *args);
 extern Datum round_seeded_sample(const Learner *l, int64 n);
-extern char *round_training_order(const char *alias, const char *id);
 extern void round_check_features_column(const Learner *l, int column);
 extern char *round_pool_sql(const Learner *l);
 extern void round_check_block(const Learner *l);
@@ -106,6 +105,7 @@ extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *it
 /* learner_round.c */
 extern void round_training_labels(const Learner *l, TrainingLabels *tl);
 extern int	round_most_common_length(int *lengths, int n);
+extern int *round_rows_by_item(char ***items, int n);
 extern void round_retrain_done(const Learner *l);
 extern void round_mark_trained(const Learner *l, int32 version, Datum fresh);
 extern al_softmax_options round_fit_options(const Learner *l);

@@ -58,20 +58,6 @@ round_pool_query(const Learner *l, const char *sql, int nargs, Oid *types, Datum
 }
 
 /*
- * The ORDER BY of a round's read of its training rows (alias.id, id quoted):
- * by the id in its own type, then by its text in "C" (a total order even
- * under a nondeterministic collation).  Models sum over the rows and
- * committees resample them by position, so the same labels must give the
- * rows in the same order whatever order the pool returns them in: a heap's
- * physical order, the order a Citus distributed table's shards answer in.
- */
-char *
-round_training_order(const char *alias, const char *id)
-{
-	return psprintf("ORDER BY %s.%s, %s.%s::pg_catalog.text COLLATE pg_catalog.\"C\"", alias, id, alias, id);
-}
-
-/*
  * A seeded sample of n pool items (text[] of ids, in order): the first by a
  * hash of the id's text seeded with the learner's seed, then by the id's
  * text; the stop set and the evaluation sample.  Read as the owner; the
