@@ -369,3 +369,11 @@ COMMENT ON FUNCTION al._round_probs(bytea, real[]) IS
 	'internal to a learner''s round with option score_in: each member''s class probabilities (members x k reals) of an exported softmax model (al.model_export) on one row, as a round predicts them; NULL for features a round skips; reads no table, so Citus runs it on the shards';
 COMMENT ON FUNCTION al._round_probs(bytea, double precision[]) IS
 	'internal to a learner''s round with option score_in: al._round_probs for double precision[] features';
+CREATE FUNCTION al._round_outputs(model bytea, x real[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'al_round_outputs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+CREATE FUNCTION al._round_outputs(model bytea, x double precision[]) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'al_round_outputs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION al._round_outputs(bytea, real[]) IS
+	'internal to the round of a multi-label or regression learner with option score_in: the outputs of one row as the round computes them (an ovr committee''s mean label probabilities, a ridge committee''s member predictions, double precision), then the ||(x, 1)|| of its features, of an exported ovr or ridge model (al.model_export); NULL for features a round skips; reads no table, so Citus runs it on the shards';
+COMMENT ON FUNCTION al._round_outputs(bytea, double precision[]) IS
+	'internal to the round of a multi-label or regression learner with option score_in: al._round_outputs for double precision[] features';

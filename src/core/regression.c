@@ -125,6 +125,15 @@ double
 al_emcm(double prediction, const al_reg_values *members,
 		const al_reg_values *x)
 {
-	return al_committee_mean_abs_change(members, prediction) *
-		al_norm_with_bias(x);
+	return al_emcm_of_norm(prediction, members, al_norm_with_bias(x));
+}
+
+/*
+ * EMCM of a row whose ||(x, 1)|| is norm (al_norm_with_bias): a round
+ * that scored in the pool receives the norm, not the features.
+ */
+double
+al_emcm_of_norm(double prediction, const al_reg_values *members, double norm)
+{
+	return al_committee_mean_abs_change(members, prediction) * norm;
 }

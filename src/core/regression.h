@@ -42,5 +42,7 @@ extern double al_committee_mean_abs_change(const al_reg_values *members,
 extern double al_norm_with_bias(const al_reg_values *x);
 extern double al_emcm(double prediction, const al_reg_values *members,
 					  const al_reg_values *x);
+extern double al_emcm_of_norm(double prediction, const al_reg_values *members,
+							  double norm);
 
 #endif							/* AL_REGRESSION_H */

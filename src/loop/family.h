@@ -62,17 +62,19 @@ typedef struct LearnerFamily
 	char	   *(*canonical_label) (const Learner *l, const char *label, const char *where);
 	/* the targets of n labels (canonical) */
 	void		(*targets) (const Learner *l, char **labels, int n, FamilyTargets *t);
-	/* the output values of a row */
-	int			(*width) (const Learner *l, const ModelFit *fit);
+	/* the output values of a row of a version of k classes */
+	int			(*width) (int k, const ModelFit *fit);
 	/* outputs (rows x width) of rows x (rows x d) */
 	void		(*predict) (const ModelFit *fit, const float *x, int rows, int d, int width,
 							double *outputs);
 	/*
 	 * the score of a row (higher: ask first) by strategy (an index into
-	 * strategies, not the random one); mean_labels: the mean size of the
-	 * training label sets (ovr)
+	 * strategies, not the random one) from its outputs and norm, the
+	 * ||(x, 1)|| of its features (family_row_norm; emcm weighs by it: a
+	 * round scoring in the pool receives no features); mean_labels: the
+	 * mean size of the training label sets (ovr)
 	 */
-	double		(*score) (int strategy, const double *out, int width, const float *x, int d,
+	double		(*score) (int strategy, const double *out, int width, double norm,
 						  double mean_labels);
 	/* the prediction of a row as al.scores.predicted shows it */
 	char	   *(*predicted) (const Learner *l, const double *out, int width);
@@ -85,6 +87,7 @@ typedef struct LearnerFamily
 extern const LearnerFamily *learner_family(const Learner *l);
 extern const LearnerFamily *family_of(int family);
 extern int	family_strategy_index(const LearnerFamily *f, const char *name);
+extern double family_row_norm(const float *x, int d);
 
 /* family.c: the option family (and alpha), checked with the strategy */
 extern bool family_apply_option(LearnerOptions *o, const char *key, JsonbValue *v);

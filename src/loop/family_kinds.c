@@ -6,6 +6,8 @@
  * outputs of a row are its committee members' predictions).  The scores
  * and metrics are the core kernels (multilabel.c, regression.c,
  * eval_metrics.c), as the SQL functions of the same names use them.
+ * al._round_outputs predicts one row with a family's predict for a round
+ * that scores in the pool (option score_in).
  */
 #include "postgres.h"
 
@@ -13,16 +15,20 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/float.h"
 
+#include "al_ext.h"
 #include "eval_metrics.h"
 #include "family.h"
 #include "multilabel.h"
 #include "ovr_model.h"
 #include "regression.h"
+
+PG_FUNCTION_INFO_V1(al_round_outputs);
 
 /* The strategies of multi-label learners ("entropy": the mean binary entropy). */
 enum
@@ -160,9 +166,9 @@ ovr_targets(const Learner *l, char **labels, int n, FamilyTargets *t)
 
 /* A multi-label row's outputs: one probability per class. */
 static int
-ovr_width(const Learner *l, const ModelFit *fit)
+ovr_width(int k, const ModelFit *fit)
 {
-	return l->k;
+	return k;
 }
 
 /* The committee's mean label probabilities of each row. */
@@ -179,7 +185,7 @@ ovr_predict(const ModelFit *fit, const float *x, int rows, int d, int width, dou
 
 /* The multi-label score of a row (the kernels of al.mean_binary_entropy and the others). */
 static double
-ovr_score(int strategy, const double *out, int width, const float *x, int d, double mean_labels)
+ovr_score(int strategy, const double *out, int width, double norm, double mean_labels)
 {
 	al_label_probs p = {NULL, out, width};
 
@@ -290,7 +296,7 @@ ridge_targets(const Learner *l, char **labels, int n, FamilyTargets *t)
 
 /* A regression row's outputs: each member's prediction. */
 static int
-ridge_width(const Learner *l, const ModelFit *fit)
+ridge_width(int k, const ModelFit *fit)
 {
 	return fit->members;
 }
@@ -317,15 +323,14 @@ ridge_mean(const double *out, int width)
 
 /* The regression score of a row (the kernels of al.committee_std and al.emcm). */
 static double
-ridge_score(int strategy, const double *out, int width, const float *x, int d, double mean_labels)
+ridge_score(int strategy, const double *out, int width, double norm, double mean_labels)
 {
 	al_reg_values members = {NULL, out, width};
-	al_reg_values features = {x, NULL, d};
 
 	if (strategy == RIDGE_COMMITTEE_STD)
 		return al_committee_std(&members);
 	if (strategy == RIDGE_EMCM)
-		return al_emcm(ridge_mean(out, width), &members, &features);
+		return al_emcm_of_norm(ridge_mean(out, width), &members, norm);
 	elog(ERROR, "unexpected regression strategy %d", strategy);
 }
 
@@ -382,4 +387,59 @@ const LearnerFamily *
 learner_family(const Learner *l)
 {
 	return family_of(l->options.family);
+}
+
+/* ||(x, 1)|| of a row's d features (the kernel of al.emcm), which a family scores with. */
+double
+family_row_norm(const float *x, int d)
+{
+	al_reg_values features = {x, NULL, d};
+
+	return al_norm_with_bias(&features);
+}
+
+/*
+ * al._round_outputs(model bytea, x real[] | double precision[]) -> double
+ * precision[]: the outputs of one row as the round of a multi-label or
+ * regression learner computes them for a block (the family's predict: an
+ * ovr committee's mean label probabilities, a ridge committee's member
+ * predictions, in double precision), then the row's ||(x, 1)||
+ * (family_row_norm), of an exported ovr or ridge model (al.model_export);
+ * NULL when the features are not usable, as a round skips such rows.  It
+ * reads no table, so it is IMMUTABLE and a Citus shard runs it (option
+ * score_in); the round scores the row from these alone.
+ */
+Datum
+al_round_outputs(PG_FUNCTION_ARGS)
+{
+	AlModel    *m = model_value_get(fcinfo, PG_GETARG_BYTEA_PP(0));
+	const LearnerFamily *f;
+	ModelFit	fit;
+	int			width;
+	float	   *x;
+	double	   *out;
+	Datum	   *d;
+
+	if (m->family == MODEL_SOFTMAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is of family softmax; al._round_outputs takes a model of family ovr or ridge",
+						m->name),
+				 errhint("A round of a softmax learner scores in the pool with al._round_probs.")));
+	f = family_of(m->family);
+	memset(&fit, 0, sizeof(fit));
+	fit.models = m->m;
+	fit.members = m->members;
+	width = f->width(m->k, &fit);
+	x = (float *) palloc(sizeof(float) * Max(m->d, 1));
+	if (pool_read_features(PG_GETARG_DATUM(1), false, m->d, x) != FEATURES_OK)
+		PG_RETURN_NULL();
+	out = (double *) palloc(sizeof(double) * (width + 1));
+	al_blas_ensure();
+	f->predict(&fit, x, 1, m->d, width, out);
+	out[width] = family_row_norm(x, m->d);
+	d = (Datum *) palloc(sizeof(Datum) * (width + 1));
+	for (int i = 0; i <= width; i++)
+		d[i] = Float8GetDatum(out[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, width + 1, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

@@ -2,7 +2,8 @@
  * family_round.c - the round of a multi-label or regression learner, the
  * same for every family (family.h's LearnerFamily says what differs):
  * read the training labels and their rows, train a version, score the
- * unlabeled pool block by block (predict, score, write al.scores), measure
+ * unlabeled pool block by block (predict, score, write al.scores; with
+ * option score_in, the pool's query predicts, al._round_outputs), measure
  * the version on labeled items it did not train on (the evaluation sample,
  * else the holdout), record the curve point, publish.  As the softmax
  * round (learner_round.c): inside the caller's transaction, the learner's
@@ -162,7 +163,31 @@ write_block(const FamilyScoring *s, char **items, double *scores, char **predict
 	learner_store_exec(sql, 7, types, args, false, 0);
 }
 
-/* Score one fetched block of pool rows (in SPI_tuptable) and write it; runs in the block's context. */
+/*
+ * Score rows (outputs: rows x width; norms: the ||(x, 1)|| of their
+ * features) with the learner's strategy and write them: both passes'.
+ */
+static void
+score_rows(FamilyScoring *s, char **items, double *outputs, const double *norms, int rows)
+{
+	double	   *scores = (double *) palloc(sizeof(double) * Max(rows, 1));
+	char	  **predicted = (char **) palloc(sizeof(char *) * Max(rows, 1));
+
+	for (int i = 0; i < rows; i++)
+	{
+		const double *out = outputs + (Size) i * s->width;
+
+		scores[i] = s->f->strategies[s->strategy].random ?
+			round_random_score(items[i], s->l->options.seed) :
+			s->f->score(s->strategy, out, s->width, norms[i], s->mean_labels);
+		predicted[i] = s->f->predicted(s->l, out, s->width);
+		s->score_sum += scores[i];
+	}
+	s->scored += rows;
+	write_block(s, items, scores, predicted, outputs, rows);
+}
+
+/* Predict and score one fetched block of pool rows (id, features; in SPI_tuptable); runs in the block's context. */
 static void
 score_block(void *arg)
 {
@@ -171,8 +196,7 @@ score_block(void *arg)
 	float	   *x = (float *) palloc(sizeof(float) * Max(cap, 1) * s->d);
 	char	  **items = (char **) palloc(sizeof(char *) * Max(cap, 1));
 	double	   *outputs,
-			   *scores;
-	char	  **predicted;
+			   *norms;
 	int			rows = 0,
 				i;
 
@@ -188,21 +212,48 @@ score_block(void *arg)
 			items[rows++] = item;
 	}
 	outputs = (double *) palloc(sizeof(double) * Max(rows, 1) * s->width);
-	scores = (double *) palloc(sizeof(double) * Max(rows, 1));
-	predicted = (char **) palloc(sizeof(char *) * Max(rows, 1));
+	norms = (double *) palloc(sizeof(double) * Max(rows, 1));
 	s->f->predict(s->fit, x, rows, s->d, s->width, outputs);
 	for (i = 0; i < rows; i++)
-	{
-		const double *out = outputs + (Size) i * s->width;
+		norms[i] = family_row_norm(x + (Size) i * s->d, s->d);
+	score_rows(s, items, outputs, norms, rows);
+}
 
-		scores[i] = s->f->strategies[s->strategy].random ?
-			round_random_score(items[i], s->l->options.seed) :
-			s->f->score(s->strategy, out, s->width, x + (Size) i * s->d, s->d, s->mean_labels);
-		predicted[i] = s->f->predicted(s->l, out, s->width);
-		s->score_sum += scores[i];
+/*
+ * Score one fetched block of rows the pool predicted (id, al._round_outputs:
+ * width outputs, then the norm; NULL for features a round skips) and write
+ * it; runs in the block's context.
+ */
+static void
+score_pool_block(void *arg)
+{
+	FamilyScoring *s = (FamilyScoring *) arg;
+	int			cap = (int) SPI_processed;
+	char	  **items = (char **) palloc(sizeof(char *) * Max(cap, 1));
+	double	   *outputs = (double *) palloc(sizeof(double) * Max(cap, 1) * s->width);
+	double	   *norms = (double *) palloc(sizeof(double) * Max(cap, 1));
+	int			rows = 0;
+
+	round_check_block(s->l);
+	for (int i = 0; i < cap; i++)
+	{
+		bool		isnull;
+		char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		ArrayType  *a;
+
+		if (item == NULL || isnull || item_map_find(s->labeled, item) >= 0)
+			continue;
+		a = DatumGetArrayTypeP(v);
+		if (ARR_NDIM(a) != 1 || ARR_ELEMTYPE(a) != FLOAT8OID || ARR_HASNULL(a) ||
+			ARR_DIMS(a)[0] != s->width + 1)
+			elog(ERROR, "the pool of learner \"%s\" returned outputs that are not %d doubles",
+				 s->l->name, s->width + 1);
+		memcpy(outputs + (Size) rows * s->width, ARR_DATA_PTR(a), sizeof(double) * s->width);
+		norms[rows] = ((const double *) ARR_DATA_PTR(a))[s->width];
+		items[rows++] = item;
 	}
-	s->scored += rows;
-	write_block(s, items, scores, predicted, outputs, rows);
+	score_rows(s, items, outputs, norms, rows);
 }
 
 /*
@@ -224,7 +275,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	s.f = learner_family(l);
 	s.fit = fit;
 	s.d = d;
-	s.width = s.f->width(l, fit);
+	s.width = s.f->width(l->k, fit);
 	s.version = version;
 	s.strategy = family_strategy_index(s.f, l->strategy);
 	s.mean_labels = mean_labels;
@@ -233,8 +284,16 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 		elog(ERROR, "learner \"%s\" has strategy \"%s\", not one of its family", l->name, l->strategy);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	/* blocks sized as the softmax round's: wide rows, fewer of them */
-	learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, round_block_rows(d, s.width, 1),
-						 score_block, &s);
+	if (round_pushdown_wanted(l, false, 0))
+	{
+		/* option score_in: the pool predicts (on Citus, the shards); ids and outputs come back */
+		elog(DEBUG1, "learner \"%s\": scoring in the pool's query (option score_in)", l->name);
+		learner_query_blocks(l->owner, round_pool_predict_sql(l, "_round_outputs", round_model_value(l, fit, d)),
+							 0, NULL, NULL, false, round_block_rows(d, s.width, 1), score_pool_block, &s);
+	}
+	else
+		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, round_block_rows(d, s.width, 1),
+							 score_block, &s);
 	round_record_ranking(l, version, pool_size, s.scored, NULL);
 	*score_sum = s.score_sum;
 	return s.scored;
@@ -246,7 +305,7 @@ measure(const Learner *l, const ModelFit *fit, const FamilyRows *r, const int *i
 		const char *on, FamilyMetrics *m)
 {
 	const LearnerFamily *f = learner_family(l);
-	int			width = f->width(l, fit);
+	int			width = f->width(l->k, fit);
 	int		   *rows = (int *) palloc(sizeof(int) * Max(n, 1));
 	float	   *x = (float *) palloc_extended(sizeof(float) * Max(n, 1) * Max(r->d, 1), MCXT_ALLOC_HUGE);
 	double	   *out = (double *) palloc_extended(sizeof(double) * Max(n, 1) * width, MCXT_ALLOC_HUGE);

@@ -128,7 +128,8 @@ typedef struct LearnerOptions
 
 /*
  * Option score_in: where a round predicts.  Pool: one query that predicts
- * where the rows are (al._round_probs, a Citus distributed table's shards);
+ * where the rows are (al._round_probs; ovr and ridge: al._round_outputs; a
+ * Citus distributed table's shards);
  * coordinator: the round reads the features; auto: pool for a Citus
  * distributed pool when the options allow it, else coordinator.
  */

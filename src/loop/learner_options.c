@@ -155,16 +155,16 @@ check_eval(const LearnerOptions *o)
  * and its members' probabilities, never its features, so selections that
  * read the features or rank rows together (batch other than topk, explore,
  * sample, density, expected error reduction), expected_gradient_length
- * (reads the features), rescore_sample, the ovr and ridge families and
- * external predictions need the round that reads the pool.
+ * (reads the features), rescore_sample and external predictions need the
+ * round that reads the pool.  (The ovr and ridge families receive each
+ * row's outputs and ||(x, 1)||, all their strategies need; their other
+ * conflicts family_check_options refuses anyway.)
  */
 const char *
 learner_score_in_conflict(const char *strategy, const LearnerOptions *o)
 {
 	if (o->predictions)
 		return "\"predictions\": true";
-	if (o->family != MODEL_SOFTMAX)
-		return psprintf("\"family\": \"%s\"", model_family_name((ModelFamily) o->family));
 	if (strcmp(strategy, LEARNER_EER_STRATEGY) == 0 || strcmp(strategy, "expected_gradient_length") == 0)
 		return psprintf("strategy \"%s\"", strategy);
 	if (o->batch != ROUND_BATCH_TOPK)
@@ -193,7 +193,7 @@ check_score_in(const char *strategy, const LearnerOptions *o)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("option \"score_in\": \"pool\" cannot be combined with %s", conflict),
-				 errdetail("A round that scores in the pool's query receives each row's id and class probabilities, not its features."),
+				 errdetail("A round that scores in the pool's query receives each row's id and class probabilities (or outputs), not its features."),
 				 errhint("Set \"score_in\": \"auto\" or \"coordinator\" to score in the round.")));
 }
 

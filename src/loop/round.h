@@ -99,6 +99,7 @@ extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, bytea
 										 ItemMap *labeled, int bucket, int buckets);
 extern bool round_pushdown_wanted(const Learner *l, bool sel_needed, double draw);
 extern bytea *round_model_value(const Learner *l, const ModelFit *fit, int d);
+extern char *round_pool_predict_sql(const Learner *l, const char *function, bytea *value);
 /* round_write.c */
 extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
 							   Datum *predicted, Datum *probs, bool hot);

@@ -32,7 +32,9 @@
  * probabilities (members x k reals, predicted by al_softmax_predict_ws as
  * al._round_row predicts them) come back, and the leader takes their mean
  * (round_committee_mean) and the strategy's score (round_strategy_score)
- * as the serial round does.  doc/citus.md, "Scoring in the pool".
+ * as the serial round does.  doc/citus.md, "Scoring in the pool".  The
+ * rounds of ovr and ridge learners (family_round.c) run their one query
+ * with al._round_outputs, built by round_pool_predict_sql too.
  */
 #include "postgres.h"
 
@@ -304,7 +306,8 @@ round_pushdown_wanted(const Learner *l, bool sel_needed, double draw)
 
 /*
  * The value of the round's model (al.model_export's form): the committee
- * fit has just trained or loaded, of d features and the learner's classes.
+ * fit has just trained or loaded, of d features and the learner's classes
+ * (its family's: a ridge model has one output and no classes).
  */
 bytea *
 round_model_value(const Learner *l, const ModelFit *fit, int d)
@@ -316,14 +319,28 @@ round_model_value(const Learner *l, const ModelFit *fit, int d)
 	m.name = psprintf("%s%s", LEARNER_MODEL_PREFIX, l->name);
 	m.version = fit->version;
 	m.learner_id = l->id;
-	m.k = l->k;
+	m.family = (ModelFamily) l->options.family;
+	m.k = m.family == MODEL_RIDGE ? 1 : l->k;
 	m.d = d;
 	m.members = fit->members;
-	m.family = MODEL_SOFTMAX;
 	m.train_c = fit->c;
-	m.classes = l->classes;
+	m.classes = m.family == MODEL_RIDGE ? NULL : l->classes;
 	m.m = fit->models;
 	return model_export_pack(&m);
+}
+
+/*
+ * The query of a round that scores in the pool (option score_in): each
+ * pool row's id as text and al.<function>(value, its features), the model
+ * value a literal so that Citus ships the call to the shards.
+ */
+char *
+round_pool_predict_sql(const Learner *l, const char *function, bytea *value)
+{
+	return psprintf("SELECT p.%s::pg_catalog.text, al.%s(%s::pg_catalog.bytea, %s) FROM %s p",
+					quote_identifier(l->id_column), function,
+					quote_literal_cstr(DatumGetCString(DirectFunctionCall1(byteaout, PointerGetDatum(value)))),
+					learner_features_sql(l, "p"), learner_pool_name(l));
 }
 
 /* The receiver of the parallel query: keeps the scored rows of unlabeled items. */
@@ -533,9 +550,7 @@ round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
 	MemoryContextSwitchTo(old);
 	/* literals, not parameters: a one-shot plan of SPI_execute_extended has no parameter types */
 	if (value)
-		sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_probs(%s::pg_catalog.bytea, %s) FROM %s p",
-					   id, quote_literal_cstr(DatumGetCString(DirectFunctionCall1(byteaout, PointerGetDatum(value)))),
-					   learner_features_sql(l, "p"), learner_pool_name(l));
+		sql = round_pool_predict_sql(l, "_round_probs", value);
 	else
 		sql = psprintf("SELECT p.%s::pg_catalog.text, al._round_row(" INT64_FORMAT "::pg_catalog.int8, "
 					   "%s::pg_catalog.text, %s) FROM %s p",

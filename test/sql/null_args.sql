@@ -124,7 +124,7 @@ BEGIN
 		RETURN CASE WHEN argtype = 'bytea'::regtype THEN $q$al.model_export('nm_ovr')$q$
 			WHEN argname = 'model' THEN $q$'nm_ovr'::text$q$
 			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ovr')$q$ END;
-	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_value%', 'predict\_committee\_values%']) THEN
+	ELSIF argname IN ('model', 'model_id') AND p.proname LIKE ANY (ARRAY['predict\_value%', 'predict\_committee\_values%', '\_round\_outputs']) THEN
 		RETURN CASE WHEN argtype = 'bytea'::regtype THEN $q$al.model_export('nm_ridge')$q$
 			WHEN argname = 'model' THEN $q$'nm_ridge'::text$q$
 			ELSE $q$(SELECT max(id) FROM al.models WHERE name = 'nm_ridge')$q$ END;

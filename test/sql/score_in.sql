@@ -30,28 +30,8 @@ CREATE TABLE si_part_d PARTITION OF si_part DEFAULT;
 INSERT INTO si_part SELECT * FROM si_pool;
 ANALYZE si_pool, si_part;
 
--- the ranking of a learner, bit for bit
-CREATE FUNCTION pg_temp.ranking(learner text)
-RETURNS TABLE (item_id text, score bytea, predicted text, probs text, hot boolean, rank integer, model_version integer)
-LANGUAGE sql AS $$
-	SELECT s.item_id, float8send(s.score), s.predicted, s.probs::text, s.hot, s.rank, s.model_version
-	FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = learner $$;
--- rows of the rankings of two learners that the other has not (both ways)
-CREATE FUNCTION pg_temp.differ(a text, b text) RETURNS bigint LANGUAGE sql AS $$
-	SELECT (SELECT count(*) FROM (SELECT item_id, score, predicted, probs, hot, rank, model_version FROM pg_temp.ranking(a)
-		EXCEPT ALL SELECT item_id, score, predicted, probs, hot, rank, model_version FROM pg_temp.ranking(b)) d)
-	+ (SELECT count(*) FROM (SELECT item_id, score, predicted, probs, hot, rank, model_version FROM pg_temp.ranking(b)
-		EXCEPT ALL SELECT item_id, score, predicted, probs, hot, rank, model_version FROM pg_temp.ranking(a)) d) $$;
--- what a learner's ranking holds
-CREATE FUNCTION pg_temp.summary(learner text, OUT rows bigint, OUT hot bigint, OUT ranked bigint, OUT version integer)
-LANGUAGE sql AS $$
-	SELECT count(*), count(*) FILTER (WHERE hot), count(rank), max(model_version) FROM pg_temp.ranking(learner) $$;
--- make a learner's next round rescore
-CREATE FUNCTION pg_temp.forget_ranking(learner text) RETURNS void LANGUAGE sql AS $$
-	DELETE FROM al.ranking_state WHERE learner_id = (SELECT id FROM al.learners WHERE name = learner) $$;
--- the items of a batch, in order
-CREATE FUNCTION pg_temp.batch(learner text, n integer) RETURNS text LANGUAGE sql AS $$
-	SELECT string_agg(item_id, ',' ORDER BY o) FROM al.next_batch(learner, n) WITH ORDINALITY b(item_id, o) $$;
+\set rankings :abs_srcdir '/sql/include/rankings.sql'
+\i :rankings
 -- a label from the features
 CREATE FUNCTION pg_temp.truth(x real[]) RETURNS text LANGUAGE sql AS $$
 	SELECT CASE WHEN x[1] + x[2] > 1 THEN 'a' WHEN x[3] > 0 THEN 'b' ELSE 'c' END $$;
@@ -223,9 +203,8 @@ FROM (VALUES (NULL, '{"score_in": "pool", "batch": "kcenter"}'), (NULL, '{"score
 	(NULL, '{"score_in": "pool", "density": 1}'), (NULL, '{"score_in": "pool", "rescore_sample": 0.5}'),
 	('expected_gradient_length', '{"score_in": "pool"}'), ('expected_error_reduction', '{"score_in": "pool"}')) t(st, o);
 CREATE TABLE si_ppool (id integer, p al.probvec);
-SELECT pg_temp.try($$SELECT al.create_learner('si_bad', 'si_pool', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"score_in": "pool", "family": "ovr"}')$$) AS ovr,
-	pg_temp.try($$SELECT al.create_learner('si_bad', 'si_pool', 'id', 'x', '{}', 'committee_std', '{"score_in": "pool", "family": "ridge", "committee": 2}')$$) AS ridge,
-	pg_temp.try($$SELECT al.create_learner('si_bad', 'si_ppool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"score_in": "pool", "predictions": true}')$$) AS predictions;
+-- (multi-label and regression learners score in the pool: score_in_families)
+SELECT pg_temp.try($$SELECT al.create_learner('si_bad', 'si_ppool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"score_in": "pool", "predictions": true}')$$) AS predictions;
 -- and the other way round: a pool learner cannot be given such options
 SELECT pg_temp.try($$SELECT al.alter_learner('si_c', NULL, '{"sample": 100}')$$) AS sample,
 	pg_temp.try($$SELECT al.alter_learner('si_r', 'expected_gradient_length', NULL)$$) AS egl;
