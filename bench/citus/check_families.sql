@@ -81,7 +81,7 @@ SELECT id, al.predict_labels(:'tags'::bytea, x), al.predict_label_probs(:'tags':
 \echo '-- a value of the wrong family is refused on the workers (42809)'
 SELECT count(al.predict_value(:'tags'::bytea, x)) FROM pool;
 
-\echo '-- ovr and ridge LEARNERS over the distributed pool (their rounds read the features: "auto" = coordinator),'
+\echo '-- ovr and ridge LEARNERS over the distributed pool ("auto": they predict on the shards, al._round_outputs),'
 \echo '-- and a softmax committee (its round predicts on the shards),'
 \echo '-- each with a twin over the local copy and the same labels; rankings compared row by row'
 SET client_min_messages = warning;
