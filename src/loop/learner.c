@@ -371,10 +371,10 @@ al_drop_learner(PG_FUNCTION_ARGS)
 	learner_store_exec("DELETE FROM al.learner_store WHERE id = $1", 1, &type, &arg, false, 0);
 	al_handle_drop(l->handle);
 	/*
-	 * al.scores has no foreign key (see 50_loop.sql): its partition goes,
-	 * or its rows when al.scores is busy (scores_partition.c).  Last, so
-	 * that the lock of al.scores a dropped partition takes (until commit)
-	 * is not held while the labels are deleted.
+	 * al.scores has no foreign key (see 50_loop.sql): its partition goes
+	 * at pre-commit, so that the lock of al.scores a dropped partition
+	 * takes is held by no user statement (scores_partition.c); its rows
+	 * go now when al.scores is busy.
 	 */
 	if (!scores_partition_drop(l->id))
 		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);

@@ -21,13 +21,20 @@
  *
  * Dropping a partition locks al.scores in ACCESS EXCLUSIVE mode, which
  * would wait for every other learner's round and hold up every
- * al.next_batch meanwhile.  So al.drop_learner drops it only when that
- * lock is free at once; otherwise it deletes the learner's rows and leaves
- * the empty partition, and a later al.drop_learner that gets the lock
- * drops it with its own (the partitions whose learner is gone).
+ * al.next_batch meanwhile, and holds it until commit: dropped by
+ * al.drop_learner itself, a caller that went on in its transaction (BEGIN,
+ * pg_sleep in the same statement, a DO block) would stall every learner of
+ * the database for as long as it liked.  So al.drop_learner only notes the
+ * partitions to drop (its learner's and those whose learner is gone) and
+ * they are dropped at the transaction's pre-commit, after the last user
+ * statement, and only when that lock is free at once.  Otherwise (or when
+ * the transaction is prepared) they stay, and a later al.drop_learner
+ * drops them; al.drop_learner deletes its learner's rows when the lock is
+ * busy as it is called.
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
@@ -36,10 +43,15 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "storage/lock.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "identity.h"
 #include "learner_api.h"
@@ -76,6 +88,7 @@ scores_partition(int64 learner_id)
 	Oid			relid = get_relname_relid(name, nsp);
 	ObjectAddress part,
 				ext;
+	int			nest;
 
 	if (OidIsValid(relid))
 		return relid;
@@ -84,6 +97,16 @@ scores_partition(int64 learner_id)
 	relid = get_relname_relid(name, nsp);
 	if (OidIsValid(relid))
 		return relid;
+	/*
+	 * Where and how the store owner makes it is not the caller's to say:
+	 * the caller's default_tablespace would put it in a tablespace the
+	 * caller may not use, its default_table_access_method make it of
+	 * another access method.  The database's default tablespace, heap.
+	 */
+	nest = NewGUCNestLevel();
+	(void) set_config_option("default_tablespace", "", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("default_table_access_method", "heap", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 	learner_store_exec(psprintf("CREATE TABLE al.%s (LIKE al.scores INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", q),
 					   0, NULL, NULL, false, 0);
 	learner_store_exec(psprintf("REVOKE ALL ON al.%s FROM PUBLIC", q), 0, NULL, NULL, false, 0);
@@ -91,6 +114,7 @@ scores_partition(int64 learner_id)
 	/* the partial index al.scores_order comes with the attachment */
 	learner_store_exec(psprintf("ALTER TABLE al.scores ATTACH PARTITION al.%s FOR VALUES IN (" INT64_FORMAT ")",
 								q, learner_id), 0, NULL, NULL, false, 0);
+	AtEOXact_GUC(true, nest);
 	relid = get_relname_relid(name, nsp);
 	if (!OidIsValid(relid))
 		elog(ERROR, "partition al.%s of al.scores was not created", q);
@@ -101,10 +125,121 @@ scores_partition(int64 learner_id)
 	return relid;
 }
 
+/* A partition to drop at pre-commit, noted in (sub)transaction subid. */
+typedef struct PartitionToDrop
+{
+	Oid			relid;
+	NameData	name;
+	SubTransactionId subid;
+} PartitionToDrop;
+
+/* The partitions this transaction drops at pre-commit (TopTransactionContext). */
+static List *partitions_to_drop = NIL;
+
 /*
- * Drop learner_id's partition of al.scores, and those whose learner is
- * gone, if al.scores can be locked at once; false (nothing done) if not.
- * The caller holds the learner's row lock and is connected to SPI.
+ * Drop the partitions noted, if al.scores can be locked at once: the lock
+ * is then held only from here to the commit, when no user code runs.
+ * Each is checked again (still al.<its name>, a partition; another
+ * transaction may have dropped it) and skipped if its own lock is busy.
+ */
+static void
+drop_noted_partitions(void)
+{
+	Oid			nsp = get_namespace_oid("al", true);
+	Oid			parent = OidIsValid(nsp) ? get_relname_relid("scores", nsp) : InvalidOid;
+	ListCell   *lc;
+
+	if (!OidIsValid(parent) || !ConditionalLockRelationOid(parent, AccessExclusiveLock))
+		return;
+	foreach(lc, partitions_to_drop)
+	{
+		PartitionToDrop *d = (PartitionToDrop *) lfirst(lc);
+		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(d->relid));
+		bool		same;
+		ObjectAddress obj;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		same = ((Form_pg_class) GETSTRUCT(tup))->relnamespace == nsp &&
+			((Form_pg_class) GETSTRUCT(tup))->relispartition &&
+			namestrcmp(&((Form_pg_class) GETSTRUCT(tup))->relname, NameStr(d->name)) == 0;
+		ReleaseSysCache(tup);
+		if (!same || !ConditionalLockRelationOid(d->relid, AccessExclusiveLock))
+			continue;
+		/* no longer a member of the extension, so that it may be dropped alone */
+		deleteDependencyRecordsForClass(RelationRelationId, d->relid, ExtensionRelationId, DEPENDENCY_EXTENSION);
+		CommandCounterIncrement();
+		ObjectAddressSet(obj, RelationRelationId, d->relid);
+		performDeletion(&obj, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+		CommandCounterIncrement();
+	}
+}
+
+/* Drop the noted partitions at pre-commit; forget them at the end of the transaction. */
+static void
+partition_xact_callback(XactEvent event, void *arg)
+{
+	if (partitions_to_drop == NIL)
+		return;
+	if (event == XACT_EVENT_PRE_COMMIT)
+		drop_noted_partitions();
+	/* a prepared transaction would hold the lock until COMMIT PREPARED: none dropped */
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+		partitions_to_drop = NIL;
+}
+
+/*
+ * A subtransaction rolled back: its notes go (its learner is not dropped);
+ * one committed: its notes are its parent's.
+ */
+static void
+partition_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid,
+						   void *arg)
+{
+	ListCell   *lc;
+
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		foreach(lc, partitions_to_drop)
+			if (((PartitionToDrop *) lfirst(lc))->subid == mySubid)
+				partitions_to_drop = foreach_delete_current(partitions_to_drop, lc);
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		foreach(lc, partitions_to_drop)
+			if (((PartitionToDrop *) lfirst(lc))->subid == mySubid)
+				((PartitionToDrop *) lfirst(lc))->subid = parentSubid;
+	}
+}
+
+/* Note partition relid, named name, to be dropped at pre-commit. */
+static void
+note_partition_drop(Oid relid, const char *name)
+{
+	static bool registered = false;
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	PartitionToDrop *d = (PartitionToDrop *) palloc0(sizeof(PartitionToDrop));
+
+	if (!registered)
+	{
+		RegisterXactCallback(partition_xact_callback, NULL);
+		RegisterSubXactCallback(partition_subxact_callback, NULL);
+		registered = true;
+	}
+	d->relid = relid;
+	namestrcpy(&d->name, name);
+	d->subid = GetCurrentSubTransactionId();
+	partitions_to_drop = lappend(partitions_to_drop, d);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Note learner_id's partition of al.scores, and those whose learner is
+ * gone, to be dropped at pre-commit (see the head of this file); false if
+ * al.scores cannot be locked at once now (the caller then deletes the
+ * learner's rows).  The caller holds the learner's row lock and is
+ * connected to SPI.
  */
 bool
 scores_partition_drop(int64 learner_id)
@@ -112,22 +247,29 @@ scores_partition_drop(int64 learner_id)
 	Oid			types[2] = {OIDOID, TEXTOID};
 	Datum		args[2];
 	int			n;
-	Oid		   *oids;
-	char	  **names;
 	SPIPlanPtr	plan;
 	AlIdentity	save;
 	int			ret;
+	LOCKTAG		tag;
+	int			holders;
+	bool		free_now;
 
 	args[0] = ObjectIdGetDatum(scores_parent());
-	if (!ConditionalLockRelationOid(DatumGetObjectId(args[0]), AccessExclusiveLock))
-		return false;
+	/*
+	 * Whether the lock is free now, asked without taking it: it is taken
+	 * at pre-commit, not here (taken and released, it would still be held
+	 * on a hot standby until this transaction ends: an ACCESS EXCLUSIVE
+	 * lock is WAL-logged when taken, released there at commit).
+	 */
+	SET_LOCKTAG_RELATION(tag, MyDatabaseId, DatumGetObjectId(args[0]));
+	(void) GetLockConflicts(&tag, AccessExclusiveLock, &holders);
+	free_now = holders == 0;
 	args[1] = CStringGetTextDatum(partition_name(learner_id));
 	/*
 	 * Read with the latest snapshot, whatever the isolation level: a
-	 * learner whose creator committed after this statement began has a
-	 * partition and must be seen.  Under the lock no creator is in
-	 * progress (attaching holds a conflicting lock until commit), and no
-	 * drop of a learner either (it wrote al.scores or holds this lock).
+	 * learner and its partition are committed together (al.create_learner),
+	 * so a partition seen here whose learner is not is one whose learner is
+	 * gone; a learner a concurrent drop has not committed is still seen.
 	 */
 	al_become_store_owner(&save);
 	plan = SPI_prepare("SELECT c.oid, c.relname::pg_catalog.text FROM pg_catalog.pg_inherits i "
@@ -142,23 +284,14 @@ scores_partition_drop(int64 learner_id)
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the partitions of al.scores (%d)", ret);
 	n = (int) SPI_processed;
-	oids = (Oid *) palloc(sizeof(Oid) * Max(n, 1));
-	names = (char **) palloc(sizeof(char *) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
 
-		oids[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		names[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		note_partition_drop(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)),
+							SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	SPI_freeplan(plan);
-	for (int i = 0; i < n; i++)
-	{
-		/* no longer a member of the extension, so that it may be dropped alone */
-		deleteDependencyRecordsForClass(RelationRelationId, oids[i], ExtensionRelationId, DEPENDENCY_EXTENSION);
-		CommandCounterIncrement();
-		learner_store_exec(psprintf("DROP TABLE al.%s", quote_identifier(names[i])), 0, NULL, NULL, false, 0);
-	}
-	return true;
+	return free_now;
 }

@@ -21,6 +21,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -234,13 +235,30 @@ typedef struct ValueModelCache
 {
 	char	   *bytes;			/* a copy of the value */
 	Size		len;
+	bool		constant;		/* the call's first argument is a Const */
 	AlModel    *model;			/* unpacked, in a context under fn_mcxt */
 } ValueModelCache;
 
 /*
+ * Whether the first argument of the call is a Const node: then its value
+ * is the same for the life of fn_extra (not so a Param: PL/pgSQL keeps a
+ * simple expression's state across calls with other values).
+ */
+static bool
+first_arg_constant(FunctionCallInfo fcinfo)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+
+	return expr != NULL && IsA(expr, FuncExpr) && ((FuncExpr *) expr)->args != NIL &&
+		IsA(linitial(((FuncExpr *) expr)->args), Const);
+}
+
+/*
  * The model of an exported value, unpacked once per query: a call keeps
  * the last value it unpacked and reuses it while the bytes are the same
- * (a constant, or a column of equal values).
+ * (a column of equal values), or at once when the value is a constant
+ * (the model literal of a round's query with option score_in: comparing
+ * its bytes on every row cost as much as predicting, a 300 kB model).
  */
 AlModel *
 model_value_get(FunctionCallInfo fcinfo, bytea *blob)
@@ -250,11 +268,14 @@ model_value_get(FunctionCallInfo fcinfo, bytea *blob)
 	Size		len = VARSIZE_ANY_EXHDR(blob);
 	AlModel    *model;
 
-	if (c && c->model && c->len == len && memcmp(c->bytes, bytes, len) == 0)
+	if (c && c->model && (c->constant || (c->len == len && memcmp(c->bytes, bytes, len) == 0)))
 		return c->model;
 	if (c == NULL)
+	{
 		c = fcinfo->flinfo->fn_extra =
 			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ValueModelCache));
+		c->constant = first_arg_constant(fcinfo);
+	}
 	if (c->model)
 	{
 		MemoryContextDelete(c->model->cxt);

@@ -78,6 +78,35 @@ SELECT v.which, al.predict_proba(v.m, d.x)::text = (CASE v.which WHEN 'saved' TH
 FROM mx_saved s, (VALUES ('saved', (SELECT m FROM mx_saved)), ('bag', al.model_export('mx_bag')), ('saved', (SELECT m FROM mx_saved))) v(which, m),
      (SELECT x FROM mx_data WHERE id = 17) d;
 
+-- a constant value (a round's model literal, option score_in) is unpacked
+-- once per call site and not compared again row after row (a 300 kB
+-- model's bytes compared on every row cost 3 times its prediction); a
+-- PL/pgSQL variable is no constant: its simple expression keeps one call
+-- site across the loop's values, each still scored with its own model
+SELECT encode(m, 'hex') AS mx_saved_hex FROM mx_saved \gset
+SELECT count(*) AS rows, count(*) FILTER (WHERE al.predict_proba(decode(:'mx_saved_hex', 'hex'), d.x)::text
+                                          = al.predict_proba(s.m, d.x)::text) AS constant_value_same
+FROM mx_saved s, mx_data d WHERE d.id <= 5;
+DO $$
+DECLARE
+	v bytea;
+	want text;
+	got text;
+	x real[] := (SELECT x FROM mx_data WHERE id = 17);
+	n integer := 0;
+BEGIN
+	FOR v, want IN SELECT t.m, al.predict_proba(t.m, x)::text
+	               FROM (VALUES (1, (SELECT m FROM mx_saved)), (2, al.model_export('mx_bag')), (3, (SELECT m FROM mx_saved))) t(i, m)
+	               ORDER BY t.i LOOP
+		got := al.predict_proba(v, x)::text;
+		IF got IS DISTINCT FROM want THEN
+			RAISE EXCEPTION 'value % scored with another model: % instead of %', n + 1, got, want;
+		END IF;
+		n := n + 1;
+	END LOOP;
+	RAISE NOTICE '% values of a PL/pgSQL variable, each scored with its own model', n;
+END $$;
+
 -- a real[] argument is read in place (the support function calls the twin);
 -- the value is a constant, so the call is immutable and could be shipped
 EXPLAIN (VERBOSE, COSTS OFF) SELECT al.predict_proba(m, d.x), al.predict(m, d.x), al.predict_committee(m, d.x) FROM mx_saved, mx_data d;

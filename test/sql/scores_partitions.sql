@@ -204,6 +204,66 @@ SET ROLE sp_b;
 SELECT al.drop_learner('spb');
 RESET ROLE;
 SELECT * FROM sp_partitions;
+
+-- 8. al.drop_learner takes no lock of al.scores that would outlive it in
+-- the caller's transaction (an ACCESS EXCLUSIVE lock held to commit by a
+-- caller that goes on, BEGIN or pg_sleep in the same statement, stalled
+-- every learner's round and al.next_batch): the partition is dropped at
+-- pre-commit; not when the drop is rolled back to a savepoint
+SET ROLE sp_b;
+SELECT al.create_learner('spg', 'sp.pool_b', 'id', 'x', ARRAY['0', '1']) > 0 AS created;
+SELECT al.create_learner('sph', 'sp.pool_b', 'id', 'x', ARRAY['0', '1']) > 0 AS created;
+RESET ROLE;
+SELECT id AS spg_id FROM al.learners WHERE name = 'spg' \gset
+SELECT id AS sph_id FROM al.learners WHERE name = 'sph' \gset
+SET ROLE sp_b;
+BEGIN;
+SELECT al.drop_learner('spg');
+SELECT count(*) AS scores_locked_exclusive FROM pg_locks
+WHERE relation = 'al.scores'::regclass AND pid = pg_backend_pid() AND mode = 'AccessExclusiveLock';
+SELECT to_regclass(format('al.scores_%s', :spg_id)) IS NOT NULL AS spg_partition_until_commit;
+SAVEPOINT s;
+SELECT al.drop_learner('sph');
+ROLLBACK TO s;
+COMMIT;
+RESET ROLE;
+SELECT to_regclass(format('al.scores_%s', :spg_id)) IS NOT NULL AS spg_partition_left,
+	to_regclass(format('al.scores_%s', :sph_id)) IS NOT NULL AS sph_partition_left;
+SELECT * FROM pg_temp.partition_of('sph');
+SET ROLE sp_b;
+BEGIN;
+SAVEPOINT s;
+SELECT al.drop_learner('sph');
+RELEASE s;
+SAVEPOINT t;
+ROLLBACK TO t;
+COMMIT;
+RESET ROLE;
+SELECT to_regclass(format('al.scores_%s', :sph_id)) IS NOT NULL AS sph_partition_left;
+SELECT * FROM sp_partitions;
+
+-- 9. the store owner makes a partition where the store owner says, not
+-- where the caller's settings say: a role without CREATE on a tablespace
+-- set as its default_tablespace had its learner's partition (and index)
+-- made in that tablespace
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE sp_ts LOCATION '';
+RESET allow_in_place_tablespaces;
+SET ROLE sp_b;
+SELECT has_tablespace_privilege('sp_ts', 'CREATE') AS may_create_in_sp_ts;
+SET default_tablespace = sp_ts;
+SELECT al.create_learner('spi', 'sp.pool_b', 'id', 'x', ARRAY['0', '1']) > 0 AS created;
+SHOW default_tablespace;
+RESET default_tablespace;
+RESET ROLE;
+SELECT c.relkind, coalesce(t.spcname, '(database default)') AS tablespace
+FROM al.learners l JOIN pg_class c ON c.relname ~ ('^scores_' || l.id || '(_|$)')
+LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
+WHERE l.name = 'spi' ORDER BY c.relkind;
+SET ROLE sp_b;
+SELECT al.drop_learner('spi');
+RESET ROLE;
+DROP TABLESPACE sp_ts;
 DROP VIEW sp_partitions, sp_ranking_diff;
 DROP SCHEMA sp CASCADE;
 DROP ROLE sp_a, sp_b;
