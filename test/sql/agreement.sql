@@ -3,15 +3,9 @@
 -- training label rules against al.train_model on hand-built label sets; the
 -- agreement views and kappas against hand values and plain-SQL formulas;
 -- who may do what.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 24 items in 3 clusters; the true class of item i is classes[i % 3 + 1]
 CREATE TABLE agr_pool AS

@@ -3,15 +3,9 @@
 -- aggregates (every deterministic strategy), the label schedule,
 -- determinism, the summary against an independent query, and every error
 -- with its SQLSTATE.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 40 points of 3 overlapping classes, coordinates multiples of 1/8 (exact
 -- in float, so distances are exact), ids not in scan order

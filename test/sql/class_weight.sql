@@ -1,15 +1,9 @@
 -- The class_weight option of al.train_model and of learners: "balanced"
 -- (n / (k n_c) over the training rows) or explicit {"label": weight}
 -- weights, which multiply each training row's sample weight.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 2 rows of class a, 6 of class b (overlapping): balanced weights are
 -- 8 / (2 * 2) = 2 and 8 / (2 * 6) = 0.666...

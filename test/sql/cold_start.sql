@@ -1,15 +1,9 @@
 -- The option cold_start: the batches before a learner's first model.
 -- kcenter is checked against picks worked out on paper; query runs the
 -- owner's query as the owner (never with the caller's or more rights).
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- six points in the plane, and item 7 without features
 --   1 (0,0)  2 (1,0)  3 (0,1.2)  4 (10,0)  5 (0,10)  6 (10,10)

@@ -3,15 +3,9 @@
 -- made by hand for a fixture built here, and against the same counts
 -- computed directly from al_ext's tables; each read by the view role, and
 -- by a role with no right (who sees nothing).
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 SET TimeZone = 'UTC';
 CREATE TABLE dash_pool AS

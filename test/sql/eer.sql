@@ -3,15 +3,9 @@
 -- against a hand-checkable symmetric case and against a brute-force full
 -- retrain per (candidate, class) written here in SQL with al.train_model;
 -- options, privileges and every error with its SQLSTATE.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 SELECT provolatile, proparallel, prosecdef FROM pg_proc WHERE oid = 'al.expected_error_reduction'::regproc;
 

@@ -3,15 +3,9 @@
 -- table; every version's accuracy (Wilson interval), macro-F1 (bootstrap
 -- interval) and log-loss (normal interval) on its labeled part, each
 -- recomputed here in plain SQL from the model's probabilities.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 200 items of 3 overlapping classes: the true class of item i is i % 3
 SELECT setseed(0.41);

@@ -3,15 +3,9 @@
 -- al.probvec[]) column the application rewrites.  Three prediction versions
 -- written here, two annotators; every ranking, curve point and stop rule is
 -- recomputed in plain SQL from the column and the labels.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- an "external model": version v's distribution of item i, normalized weights
 CREATE FUNCTION pg_temp.pv(i bigint, v integer) RETURNS al.probvec LANGUAGE sql AS $$

@@ -3,15 +3,9 @@
 -- mirrors the column (changed values change the label, NULL or a value that
 -- is no class withdraws it).  Hostile cases: the column dropped or retyped
 -- between rounds, values that are no class, NULLs.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 30 items on a line: items 1-4 labeled a/b, 5 NULL, 6 'zzz' (no class)
 CREATE TABLE imp_pool AS

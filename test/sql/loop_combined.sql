@@ -4,15 +4,9 @@
 -- here: they compose.  Evaluation items are handed out only at eval_rate
 -- (never by the cold start or the ranking), once each; other items reach
 -- up to two annotators, never one annotator twice.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 CREATE TABLE combo_pool AS
 SELECT i::bigint AS id, ARRAY[(i % 6)::real, (i / 6)::real]::real[] AS x FROM generate_series(1, 36) i;

@@ -1,15 +1,9 @@
 -- The loop's inputs at their limits: class lists, options, item ids of the
 -- wrong type, read-only transactions, untyped array literals.  Each is a
 -- clear error (message and SQLSTATE, no internal statement shown) or works.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 -- the context of an error, without the lines of this helper and of try
 CREATE FUNCTION pg_temp.context(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

@@ -4,15 +4,9 @@
 -- al.next_batch handing out the lowest unheld ranks first.  Each order is
 -- checked against the SQL aggregate over the same candidates, and against
 -- an independent plain-SQL computation or a hand-derived answer.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- euclidean distance in double precision (plain SQL, independent of the kernels)
 CREATE FUNCTION pg_temp.dist(a real[], b real[]) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$

@@ -4,15 +4,9 @@
 -- member of the owner, grantee (SELECT on the handle), stranger and
 -- superuser; squatting, poisoning and reuse of a learner's name; DROP ROLE,
 -- REASSIGN OWNED, DROP OWNED and the event trigger that drops orphans.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 -- run a statement of any kind: 'ok', or the error with its detail and
 -- hint (handle ids made N)
 CREATE FUNCTION pg_temp.try_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$

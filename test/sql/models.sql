@@ -1,14 +1,8 @@
 -- In-database models: training reaches the optimum, is deterministic,
 -- predicts what its stored weights say, and every error is reported.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- Gaussian mixtures: k classes, d features, class c centred at sep * (c, -c, c, ...)
 CREATE FUNCTION pg_temp.mixture(tab text, n int, d int, k int, sep float8, seed float8) RETURNS void

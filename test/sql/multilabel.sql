@@ -7,15 +7,9 @@
 -- forms: test/sql/storage_forms.sql.)
 
 -- errors as "SQLSTATE: message"
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- the formulas in plain SQL, one function per score
 CREATE FUNCTION pg_temp.mbe(p float8[]) RETURNS float8 LANGUAGE sql AS $$

@@ -1,14 +1,8 @@
 -- al.probvec: text and binary I/O, typmod, casts, and every input error
 -- try(sql) runs a statement and shows its result, or its SQLSTATE and message
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- text input: brackets, braces, white space; output is the shortest decimal
 SELECT '[0.1,0.2,0.7]'::al.probvec AS brackets,

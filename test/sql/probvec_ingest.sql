@@ -4,15 +4,9 @@
 -- and JSON output.  Every value is checked by hand or against a plain-SQL
 -- computation; every error with its SQLSTATE and message.
 -- try(sql) runs a statement and shows its result, or its SQLSTATE and message
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 -- the detail of the error of sql (the offending value)
 CREATE FUNCTION pg_temp.detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

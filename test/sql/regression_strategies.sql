@@ -5,15 +5,9 @@
 -- the comments), the same values recomputed in plain SQL (unnest, sqrt; the
 -- picks by recursive queries written independently), every error with its
 -- SQLSTATE and message, NULLs, the memory bound.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- ---------------------------------------------------------------------------
 -- al.committee_std: the population standard deviation (divide by K)

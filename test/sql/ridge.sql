@@ -7,15 +7,9 @@
 -- Every error with its SQLSTATE and message.
 
 -- errors as "SQLSTATE: message"
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- the reference: the normal equations solved in numeric (pg_temp.gauss,
 -- pg_temp.ref_ridge, pg_temp.rel_diff), in test/sql/include/ridge_reference.sql

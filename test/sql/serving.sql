@@ -1,15 +1,9 @@
 -- Deployment policy: the option serve (latest, best by evaluation
 -- accuracy), al.pin_version, al.unpin, al.rollback, al.serving_history, and
 -- that the ranking (al.scores) and al.next_batch use the served version.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 90 items in 3 clusters; the true class of item i is i % 3
 SELECT setseed(0.5);

@@ -5,15 +5,9 @@
 -- are recomputed here in plain SQL from the curve, the labels and the
 -- models' predictions.  (The NOTIFY when a rule first fires:
 -- test/t/047_stop_notify.pl.)
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 SELECT setseed(0.23);
 CREATE TABLE st_pool AS

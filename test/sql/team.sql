@@ -1,15 +1,9 @@
 -- Team ergonomics: al.unlabel (withdraw a label, recorded), al.my_batch (an
 -- annotator's open leases), and what al.learner_status says about waiting
 -- labels and the worker.  Several roles, each with one right.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 60 items in 3 clusters; the true class of item i is i % 3
 SELECT setseed(0.25);

@@ -4,15 +4,9 @@
 -- (short header, compressed inline, out of line, compressed out of line)
 -- through the aggregates, serially and in parallel workers.
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- binary input through COPY (FORMAT binary), as in topk.sql
 -- (with the error's detail, which says what is wrong)

@@ -6,15 +6,9 @@
 -- into parts, states shipped as text and binary, stored in a table
 -- (compressed or TOASTed), merged in parallel and per group; then every
 -- error with its SQLSTATE.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 -- 20,000 rows: 50 distinct scores (heavy ties), ~2% NULL and ~1% NaN
 -- scores, -0 beside +0, ~0.5% NULL ids, text ids in mixed case, 7 parts.

@@ -2,15 +2,9 @@
 -- Attack (review of main): inputs accepted at the door that break later,
 -- or are silently replaced.  Each line is true when al_ext behaves; false
 -- (or a wrong message) shows the defect.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	r text;
-BEGIN
-	EXECUTE sql INTO r;
-	RETURN 'ok: ' || coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set try :abs_srcdir '/sql/include/try.sql'
+\i :try
 
 CREATE TABLE atk_pool AS
 SELECT i::bigint AS id, ARRAY[(i % 2) + (i % 7) * 0.01, (i % 3) * 0.1]::real[] AS x
