@@ -42,6 +42,34 @@ BEGIN
 END
 $$;
 
+-- One sequential scan of the pool's TOAST table (every chunk, not
+-- assembled): the cheapest read of out-of-line features, which a round
+-- with al_ext.toast_scan on (the default) does instead of detoasting each
+-- row's array alone; ms.  Pools without a TOAST table (or an empty one)
+-- record nothing.
+CREATE FUNCTION bench.time_toast_scan(pool regclass, rows bigint, d int, run int) RETURNS double precision
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	toast regclass := (SELECT NULLIF(reltoastrelid, 0)::regclass FROM pg_class WHERE oid = pool);
+	n bigint;
+	ms double precision;
+BEGIN
+	IF toast IS NULL THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE format('SELECT count(*) FROM %s', toast) INTO n;
+	IF n = 0 THEN
+		RETURN NULL;
+	END IF;
+	t0 := clock_timestamp();
+	EXECUTE format('SELECT sum(pg_catalog.length(chunk_data)) FROM %s', toast);
+	ms := 1000 * extract(epoch FROM clock_timestamp() - t0);
+	INSERT INTO bench.round_runs VALUES (pool::text, rows, d, 'toast scan', run, ms);
+	RETURN ms;
+END
+$$;
+
 -- One round (a retrain: train on the 100 labels, score every unlabeled
 -- row, write and mark the ranking): ms, recorded as `what`.
 CREATE FUNCTION bench.time_round(name text, pool regclass, rows bigint, d int, what text, run int)
@@ -77,11 +105,12 @@ CREATE VIEW bench.rounds_report AS
 WITH p AS (
 	SELECT pool, rows, d, count(*) FILTER (WHERE what = 'round') AS runs,
 	       bench.rounds_median(pool, 'scan') AS scan, bench.rounds_median(pool, 'round') AS round,
-	       bench.rounds_median(pool, 'round, rescore_sample 0.1') AS sampled
+	       bench.rounds_median(pool, 'round, rescore_sample 0.1') AS sampled,
+	       bench.rounds_median(pool, 'toast scan') AS toast
 	FROM bench.round_runs GROUP BY pool, rows, d)
 SELECT to_char(rows, 'FM99,999,999') AS "rows", d AS features, runs,
-       round(scan::numeric) AS "scan ms", round(round::numeric) AS "round ms",
-       round((round / scan)::numeric, 2) AS "round / scan",
+       round(scan::numeric) AS "scan ms", round(toast::numeric) AS "TOAST scan ms", round(round::numeric) AS "round ms",
+       round((round / scan)::numeric, 2) AS "round / scan", round((round / toast)::numeric, 2) AS "round / TOAST scan",
        round((1000 * round / rows)::numeric, 3) AS "round ms / 1000 rows",
        round(sampled::numeric) AS "rescore 10% ms", round((sampled / scan)::numeric, 2) AS "10% / scan",
        CASE WHEN d = 768 AND rows = 1000000 THEN

@@ -424,6 +424,7 @@ bench_rounds() {
 		for ((r = 1; r <= ROUND_RUNS; r++)); do
 			psql_ -c "VACUUM al.scores"
 			say "   scan $(psql_ -At -c "SELECT round(bench.time_scan('$t', $rows, $d, $r))") ms," \
+				"TOAST scan $(psql_ -At -c "SELECT coalesce(round(bench.time_toast_scan('$t', $rows, $d, $r))::text || ' ms', 'none')")," \
 				"round $(psql_ -At -c "SELECT round(bench.time_round('$t', '$t', $rows, $d, 'round', $r))") ms"
 		done
 		# a changed selection option ranks the whole pool once (the warm-up)
@@ -439,7 +440,10 @@ bench_rounds() {
 	echo "== rounds: one learner round (retrain on 100 labels, entropy, score every unlabeled row, write"
 	echo "   the ranking) vs one plain scan of the feature column that detoasts every array"
 	echo "   (SELECT sum(cardinality(x))), medians of $ROUND_RUNS runs each, alternating, after a warm-up;"
-	echo "   al.scores vacuumed before each round; pools: bench/gen_data.c mixture, x real[] (bench/rounds.sql)"
+	echo "   al.scores vacuumed before each round; pools: bench/gen_data.c mixture, x real[] (bench/rounds.sql);"
+	echo "   TOAST scan: one sequential scan of the pool's TOAST table (SELECT sum(length(chunk_data)); none"
+	echo "   when the features are stored inline), which the round does instead of detoasting each array alone"
+	echo "   (al_ext.toast_scan, on by default)"
 	psql_ -c "SELECT * FROM bench.rounds_report"
 	echo "   linear in the pool size when the time per row stays the same (1.00):"
 	psql_ -c "SELECT * FROM bench.rounds_linearity"

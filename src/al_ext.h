@@ -11,6 +11,7 @@ extern void al_worker_define_gucs(void);
 extern void al_selection_define_gucs(void);
 extern void al_batch_define_gucs(void);
 extern void al_round_define_gucs(void);
+extern void al_toast_batch_define_gucs(void);
 
 /* Register the workers of al_ext.databases (preloading only). */
 extern void al_worker_register_static(void);

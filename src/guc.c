@@ -17,4 +17,5 @@ al_define_gucs(void)
 	al_selection_define_gucs();
 	al_batch_define_gucs();
 	al_round_define_gucs();
+	al_toast_batch_define_gucs();
 }

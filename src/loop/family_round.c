@@ -19,15 +19,18 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 #include "al_ext.h"
 #include "eval_set.h"
 #include "family.h"
 #include "identity.h"
 #include "round.h"
+#include "select_glue.h"
 #include "serving.h"
 #include "stop_rules.h"
 #include "team.h"
+#include "toast_batch.h"
 
 /* Labeled rows in memory: features and their labels' targets. */
 typedef struct FamilyRows
@@ -52,6 +55,12 @@ typedef struct FamilyScoring
 	ItemMap    *labeled;
 	int64		scored;
 	double		score_sum;
+	int			block_rows;		/* rows per block */
+	ToastBatch *toast;			/* rows whose features are out of line, or NULL */
+	float	   *dx;				/* block_rows x d: the deferred rows read so far */
+	char	  **ditems;			/* and their ids */
+	int			deferred;		/* how many */
+	MemoryContext deferred_cxt; /* their block's context */
 } FamilyScoring;
 
 /*
@@ -187,7 +196,59 @@ score_rows(FamilyScoring *s, char **items, double *outputs, const double *norms,
 	write_block(s, items, scores, predicted, outputs, rows);
 }
 
-/* Predict and score one fetched block of pool rows (id, features; in SPI_tuptable); runs in the block's context. */
+/* Predict, score and write rows of features x (rows x d). */
+static void
+predict_rows(FamilyScoring *s, const float *x, char **items, int rows)
+{
+	double	   *outputs = (double *) palloc(sizeof(double) * Max(rows, 1) * s->width);
+	double	   *norms = (double *) palloc(sizeof(double) * Max(rows, 1));
+
+	s->f->predict(s->fit, x, rows, s->d, s->width, outputs);
+	for (int i = 0; i < rows; i++)
+		norms[i] = family_row_norm(x + (Size) i * s->d, s->d);
+	score_rows(s, items, outputs, norms, rows);
+}
+
+/* Predict, score and write the deferred rows read so far. */
+static void
+score_deferred(FamilyScoring *s)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->deferred_cxt);
+
+	predict_rows(s, s->dx, s->ditems, s->deferred);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(s->deferred_cxt);
+	s->deferred = 0;
+}
+
+/* One deferred row's features (toast_batch.c); a full block is scored. */
+static void
+take_deferred(void *arg, const char *item, Datum value)
+{
+	FamilyScoring *s = (FamilyScoring *) arg;
+
+	if (pool_read_features(value, false, s->d, s->dx + (Size) s->deferred * s->d) != FEATURES_OK)
+		return;
+	s->ditems[s->deferred++] = (char *) item;
+	if (s->deferred == s->block_rows)
+		score_deferred(s);
+}
+
+/* Read, score and write the rows deferred so far. */
+static void
+score_toast_batch(FamilyScoring *s)
+{
+	toast_batch_read(s->toast, take_deferred, s);
+	if (s->deferred > 0)
+		score_deferred(s);
+	toast_batch_reset(s->toast);
+}
+
+/*
+ * Predict and score one fetched block of pool rows (id, features; in
+ * SPI_tuptable); rows stored out of line are deferred (toast_batch.c).
+ * Runs in the block's context.
+ */
 static void
 score_block(void *arg)
 {
@@ -195,28 +256,48 @@ score_block(void *arg)
 	int			cap = (int) SPI_processed;
 	float	   *x = (float *) palloc(sizeof(float) * Max(cap, 1) * s->d);
 	char	  **items = (char **) palloc(sizeof(char *) * Max(cap, 1));
-	double	   *outputs,
-			   *norms;
-	int			rows = 0,
-				i;
+	int			rows = 0;
 
 	round_check_block(s->l);
-	for (i = 0; i < cap; i++)
+	for (int i = 0; i < cap; i++)
 	{
 		bool		isnull;
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 		Datum		f = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
 
-		if (item != NULL && item_map_find(s->labeled, item) < 0 &&
-			pool_read_features(f, isnull, s->d, x + (Size) rows * s->d) == FEATURES_OK)
+		if (item == NULL || item_map_find(s->labeled, item) >= 0)
+			continue;
+		if (!isnull && toast_batch_defer(s->toast, f, item))
+			continue;
+		if (pool_read_features(f, isnull, s->d, x + (Size) rows * s->d) == FEATURES_OK)
 			items[rows++] = item;
 	}
-	outputs = (double *) palloc(sizeof(double) * Max(rows, 1) * s->width);
-	norms = (double *) palloc(sizeof(double) * Max(rows, 1));
-	s->f->predict(s->fit, x, rows, s->d, s->width, outputs);
-	for (i = 0; i < rows; i++)
-		norms[i] = family_row_norm(x + (Size) i * s->d, s->d);
-	score_rows(s, items, outputs, norms, rows);
+	predict_rows(s, x, items, rows);
+	if (toast_batch_full(s->toast))
+		score_toast_batch(s);
+}
+
+/*
+ * Score the pool through a cursor, a block at a time, the rows whose
+ * features are stored out of line after the cursor's blocks (or when they
+ * fill their budget) in one pass over their TOAST table.
+ */
+static void
+score_serial(FamilyScoring *s)
+{
+	s->block_rows = round_block_rows(s->d, s->width, 1);
+	s->toast = toast_batch_create((Size) sel_max_memory_bytes());
+	s->dx = (float *) palloc_extended(sizeof(float) * s->block_rows * Max(s->d, 1), MCXT_ALLOC_HUGE);
+	s->ditems = (char **) palloc(sizeof(char *) * s->block_rows);
+	s->deferred_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext deferred block",
+											ALLOCSET_DEFAULT_SIZES);
+	learner_query_blocks(s->l->owner, round_pool_sql(s->l), 0, NULL, NULL, false, s->block_rows,
+						 score_block, s);
+	score_toast_batch(s);
+	toast_batch_free(s->toast);
+	MemoryContextDelete(s->deferred_cxt);
+	pfree(s->dx);
+	pfree(s->ditems);
 }
 
 /*
@@ -292,8 +373,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 							 0, NULL, NULL, false, round_block_rows(d, s.width, 1), score_pool_block, &s);
 	}
 	else
-		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, round_block_rows(d, s.width, 1),
-							 score_block, &s);
+		score_serial(&s);
 	round_record_ranking(l, version, pool_size, s.scored, NULL);
 	*score_sum = s.score_sum;
 	return s.scored;

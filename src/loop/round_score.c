@@ -29,6 +29,8 @@
 #include "probvec.h"
 #include "round.h"
 #include "scores.h"
+#include "select_glue.h"
+#include "toast_batch.h"
 
 #define SCORE_BLOCK_ROWS 4096
 #define SCORE_BLOCK_BYTES (32 * 1024 * 1024)
@@ -433,12 +435,13 @@ round_check_block(const Learner *l)
  * by option rescore_sample (draw > 0: the fraction, seed: its seed), with
  * usable features of length d) into w; returns how many.  A labeled row's
  * features go to the selection if it asks for them.  The features of a row
- * that gets no score are not read (not detoasted).  Runs in the block's
- * context.
+ * that gets no score are not read (not detoasted); those stored out of
+ * line go to toast (if not NULL), read later in one pass (toast_batch.c).
+ * Runs in the block's context.
  */
 static int
 buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelection *sel,
-			double draw, uint64 seed)
+			double draw, uint64 seed, ToastBatch *toast)
 {
 	int			rows = 0;
 	uint64		r;
@@ -461,6 +464,8 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelect
 			continue;
 		}
 		if (round_select_skips(sel, item) || (draw > 0 && item_uniform(item, seed) >= draw))
+			continue;
+		if (toast != NULL && !isnull && toast_batch_defer(toast, f, item))
 			continue;
 		if (pool_read_features(f, isnull, d, x) != FEATURES_OK)
 			continue;
@@ -487,7 +492,52 @@ typedef struct ScoreState
 	HotRows    *hot;			/* the hot rows of a ranking without ranks (round_hot.c), or NULL */
 	double		draw;			/* option rescore_sample: the fraction rescored; 0 = all */
 	uint64		draw_seed;		/* and the seed of its draw */
+	ToastBatch *toast;			/* rows whose features are out of line, or NULL */
+	int			deferred;		/* rows of those buffered in w */
+	MemoryContext deferred_cxt; /* their block's context */
 } ScoreState;
+
+/* Predict, score and insert the deferred rows buffered in w. */
+static void
+score_deferred(ScoreState *st)
+{
+	MemoryContext old = MemoryContextSwitchTo(st->deferred_cxt);
+
+	score_rows(st->l, st->fit, st->d, st->deferred, &st->w, st->sel, st->block, st->pv_type, &st->res,
+			   st->hot);
+	insert_block(st->l, st->version, st->block, st->pv_type, false);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(st->deferred_cxt);
+	st->deferred = 0;
+}
+
+/* One deferred row's features (toast_batch.c) into w; a full block is scored. */
+static void
+take_deferred(void *arg, const char *item, Datum value)
+{
+	ScoreState *st = (ScoreState *) arg;
+	float	   *x = st->w.x + (Size) st->deferred * st->d;
+
+	if (pool_read_features(value, false, st->d, x) != FEATURES_OK)
+		return;
+	st->w.items[st->deferred++] = (char *) item;
+	if (st->deferred == st->w.block_rows)
+		score_deferred(st);
+}
+
+/* Read, score and insert the rows deferred so far. */
+static void
+score_toast_batch(ScoreState *st)
+{
+	if (toast_batch_pending(st->toast) == 0)
+		return;
+	round_report(st->l, psprintf("scoring " INT64_FORMAT " rows stored out of line",
+								 toast_batch_pending(st->toast)));
+	toast_batch_read(st->toast, take_deferred, st);
+	if (st->deferred > 0)
+		score_deferred(st);
+	toast_batch_reset(st->toast);
+}
 
 /*
  * Score one block of pool rows and insert it (everything of the block, its
@@ -497,13 +547,16 @@ static void
 score_block(void *arg)
 {
 	ScoreState *st = (ScoreState *) arg;
-	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel, st->draw, st->draw_seed);
+	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel, st->draw, st->draw_seed,
+								   st->toast);
 
 	st->seen += SPI_processed;
 	score_rows(st->l, st->fit, st->d, rows, &st->w, st->sel, st->block, st->pv_type, &st->res,
 			   st->hot);
 	insert_block(st->l, st->version, st->block, st->pv_type, false);
 	round_report(st->l, psprintf("scoring " INT64_FORMAT "/" INT64_FORMAT, st->seen, st->pool_size));
+	if (st->toast != NULL && toast_batch_full(st->toast))
+		score_toast_batch(st);
 }
 
 /*
@@ -550,6 +603,32 @@ score_parallel(ScoreState *st, bytea *value)
 	}
 	MemoryContextDelete(block);
 	st->seen = st->pool_size;
+}
+
+/*
+ * Score the rows of a query on the pool through a cursor, a block at a
+ * time; without a selection, the rows whose features are stored out of
+ * line are read after the cursor's blocks (or when they fill their
+ * budget, al_ext.selection_max_memory) in one pass over their TOAST table
+ * (toast_batch.c).
+ */
+static void
+score_serial(ScoreState *st, const char *sql, int nargs, Oid *types, Datum *args)
+{
+	if (st->sel == NULL)
+	{
+		st->toast = toast_batch_create((Size) sel_max_memory_bytes());
+		st->deferred_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext deferred block",
+												 ALLOCSET_DEFAULT_SIZES);
+	}
+	learner_query_blocks(st->l->owner, sql, nargs, types, args, false, st->w.block_rows, score_block, st);
+	if (st->toast != NULL)
+	{
+		score_toast_batch(st);
+		toast_batch_free(st->toast);
+		MemoryContextDelete(st->deferred_cxt);
+		st->toast = NULL;
+	}
 }
 
 /* The query that reads a learner's pool: id as text, features. */
@@ -656,6 +735,10 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.draw_seed = rescore_seed(l, version);
 	/* without ranks or kept rows, the hot rows are the best scores of the pass */
 	st.hot = (round_select_ranks(st.sel) || st.draw > 0) ? NULL : round_hot_create(l->k);
+	/* a selection sees rows in the pool's order: only plain scoring defers out-of-line rows */
+	st.toast = NULL;
+	st.deferred = 0;
+	st.deferred_cxt = NULL;
 	if (st.draw > 0)
 		st.res.kept = delete_drawn_rows(l, st.draw, st.draw_seed, kept);
 	else
@@ -668,15 +751,14 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 		char	   *sql = psprintf("%s WHERE %s", round_pool_sql(l),
 								   drawn_sql(psprintf("%s::pg_catalog.text", quote_identifier(l->id_column)), 1, 2));
 
-		learner_query_blocks(l->owner, sql, 2, types, args, false, st.w.block_rows, score_block, &st);
+		score_serial(&st, sql, 2, types, args);
 	}
 	else if (round_pushdown_wanted(l, st.sel != NULL, st.draw))
 		score_parallel(&st, round_model_value(l, fit, d));
 	else if (round_parallel_wanted(l, st.sel != NULL, st.draw))
 		score_parallel(&st, NULL);
 	else
-		learner_query_blocks(l->owner, round_pool_sql(l), 0, NULL, NULL, false, st.w.block_rows,
-							 score_block, &st);
+		score_serial(&st, round_pool_sql(l), 0, NULL, NULL);
 	if (st.hot != NULL && round_hot_keeps_rows(st.hot))
 	{
 		insert_hot_rows(l, version, st.hot, st.block, st.pv_type);
