@@ -607,28 +607,24 @@ score_parallel(ScoreState *st, bytea *value)
 
 /*
  * Score the rows of a query on the pool through a cursor, a block at a
- * time; without a selection, the rows whose features are stored out of
- * line are read after the cursor's blocks (or when they fill their
- * budget, al_ext.selection_max_memory) in one pass over their TOAST table
- * (toast_batch.c).
+ * time; the unlabeled rows whose features are stored out of line are read
+ * after the cursor's blocks (or when they fill their budget,
+ * al_ext.selection_max_memory) in one pass over their TOAST table
+ * (toast_batch.c).  The order in which rows are scored does not change
+ * the ranking: the selection keeps its candidates by score and id, and
+ * orders them by id once the pass is over (round_candidates.c).
  */
 static void
 score_serial(ScoreState *st, const char *sql, int nargs, Oid *types, Datum *args)
 {
-	if (st->sel == NULL)
-	{
-		st->toast = toast_batch_create((Size) sel_max_memory_bytes());
-		st->deferred_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext deferred block",
-												 ALLOCSET_DEFAULT_SIZES);
-	}
+	st->toast = toast_batch_create((Size) sel_max_memory_bytes());
+	st->deferred_cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext deferred block",
+											 ALLOCSET_DEFAULT_SIZES);
 	learner_query_blocks(st->l->owner, sql, nargs, types, args, false, st->w.block_rows, score_block, st);
-	if (st->toast != NULL)
-	{
-		score_toast_batch(st);
-		toast_batch_free(st->toast);
-		MemoryContextDelete(st->deferred_cxt);
-		st->toast = NULL;
-	}
+	score_toast_batch(st);
+	toast_batch_free(st->toast);
+	MemoryContextDelete(st->deferred_cxt);
+	st->toast = NULL;
 }
 
 /* The query that reads a learner's pool: id as text, features. */
@@ -735,7 +731,6 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.draw_seed = rescore_seed(l, version);
 	/* without ranks or kept rows, the hot rows are the best scores of the pass */
 	st.hot = (round_select_ranks(st.sel) || st.draw > 0) ? NULL : round_hot_create(l->k);
-	/* a selection sees rows in the pool's order: only plain scoring defers out-of-line rows */
 	st.toast = NULL;
 	st.deferred = 0;
 	st.deferred_cxt = NULL;

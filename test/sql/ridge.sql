@@ -101,14 +101,8 @@ CREATE VIEW rg_main_plain AS SELECT id, x::text::float8[] AS x, y FROM rg_main;
 CREATE VIEW rg_short_plain AS SELECT id, (x::text || '')::float8[] AS x, y FROM rg_short;
 -- the forms, proven: rg_ext's 30 values are in its TOAST table, rg_main's
 -- are compressed, rg_short's have the 1-byte header (29 bytes, not 32)
-CREATE FUNCTION pg_temp.toasted_values(tbl regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
-				   (SELECT reltoastrelid::regclass FROM pg_class WHERE oid = tbl)) INTO n;
-	RETURN n;
-END $$;
+\set toasted :abs_srcdir '/sql/include/toasted.sql'
+\i :toasted
 SELECT pg_temp.toasted_values('rg_ext') AS ext_out_of_line,
 	(SELECT pg_column_compression(x) IS NOT NULL FROM rg_main LIMIT 1) AS main_compressed,
 	(SELECT pg_column_size(x) = 1 + 20 + 8 FROM rg_short LIMIT 1) AS short_header;

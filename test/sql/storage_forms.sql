@@ -43,16 +43,9 @@ BEGIN
 				ELSE format('unknown: %s of %s bytes', stored, plain) END;
 END $$;
 
--- How many values of tbl are stored out of line: the distinct value ids
--- in its TOAST table.
-CREATE FUNCTION pg_temp.toasted_values(tbl regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
-				   (SELECT reltoastrelid::regclass FROM pg_class WHERE oid = tbl)) INTO n;
-	RETURN n;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set toasted :abs_srcdir '/sql/include/toasted.sql'
+\i :toasted
 
 -- expr evaluated over the stored row of tbl, and over the same values as
 -- constants: 'same' or both results.  Each column's value is written as a

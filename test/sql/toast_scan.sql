@@ -41,14 +41,8 @@ SELECT count(*) FILTER (WHERE pg_column_compression(x) IS NULL
 		AND pg_column_size(x) = pg_column_size((x::text)::real[]) - 4) AS out_of_line,
 	count(*) FILTER (WHERE pg_column_compression(x) IS NOT NULL) AS compressed
 FROM ts_pool WHERE id <= 1210;
-CREATE FUNCTION pg_temp.toasted_values(tbl regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
-				   (SELECT reltoastrelid::regclass FROM pg_class WHERE oid = tbl)) INTO n;
-	RETURN n;
-END $$;
+\set toasted :abs_srcdir '/sql/include/toasted.sql'
+\i :toasted
 SELECT pg_temp.toasted_values('ts_pool') AS toasted_values;
 
 CREATE FUNCTION pg_temp.truth(x real[]) RETURNS text LANGUAGE sql AS $$
@@ -213,6 +207,41 @@ SELECT pg_temp.rounds('ts_s') AS s;
 SELECT (pg_temp.summary('ts_s')).rows AS rows, pg_temp.differ('ts_s', 'tf_s') AS differ_s,
 	(SELECT count(*) FROM pg_temp.ranking('ts_s') WHERE item_id::bigint % 3 = 0) AS hidden_rows;
 RESET ROLE;
+
+-- 8. selections that keep the rows' features or wrap their scores (they
+-- keep candidates by score and id and order them by id after the pass, so
+-- the order in which rows are scored does not matter): kcenter, badge,
+-- ranked, cosine and euclidean density, a sample, Gumbel exploration,
+-- expected gradient length, expected error reduction
+SELECT pg_temp.create_twins('ts_k', 'ts_pool', ARRAY['a', 'b', 'c'], 'entropy',
+		'{"batch": "kcenter", "candidates": 200, "retrain_every": 100000, "seed": 12}') AS k,
+	pg_temp.create_twins('ts_b', 'ts_pool', ARRAY['a', 'b', 'c'], 'entropy',
+		'{"batch": "badge", "candidates": 200, "retrain_every": 100000, "seed": 13}') AS b,
+	pg_temp.create_twins('ts_a', 'ts_pool', ARRAY['a', 'b', 'c'], 'margin_confidence',
+		'{"batch": "ranked", "candidates": 200, "retrain_every": 100000, "seed": 14}') AS a,
+	pg_temp.create_twins('ts_d', 'ts_pool', ARRAY['a', 'b', 'c'], 'entropy',
+		'{"density": 1, "retrain_every": 100000, "seed": 15}') AS d,
+	pg_temp.create_twins('ts_h', 'ts_pool', ARRAY['a', 'b', 'c'], 'entropy',
+		'{"density": 2, "density_metric": "euclidean", "density_sample": 100, "retrain_every": 100000, "seed": 16}') AS h,
+	pg_temp.create_twins('ts_m', 'ts_pool', ARRAY['a', 'b', 'c'], 'least_confidence',
+		'{"sample": 500, "retrain_every": 100000, "seed": 17}') AS m,
+	pg_temp.create_twins('ts_x', 'ts_pool', ARRAY['a', 'b', 'c'], 'entropy',
+		'{"explore": {"power": 2}, "candidates": 100, "retrain_every": 100000, "seed": 18}') AS x,
+	pg_temp.create_twins('ts_g', 'ts_pool', ARRAY['a', 'b', 'c'], 'expected_gradient_length',
+		'{"retrain_every": 100000, "seed": 19}') AS g,
+	pg_temp.create_twins('ts_q', 'ts_pool', ARRAY['a', 'b', 'c'], 'expected_error_reduction',
+		'{"eer_candidates": 5, "eer_sample": 30, "eer_steps": 5, "retrain_every": 100000, "seed": 20}') AS q;
+SELECT count(al.label(l, id, pg_temp.truth(x))) AS labeled
+FROM ts_pool, unnest(ARRAY['ts_k', 'tf_k', 'ts_b', 'tf_b', 'ts_a', 'tf_a', 'ts_d', 'tf_d', 'ts_h', 'tf_h',
+	'ts_m', 'tf_m', 'ts_x', 'tf_x', 'ts_g', 'tf_g', 'ts_q', 'tf_q']) l WHERE id <= 40;
+SELECT l, pg_temp.rounds(l) FROM unnest(ARRAY['ts_k', 'ts_b', 'ts_a', 'ts_d', 'ts_h', 'ts_m', 'ts_x', 'ts_g']) l;
+-- (expected error reduction's DEBUG1 line carries timings: its rounds without it)
+SELECT al.retrain('ts_q'), al.run_learner('ts_q') AS q;
+SET al_ext.toast_scan = off;
+SELECT al.retrain('tf_q'), al.run_learner('tf_q') AS q_twin;
+RESET al_ext.toast_scan;
+SELECT l, (pg_temp.summary(l)).rows, (pg_temp.summary(l)).ranked, pg_temp.differ(l, 'tf_' || substr(l, 4)) AS differ
+FROM unnest(ARRAY['ts_k', 'ts_b', 'ts_a', 'ts_d', 'ts_h', 'ts_m', 'ts_x', 'ts_g', 'ts_q']) l;
 
 SELECT count(al.drop_learner(name)) AS dropped FROM al.learners WHERE name LIKE 'ts\_%' OR name LIKE 'tf\_%';
 DROP TABLE ts_secret;
