@@ -438,6 +438,28 @@ al_softmax_predict_work_size(const al_softmax_model *model, int n)
 	return b * ((size_t) model->d + (size_t) model->k);
 }
 
+/*
+ * One block's logits z (nb x k, from dgemm) to probabilities: add the
+ * intercepts, softmax in double, round to float into probs (nb x k).
+ */
+static void
+block_probs(const al_softmax_model *model, double *z, int nb, float *probs)
+{
+	int			k = model->k;
+
+	for (int i = 0; i < nb; i++)
+	{
+		double	   *zi = z + (size_t) i * k;
+		float	   *pi = probs + (size_t) i * k;
+
+		for (int j = 0; j < k; j++)
+			zi[j] += model->intercept[j];
+		softmax_inplace(zi, k);
+		for (int j = 0; j < k; j++)
+			pi[j] = (float) zi[j];
+	}
+}
+
 /* Batch prediction over blocks with dgemm; see softmax_model.h. */
 al_sm_status
 al_softmax_predict_ws(const al_softmax_model *model, const float *x, int n,
@@ -448,9 +470,7 @@ al_softmax_predict_ws(const al_softmax_model *model, const float *x, int n,
 				k,
 				b,
 				start,
-				nb,
-				i,
-				j;
+				nb;
 	double	   *xb,
 			   *z;
 
@@ -471,17 +491,74 @@ al_softmax_predict_ws(const al_softmax_model *model, const float *x, int n,
 								model->scale, xb);
 		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
 					xb, d, model->coef, d, 0.0, z, k);
-		for (i = 0; i < nb; i++)
-		{
-			double	   *zi = z + (size_t) i * k;
-			float	   *pi = probs + ((size_t) start + i) * k;
+		block_probs(model, z, nb, probs + (size_t) start * k);
+	}
+	return AL_SM_OK;
+}
 
-			for (j = 0; j < k; j++)
-				zi[j] += model->intercept[j];
-			softmax_inplace(zi, k);
-			for (j = 0; j < k; j++)
-				pi[j] = (float) zi[j];
+/*
+ * One row of doubles standardized as (x - mean) / scale: the operations of
+ * convert_row on the same values, so the same bits as standardizing the
+ * floats they came from.
+ */
+static void
+standardize_row(const double *src, int d, const double *mean, const double *scale,
+				double *dst)
+{
+	int			j,
+				pairs = d / 2;
+	v2d			x,
+				m,
+				s;
+
+	for (j = 0; j < pairs; j++)
+	{
+		memcpy(&x, src + 2 * j, sizeof(x));
+		memcpy(&m, mean + 2 * j, sizeof(m));
+		memcpy(&s, scale + 2 * j, sizeof(s));
+		x = (x - m) / s;
+		memcpy(dst + 2 * j, &x, sizeof(x));
+	}
+	for (j = 2 * pairs; j < d; j++)
+		dst[j] = (src[j] - mean[j]) / scale[j];
+}
+
+/* al_softmax_predict_ws on rows already in double; see softmax_model.h. */
+al_sm_status
+al_softmax_predict_doubles_ws(const al_softmax_model *model, const double *xd, int n,
+							  float *probs, double *work)
+{
+	const al_blas_api *blas = al_blas_get();
+	int			d,
+				k,
+				b,
+				start,
+				nb;
+	double	   *z;
+
+	if (model == NULL || (n > 0 && (xd == NULL || probs == NULL || work == NULL)))
+		return AL_SM_NULL_ARG;
+	if (blas == NULL)
+		return AL_SM_NO_BLAS;
+	d = model->d;
+	k = model->k;
+	b = al_softmax_block_rows(0, n, d, k);
+	z = work + (size_t) b * d;
+	for (start = 0; start < n; start += nb)
+	{
+		const double *xb = xd + (size_t) start * d;
+
+		nb = (n - start < b) ? n - start : b;
+		if (model->standardized)
+		{
+			for (int i = 0; i < nb; i++)
+				standardize_row(xb + (size_t) i * d, d, model->mean, model->scale,
+								work + (size_t) i * d);
+			xb = work;
 		}
+		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
+					xb, d, model->coef, d, 0.0, z, k);
+		block_probs(model, z, nb, probs + (size_t) start * k);
 	}
 	return AL_SM_OK;
 }

@@ -250,6 +250,16 @@ extern al_sm_status al_softmax_predict_ws(const al_softmax_model *model,
 										  double *work);
 
 /*
+ * al_softmax_predict_ws on rows already converted to double (xd: n x d,
+ * each the exact double of a float feature, not standardized): the same
+ * bits, without the conversion pass (standardized models standardize a
+ * block at a time into work, others are multiplied where they are).
+ */
+extern al_sm_status al_softmax_predict_doubles_ws(const al_softmax_model *model,
+												  const double *xd, int n,
+												  float *probs, double *work);
+
+/*
  * One row, plain loops in double, no BLAS, no allocation: probs gets k
  * doubles.  Non-finite inputs give NaN probabilities, not a crash.
  */

@@ -239,6 +239,7 @@ extern Datum learner_typed_items(const Learner *l, char **items, int n);
 extern bool pool_features_type_ok(Oid type);
 extern char *learner_features_sql(const Learner *l, const char *alias);
 extern FeatureProblem pool_read_features(Datum d, bool isnull, int dim, float *x);
+extern FeatureProblem pool_read_features_double(Datum d, bool isnull, int dim, double *xd);
 extern const char *pool_feature_problem_text(FeatureProblem problem, int dim);
 
 /* external.c: learners over an application's predictions */

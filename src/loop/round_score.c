@@ -293,7 +293,9 @@ round_committee_mean(const float *pm, int members, int rows, int j, int k, float
 typedef struct ScoreWork
 {
 	int			block_rows;		/* rows per block */
+	bool		doubles;		/* rows are read into xd, else into x */
 	float	   *x;				/* rows x d */
+	double	   *xd;				/* rows x d: the exact doubles of the features */
 	float	   *pm;				/* members x rows x k */
 	float	   *p;				/* rows x k: the committee means */
 	double	   *score;			/* rows: the scores */
@@ -317,12 +319,23 @@ round_block_rows(int d, int k, int members)
 	return (int) Max(1, Min(rows, SCORE_BLOCK_ROWS));
 }
 
-/* Allocate the scoring workspace of a learner's committee. */
+/*
+ * Allocate the scoring workspace of a learner's committee.  Rows are read
+ * as doubles (the prediction's input, without a float copy and its
+ * conversion) unless something reads them as floats: a selection or the
+ * expected gradient length; then a block's rows take twice the bytes.
+ */
 static void
-score_work_init(ScoreWork *w, const Learner *l, const ModelFit *fit, int d)
+score_work_init(ScoreWork *w, const Learner *l, const ModelFit *fit, int d, bool floats)
 {
-	w->block_rows = round_block_rows(d, l->k, fit->members);
-	w->x = (float *) palloc_extended(sizeof(float) * w->block_rows * Max(d, 1), MCXT_ALLOC_HUGE);
+	w->doubles = !floats && strcmp(l->strategy, "expected_gradient_length") != 0;
+	w->block_rows = round_block_rows(w->doubles ? 2 * d : d, l->k, fit->members);
+	w->x = NULL;
+	w->xd = NULL;
+	if (w->doubles)
+		w->xd = (double *) palloc_extended(sizeof(double) * w->block_rows * Max(d, 1), MCXT_ALLOC_HUGE);
+	else
+		w->x = (float *) palloc_extended(sizeof(float) * w->block_rows * Max(d, 1), MCXT_ALLOC_HUGE);
 	w->pm = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k * fit->members, MCXT_ALLOC_HUGE);
 	w->p = (float *) palloc_extended(sizeof(float) * w->block_rows * l->k, MCXT_ALLOC_HUGE);
 	w->score = (double *) palloc(sizeof(double) * w->block_rows);
@@ -343,7 +356,17 @@ score_row(const Learner *l, const ModelFit *fit, int d, int rows, int j, ScoreWo
 
 	round_committee_mean(w->pm, members, rows, j, k, w->m, p);
 	probvec_check_values(p, k);
-	w->score[j] = round_row_score(l, w->items[j], p, w->m, members, w->x + (Size) j * d, d, w->work);
+	w->score[j] = round_row_score(l, w->items[j], p, w->m, members,
+								  w->doubles ? NULL : w->x + (Size) j * d, d, w->work);
+}
+
+/* Read one row's features into slot row of w (as doubles or floats); see pool_read_features. */
+static FeatureProblem
+work_read_row(ScoreWork *w, Datum f, bool isnull, int d, int row)
+{
+	if (w->doubles)
+		return pool_read_features_double(f, isnull, d, w->xd + (Size) row * d);
+	return pool_read_features(f, isnull, d, w->x + (Size) row * d);
 }
 
 /*
@@ -382,9 +405,15 @@ score_rows(const Learner *l, const ModelFit *fit, int d, int rows, ScoreWork *w,
 				j;
 
 	for (i = 0; i < members; i++)
-		if (al_softmax_predict_ws(&fit->models[i], w->x, rows, w->pm + (Size) i * rows * k,
-								  w->pred_work) != AL_SM_OK)
+	{
+		float	   *pm = w->pm + (Size) i * rows * k;
+		al_sm_status st = w->doubles ?
+			al_softmax_predict_doubles_ws(&fit->models[i], w->xd, rows, pm, w->pred_work) :
+			al_softmax_predict_ws(&fit->models[i], w->x, rows, pm, w->pred_work);
+
+		if (st != AL_SM_OK)
 			elog(ERROR, "batch prediction failed for learner \"%s\"", l->name);
+	}
 	for (j = 0; j < rows; j++)
 		score_row(l, fit, d, rows, j, w);
 	round_select_block(sel, w->items, w->x, w->p, w->score, rows);
@@ -452,13 +481,15 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelect
 		bool		isnull;
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 		Datum		f;
-		float	   *x = w->x + (Size) rows * d;
 
 		if (item == NULL)
 			continue;
 		f = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
 		if (item_map_find(labeled, item) >= 0)
 		{
+			/* a selection reads rows as floats (score_work_init) */
+			float	   *x = w->x + (Size) rows * d;
+
 			if (round_select_wants_labeled(sel) && pool_read_features(f, isnull, d, x) == FEATURES_OK)
 				round_select_labeled_row(sel, x);
 			continue;
@@ -467,7 +498,7 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelect
 			continue;
 		if (toast != NULL && !isnull && toast_batch_defer(toast, f, item))
 			continue;
-		if (pool_read_features(f, isnull, d, x) != FEATURES_OK)
+		if (work_read_row(w, f, isnull, d, rows) != FEATURES_OK)
 			continue;
 		w->items[rows++] = item;
 	}
@@ -516,9 +547,8 @@ static void
 take_deferred(void *arg, const char *item, Datum value)
 {
 	ScoreState *st = (ScoreState *) arg;
-	float	   *x = st->w.x + (Size) st->deferred * st->d;
 
-	if (pool_read_features(value, false, st->d, x) != FEATURES_OK)
+	if (work_read_row(&st->w, value, false, st->d, st->deferred) != FEATURES_OK)
 		return;
 	st->w.items[st->deferred++] = (char *) item;
 	if (st->deferred == st->w.block_rows)
@@ -717,7 +747,6 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.pool_size = pool_size;
 	st.labeled = round_labeled_items(l);
 	st.block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
-	score_work_init(&st.w, l, fit, d);
 	st.pv_type = round_probvec_oid();
 	st.res.scored = 0;
 	st.res.kept = 0;
@@ -727,6 +756,7 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.res.hot_marked = false;
 	st.seen = 0;
 	st.sel = round_select_begin(l, fit, d, pool_size, st.labeled, train);
+	score_work_init(&st.w, l, fit, d, st.sel != NULL);
 	st.draw = rescore_fraction(l, pool_size, &kept);
 	st.draw_seed = rescore_seed(l, version);
 	/* without ranks or kept rows, the hot rows are the best scores of the pass */

@@ -672,6 +672,59 @@ check_predict(void)
 	free_tdata(&t);
 }
 
+/*
+ * al_softmax_predict_doubles_ws on the exact doubles of float rows gives
+ * al_softmax_predict_ws's bits, standardized or not, across blocks (n past
+ * two blocks of 2,048 rows), and leaves its input alone.
+ */
+static void
+check_predict_doubles(void)
+{
+	tdata		t;
+	al_softmax_options opt;
+	int			n = 4500,
+				k = 3,
+				d = 5;
+
+	make_mixture(&t, n, d, k, 1.0, 11, 0);
+	for (int standardize = 0; standardize <= 1; standardize++)
+	{
+		al_softmax_model m;
+		float	   *pf = malloc(sizeof(float) * n * k);
+		float	   *pd = malloc(sizeof(float) * n * k);
+		double	   *xd = malloc(sizeof(double) * n * d);
+		double	   *xcopy = malloc(sizeof(double) * n * d);
+		double	   *work;
+		int			same = 1;
+
+		al_softmax_options_init(&opt);
+		opt.standardize = standardize;
+		if (fit(&t.d, &opt, 0, &m, NULL, "fit for predict_doubles") != 0)
+			return;
+		work = malloc(sizeof(double) * al_softmax_predict_work_size(&m, n));
+		for (int i = 0; i < n * d; i++)
+			xd[i] = xcopy[i] = t.x[i];
+		UNIT_CHECK(al_softmax_predict_ws(&m, t.x, n, pf, work) == AL_SM_OK &&
+				   al_softmax_predict_doubles_ws(&m, xd, n, pd, work) == AL_SM_OK,
+				   "predict from floats and from doubles ok");
+		UNIT_CHECK(memcmp(pf, pd, sizeof(float) * n * k) == 0,
+				   standardize ? "doubles: the same bits as floats (standardized)" :
+				   "doubles: the same bits as floats (not standardized)");
+		for (int i = 0; i < n * d; i++)
+			same &= memcmp(&xd[i], &xcopy[i], sizeof(double)) == 0;
+		UNIT_CHECK(same, "predict_doubles leaves its rows alone");
+		UNIT_CHECK(al_softmax_predict_doubles_ws(&m, NULL, n, pd, work) == AL_SM_NULL_ARG,
+				   "predict_doubles: NULL rows refused");
+		al_softmax_model_free(&m, NULL);
+		free(pf);
+		free(pd);
+		free(xd);
+		free(xcopy);
+		free(work);
+	}
+	free_tdata(&t);
+}
+
 /* Original-space weights give the same logits on raw features. */
 static void
 check_to_original(void)
@@ -1046,6 +1099,7 @@ main(void)
 	check_bootstrap_contract();
 	check_absent_classes();
 	check_predict();
+	check_predict_doubles();
 	check_to_original();
 	check_stats();
 	check_holdout_and_metrics();
