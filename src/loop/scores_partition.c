@@ -27,10 +27,15 @@
  * the database for as long as it liked.  So al.drop_learner only notes the
  * partitions to drop (its learner's and those whose learner is gone) and
  * they are dropped at the transaction's pre-commit, after the last user
- * statement, and only when that lock is free at once.  Otherwise (or when
- * the transaction is prepared) they stay, and a later al.drop_learner
- * drops them; al.drop_learner deletes its learner's rows when the lock is
- * busy as it is called.
+ * statement, and only when that lock is free: asked without queueing for
+ * it (a queued request would hold up every reader behind it), again every
+ * 10 ms for at most PRECOMMIT_LOCK_WAIT_MS (a statement that has just
+ * ended elsewhere, an autoanalyze of the partition, release it within
+ * milliseconds; a round that waited for the learner's row may still be
+ * releasing its locks when the drop goes on).  Otherwise (or when the
+ * transaction is prepared) they stay, and a later al.drop_learner drops
+ * them; al.drop_learner deletes its learner's rows when the lock is busy
+ * as it is called.
  */
 #include "postgres.h"
 
@@ -136,11 +141,32 @@ typedef struct PartitionToDrop
 /* The partitions this transaction drops at pre-commit (TopTransactionContext). */
 static List *partitions_to_drop = NIL;
 
+/* How long pre-commit asks again for a busy lock of al.scores or a partition. */
+#define PRECOMMIT_LOCK_WAIT_MS 1000
+
 /*
- * Drop the partitions noted, if al.scores can be locked at once: the lock
- * is then held only from here to the commit, when no user code runs.
- * Each is checked again (still al.<its name>, a partition; another
- * transaction may have dropped it) and skipped if its own lock is busy.
+ * Lock relid ACCESS EXCLUSIVE without queueing for it: asked again every
+ * 10 ms for at most PRECOMMIT_LOCK_WAIT_MS; false if still busy.
+ */
+static bool
+lock_without_queueing(Oid relid)
+{
+	for (int waited = 0;; waited += 10)
+	{
+		if (ConditionalLockRelationOid(relid, AccessExclusiveLock))
+			return true;
+		if (waited >= PRECOMMIT_LOCK_WAIT_MS)
+			return false;
+		pg_usleep(10 * 1000L);
+	}
+}
+
+/*
+ * Drop the partitions noted, if al.scores can be locked (without queueing,
+ * lock_without_queueing): the lock is then held only from here to the
+ * commit, when no user code runs.  Each is checked again (still al.<its
+ * name>, a partition; another transaction may have dropped it) and
+ * skipped if its own lock stays busy.
  */
 static void
 drop_noted_partitions(void)
@@ -149,7 +175,7 @@ drop_noted_partitions(void)
 	Oid			parent = OidIsValid(nsp) ? get_relname_relid("scores", nsp) : InvalidOid;
 	ListCell   *lc;
 
-	if (!OidIsValid(parent) || !ConditionalLockRelationOid(parent, AccessExclusiveLock))
+	if (!OidIsValid(parent) || !lock_without_queueing(parent))
 		return;
 	foreach(lc, partitions_to_drop)
 	{
@@ -164,7 +190,7 @@ drop_noted_partitions(void)
 			((Form_pg_class) GETSTRUCT(tup))->relispartition &&
 			namestrcmp(&((Form_pg_class) GETSTRUCT(tup))->relname, NameStr(d->name)) == 0;
 		ReleaseSysCache(tup);
-		if (!same || !ConditionalLockRelationOid(d->relid, AccessExclusiveLock))
+		if (!same || !lock_without_queueing(d->relid))
 			continue;
 		/* no longer a member of the extension, so that it may be dropped alone */
 		deleteDependencyRecordsForClass(RelationRelationId, d->relid, ExtensionRelationId, DEPENDENCY_EXTENSION);

@@ -202,6 +202,31 @@ is($node->safe_psql('postgres', q{
 	'p,u', 'the partitions left are those of the learners left, p and u');
 is($node->safe_psql('postgres', $p_rows), $p_before, 'and learner p\'s ranking is still as it was');
 
+# 6. al.scores free when al.drop_learner runs, busy for a moment at its
+# commit (a statement elsewhere still holding it, as a round the drop
+# waited for may while it releases its locks): the commit asks again
+# without queueing, and drops the partition once the lock is free
+$node->safe_psql('postgres', q{
+	SELECT al.create_learner('v', 'pool2', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 2}');
+	SELECT al.label('v', 1, 'odd'), al.label('v', 2, 'even');
+	SELECT al.run_learner('v');
+});
+my $v = $node->safe_psql('postgres', q{SELECT id FROM al.learners WHERE name = 'v'});
+is($node->safe_psql('postgres', qq{SELECT count(*) FROM al.scores WHERE learner_id = $v}), '298',
+	'learner v ranks its 298 unlabeled items');
+$dropper->query_safe(q{BEGIN; SELECT al.drop_learner('v')});
+$gate->query_safe(q{BEGIN; LOCK TABLE al.scores IN ACCESS SHARE MODE});
+$dropper->query_until(qr/committing/, "\\echo committing\nCOMMIT;\n");
+# the commit asks every 10 ms for a second; the holder lets go after 0.3 s
+# (before the fix the commit gave up at once: the partition and its 298
+# rows stayed)
+$gate->query_safe(q{SELECT pg_sleep(0.3)});
+$gate->query_safe('COMMIT');
+$dropper->query_safe(q{SELECT 'done'});
+is(left_of($v), '0 0 0 0 0', 'learner v and its rows are gone');
+is($node->safe_psql('postgres', qq{SELECT to_regclass('al.scores_$v') IS NULL}), 't',
+	'its partition was dropped once al.scores was free');
+
 $gate->quit;
 $dropper->quit;
 $runner->quit;
