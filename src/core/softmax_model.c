@@ -460,42 +460,6 @@ block_probs(const al_softmax_model *model, double *z, int nb, float *probs)
 	}
 }
 
-/* Batch prediction over blocks with dgemm; see softmax_model.h. */
-al_sm_status
-al_softmax_predict_ws(const al_softmax_model *model, const float *x, int n,
-					  float *probs, double *work)
-{
-	const al_blas_api *blas = al_blas_get();
-	int			d,
-				k,
-				b,
-				start,
-				nb;
-	double	   *xb,
-			   *z;
-
-	if (model == NULL || (n > 0 && (x == NULL || probs == NULL || work == NULL)))
-		return AL_SM_NULL_ARG;
-	if (blas == NULL)
-		return AL_SM_NO_BLAS;
-	d = model->d;
-	k = model->k;
-	b = al_softmax_block_rows(0, n, d, k);
-	xb = work;
-	z = work + (size_t) b * d;
-	for (start = 0; start < n; start += nb)
-	{
-		nb = (n - start < b) ? n - start : b;
-		al_softmax_convert_rows(x, d, NULL, start, nb,
-								model->standardized ? model->mean : NULL,
-								model->scale, xb);
-		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
-					xb, d, model->coef, d, 0.0, z, k);
-		block_probs(model, z, nb, probs + (size_t) start * k);
-	}
-	return AL_SM_OK;
-}
-
 /*
  * One row of doubles standardized as (x - mean) / scale: the operations of
  * convert_row on the same values, so the same bits as standardizing the
@@ -523,43 +487,82 @@ standardize_row(const double *src, int d, const double *mean, const double *scal
 		dst[j] = (src[j] - mean[j]) / scale[j];
 }
 
+/*
+ * The nb rows of a block as dgemm reads them: floats x converted (and
+ * standardized) into xb, or doubles xd standardized into xb, or xd itself
+ * when the model is not standardized.
+ */
+static const double *
+block_rows(const al_softmax_model *model, const float *x, const double *xd, int start,
+		   int nb, double *xb)
+{
+	int			d = model->d;
+
+	if (x != NULL)
+	{
+		al_softmax_convert_rows(x, d, NULL, start, nb,
+								model->standardized ? model->mean : NULL,
+								model->scale, xb);
+		return xb;
+	}
+	if (!model->standardized)
+		return xd + (size_t) start * d;
+	for (int i = 0; i < nb; i++)
+		standardize_row(xd + ((size_t) start + i) * d, d, model->mean, model->scale,
+						xb + (size_t) i * d);
+	return xb;
+}
+
+/* Predict n rows, floats x or doubles xd (the other NULL), a block at a time with dgemm. */
+static void
+predict_rows(const al_blas_api *blas, const al_softmax_model *model, const float *x,
+			 const double *xd, int n, float *probs, double *work)
+{
+	int			d = model->d,
+				k = model->k,
+				b = al_softmax_block_rows(0, n, d, k),
+				nb;
+	double	   *z = work + (size_t) b * d;
+
+	for (int start = 0; start < n; start += nb)
+	{
+		const double *xb;
+
+		nb = (n - start < b) ? n - start : b;
+		xb = block_rows(model, x, xd, start, nb, work);
+		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
+					xb, d, model->coef, d, 0.0, z, k);
+		block_probs(model, z, nb, probs + (size_t) start * k);
+	}
+}
+
+/* Batch prediction over blocks with dgemm; see softmax_model.h. */
+al_sm_status
+al_softmax_predict_ws(const al_softmax_model *model, const float *x, int n,
+					  float *probs, double *work)
+{
+	const al_blas_api *blas = al_blas_get();
+
+	if (model == NULL || (n > 0 && (x == NULL || probs == NULL || work == NULL)))
+		return AL_SM_NULL_ARG;
+	if (blas == NULL)
+		return AL_SM_NO_BLAS;
+	predict_rows(blas, model, x, NULL, n, probs, work);
+	return AL_SM_OK;
+}
+
 /* al_softmax_predict_ws on rows already in double; see softmax_model.h. */
 al_sm_status
 al_softmax_predict_doubles_ws(const al_softmax_model *model, const double *xd, int n,
 							  float *probs, double *work)
 {
 	const al_blas_api *blas = al_blas_get();
-	int			d,
-				k,
-				b,
-				start,
-				nb;
-	double	   *z;
 
 	if (model == NULL || (n > 0 && (xd == NULL || probs == NULL || work == NULL)))
 		return AL_SM_NULL_ARG;
 	if (blas == NULL)
 		return AL_SM_NO_BLAS;
-	d = model->d;
-	k = model->k;
-	b = al_softmax_block_rows(0, n, d, k);
-	z = work + (size_t) b * d;
-	for (start = 0; start < n; start += nb)
-	{
-		const double *xb = xd + (size_t) start * d;
-
-		nb = (n - start < b) ? n - start : b;
-		if (model->standardized)
-		{
-			for (int i = 0; i < nb; i++)
-				standardize_row(xb + (size_t) i * d, d, model->mean, model->scale,
-								work + (size_t) i * d);
-			xb = work;
-		}
-		blas->dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, k, d, 1.0,
-					xb, d, model->coef, d, 0.0, z, k);
-		block_probs(model, z, nb, probs + (size_t) start * k);
-	}
+	predict_rows(blas, model, NULL, xd, n, probs, work);
 	return AL_SM_OK;
 }
 
