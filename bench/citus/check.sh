@@ -38,6 +38,9 @@ bash cluster.sh start >/dev/null || exit 1
 	psql_c -q -c "SELECT run_command_on_workers(\$\$ALTER SYSTEM SET log_statement = 'all'\$\$), run_command_on_workers('SELECT pg_reload_conf()')" >/dev/null
 	psql_c -f check_learner.sql 2>&1
 	echo
+	echo "## 2c. score_in \"auto\" over a view of the distributed pool (check_views.sql)"
+	psql_c -f check_views.sql 2>&1 | grep -av 'DEBUG:  \(Plan [0-9]* query\|push down\|recursively planning\|Creating router\|Plan is router\|query has a single\|Distributed planning\|assigned task\|generating subplan\|join\)'
+	echo
 	echo "## 3b. ovr and ridge models by value on the workers (check_families.sql)"
 	psql_c -f check_families.sql 2>&1
 	psql_c -q -c "SELECT run_command_on_workers('ALTER SYSTEM RESET log_statement'), run_command_on_workers('SELECT pg_reload_conf()')" >/dev/null

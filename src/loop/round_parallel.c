@@ -261,9 +261,11 @@ al_round_probs(PG_FUNCTION_ARGS)
 }
 
 /*
- * Whether learner l's pool is a Citus distributed table (of any kind Citus
- * lists in pg_dist_partition, asked as the owner); false when Citus is not
- * installed (no such table in pg_catalog).
+ * Whether learner l's pool is, or is a view that reads (through views, at
+ * any depth), a Citus distributed table (of any kind Citus lists in
+ * pg_dist_partition; the relations a view reads are those its rewrite rule
+ * depends on), asked as the owner; false when Citus is not installed (no
+ * such table in pg_catalog).
  */
 static bool
 citus_distributed(const Learner *l)
@@ -274,8 +276,18 @@ citus_distributed(const Learner *l)
 
 	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
 		return false;
-	round_pool_query(l, "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition "
-					 "WHERE logicalrelid OPERATOR(pg_catalog.=) $1)", 1, &type, &arg);
+	round_pool_query(l, "WITH RECURSIVE rels(oid) AS ("
+					 "  SELECT $1::pg_catalog.oid"
+					 "  UNION"
+					 "  SELECT d.refobjid FROM rels r"
+					 "  JOIN pg_catalog.pg_rewrite w ON w.ev_class OPERATOR(pg_catalog.=) r.oid"
+					 "  JOIN pg_catalog.pg_depend d"
+					 "    ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+					 "   AND d.objid OPERATOR(pg_catalog.=) w.oid"
+					 "   AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+					 "   AND d.refobjid OPERATOR(pg_catalog.<>) r.oid) "
+					 "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p JOIN rels "
+					 "ON p.logicalrelid OPERATOR(pg_catalog.=) rels.oid)", 1, &type, &arg);
 	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 

@@ -343,6 +343,16 @@ wait_a_little(int *waited)
 	return true;
 }
 
+/* The database's worker is already running, as holder: say so, return its pid. */
+static int
+report_running(const char *dbname, int holder)
+{
+	ereport(NOTICE,
+			(errmsg("al_ext worker for database \"%s\" is already running", dbname),
+			 errdetail("Its PID is %d.", holder)));
+	return holder;
+}
+
 /*
  * Wait until the worker we registered holds the database's worker lock; if it
  * exits first because another worker holds the lock, report that one.
@@ -354,8 +364,21 @@ wait_worker_ready(BackgroundWorkerHandle *handle, const char *dbname)
 	pid_t		pid;
 	pid_t		dummy;
 	int			waited = 0;
+	BgwHandleStatus status = WaitForBackgroundWorkerStartup(handle, &pid);
 
-	if (WaitForBackgroundWorkerStartup(handle, &pid) != BGWH_STARTED)
+	/*
+	 * Stopped already: it may have lost the lock to a worker that a
+	 * concurrent al.start_worker registered, and exited before we saw it
+	 * start (on a loaded machine); then report that one.
+	 */
+	if (status == BGWH_STOPPED)
+	{
+		int			holder = worker_lock_holder(MyDatabaseId);
+
+		if (holder != 0)
+			return report_running(dbname, holder);
+	}
+	if (status != BGWH_STARTED)
 	{
 		TerminateBackgroundWorker(handle);	/* no restart later */
 		ereport(ERROR,
@@ -379,10 +402,7 @@ wait_worker_ready(BackgroundWorkerHandle *handle, const char *dbname)
 						 errmsg("al_ext worker for database \"%s\" exited during startup", dbname),
 						 errhint("More details may be available in the server log.")));
 			}
-			ereport(NOTICE,
-					(errmsg("al_ext worker for database \"%s\" is already running", dbname),
-					 errdetail("Its PID is %d.", holder)));
-			return holder;
+			return report_running(dbname, holder);
 		}
 	} while (wait_a_little(&waited));
 	return pid;					/* still starting; it is registered */
@@ -407,12 +427,7 @@ al_start_worker(PG_FUNCTION_ARGS)
 				 errmsg("cannot start the al_ext worker during recovery")));
 	pid = worker_lock_holder(MyDatabaseId);
 	if (pid != 0)
-	{
-		ereport(NOTICE,
-				(errmsg("al_ext worker for database \"%s\" is already running", dbname),
-				 errdetail("Its PID is %d.", pid)));
-		PG_RETURN_INT32(pid);
-	}
+		PG_RETURN_INT32(report_running(dbname, pid));
 	/* a worker stopped in a round left a stop for its restart: start anew */
 	worker_state_clear_stop(MyDatabaseId);
 	worker_fill(&worker, dbname);

@@ -118,7 +118,8 @@ $_->finish for @h;
 chomp @out;
 my $running = worker_pids('postgres');
 like($running, qr/^[0-9]+$/, 'concurrent start_worker: exactly one worker');
-is(join(',', @out), join(',', ($running) x 4), 'concurrent start_worker: all return its pid');
+is(join(',', @out), join(',', ($running) x 4), 'concurrent start_worker: all return its pid')
+	or diag("their errors: " . join(' | ', map { $_ // '' } @err));
 
 # privileges: EXECUTE is revoked from PUBLIC
 $node->safe_psql('postgres', 'CREATE ROLE alice LOGIN');
