@@ -134,30 +134,24 @@ CREATE TABLE topk_lim_small (g int, sb al.top_k_state, st al.top_k_state);
 INSERT INTO topk_lim_small SELECT g, sb, st FROM topk_lim_fresh;
 -- the storage forms are what they should be: compressed or not, sizes,
 -- values in the TOAST table or none, 1-byte headers (3 bytes less)
-CREATE FUNCTION pg_temp.toast_values(rel regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
-		(SELECT reltoastrelid::regclass FROM pg_class WHERE oid = rel)) INTO n;
-	RETURN n;
-END $$;
+\set toasted :abs_srcdir '/sql/include/toasted.sql'
+\i :toasted
 SELECT count(*) AS states,
 	count(*) FILTER (WHERE pg_column_compression(st) IS NOT NULL
 		AND pg_column_size(st) < 2000) AS compressed_small,
-	pg_temp.toast_values('topk_lim_inline') AS toast_values
+	pg_temp.toasted_values('topk_lim_inline') AS toast_values
 FROM topk_lim_inline;
 SELECT count(*) AS states,
 	count(*) FILTER (WHERE pg_column_compression(st_external) IS NULL
 		AND pg_column_size(st_external) > 20000) AS external_uncompressed,
 	count(*) FILTER (WHERE pg_column_compression(st_extended) IS NOT NULL
 		AND pg_column_size(st_extended) > 2000) AS extended_compressed_big,
-	pg_temp.toast_values('topk_lim_outside') AS toast_values
+	pg_temp.toasted_values('topk_lim_outside') AS toast_values
 FROM topk_lim_outside;
 SELECT count(*) AS states,
 	count(*) FILTER (WHERE pg_column_size(x.sb) = 64 - 3
 		AND pg_column_size(x.st) = 80 - 3) AS short_headers,
-	pg_temp.toast_values('topk_lim_small') AS toast_values
+	pg_temp.toasted_values('topk_lim_small') AS toast_values
 FROM topk_lim_small x;
 -- every state function reads every form as it reads the fresh state
 CREATE FUNCTION pg_temp.same_reading(fresh al.top_k_state, stored al.top_k_state,
@@ -237,7 +231,7 @@ SELECT count(*) FILTER (WHERE octet_length(t) < 127) AS short,
 		AND pg_column_compression(t) IS NULL) AS long_inline,
 	count(*) FILTER (WHERE pg_column_compression(t) IS NOT NULL) AS compressed,
 	count(*) FILTER (WHERE octet_length(t) > 3000 AND pg_column_compression(t) IS NULL) AS external,
-	pg_temp.toast_values('topk_lim_ids') >= 1000 AS out_of_line
+	pg_temp.toasted_values('topk_lim_ids') >= 1000 AS out_of_line
 FROM topk_lim_ids;
 CREATE TABLE topk_lim_ids_oracle AS
 SELECT array_agg(t ORDER BY s DESC, t) AS o,
