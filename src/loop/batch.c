@@ -119,19 +119,26 @@ batch_count(const Batch *b, char kind)
 }
 
 /*
- * Is there a ranking of the learner's published model to take batches from?
- * Not before the first model (cold start), nor after a restore until the
- * next round rebuilds it (al.ranking_state is not dumped): then the batch is
- * the cold start's seeded sample rather than nothing.
+ * The ranking of the learner's published model to take batches from, as a
+ * number that changes with every round that publishes one (its
+ * al.ranking_state row is rewritten: the version's xmin and ctid, as two
+ * rounds in one transaction share the xmin), or 0: none before
+ * the first model (cold start), nor after a restore until the next round
+ * rebuilds it (al.ranking_state is not dumped): then the batch is the cold
+ * start's seeded sample rather than nothing.
  */
-static bool
-ranking_published(const Learner *l)
+static int64
+ranking_generation(const Learner *l)
 {
 	if (l->model_id == 0 && !(l->options.predictions && l->model_version > 0))
-		return false;
-	return learner_store_int8("SELECT 1 FROM al.ranking_state r WHERE r.learner_id = $1 "
+		return 0;
+	return learner_store_int8("SELECT (r.xmin::pg_catalog.text::pg_catalog.int8 << 32) "
+							  "+ ((r.ctid::pg_catalog.text::pg_catalog.point)[0]::pg_catalog.int8 << 16) "
+							  "+ (r.ctid::pg_catalog.text::pg_catalog.point)[1]::pg_catalog.int8 + 1 "
+							  "FROM al.ranking_state r "
+							  "WHERE r.learner_id = $1 "
 							  "AND r.model_version = (SELECT s.model_version FROM al.learner_store s "
-							  "                       WHERE s.id = $1)", l->id, 0) != 0;
+							  "                       WHERE s.id = $1)", l->id, 0);
 }
 
 /*
@@ -205,7 +212,8 @@ batch_pass(Batch *b, bool adjudicator, Datum eval, ItemMap *eval_map)
 		take_eval(b, eval, b->eval_want);
 	if (b->n < b->k)
 	{
-		if (ranking_published(b->l))
+		b->ranking_gen = ranking_generation(b->l);
+		if (b->ranking_gen != 0)
 			take_ranked(b, eval_map);
 		else
 			take_cold_start(b);
@@ -284,6 +292,9 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim
 	b->slack = b->claim ? 3 * k : 0;
 	b->skipped = 0;
 	b->eval_want = -1;
+	b->ranking_gen = 0;
+	b->hint = NULL;
+	b->hint_found = false;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
 	b->desc = rsinfo->setDesc;
 	b->rows = tuplestore_begin_heap(false, false, work_mem);
@@ -423,6 +434,9 @@ al_release(PG_FUNCTION_ARGS)
 					   "AND x.item_id = u.i AND x.annotator = $3",
 					   3, types, args, false, 0);
 	n = (int) SPI_processed;
+	/* this session's next batches see the items at once (batch_hint.c) */
+	if (n > 0)
+		batch_hint_forget_all();
 	SPI_finish();
 	PG_RETURN_INT32(n);
 }

@@ -9,6 +9,7 @@
 
 #include "postgres.h"
 
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #include "item_map.h"
@@ -45,10 +46,27 @@ typedef struct Batch
 	int			slack;			/* extra candidates each source reads */
 	int			skipped;		/* candidates another open batch holds, this pass */
 	int			eval_want;		/* items of the evaluation sample it takes (-1: not known yet) */
+	int64		ranking_gen;	/* the published ranking read (ranking_generation), 0: none */
+	struct BatchHint *hint;		/* where the hot rows read were first open, when wanted */
+	bool		hint_found;		/* hint holds a row */
 	Tuplestorestate *rows;
 	TupleDesc	desc;
 	MemoryContext keep;			/* where the ids and rows go */
 } Batch;
+
+/*
+ * Where a session's next batch may start reading a learner's hot rows
+ * (batch_hint.c): every row before this one (in the hand-out order: rank,
+ * score DESC, item id) was taken when found_at's read from the top began.
+ */
+typedef struct BatchHint
+{
+	bool		has_rank;
+	int32		rank;
+	double		score;
+	char	   *item_id;
+	TimestampTz found_at;
+} BatchHint;
 
 /* batch.c */
 extern bool batch_take(Batch *b, const char *item, char kind, Datum *values, bool *nulls);
@@ -64,4 +82,8 @@ extern int	eval_share(const Learner *l, Datum eval, int k);
 extern void take_eval(Batch *b, Datum eval, int want);
 extern void take_disagreements(Batch *b);
 
+/* batch_hint.c */
+extern const BatchHint *batch_hint_get(int64 learner_id, int64 generation);
+extern void batch_hint_set(int64 learner_id, int64 generation, const BatchHint *hint);
+extern void batch_hint_forget_all(void);
 #endif							/* AL_BATCH_H */

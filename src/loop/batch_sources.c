@@ -17,6 +17,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "al_ext.h"
@@ -55,12 +56,29 @@ maybe_taken_items(const Batch *b)
 }
 
 /*
+ * Note where the batch's hint (batch_hint.c) wants it: the block's row r
+ * (id, score, predicted, probs, rank) is the first one not taken.
+ */
+static void
+note_hint_row(Batch *b, SPITupleTable *rows, uint64 r, const char *item)
+{
+	bool		isnull;
+	Datum		rank = SPI_getbinval(rows->vals[r], rows->tupdesc, 5, &isnull);
+
+	b->hint->has_rank = !isnull;
+	b->hint->rank = isnull ? 0 : DatumGetInt32(rank);
+	b->hint->score = DatumGetFloat8(SPI_getbinval(rows->vals[r], rows->tupdesc, 2, &isnull));
+	b->hint->item_id = MemoryContextStrdup(b->keep, item);
+	b->hint_found = true;
+}
+
+/*
  * Choose the open rows of one block of the ranking (id, score, predicted,
- * probs; in SPI_tuptable), in order, until the batch is full.  Rows of the
- * evaluation sample (eval) or already in the batch are skipped, and so are
- * those that may be taken (taken) under overlap 1; under a larger overlap
- * those are checked (open_items).  What the batch takes is checked again
- * once claimed.
+ * probs, rank; in SPI_tuptable), in order, until the batch is full.  Rows
+ * of the evaluation sample (eval) or already in the batch are skipped, and
+ * so are those that may be taken (taken; NULL when the query left them
+ * out) under overlap 1; under a larger overlap those are checked
+ * (open_items).  What the batch takes is checked again once claimed.
  */
 static void
 take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
@@ -78,10 +96,13 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 	for (uint64 r = 0; r < nrows; r++)
 	{
 		char	   *item = SPI_getvalue(rows->vals[r], rows->tupdesc, 1);
+		bool		maybe_taken = taken != NULL && item_map_find(taken, item) >= 0;
 
+		if (b->hint != NULL && !b->hint_found && !maybe_taken)
+			note_hint_row(b, rows, r, item);
 		if (item_map_find(eval, item) >= 0 || item_map_find(b->chosen, item) >= 0)
 			continue;
-		if (item_map_find(taken, item) >= 0)
+		if (maybe_taken)
 		{
 			if (b->l->options.overlap == 1)
 				continue;
@@ -114,18 +135,37 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 }
 
 /*
- * Choose the open rows of the learner's ranking that sql returns (in the
- * hand-out order; $1 the learner), read as the store owner through a
- * cursor planned for its first rows, a block at a time, until the batch is
- * full or the rows run out.
+ * Open a cursor over plan (planned as it opens) with joins by index probes
+ * only: a batch's anti-joins meet a few rows of the ranking, and a hash
+ * join would read every lease and label of the learner for each batch.
+ */
+static Portal
+open_with_probes(SPIPlanPtr plan, Datum *args)
+{
+	int			level = NewGUCNestLevel();
+	Portal		portal;
+
+	(void) set_config_option("enable_hashjoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_mergejoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	AtEOXact_GUC(true, level);
+	return portal;
+}
+
+/*
+ * Choose the open rows of the learner's ranking that sql returns (id,
+ * score, predicted, probs, rank, in the hand-out order; nargs arguments,
+ * $1 the learner), read as the store owner through a cursor planned for its
+ * first rows, a block at a time (the first one about what the batch still
+ * needs), until the batch is full or the rows run out.
  */
 static void
-take_ranked_rows(Batch *b, const char *sql, ItemMap *eval, ItemMap *taken)
+take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, ItemMap *eval,
+				 ItemMap *taken)
 {
-	Oid			type = INT8OID;
-	Datum		arg = Int64GetDatum(b->l->id);
 	/* at most RANKED_BLOCK_ROWS rows, and about BATCH_BLOCK_BYTES of probvecs */
 	long		block_rows = Max(1, Min(RANKED_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k)));
+	long		fetch = Min(block_rows, (long) (b->k - b->n) + b->slack);
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext batch block",
 												ALLOCSET_DEFAULT_SIZES);
 	SPIPlanPtr	plan;
@@ -133,18 +173,18 @@ take_ranked_rows(Batch *b, const char *sql, ItemMap *eval, ItemMap *taken)
 	AlIdentity	save;
 
 	al_become_store_owner(&save);
-	plan = SPI_prepare_cursor(sql, 1, &type, CURSOR_OPT_FAST_PLAN);
+	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_FAST_PLAN);
 	/* not read-only: a fresh snapshot sees what the batches before committed */
-	portal = plan ? SPI_cursor_open(NULL, plan, &arg, NULL, false) : NULL;
+	portal = plan ? open_with_probes(plan, args) : NULL;
 	al_restore(&save);
 	if (portal == NULL)
 		elog(ERROR, "could not read the ranking of learner \"%s\"", b->l->name);
-	while (b->n < b->k)
+	for (; b->n < b->k; fetch = block_rows)
 	{
 		MemoryContext old;
 
 		al_become_store_owner(&save);
-		SPI_cursor_fetch(portal, true, block_rows);
+		SPI_cursor_fetch(portal, true, Max(fetch, 1));
 		al_restore(&save);
 		if (SPI_processed == 0)
 			break;
@@ -160,28 +200,105 @@ take_ranked_rows(Batch *b, const char *sql, ItemMap *eval, ItemMap *taken)
 	MemoryContextDelete(block);
 }
 
+/* The ranking's columns a batch reads, and (after its conditions) their order. */
+#define RANKED_ROWS "SELECT s.item_id, s.score, s.predicted, s.probs, s.rank FROM al.scores s " \
+	"WHERE s.learner_id = $1 "
+#define HANDOUT_ORDER "ORDER BY s.rank, s.score DESC, s.item_id"
+/* Under overlap 1: leave out the items with a live lease or a label (index probes). */
+#define OPEN_TO_ALL \
+	"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 " \
+	"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id " \
+	"                AND x.expires_at > pg_catalog.now()) " \
+	"AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 " \
+	"                AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+
+/*
+ * Under overlap 1, choose from the hot rows, reading from this session's
+ * hint on (batch_hint.c) when it has one: its keyset ($2 rank, $3 score,
+ * $4 item id, inclusive) and the anti-joins leave out the rows taken, so a
+ * batch reads what was taken since the hint rather than every taken row.
+ * Without a hint, read from the top, skipping the items that may be taken
+ * (*taken, read here) as for a larger overlap.  Either way, remember the
+ * first row found open as the next hint.
+ */
+static void
+take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
+{
+	const BatchHint *hint = batch_hint_get(b->l->id, b->ranking_gen);
+	Oid			types[4] = {INT8OID, INT4OID, FLOAT8OID, TEXTOID};
+	Datum		args[4];
+	BatchHint	found;
+
+	memset(&found, 0, sizeof(found));
+	args[0] = Int64GetDatum(b->l->id);
+	b->hint = &found;
+	b->hint_found = false;
+	ereport(DEBUG1,
+			(errmsg_internal("batch of learner \"%s\" reads its hot rows %s", b->l->name,
+							 hint == NULL ? "from the top" : "from this session's hint")));
+	if (hint == NULL)
+	{
+		/* (before the read's snapshot: what reopens later is seen by the next read from the top) */
+		found.found_at = GetCurrentTimestamp();
+		*taken = maybe_taken_items(b);
+		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, types, args, eval, *taken);
+	}
+	else
+	{
+		found.found_at = hint->found_at;
+		args[1] = Int32GetDatum(hint->rank);
+		args[2] = Float8GetDatum(hint->score);
+		args[3] = CStringGetTextDatum(hint->item_id);
+		if (hint->has_rank)
+		{
+			take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank >= $2 "
+							 "AND (s.rank > $2 OR s.score < $3 OR (s.score = $3 AND s.item_id >= $4)) "
+							 OPEN_TO_ALL HANDOUT_ORDER, 4, types, args, eval, NULL);
+			if (b->n < b->k)
+				take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank IS NULL " OPEN_TO_ALL HANDOUT_ORDER,
+								 1, types, args, eval, NULL);
+		}
+		else
+			take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank IS NULL AND s.score <= $3 "
+							 "AND (s.score < $3 OR s.item_id >= $4) " OPEN_TO_ALL HANDOUT_ORDER,
+							 4, types, args, eval, NULL);
+	}
+	if (b->hint_found)
+		batch_hint_set(b->l->id, b->ranking_gen, &found);
+	b->hint = NULL;
+}
+
 /*
  * Choose from the published ranking until the batch is full: the first
  * items still open to the annotator (see the head of this file) outside
  * the evaluation sample (eval), by rank then score.  The round marked the
  * first rows of the ranking hot and only those are indexed (al.scores_order),
- * so they come in order from the index; the cost grows with the rows taken
- * above the first open ones (skipped by a hash probe), not with the
- * ranking or the labels.  Once the batches took every hot row, the rest
- * of the ranking is read by a scan and sort, until the next round.
+ * so they come in order from the index; under overlap 1 from this
+ * session's hint on (take_hot_open), so the cost grows with the rows taken
+ * since the session's last batch, not with the leases, the ranking or the
+ * labels.  Once the batches took every hot row, the rest of the ranking is
+ * read by a scan and sort, until the next round.
  */
 void
 take_ranked(Batch *b, ItemMap *eval)
 {
-	ItemMap    *taken = maybe_taken_items(b);
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(b->l->id);
+	ItemMap    *taken = NULL;
 
-	take_ranked_rows(b, "SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
-					 "WHERE s.learner_id = $1 AND s.hot ORDER BY s.rank, s.score DESC, s.item_id",
-					 eval, taken);
+	if (b->l->options.overlap == 1)
+		take_hot_open(b, eval, &taken);
+	else
+	{
+		taken = maybe_taken_items(b);
+		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
+	}
 	if (b->n < b->k)
-		take_ranked_rows(b, "SELECT s.item_id, s.score, s.predicted, s.probs FROM al.scores s "
-						 "WHERE s.learner_id = $1 AND NOT s.hot ORDER BY s.rank, s.score DESC, s.item_id",
-						 eval, taken);
+	{
+		if (taken == NULL)
+			taken = maybe_taken_items(b);
+		take_ranked_rows(b, RANKED_ROWS "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
+	}
 }
 
 /*
@@ -340,11 +457,14 @@ take_disagreements(Batch *b)
 
 /*
  * Which of the m items (kinds: where they come from) are open to the
- * batch's annotator, read with a fresh snapshot: an evaluation item or a
- * disagreement that nobody holds and that has no label of the annotator's
- * (an evaluation item: none at all) and no adjudication; any other that
- * the annotator neither labeled nor holds, without an adjudication, with
- * fewer than overlap labels and live leases together.
+ * batch's annotator, read with a fresh snapshot: an evaluation item that
+ * nobody holds and nobody labeled; a disagreement that nobody holds, with
+ * no label of the annotator's and no adjudication; any other that the
+ * annotator neither labeled nor holds, without an adjudication, with fewer
+ * than overlap labels and live leases together.  Each item's labels and
+ * leases are counted by one probe of each table's item index (LATERAL
+ * aggregates: a NOT EXISTS could be planned as a hashed subplan reading
+ * every lease of the learner, for each batch).
  */
 void
 open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
@@ -352,27 +472,18 @@ open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
 	static const char *sql =
 		"SELECT u.o FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
 		"                           pg_catalog.unnest($3::pg_catalog.text[])) WITH ORDINALITY u(item, kind, o), "
-		"  LATERAL (SELECT al.item_key(u.item) AS key) k "
-		"WHERE CASE WHEN u.kind IN ('e', 'a') THEN "
-		"  NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
-		"              AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
-		"              AND x.expires_at > pg_catalog.now()) "
-		"  AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"                  AND al.item_key(b.item_id) = k.key AND b.item_id = u.item "
-		"                  AND (u.kind = 'e' OR b.adjudicated OR b.annotator = $4)) "
-		"ELSE "
-		"  NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 "
-		"              AND al.item_key(b.item_id) = k.key AND b.item_id = u.item "
-		"              AND (b.annotator = $4 OR b.adjudicated)) "
-		"  AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 "
-		"                  AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
-		"                  AND x.annotator = $4 AND x.expires_at > pg_catalog.now()) "
-		"  AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 "
-		"       AND al.item_key(b.item_id) = k.key AND b.item_id = u.item) "
-		"    + (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 "
-		"       AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
-		"       AND x.expires_at > pg_catalog.now()) < $5 "
-		"END";
+		"  LATERAL (SELECT al.item_key(u.item) AS key) k, "
+		"  LATERAL (SELECT pg_catalog.count(*) AS n, "
+		"                  pg_catalog.count(*) FILTER (WHERE b.annotator = $4 OR b.adjudicated) AS mine "
+		"           FROM al.labels b WHERE b.learner_id = $1 "
+		"           AND al.item_key(b.item_id) = k.key AND b.item_id = u.item) lb, "
+		"  LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE x.annotator = $4) AS mine "
+		"           FROM al.leases x WHERE x.learner_id = $1 "
+		"           AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
+		"           AND x.expires_at > pg_catalog.now()) ls "
+		"WHERE CASE WHEN u.kind = 'e' THEN ls.n = 0 AND lb.n = 0 "
+		"           WHEN u.kind = 'a' THEN ls.n = 0 AND lb.mine = 0 "
+		"           ELSE lb.mine = 0 AND ls.mine = 0 AND lb.n + ls.n < $5 END";
 	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
 	Datum		args[5];
 	char	  **kind_texts = (char **) palloc(sizeof(char *) * Max(m, 1));

@@ -24,6 +24,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "batch.h"
 #include "learner_api.h"
 #include "round.h"
 
@@ -152,6 +153,9 @@ apply_values(const Learner *l, const ImportedValues *v)
 	learner_store_exec(upsert, 5, types, args, false, 0);
 	changed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	learner_store_exec(withdraw, 5, types, args, false, 0);
+	/* items may be open again: this session's next batches see them at once (batch_hint.c) */
+	if (SPI_processed > 0)
+		batch_hint_forget_all();
 	return changed + (int64) SPI_processed;
 }
 

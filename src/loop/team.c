@@ -17,6 +17,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "batch.h"
 #include "identity.h"
 #include "learner_acl.h"
 #include "probvec.h"
@@ -129,7 +130,11 @@ withdraw_label(const Learner *l, const char *item, const char *annotator)
 	args[2] = CStringGetTextDatum(annotator);
 	args[3] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	learner_store_exec(sql, 4, types, args, false, 0);
-	return SPI_processed > 0;
+	if (SPI_processed == 0)
+		return false;
+	/* the item may be open again: this session's next batches see it at once (batch_hint.c) */
+	batch_hint_forget_all();
+	return true;
 }
 
 /*
