@@ -45,8 +45,24 @@
 PG_FUNCTION_INFO_V1(al_next_batch);
 PG_FUNCTION_INFO_V1(al_release);
 
-/* Rounds of choosing, claiming and checking again before a batch settles for fewer items. */
-#define BATCH_PASSES 4
+/*
+ * Rounds of choosing, claiming and checking again before a batch settles
+ * for fewer items.  A pass repeats only when other batches took what it
+ * chose (they committed between its read and its claims) or held it: on a
+ * busy machine a batch can lose that race several times in a row (with 4,
+ * a batch of 5 among 4 annotators labeling as fast as they could came back
+ * empty, which reads as "nothing left to label").
+ */
+#define BATCH_PASSES 32
+/*
+ * The same once a pass read beyond the hot rows (a scan and sort of the
+ * ranking) or the cold start's sample of the pool: each such pass costs
+ * about a second on a million rows, and 64 annotators past the hot rows
+ * kept losing their races for minutes.
+ */
+#define BATCH_PASSES_COSTLY 4
+/* The most extra candidates a pass reads (doubled after each lost race). */
+#define BATCH_SLACK_MAX 100000
 
 
 /*
@@ -216,12 +232,15 @@ batch_pass(Batch *b, bool adjudicator, Datum eval, ItemMap *eval_map)
 		if (b->ranking_gen != 0)
 			take_ranked(b, eval_map);
 		else
+		{
+			b->costly = true;
 			take_cold_start(b);
+		}
 	}
 	if (batch_check(b) == 0 && b->skipped == 0)
 		return false;
 	/* items were taken meanwhile: read further next time */
-	b->slack = Max(2 * b->slack, b->k + b->skipped);
+	b->slack = Min(Max(2 * b->slack, b->k + b->skipped), BATCH_SLACK_MAX);
 	return b->n < b->k;
 }
 
@@ -293,6 +312,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim
 	b->skipped = 0;
 	b->eval_want = -1;
 	b->ranking_gen = 0;
+	b->costly = false;
 	b->hint = NULL;
 	b->hint_found = false;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
@@ -402,8 +422,9 @@ al_next_batch(PG_FUNCTION_ARGS)
 		eval = PointerGetDatum(construct_empty_array(TEXTOID));
 	batch_begin(&b, l, annotator, k, claim, rsinfo);
 	eval_map = eval_item_map(eval);
-	for (int pass = 0; pass < BATCH_PASSES && batch_pass(&b, adjudicator, eval, eval_map); pass++)
-		;
+	for (int pass = 1; batch_pass(&b, adjudicator, eval, eval_map); pass++)
+		if (pass >= (b.costly ? BATCH_PASSES_COSTLY : BATCH_PASSES))
+			break;
 	batch_finish(&b, rsinfo);
 	AtEOXact_GUC(true, guc_level);
 	SPI_finish();

@@ -47,6 +47,7 @@ typedef struct Batch
 	int			skipped;		/* candidates another open batch holds, this pass */
 	int			eval_want;		/* items of the evaluation sample it takes (-1: not known yet) */
 	int64		ranking_gen;	/* the published ranking read (ranking_generation), 0: none */
+	bool		costly;			/* a pass read the pool or beyond the hot rows */
 	struct BatchHint *hint;		/* where the hot rows read were first open, when wanted */
 	bool		hint_found;		/* hint holds a row */
 	Tuplestorestate *rows;

@@ -136,17 +136,21 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 
 /*
  * Open a cursor over plan (planned as it opens) with joins by index probes
- * only: a batch's anti-joins meet a few rows of the ranking, and a hash
- * join would read every lease and label of the learner for each batch.
+ * only: a batch's anti-joins meet a few rows of the ranking, and a hash or
+ * merge join, or a nested loop over a (materialized) scan, would read every
+ * lease and label of the learner for each batch, or for each row: the
+ * planner picks those when the statistics say al.leases is empty.
  */
 static Portal
 open_with_probes(SPIPlanPtr plan, Datum *args)
 {
+	static const char *const off[] = {"enable_hashjoin", "enable_mergejoin", "enable_material",
+	"enable_seqscan", "enable_bitmapscan"};
 	int			level = NewGUCNestLevel();
 	Portal		portal;
 
-	(void) set_config_option("enable_hashjoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("enable_mergejoin", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	for (int i = 0; i < lengthof(off); i++)
+		(void) set_config_option(off[i], "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
 	AtEOXact_GUC(true, level);
 	return portal;
@@ -297,6 +301,7 @@ take_ranked(Batch *b, ItemMap *eval)
 	{
 		if (taken == NULL)
 			taken = maybe_taken_items(b);
+		b->costly = true;
 		take_ranked_rows(b, RANKED_ROWS "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}
 }

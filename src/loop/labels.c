@@ -349,8 +349,14 @@ warn_unusable(const Learner *l, const LabelBatch *b, const FeatureReport *fr)
 				 errhint("al.learner_status counts such labels in labels_unusable.")));
 }
 
-/* Validate and record a batch of labels for learner name.  SPI connected. */
-static void
+/*
+ * Validate and record a batch of labels for learner name.  SPI connected.
+ * Returns whether labels of this learner give its worker something to do:
+ * not for an external-prediction learner, whose rounds follow its
+ * prediction versions (al.predictions_updated wakes the worker); waking it
+ * at each label made it count the pool at each label (doc/loop.md).
+ */
+static bool
 record_labels(const char *name, LabelBatch *b)
 {
 	Learner    *l = learner_get(name, LEARNER_ANNOTATE);
@@ -359,12 +365,14 @@ record_labels(const char *name, LabelBatch *b)
 	check_labels(l, b);
 	if (b->adjudicated)
 		overlap_require_adjudicator(l, b->annotators[0]);
-	if (b->n == 0)
-		return;
-	learner_lock_pool(l);
-	lookup_items(l, b, &fr);
-	store_labels(l, b);
-	warn_unusable(l, b, &fr);
+	if (b->n > 0)
+	{
+		learner_lock_pool(l);
+		lookup_items(l, b, &fr);
+		store_labels(l, b);
+		warn_unusable(l, b, &fr);
+	}
+	return !l->options.predictions;
 }
 
 /*
@@ -375,6 +383,7 @@ static void
 record_one_label(FunctionCallInfo fcinfo, bool adjudicated, const char *function)
 {
 	LabelBatch	b;
+	bool		wake;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 1, "item id");
@@ -386,9 +395,10 @@ record_one_label(FunctionCallInfo fcinfo, bool adjudicated, const char *function
 	batch_add(&b, text_to_cstring(PG_GETARG_TEXT_PP(1)), text_to_cstring(PG_GETARG_TEXT_PP(2)),
 			  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	SPI_connect();
-	record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
+	wake = record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
 	SPI_finish();
-	learner_wake_worker();
+	if (wake)
+		learner_wake_worker();
 }
 
 /* al.label(learner, item_id text, label, annotator): record a label. */
@@ -562,6 +572,7 @@ Datum
 al_label_many(PG_FUNCTION_ARGS)
 {
 	LabelBatch	b;
+	bool		wake;
 
 	al_require_arg(fcinfo, 0, "learner name");
 	al_require_arg(fcinfo, 1, "labels");
@@ -569,9 +580,9 @@ al_label_many(PG_FUNCTION_ARGS)
 	batch_init(&b, true);
 	batch_from_json(&b, PG_GETARG_JSONB_P(1));
 	SPI_connect();
-	record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
+	wake = record_labels(text_to_cstring(PG_GETARG_TEXT_PP(0)), &b);
 	SPI_finish();
-	if (b.n > 0)
+	if (b.n > 0 && wake)
 		learner_wake_worker();
 	PG_RETURN_INT32(b.n);
 }

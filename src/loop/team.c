@@ -162,7 +162,8 @@ al_unlabel(PG_FUNCTION_ARGS)
 	item = canonical_item(l, text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	withdrawn = withdraw_label(l, item, annotator);
 	SPI_finish();
-	if (withdrawn)
+	/* (an external-prediction learner's rounds do not follow its labels: labels.c) */
+	if (withdrawn && !l->options.predictions)
 		learner_wake_worker();
 	PG_RETURN_BOOL(withdrawn);
 }

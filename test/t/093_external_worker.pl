@@ -70,4 +70,22 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM al.learning_curve WHERE l
 	'one curve point per version');
 $listener->quit;
 
+# Labels do not wake the worker for an external-prediction learner: its rounds
+# follow the versions (and the pool's row count, at each naptime), so a wake at
+# each label only made the worker count the pool, a core's worth under many
+# annotators.  With a naptime of an hour, a label and a new pool row: no round
+# (the recorded pool size stays 40) until something else wakes the worker.
+$node->safe_psql('postgres', q{ALTER SYSTEM SET al_ext.naptime = '1h'; SELECT pg_reload_conf();});
+sleep(1);
+$node->safe_psql('postgres', q{INSERT INTO pool VALUES (41, pv(41, 2))});
+$node->safe_psql('postgres', q{SELECT al.label('ext', '1', 'a', 'ann1')});
+$node->safe_psql('postgres', q{SELECT al.label_many('ext', '[{"item": 2, "label": "b", "annotator": "ann1"}]')});
+$node->safe_psql('postgres', q{SELECT al.unlabel('ext', '1', 'ann1')});
+sleep(1.5);
+is($node->safe_psql('postgres', q{SELECT pool_size FROM al.learner_status WHERE learner = 'ext'}), '40',
+	'labels, a label_many and an unlabel of an external-prediction learner did not wake the worker');
+$node->safe_psql('postgres', q{SELECT al.wake_worker()});
+ok($node->poll_query_until('postgres', q{SELECT pool_size = 41 FROM al.learner_status WHERE learner = 'ext'}),
+	'a wake-up re-ranks the grown pool');
+
 done_testing();
