@@ -20,6 +20,7 @@
 #define AL_LOCK_ITEM		16718	/* an item being handed out (learner and item hashed) */
 #define AL_LOCK_ANNOTATOR	16719	/* batch hand-outs of one learner to one annotator */
 #define AL_LOCK_MODEL_NAME	16720	/* versions of one model name */
+#define AL_LOCK_REFILL		16721	/* marking more hot rows of one learner's ranking */
 
 /* Reports that a bounded lock wait ran out after waited_ms: raises an ERROR. */
 typedef void (*AlLockTimedOut) (const void *arg, int waited_ms);

@@ -22,9 +22,11 @@
 
 #include "al_ext.h"
 #include "batch.h"
+#include "batch_lock.h"
 #include "identity.h"
 #include "overlap.h"
 #include "probvec.h"
+#include "round.h"
 /* Rows of the ranking read at a time: the first ones are mostly taken by the other annotators. */
 #define RANKED_BLOCK_ROWS 128
 
@@ -273,6 +275,54 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 }
 
 /*
+ * Once the hot rows no longer fill a batch (the batches took or hold all of
+ * them), mark the next RANKING_HOT_ROWS rows of the ranking hot, in the hand-out
+ * order, so that the batches read them from the index rather than each
+ * scanning and sorting the ranking (about a second on a million rows)
+ * until the next round: 64 annotators of an external-prediction learner,
+ * whose rounds wait for its next version, ground the server to a halt.
+ * The hot rows stay a prefix of the hand-out order, so the sessions'
+ * hints hold.  Rows a round is rewriting are skipped, never waited for.
+ * The caller holds the learner's refill lock.  Returns how many rows it
+ * marked.
+ */
+static uint64
+mark_more_hot_rows(Batch *b)
+{
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(b->l->id), Int32GetDatum(RANKING_HOT_ROWS)};
+
+	learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
+					   "  SELECT ctid FROM al.scores WHERE learner_id = $1 AND NOT hot "
+					   "  ORDER BY rank, score DESC, item_id LIMIT $2 FOR UPDATE SKIP LOCKED))",
+					   2, types, args, false, 0);
+	ereport(DEBUG1,
+			(errmsg_internal("batch of learner \"%s\" marked %llu more rows of its ranking hot",
+							 b->l->name, (unsigned long long) SPI_processed)));
+	return SPI_processed;
+}
+
+/*
+ * Under overlap 1, choose from the hot rows (take_hot_open); when they do
+ * not fill the batch (near their end, the open ones are held by the other
+ * batches: each batch then scanned and sorted the ranking), more of the
+ * ranking is marked hot by one batch at a time; the others wait for it
+ * and read what it marked.
+ */
+static void
+take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
+{
+	take_hot_open(b, eval, taken);
+	if (b->n >= b->k)
+		return;
+	batch_lock_refill(b->l);
+	/* what the batch that held the lock marked, if any */
+	take_hot_open(b, eval, taken);
+	if (b->n < b->k && mark_more_hot_rows(b) > 0)
+		take_hot_open(b, eval, taken);
+}
+
+/*
  * Choose from the published ranking until the batch is full: the first
  * items still open to the annotator (see the head of this file) outside
  * the evaluation sample (eval), by rank then score.  The round marked the
@@ -280,8 +330,9 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
  * so they come in order from the index; under overlap 1 from this
  * session's hint on (take_hot_open), so the cost grows with the rows taken
  * since the session's last batch, not with the leases, the ranking or the
- * labels.  Once the batches took every hot row, the rest of the ranking is
- * read by a scan and sort, until the next round.
+ * labels.  Once the batches took every hot row, more of the ranking is
+ * marked hot (take_hot_or_more); under a larger overlap, or past the end
+ * of the ranking, the rest is read by a scan and sort.
  */
 void
 take_ranked(Batch *b, ItemMap *eval)
@@ -291,7 +342,7 @@ take_ranked(Batch *b, ItemMap *eval)
 	ItemMap    *taken = NULL;
 
 	if (b->l->options.overlap == 1)
-		take_hot_open(b, eval, &taken);
+		take_hot_or_more(b, eval, &taken);
 	else
 	{
 		taken = maybe_taken_items(b);

@@ -138,6 +138,36 @@ SELECT count(*) AS handed, count(DISTINCT item_id) AS distinct_items,
        count(*) FILTER (WHERE h.rn <> o.pos) AS out_of_order
 FROM (SELECT item_id, row_number() OVER (ORDER BY n) AS rn FROM handed) h JOIN hint_order2 o USING (item_id);
 
+-- ---- the hot rows run out: a batch marks the next ones hot (one scan of the ranking) ----
+CREATE TABLE hint_pool3 (id bigint PRIMARY KEY, p al.probvec);
+INSERT INTO hint_pool3 SELECT i, ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec
+FROM generate_series(1, 10050) i;
+SELECT al.create_learner('hint3', 'hint_pool3', 'id', 'p', '{a,b}', 'entropy', '{"predictions": true}') > 0 AS created;
+SELECT al.predictions_updated('hint3', 'v1');
+SELECT al.run_learner('hint3') AS round;
+CREATE TABLE hint_order3 AS
+SELECT row_number() OVER (ORDER BY rank, score DESC, item_id) AS pos, item_id
+FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint3');
+SELECT count(*) FILTER (WHERE hot) AS hot_rows, count(*) AS rows
+FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint3');
+-- every hot row, in one batch
+SELECT count(*) AS taken, max(o.pos) AS last_pos FROM al.next_batch('hint3', 10000, 'ann') b JOIN hint_order3 o USING (item_id);
+-- none is open: this batch marks the next 50 hot and takes the first 7 of them
+SET client_min_messages = debug1;
+SELECT min(o.pos) AS first_pos, max(o.pos) AS last_pos FROM al.next_batch('hint3', 7, 'ann') b JOIN hint_order3 o USING (item_id);
+RESET client_min_messages;
+SELECT count(*) FILTER (WHERE hot) AS hot_rows
+FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint3');
+SELECT min(o.pos) AS first_pos, max(o.pos) AS last_pos, count(*) AS taken
+FROM al.next_batch('hint3', 100, 'ann') b JOIN hint_order3 o USING (item_id);
+-- past the end of the ranking: nothing to mark, nothing to hand out
+SET client_min_messages = debug1;
+SELECT count(*) AS taken FROM al.next_batch('hint3', 5, 'ann');
+RESET client_min_messages;
+SELECT count(*) AS leased, count(DISTINCT item_id) AS distinct_items
+FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint3');
+
 SELECT al.drop_learner('hint');
 SELECT al.drop_learner('hint2');
-DROP TABLE hint_pool, hint_pool2, hint_order, hint_order2, handed;
+SELECT al.drop_learner('hint3');
+DROP TABLE hint_pool, hint_pool2, hint_pool3, hint_order, hint_order2, hint_order3, handed;
