@@ -207,31 +207,16 @@ batch_lock_annotator(const Learner *l, const char *annotator)
 						 batch_lock_timeout, annotator_lock_timed_out, &w);
 }
 
-/* Report that another batch kept marking learner arg's hot rows for waited_ms. */
-static void
-refill_lock_timed_out(const void *arg, int waited_ms)
-{
-	const Learner *l = (const Learner *) arg;
-
-	ereport(ERROR,
-			(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-			 errmsg("could not take a batch of learner \"%s\": another batch marking more of its ranking is still open",
-					l->name),
-			 errdetail("al.next_batch waited %d ms (al_ext.batch_lock_timeout, or lock_timeout if shorter).",
-					   waited_ms),
-			 errhint("Commit al.next_batch promptly.")));
-}
-
 /*
- * Serialize the batches of learner l that mark more of its ranking hot
- * (batch_sources.c): the next waits for the one marking to end, then finds
- * its rows (bounded wait, to the end of the transaction).
+ * Take the lock that lets this batch mark more of learner l's ranking hot
+ * (batch_sources.c), to the end of the transaction, without waiting: false
+ * if another batch is marking, or a round rewriting the ranking
+ * (learner_round.c takes it too).
  */
-void
-batch_lock_refill(const Learner *l)
+bool
+batch_try_lock_refill(const Learner *l)
 {
-	al_lock_xact_bounded(AL_LOCK_REFILL, (uint64) l->id, ExclusiveLock, batch_lock_timeout,
-						 refill_lock_timed_out, l);
+	return al_lock_try_xact(AL_LOCK_REFILL, (uint64) l->id);
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -137,17 +138,17 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 }
 
 /*
- * Open a cursor over plan (planned as it opens) with joins by index probes
- * only: a batch's anti-joins meet a few rows of the ranking, and a hash or
- * merge join, or a nested loop over a (materialized) scan, would read every
- * lease and label of the learner for each batch, or for each row: the
- * planner picks those when the statistics say al.leases is empty.
+ * Open a cursor over plan (planned as it opens) that reads the hot rows in
+ * order from the index, whatever the statistics say: the planner, told by
+ * stale statistics that a learner has a row or two, scanned the partition
+ * or sorted every row after the hint (each with its probes: 10 ms and
+ * more) rather than reading the index in order and sorting only the ties
+ * (Incremental Sort on item_id).
  */
 static Portal
-open_with_probes(SPIPlanPtr plan, Datum *args)
+open_in_index_order(SPIPlanPtr plan, Datum *args)
 {
-	static const char *const off[] = {"enable_hashjoin", "enable_mergejoin", "enable_material",
-	"enable_seqscan", "enable_bitmapscan"};
+	static const char *const off[] = {"enable_sort", "enable_seqscan", "enable_bitmapscan"};
 	int			level = NewGUCNestLevel();
 	Portal		portal;
 
@@ -181,7 +182,7 @@ take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, 
 	al_become_store_owner(&save);
 	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_FAST_PLAN);
 	/* not read-only: a fresh snapshot sees what the batches before committed */
-	portal = plan ? open_with_probes(plan, args) : NULL;
+	portal = plan ? open_in_index_order(plan, args) : NULL;
 	al_restore(&save);
 	if (portal == NULL)
 		elog(ERROR, "could not read the ranking of learner \"%s\"", b->l->name);
@@ -210,13 +211,19 @@ take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, 
 #define RANKED_ROWS "SELECT s.item_id, s.score, s.predicted, s.probs, s.rank FROM al.scores s " \
 	"WHERE s.learner_id = $1 "
 #define HANDOUT_ORDER "ORDER BY s.rank, s.score DESC, s.item_id"
-/* Under overlap 1: leave out the items with a live lease or a label (index probes). */
+/*
+ * Under overlap 1: leave out the items with a live lease or a label, by a
+ * probe of each table's item index per row.  Correlated counts, not NOT
+ * EXISTS: the planner turned those into anti-joins, and with statistics
+ * that knew no lease of the learner it rescanned every lease of the
+ * learner for each row (3.5 s a batch with 10,000 leases).
+ */
 #define OPEN_TO_ALL \
-	"AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = $1 " \
-	"                AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id " \
-	"                AND x.expires_at > pg_catalog.now()) " \
-	"AND NOT EXISTS (SELECT 1 FROM al.labels b WHERE b.learner_id = $1 " \
-	"                AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) "
+	"AND (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 " \
+	"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id " \
+	"     AND x.expires_at > pg_catalog.now()) = 0 " \
+	"AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 " \
+	"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) = 0 "
 
 /*
  * Under overlap 1, choose from the hot rows, reading from this session's
@@ -274,6 +281,13 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 	b->hint = NULL;
 }
 
+/* Whether some row of learner l's ranking is not hot (one may be marked). */
+static bool
+ranking_has_cold_rows(const Learner *l)
+{
+	return learner_store_int8("SELECT 1 FROM al.scores WHERE learner_id = $1 AND NOT hot LIMIT 1", l->id, 0) != 0;
+}
+
 /*
  * Once the hot rows no longer fill a batch (the batches took or hold all of
  * them), mark the next RANKING_HOT_ROWS rows of the ranking hot, in the hand-out
@@ -282,9 +296,10 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
  * until the next round: 64 annotators of an external-prediction learner,
  * whose rounds wait for its next version, ground the server to a halt.
  * The hot rows stay a prefix of the hand-out order, so the sessions'
- * hints hold.  Rows a round is rewriting are skipped, never waited for.
- * The caller holds the learner's refill lock.  Returns how many rows it
- * marked.
+ * hints hold.  The caller holds the learner's refill lock, which a round
+ * takes too, so no refill marks rows while a round rewrites the ranking;
+ * rows locked otherwise (al.drop_learner) are skipped, never waited for.
+ * Returns how many rows it marked.
  */
 static uint64
 mark_more_hot_rows(Batch *b)
@@ -306,17 +321,21 @@ mark_more_hot_rows(Batch *b)
  * Under overlap 1, choose from the hot rows (take_hot_open); when they do
  * not fill the batch (near their end, the open ones are held by the other
  * batches: each batch then scanned and sorted the ranking), more of the
- * ranking is marked hot by one batch at a time; the others wait for it
- * and read what it marked.
+ * ranking is marked hot, by one batch at a time (the refill lock, taken
+ * without waiting: a batch that finds it busy reads beyond the hot rows
+ * as before) and only by a batch outside a transaction block, whose row
+ * locks on al.scores last milliseconds (a round would wait for an
+ * annotator's open transaction; a plain annotator could rewrite rows in a
+ * loop of rolled back batches).
  */
 static void
 take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
 {
 	take_hot_open(b, eval, taken);
-	if (b->n >= b->k)
+	if (b->n >= b->k || IsTransactionBlock() || !ranking_has_cold_rows(b->l) ||
+		!batch_try_lock_refill(b->l))
 		return;
-	batch_lock_refill(b->l);
-	/* what the batch that held the lock marked, if any */
+	/* the rows another batch marked since this one read, if any */
 	take_hot_open(b, eval, taken);
 	if (b->n < b->k && mark_more_hot_rows(b) > 0)
 		take_hot_open(b, eval, taken);

@@ -30,6 +30,7 @@
 #include "family.h"
 #include "identity.h"
 #include "learner_acl.h"
+#include "locks.h"
 #include "overlap.h"
 #include "round.h"
 #include "scores_partition.h"
@@ -789,6 +790,11 @@ learner_round(int64 learner_id, bool wait)
 
 	if (l == NULL)
 		return LEARNER_IDLE;	/* dropped, or busy in another transaction */
+	/* no batch marks more of the ranking hot while the round rewrites it (batch_sources.c) */
+	if (wait)
+		al_lock_xact(AL_LOCK_REFILL, (uint64) l->id);
+	else if (!al_lock_try_xact(AL_LOCK_REFILL, (uint64) l->id))
+		return LEARNER_IDLE;	/* a batch is marking: the next pass */
 	PushActiveSnapshot(GetTransactionSnapshot());
 	result = round_locked(l, wait);
 	PopActiveSnapshot();

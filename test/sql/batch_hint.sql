@@ -152,7 +152,13 @@ SELECT count(*) FILTER (WHERE hot) AS hot_rows, count(*) AS rows
 FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint3');
 -- every hot row, in one batch
 SELECT count(*) AS taken, max(o.pos) AS last_pos FROM al.next_batch('hint3', 10000, 'ann') b JOIN hint_order3 o USING (item_id);
--- none is open: this batch marks the next 50 hot and takes the first 7 of them
+-- none is open; inside a transaction block a batch marks nothing (its row locks
+-- would last as long as the annotator's transaction) and reads the rest by a scan
+BEGIN;
+SET LOCAL client_min_messages = debug1;
+SELECT min(o.pos) AS first_pos, max(o.pos) AS last_pos FROM al.next_batch('hint3', 3, 'ann') b JOIN hint_order3 o USING (item_id);
+ROLLBACK;
+-- outside one, this batch marks the next 50 hot and takes the first 7 of them
 SET client_min_messages = debug1;
 SELECT min(o.pos) AS first_pos, max(o.pos) AS last_pos FROM al.next_batch('hint3', 7, 'ann') b JOIN hint_order3 o USING (item_id);
 RESET client_min_messages;

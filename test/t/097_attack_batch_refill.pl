@@ -1,0 +1,150 @@
+# Attack (review of 50a7c36, 86da4cd, 78b799a): al.next_batch's session hints
+# and the refill of the hot rows (one batch at a time marks the next 10,000
+# rows of the ranking hot, AL_LOCK_REFILL and UPDATE ... FOR UPDATE SKIP
+# LOCKED).  Each check below FAILS on 78b799a; what it should say is the
+# test's name.
+#
+# 1. The refill lock is a transaction lock taken by every small batch the hot
+#    rows do not fill, even when there is nothing left to mark: near the end
+#    of a ranking, an annotator's batch left open in a transaction stalls
+#    every other small batch for al_ext.batch_lock_timeout, then fails it
+#    with 55P03 (t/066 says an open small batch stalls no other small batch).
+# 2. The refill's UPDATE of al.scores keeps row locks to the end of the
+#    annotator's transaction: a round (al.run_learner, the worker under
+#    al_ext.lock_timeout) that rewrites the ranking waits for that
+#    annotator's transaction; before 78b799a no round waited for a batch.
+# 3. A refill during a rescore_sample round (which keeps the rows it does
+#    not draw, un-hots the hot ones, and marks its own first rows hot)
+#    marks rows the round did not lock: after the round commits the hot
+#    rows are no longer a prefix of the hand-out order, and batches hand out
+#    lower ranked hot rows before higher ranked cold ones until the hot
+#    rows run out.
+# 4. The hint's anti-joins are planned as a rescan of every lease of the
+#    learner for each hot row (Index Cond on learner_id only) when the
+#    statistics of al.leases know no lease of the learner (a new learner):
+#    a batch of 5 read from the hint costs O(hot rows x leases), about 100
+#    times the batch read from the top.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('batchrefill');
+$node->init;
+$node->append_conf('postgresql.conf', "autovacuum = off\n");
+$node->start;
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION al_ext;
+	CREATE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
+		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+	CREATE TABLE small_pool AS SELECT g::bigint AS id, pv(g) AS p FROM generate_series(1, 20) g;
+	ALTER TABLE small_pool ADD PRIMARY KEY (id);
+	SELECT al.create_learner('sm', 'small_pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true}');
+	SELECT al.predictions_updated('sm', 'v1');
+	SELECT al.run_learner('sm');
+	CREATE TABLE big_pool AS SELECT g::bigint AS id, pv(g) AS p FROM generate_series(1, 10100) g;
+	ALTER TABLE big_pool ADD PRIMARY KEY (id);
+	SELECT al.create_learner('big', 'big_pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true}');
+	SELECT al.predictions_updated('big', 'v1');
+	SELECT al.run_learner('big');
+});
+
+# psql with SQLSTATEs in messages; returns (stdout, stderr)
+sub run_sql
+{
+	my ($sql) = @_;
+	my ($ret, $out, $err) = $node->psql('postgres', "SET statement_timeout = '60s';\n$sql",
+		extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+	return ($out, $err);
+}
+
+# ---- 1. an open batch at the end of the ranking stalls the other small batches ----
+my $a = $node->background_psql('postgres', on_error_stop => 0);
+$a->query_safe('BEGIN');
+is($a->query_safe(q{SELECT count(*) FROM al.next_batch('sm', 30, 'ann_a')}), '20', 'an open batch holds all 20 items');
+my ($out, $err) = run_sql(q{SET al_ext.batch_lock_timeout = '300ms'; SELECT count(*) FROM al.next_batch('sm', 5, 'ann_b')});
+is("$out|$err", '0|', 'another small batch comes back empty at once, not after a wait for the open batch (55P03)');
+$a->query_safe('COMMIT');
+
+# ---- 2. a round waits for an annotator's transaction that marked more rows hot ----
+$node->safe_psql('postgres', q{SELECT count(*) FROM al.next_batch('big', 10000, 'bulk')});
+$a->query_safe('BEGIN');
+is($a->query_safe(q{SELECT count(*) FROM al.next_batch('big', 5, 'ann_a')}), '5', 'a batch past the hot rows');
+($out, $err) = run_sql(q{SET lock_timeout = '1s'; SELECT al.predictions_updated('big', 'v2'); SELECT al.run_learner('big')});
+is($err, '', 'a round does not wait for the open transaction of a batch that marked rows hot');
+$a->query_safe('COMMIT');
+
+# ---- 3. a refill racing a rescore_sample round ----
+$node->safe_psql('postgres', q{
+	SELECT setseed(0.27);
+	CREATE TABLE rs_pool AS SELECT i::bigint AS id, ARRAY[random() * 4 + i % 3, random() * 4]::real[] AS x
+	FROM generate_series(1, 12000) i;
+	ALTER TABLE rs_pool ADD PRIMARY KEY (id);
+	SELECT al.create_learner('rs', 'rs_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
+	                         '{"retrain_every": 100000, "seed": 7, "rescore_sample": 0.5}');
+	SELECT count(al.label('rs', id, (ARRAY['a', 'b', 'c'])[id % 3 + 1])) FROM rs_pool WHERE id <= 30;
+	SELECT al.retrain('rs');
+	SELECT al.run_learner('rs');
+	SELECT count(*) FROM al.next_batch('rs', 10000, 'bulk');
+	SELECT count(al.label('rs', id, (ARRAY['a', 'b', 'c'])[id % 3 + 1])) FROM rs_pool WHERE id BETWEEN 31 AND 40;
+	SELECT al.retrain('rs');
+});
+# the round rescores half the ranking and stays open while a batch refills
+$a->query_safe('BEGIN');
+$a->query_safe(q{SELECT al.run_learner('rs')});
+is($node->safe_psql('postgres', q{SELECT count(*) FROM al.next_batch('rs', 5, 'ann_x')}), '5', 'a batch past the hot rows during the round');
+$a->query_safe('COMMIT');
+is($node->safe_psql('postgres', q{
+	WITH o AS (SELECT hot, row_number() OVER (ORDER BY rank, score DESC, item_id) AS pos
+	           FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'rs'))
+	SELECT count(*) FROM o WHERE NOT hot AND pos < (SELECT max(pos) FROM o WHERE hot)}),
+	'0', 'after the round the hot rows are a prefix of the hand-out order');
+# the open items in the hand-out order: a batch that takes the open hot rows
+# before the first open cold one, then a batch of 5 that should start there
+$node->safe_psql('postgres', q{
+	CREATE VIEW rs_open AS
+	SELECT item_id, hot, row_number() OVER (ORDER BY rank, score DESC, item_id) AS pos
+	FROM al.scores s WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'rs')
+	AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id AND x.expires_at > now())
+	AND NOT EXISTS (SELECT 1 FROM al.labels x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id)});
+my $before_cold = $node->safe_psql('postgres', q{SELECT coalesce(min(pos) FILTER (WHERE NOT hot), 1) - 1 FROM rs_open});
+$node->safe_psql('postgres', qq{SELECT count(*) FROM al.next_batch('rs', greatest($before_cold, 1), 'ann_y')})
+	if $before_cold > 0;
+my $expected = $node->safe_psql('postgres', q{SELECT string_agg(item_id, ',' ORDER BY pos) FROM rs_open WHERE pos <= 5});
+my $got = $node->safe_psql('postgres', q{SELECT string_agg(item_id, ',' ORDER BY o) FROM al.next_batch('rs', 5, 'ann_y') WITH ORDINALITY b(item_id, s, p, q, o)});
+is($got, $expected, 'a batch hands out the open items in the order of the ranking');
+
+# ---- 4. the hint's anti-joins under statistics that know no lease of the learner ----
+$node->safe_psql('postgres', q{
+	CREATE TABLE h_pool (id text PRIMARY KEY, p al.probvec);
+	INSERT INTO h_pool
+	SELECT (ARRAY['a', 'B', 'b', 'C'])[i % 4 + 1] || lpad((i * 7919 % 5000)::text, 4, '0'),
+	       ARRAY[0.1 + 0.05 * (i % 9), 0.3, 0.6 - 0.05 * (i % 9)]::float8[]::al.probvec
+	FROM generate_series(1, 3000) i;
+	SELECT al.create_learner('h', 'h_pool', 'id', 'p', ARRAY['a', 'b', 'c'], 'entropy', '{"predictions": true}');
+	SELECT al.predictions_updated('h', 'v1');
+	SELECT al.run_learner('h');
+	ANALYZE al.leases;
+	SELECT count(*) FROM al.next_batch('h', 300, 'other');
+});
+($out, $err) = run_sql(q{
+	LOAD 'auto_explain';
+	SET auto_explain.log_min_duration = 0;
+	SET auto_explain.log_nested_statements = on;
+	SET auto_explain.log_analyze = on;
+	SET auto_explain.log_timing = off;
+	SELECT count(*) FROM al.next_batch('h', 5, 'me');
+	SET client_min_messages = log;
+	SELECT count(*) FROM al.next_batch('h', 5, 'me');
+});
+my ($hint_plan) = grep { /score <= / && /SubPlan/ && /Index Scan[^\n]* on leases x/ } split /LOG:  /, $err;
+ok(defined $hint_plan, 'the second batch read from its hint (its plan logged)');
+unlike($hint_plan // '', qr/on leases x[^\n]*\n\s*Index Cond: \(learner_id = '\d+'::bigint\)\n/,
+	'the hint query probes al.leases by item key, not every lease of the learner for each hot row');
+like($hint_plan // '', qr/on leases x[^\n]*\n\s*Index Cond: \(\(learner_id = '\d+'::bigint\) AND \(al\.item_key\(item_id\) = al\.item_key\(s\.item_id\)\)\)/,
+	'its index condition is the learner and the item key');
+note($hint_plan // '');
+
+$a->quit;
+done_testing();
