@@ -54,8 +54,8 @@
 #   AL_BENCH_EXT_BATCHES=50  consecutive batches timed by section external
 #   AL_BENCH_INGEST_ROWS=1000000  JSON rows of section ingest
 #   AL_BENCH_ANNOTATORS="1 4 16 64"  concurrent annotators (section annotators)
-#   AL_BENCH_ANN_BATCHES=48  batches per annotator count (pgbench -t, at
-#                            least 2 per annotator)
+#   AL_BENCH_ANN_BATCHES=800  transactions per annotator count and workload
+#                            (pgbench -t N/count, at least 2 per annotator)
 #   AL_BENCH_KEEP=1          leave the cluster running and its directory
 #   AL_BENCH_EXTRA_SQL=file  development only: SQL run after CREATE EXTENSION
 #                            (e.g. stand-ins); the report then says so
@@ -92,7 +92,7 @@ EXT_ROWS=${AL_BENCH_EXT_ROWS:-1000000}
 EXT_BATCHES=${AL_BENCH_EXT_BATCHES:-50}
 INGEST_ROWS=${AL_BENCH_INGEST_ROWS:-1000000}
 ANNOTATORS=${AL_BENCH_ANNOTATORS:-1 4 16 64}
-ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-48}
+ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-800}
 ROUND_POOLS=${AL_BENCH_ROUND_POOLS:-100k:64 1m:64 100k:768}
 ROUND_RUNS=${AL_BENCH_ROUND_RUNS:-3}
 PARALLEL_POOLS=${AL_BENCH_PARALLEL_POOLS:-1m:64 100k:768}
@@ -321,68 +321,109 @@ rr() {
 	psql_ -c "SELECT bench.summarize()" >/dev/null
 }
 
-# bench_annotators: al.next_batch(learner, 10, annotator) under 1, 4, 16 and
-# 64 concurrent annotators (AL_BENCH_ANNOTATORS), each a pgbench client with
-# its own annotator name, on an external-prediction learner over ext_pool
-# (no training: the fastest way to rank a 1,000,000-row pool); the leases
-# are cleared before each count of annotators.  Prints the report part.
+# cpu_ticks: the machine's busy CPU time so far (USER_HZ ticks, all cores)
+cpu_ticks() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# ann_run WORKLOAD N: N pgbench clients, ANN_BATCHES transactions in all,
+# each client its own annotator; WORKLOAD handout (al.next_batch of 10,
+# never labeled) or label (issue 12's: al.next_batch of 5, then
+# al.label_many of those 5, the worker running).  The learner's leases and
+# labels are cleared first.  Loads the per-transaction log, the throughput
+# and the machine's CPU time per transaction into bench.ann_*.
+ann_run() {
+	local wl=$1 n=$2 j t c0 c1 tps
+	psql_ -q -c "DELETE FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
+		-c "DELETE FROM al.labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
+		-c "VACUUM (ANALYZE) al.leases, al.labels"
+	j=$((n < 2 ? n : 2))
+	t=$(((ANN_BATCHES + n - 1) / n)); [ "$t" -lt 2 ] && t=2
+	rm -f "$W"/ann_log*
+	c0=$(cpu_ticks)
+	as_pg env PGOPTIONS="-c al_ext.batch_lock_timeout=0" pgbench -n -h "$W" -p "$PORT" -U postgres \
+		-f "$W/ann_$wl.sql" -c "$n" -j "$j" -t "$t" -l --log-prefix="$W/ann_log" postgres \
+		>"$W/pgbench_${wl}_$n.txt" 2>&1 || echo "   pgbench $wl -c $n failed: $(tail -3 "$W/pgbench_${wl}_$n.txt")"
+	c1=$(cpu_ticks)
+	# log lines: client transaction latency_us script epoch epoch_us
+	cat "$W"/ann_log* 2>/dev/null | awk -v w="$wl" -v n="$n" '$3 ~ /^[0-9]+$/ { print w "\t" n "\t" $1 "\t" $2 "\t" $3 }' |
+		psql_ -c "\\copy bench.ann_tx FROM pstdin"
+	psql_ -q -c "INSERT INTO bench.ann_leases SELECT '$wl', $n, count(x.item_id), count(DISTINCT x.item_id),
+		(SELECT count(*) FROM al.labels WHERE learner_id = l.id), (SELECT count(DISTINCT item_id) FROM al.labels WHERE learner_id = l.id)
+		FROM al.learners l LEFT JOIN al.leases x ON x.learner_id = l.id WHERE l.name = 'ann' GROUP BY l.id"
+	grep -E 'aborted|failed|error' "$W/pgbench_${wl}_$n.txt" | grep -v 'failed transactions: 0 ' | sed "s/^/   pgbench $wl -c $n: /" | head -5
+	tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$W/pgbench_${wl}_$n.txt" | head -1)
+	psql_ -q -c "INSERT INTO bench.ann_tps VALUES ('$wl', $n, ${tps:-NULL}, $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) )), $((n * t)))"
+	say "   $wl, $n annotators: ${tps:-?} batches/s"
+}
+
+# bench_annotators: al.next_batch under 1, 4, 16 and 64 concurrent
+# annotators (AL_BENCH_ANNOTATORS), each a pgbench client with its own
+# annotator name, on an external-prediction learner over ext_pool (no
+# training: the fastest way to rank a 1,000,000-row pool): first handing
+# out only, then issue 12's workload (label what was handed out, the
+# worker running).  Prints the report part.
 bench_annotators() {
-	local n j t ms tps
-	echo "== annotators (issue 12): al.next_batch('ann', 10, 'annotator_' || client) in autocommit, N pgbench clients"
-	echo "   at once (-c N -j min(N, 2) -t max(2, $ANN_BATCHES / N) batches each); an external-prediction learner (entropy,"
-	echo "   10 classes) over ext_pool ($EXT_ROWS rows); leases cleared before each N; al_ext.batch_lock_timeout = 0 (no"
-	echo "   limit) for the clients, so that a wait longer than its default 5 s is measured rather than an error;"
-	echo "   latency = pgbench's per-transaction log (client side, lock wait included); batches/s = pgbench's tps"
-	echo "   (without connection time)"
+	local n ms
+	echo "== annotators (issue 12): N pgbench clients at once, each its own annotator, $ANN_BATCHES transactions in all"
+	echo "   (-c N -j min(N, 2) -t $ANN_BATCHES / N, at least 2), in autocommit; an external-prediction learner (entropy,"
+	echo "   10 classes) over ext_pool ($EXT_ROWS rows); its leases and labels cleared before each N;"
+	echo "   al_ext.batch_lock_timeout = 0 (no limit) for the clients, so that a wait longer than its default 5 s is"
+	echo "   measured rather than an error. Workloads:"
+	echo "     handout: SELECT count(*) FROM al.next_batch('ann', 10, 'annotator_' || client)  (never labeled: the leases pile up)"
+	echo "     label:   issue 12's: al.next_batch('ann', 5, ...) then al.label_many of those 5, in one statement, the worker running"
+	echo "   latency = pgbench's per-transaction log (client side, lock wait included); batches/s = pgbench's tps (without"
+	echo "   connection time, with each session's first call); CPU ms = the whole machine's busy time during the run"
+	echo "   (server, pgbench, worker, connections) / transactions; ceiling = what $(nproc) cores give at the 1-annotator CPU"
+	echo "   cost, in batches/s and as a multiple of 1 annotator's rate"
 	psql_ -At -c "SELECT al.create_learner('ann', 'ext_pool', 'id', 'p',
 		'{billing,bug,feature,account,refund,login,shipping,spam,praise,other}', 'entropy',
 		'{\"predictions\": true, \"batch_size\": 10}')" -c "SELECT al.predictions_updated('ann', 'v1')" >/dev/null
 	ms=$(psql_ -At -c "SELECT round(bench.time_query('SELECT al.run_learner(''ann'')'))")
 	psql_ -c "VACUUM (ANALYZE) al.scores"
 	echo "   learner ann ranked in $ms ms (al.run_learner); rows in al.scores: $(psql_ -At -c "SELECT count(*) FROM al.scores")"
-	echo "SELECT count(*) FROM al.next_batch('ann', 10, 'annotator_' || :client_id);" >"$W/ann.sql"
-	chmod 644 "$W/ann.sql"
-	psql_ -c "CREATE TABLE bench.ann_tx (clients int, client int, us bigint)" \
-		-c "CREATE TABLE bench.ann_leases (clients int, leases bigint, items bigint, annotators bigint)" \
-		-c "CREATE TABLE bench.ann_tps (clients int, tps float8)"
-	for n in $ANNOTATORS; do
-		psql_ -c "DELETE FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
-			-c "VACUUM (ANALYZE) al.leases"
-		j=$((n < 2 ? n : 2))
-		t=$(((ANN_BATCHES + n - 1) / n)); [ "$t" -lt 2 ] && t=2
-		rm -f "$W"/ann_log*
-		as_pg env PGOPTIONS="-c al_ext.batch_lock_timeout=0" pgbench -n -h "$W" -p "$PORT" -U postgres \
-			-f "$W/ann.sql" -c "$n" -j "$j" -t "$t" -l --log-prefix="$W/ann_log" postgres \
-			>"$W/pgbench_$n.txt" 2>&1 || echo "   pgbench -c $n failed: $(tail -3 "$W/pgbench_$n.txt")"
-		# log lines: client transaction latency_us script epoch epoch_us
-		cat "$W"/ann_log* 2>/dev/null | awk -v n="$n" '$3 ~ /^[0-9]+$/ { print n "\t" $1 "\t" $3 }' |
-			psql_ -c "\\copy bench.ann_tx FROM pstdin"
-		psql_ -c "INSERT INTO bench.ann_leases SELECT $n, count(*), count(DISTINCT item_id), count(DISTINCT annotator)
-			FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')"
-		grep -E 'aborted|failed|error' "$W/pgbench_$n.txt" | sed "s/^/   pgbench -c $n: /" | head -5
-		tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$W/pgbench_$n.txt" | head -1)
-		psql_ -c "INSERT INTO bench.ann_tps VALUES ($n, ${tps:-NULL})"
-		say "   $n annotators: ${tps:-?} batches/s"
-	done
+	echo "SELECT count(*) FROM al.next_batch('ann', 10, 'annotator_' || :client_id);" >"$W/ann_handout.sql"
+	echo "SELECT al.label_many('ann', (SELECT jsonb_agg(jsonb_build_object('item', b.item_id, 'label', b.predicted,
+		'annotator', 'annotator_' || :client_id)) FROM al.next_batch('ann', 5, 'annotator_' || :client_id) b));" |
+		tr -d '\n\t' >"$W/ann_label.sql"
+	chmod 644 "$W"/ann_*.sql
+	psql_ -q -c "CREATE TABLE bench.ann_tx (workload text, clients int, client int, tx int, us bigint)" \
+		-c "CREATE TABLE bench.ann_leases (workload text, clients int, leases bigint, items bigint, labels bigint, labeled_items bigint)" \
+		-c "CREATE TABLE bench.ann_tps (workload text, clients int, tps float8, cpu_ms bigint, transactions int)"
+	for n in $ANNOTATORS; do ann_run handout "$n"; done
+	psql_ -At -c "SELECT 'al_ext worker started, pid ' || al.start_worker()"
+	for n in $ANNOTATORS; do ann_run label "$n"; done
+	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
 	psql_ <<-SQL
 	\\pset footer off
 	WITH t AS (
-		SELECT clients, count(*) AS batches, count(DISTINCT client) AS active,
+		SELECT workload, clients, count(*) AS batches,
 		       percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000 AS med,
 		       percentile_cont(0.9) WITHIN GROUP (ORDER BY us) / 1000 AS p90,
 		       max(us) / 1000 AS worst, count(*) FILTER (WHERE us > 5000000) AS over5s
-		FROM bench.ann_tx GROUP BY clients),
-	r AS (SELECT t.*, p.tps AS bps FROM t LEFT JOIN bench.ann_tps p USING (clients))
-	SELECT r.clients AS annotators, r.batches, round(r.bps::numeric, 1) AS "batches/s",
-	       round((r.bps / (SELECT bps FROM r WHERE clients = 1))::numeric, 2) AS "x 1 annotator",
+		FROM bench.ann_tx GROUP BY workload, clients),
+	r AS (SELECT t.*, p.tps AS bps, p.cpu_ms::float8 / p.transactions AS cpu
+	      FROM t LEFT JOIN bench.ann_tps p USING (workload, clients)),
+	one AS (SELECT workload, bps AS bps1, cpu AS cpu1 FROM r WHERE clients = 1)
+	SELECT r.workload, r.clients AS annotators, r.batches, round(r.bps::numeric, 1) AS "batches/s",
+	       round((r.bps / one.bps1)::numeric, 2) AS "x 1 annotator",
 	       round(r.med::numeric, 1) AS "median ms", round(r.p90::numeric, 1) AS "p90 ms", round(r.worst::numeric) AS "max ms",
-	       r.over5s AS "> 5 s", l.leases, l.leases = l.items AS "no item twice",
-	       CASE WHEN r.clients = 1 THEN CASE WHEN r.med < 10 THEN 'PASS' ELSE 'MISS' END || ' (median < 10 ms)'
-	            WHEN r.clients = 16 THEN CASE WHEN r.bps >= 8 * (SELECT bps FROM r WHERE clients = 1) THEN 'PASS' ELSE 'MISS' END
+	       r.over5s AS "> 5 s", round(r.cpu::numeric, 2) AS "CPU ms",
+	       CASE WHEN r.clients = 1 THEN round(($(nproc) * 1000 / one.cpu1)::numeric) END AS "ceiling b/s",
+	       CASE WHEN r.clients = 1 THEN round(($(nproc) * 1000 / one.cpu1 / one.bps1)::numeric, 2) END AS "ceiling x",
+	       l.leases, l.labels, l.leases = l.items AND l.labels = l.labeled_items AS "no item twice",
+	       CASE WHEN r.clients = 1 AND r.workload = 'handout' THEN CASE WHEN r.med < 10 THEN 'PASS' ELSE 'MISS' END || ' (median < 10 ms)'
+	            WHEN r.clients = 16 THEN CASE WHEN r.bps >= 8 * one.bps1 THEN 'PASS' ELSE 'MISS' END
 	                                     || ' (>= 8x 1 annotator)' END AS "issue 12 target"
-	FROM r LEFT JOIN bench.ann_leases l USING (clients) ORDER BY r.clients;
+	FROM r JOIN one USING (workload) LEFT JOIN bench.ann_leases l USING (workload, clients)
+	ORDER BY r.workload DESC, r.clients;
 	SQL
-	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it)"
+	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it;"
+	echo "    \"no item twice\": every lease is of a distinct item, and every label too)"
+	echo "   one annotator's batches as the leases (handout) or labels (label) pile up: median ms per 100 transactions"
+	psql_ -c "SELECT workload, tx / 100 * 100 + 1 AS from_tx, tx / 100 * 100 + 100 AS to_tx,
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000)::numeric, 2) AS \"median ms\"
+		FROM bench.ann_tx WHERE clients = 1 GROUP BY workload, tx / 100 ORDER BY workload DESC, tx / 100"
 }
 
 # round_pool PREFIX SPEC: make the pool PREFIX_<rows>_<features> of SPEC
@@ -621,7 +662,7 @@ if want ingest; then
 	psql_ <bench/ingest.sql >"$W/ingest.txt" 2>&1 || say "  bench/ingest.sql failed (see the report)"
 fi
 if want annotators; then
-	say "== annotators: al.next_batch from $EXT_ROWS rows with $ANNOTATORS concurrent annotators, $ANN_BATCHES batches each (pgbench)"
+	say "== annotators: al.next_batch from $EXT_ROWS rows with $ANNOTATORS concurrent annotators, $ANN_BATCHES transactions each (pgbench)"
 	bench_annotators >"$W/annotators.txt" 2>&1 || say "  annotators failed (see the report)"
 fi
 if want rounds; then
