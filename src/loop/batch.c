@@ -146,15 +146,23 @@ batch_count(const Batch *b, char kind)
 static int64
 ranking_generation(const Learner *l)
 {
+	static SPIPlanPtr plan = NULL;
+	Oid			type = INT8OID;
+	Datum		arg = Int64GetDatum(l->id);
+	bool		isnull;
+
 	if (l->model_id == 0 && !(l->options.predictions && l->model_version > 0))
 		return 0;
-	return learner_store_int8("SELECT (r.xmin::pg_catalog.text::pg_catalog.int8 << 32) "
-							  "+ ((r.ctid::pg_catalog.text::pg_catalog.point)[0]::pg_catalog.int8 << 16) "
-							  "+ (r.ctid::pg_catalog.text::pg_catalog.point)[1]::pg_catalog.int8 + 1 "
-							  "FROM al.ranking_state r "
-							  "WHERE r.learner_id = $1 "
-							  "AND r.model_version = (SELECT s.model_version FROM al.learner_store s "
-							  "                       WHERE s.id = $1)", l->id, 0);
+	learner_store_exec_kept(&plan, "SELECT (r.xmin::pg_catalog.text::pg_catalog.int8 << 32) "
+							"+ ((r.ctid::pg_catalog.text::pg_catalog.point)[0]::pg_catalog.int8 << 16) "
+							"+ (r.ctid::pg_catalog.text::pg_catalog.point)[1]::pg_catalog.int8 + 1 "
+							"FROM al.ranking_state r "
+							"WHERE r.learner_id = $1 "
+							"AND r.model_version = (SELECT s.model_version FROM al.learner_store s "
+							"                       WHERE s.id = $1)", 1, &type, &arg, true, 1);
+	if (SPI_processed == 0)
+		return 0;
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*
@@ -254,6 +262,7 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
 		"WHERE al.leases.expires_at <= pg_catalog.now()";
+	static SPIPlanPtr plan = NULL;
 	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
 	Datum		args[4];
 
@@ -261,7 +270,7 @@ lease_items(const Learner *l, char **items, int n, const char *annotator)
 	args[1] = learner_text_array(items, n);
 	args[2] = CStringGetTextDatum(annotator);
 	args[3] = CStringGetTextDatum(l->options.lease);
-	learner_store_exec(sql, 4, types, args, false, 0);
+	learner_store_exec_kept(&plan, sql, 4, types, args, false, 0);
 	return (int) SPI_processed;
 }
 

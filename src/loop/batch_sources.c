@@ -559,6 +559,7 @@ open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
 		"WHERE CASE WHEN u.kind = 'e' THEN ls.n = 0 AND lb.n = 0 "
 		"           WHEN u.kind = 'a' THEN ls.n = 0 AND lb.mine = 0 "
 		"           ELSE lb.mine = 0 AND ls.mine = 0 AND lb.n + ls.n < $5 END";
+	static SPIPlanPtr plan = NULL;
 	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
 	Datum		args[5];
 	char	  **kind_texts = (char **) palloc(sizeof(char *) * Max(m, 1));
@@ -573,7 +574,7 @@ open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
 	args[2] = learner_text_array(kind_texts, m);
 	args[3] = CStringGetTextDatum(b->annotator);
 	args[4] = Int32GetDatum(b->l->options.overlap);
-	learner_store_exec(sql, 5, types, args, false, 0);
+	learner_store_exec_kept(&plan, sql, 5, types, args, false, 0);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;

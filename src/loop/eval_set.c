@@ -212,12 +212,13 @@ eval_choose_items(const Learner *l)
 Datum
 eval_items_datum(const Learner *l)
 {
+	static SPIPlanPtr plan = NULL;
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
 	bool		isnull;
 	Datum		d;
 
-	learner_store_exec("SELECT eval_items FROM al.learner_store WHERE id = $1", 1, &type, &arg, true, 1);
+	learner_store_exec_kept(&plan, "SELECT eval_items FROM al.learner_store WHERE id = $1", 1, &type, &arg, true, 1);
 	if (SPI_processed == 0)
 		return (Datum) 0;
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "access/attnum.h"
+#include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -210,6 +211,8 @@ extern void overlap_append_json(StringInfo buf, const LearnerOptions *o);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
 extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
+extern int	learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types, Datum *args,
+									bool read_only, long limit);
 
 /* Called by learner_query_blocks for each block (in SPI_tuptable). */
 typedef void (*LearnerBlockFn) (void *arg);

@@ -44,6 +44,38 @@ learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool rea
 }
 
 /*
+ * The same for a statement run often (al.next_batch's), whose plan this
+ * backend keeps in *plan (a static of the caller, NULL at first): parsed
+ * and analyzed once, planned by PostgreSQL's plan cache (replanned when
+ * the tables change; al_become pins the search_path and the role it was
+ * made for).  sql must be a constant: the plan is kept for the text first
+ * given.  Not for statements on al.scores, whose generic plan would keep
+ * every partition.
+ */
+int
+learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types, Datum *args,
+						bool read_only, long limit)
+{
+	AlIdentity	save;
+	int			ret;
+
+	al_become_store_owner(&save);
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare SPI statement: %s", sql);
+		*plan = p;
+	}
+	ret = SPI_execute_plan(*plan, args, NULL, read_only, limit);
+	al_restore(&save);
+	if (ret < 0)
+		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
+	return ret;
+}
+
+/*
  * The bigint result of a read-only store query with one bigint parameter
  * (the first column of its first row); if_none when there is no row or it
  * is NULL.
@@ -196,12 +228,17 @@ learner_found(void)
 static Learner *
 learner_fetch(const char *name, int64 id)
 {
+	static SPIPlanPtr by_name = NULL;
+	static SPIPlanPtr by_id = NULL;
 	Oid			type = name ? TEXTOID : INT8OID;
 	Datum		arg = name ? CStringGetTextDatum(name) : Int64GetDatum(id);
 
-	learner_store_exec(name ? "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE name = $1"
-					   : "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1",
-					   1, &type, &arg, true, 1);
+	if (name)
+		learner_store_exec_kept(&by_name, "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE name = $1",
+								1, &type, &arg, true, 1);
+	else
+		learner_store_exec_kept(&by_id, "SELECT " LEARNER_COLUMNS " FROM al.learner_store WHERE id = $1",
+								1, &type, &arg, true, 1);
 	return learner_found();
 }
 
