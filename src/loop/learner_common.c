@@ -14,6 +14,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -46,18 +47,23 @@ learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool rea
 /*
  * The same for a statement run often (al.next_batch's), whose plan this
  * backend keeps in *plan (a static of the caller, NULL at first): parsed
- * and analyzed once, planned by PostgreSQL's plan cache (replanned when
- * the tables change; al_become pins the search_path and the role it was
- * made for).  sql must be a constant: the plan is kept for the text first
- * given.  Not for statements on al.scores, whose generic plan would keep
- * every partition.
+ * once, then planned by PostgreSQL's plan cache (which may keep a generic
+ * plan, and redoes it when the tables change; al_become pins the
+ * search_path and the role it was made for).  For key lookups only: the
+ * statement is planned with sequential and bitmap scans off, as a generic
+ * plan made while al.leases looked empty scanned every lease for each item
+ * once they piled up (1.5 to 6 ms a batch over 800 batches) and nothing
+ * invalidates it until the next ANALYZE.  sql must be a constant: the plan
+ * is kept for the text first given.  Not for al.scores (partitioned: a
+ * generic plan keeps, and locks, every partition).
  */
 int
 learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types, Datum *args,
 						bool read_only, long limit)
 {
 	AlIdentity	save;
-	int			ret;
+	int			ret,
+				level;
 
 	al_become_store_owner(&save);
 	if (*plan == NULL)
@@ -68,7 +74,11 @@ learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types
 			elog(ERROR, "could not prepare SPI statement: %s", sql);
 		*plan = p;
 	}
+	level = NewGUCNestLevel();
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	ret = SPI_execute_plan(*plan, args, NULL, read_only, limit);
+	AtEOXact_GUC(true, level);
 	al_restore(&save);
 	if (ret < 0)
 		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
