@@ -243,6 +243,31 @@ RESET al_ext.toast_scan;
 SELECT l, (pg_temp.summary(l)).rows, (pg_temp.summary(l)).ranked, pg_temp.differ(l, 'tf_' || substr(l, 4)) AS differ
 FROM unnest(ARRAY['ts_k', 'ts_b', 'ts_a', 'ts_d', 'ts_h', 'ts_m', 'ts_x', 'ts_g', 'ts_q']) l;
 
+-- 9. more than 64 MB of values being assembled at once: one array of
+-- 20,000,000 floats (80 MB, out of line, uncompressed) whose chunks fill the
+-- holes that deleting every other row of a table of 768-float arrays left, so
+-- the small values' chunks come while it is being assembled.  Past the cap
+-- (64 MB in assembly) they are read alone after the scan ("of them alone");
+-- the ranking equals the twin's.  The big row has the wrong length: unusable,
+-- not ranked.  (No autovacuum on the table: where the chunks go must not move.)
+CREATE TABLE ts_big (id bigint, x real[]) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+ALTER TABLE ts_big ALTER COLUMN x SET STORAGE EXTERNAL;
+INSERT INTO ts_big SELECT i, ARRAY(SELECT (random() * 6 - 3)::real FROM generate_series(1, 768) WHERE i > 0)
+FROM generate_series(1, 2000) i;
+DELETE FROM ts_big WHERE id % 2 = 0;
+VACUUM ts_big;
+INSERT INTO ts_big VALUES (0, array_fill(0.5::real, ARRAY[20000000]));
+SELECT pg_temp.toasted_values('ts_big') AS toasted_values;
+SELECT pg_temp.create_twins('ts_z', 'ts_big', ARRAY['a', 'b', 'c'], 'entropy',
+	'{"retrain_every": 100000, "seed": 21}') AS z;
+SELECT count(al.label(l, id, pg_temp.truth(x))) AS labeled
+FROM ts_big, unnest(ARRAY['ts_z', 'tf_z']) l WHERE id BETWEEN 1 AND 80;
+SELECT pg_temp.rounds('ts_z') AS z;
+SELECT (pg_temp.summary('ts_z')).rows, pg_temp.differ('ts_z', 'tf_z') AS differ_z,
+	(SELECT count(*) FROM al.scores s JOIN al.learners l ON l.id = s.learner_id
+	 WHERE l.name = 'ts_z' AND s.item_id = '0') AS big_row_ranked;
+DROP TABLE ts_big CASCADE;
+
 SELECT count(al.drop_learner(name)) AS dropped FROM al.learners WHERE name LIKE 'ts\_%' OR name LIKE 'tf\_%';
 DROP TABLE ts_secret;
 DROP ROLE ts_user;
