@@ -307,6 +307,8 @@ mark_more_hot_rows(Batch *b)
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(b->l->id), Int32GetDatum(RANKING_HOT_ROWS)};
 
+	/* a scan and sort of the ranking: at most BATCH_PASSES_COSTLY passes of the batch from now on */
+	b->costly = true;
 	learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
 					   "  SELECT ctid FROM al.scores WHERE learner_id = $1 AND NOT hot "
 					   "  ORDER BY rank, score DESC, item_id LIMIT $2 FOR UPDATE SKIP LOCKED))",
