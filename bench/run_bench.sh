@@ -137,7 +137,7 @@ cluster_start "$W" "$PORT" \
 	"wal_level = minimal" \
 	"max_wal_senders = 0" \
 	"al_ext.naptime = '100ms'" \
-	"shared_preload_libraries = 'pg_stat_statements'" \
+	"shared_preload_libraries = 'pg_stat_statements, al_ext'" \
 	"pg_stat_statements.track = 'none'"
 
 psql_() { cluster_psql "$W" "$PORT" -d postgres "$@"; }

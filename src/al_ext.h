@@ -15,6 +15,7 @@ extern void al_toast_batch_define_gucs(void);
 
 /* Register the workers of al_ext.databases (preloading only). */
 extern void al_worker_register_static(void);
+extern void batch_hint_shared_install(void);
 
 /* Open OpenBLAS in this backend on first use (ERROR if it cannot). */
 extern void al_blas_ensure(void);

@@ -324,6 +324,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim
 	b->costly = false;
 	b->hint = NULL;
 	b->hint_found = false;
+	b->frontier = NULL;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
 	b->desc = rsinfo->setDesc;
 	b->rows = tuplestore_begin_heap(false, false, work_mem);
@@ -464,9 +465,9 @@ al_release(PG_FUNCTION_ARGS)
 					   "AND x.item_id = u.i AND x.annotator = $3",
 					   3, types, args, false, 0);
 	n = (int) SPI_processed;
-	/* this session's next batches see the items at once (batch_hint.c) */
+	/* this session's next batches see the items at once, the others' once it commits (batch_hint.c) */
 	if (n > 0)
-		batch_hint_forget_all();
+		batch_hint_reopened();
 	SPI_finish();
 	PG_RETURN_INT32(n);
 }

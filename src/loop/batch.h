@@ -50,6 +50,7 @@ typedef struct Batch
 	bool		costly;			/* a pass read the pool or beyond the hot rows */
 	struct BatchHint *hint;		/* where the hot rows read were first open, when wanted */
 	bool		hint_found;		/* hint holds a row */
+	struct BatchHint *frontier; /* the last hot row it claimed, when wanted */
 	Tuplestorestate *rows;
 	TupleDesc	desc;
 	MemoryContext keep;			/* where the ids and rows go */
@@ -58,7 +59,9 @@ typedef struct Batch
 /*
  * Where a session's next batch may start reading a learner's hot rows
  * (batch_hint.c): every row before this one (in the hand-out order: rank,
- * score DESC, item id) was taken when found_at's read from the top began.
+ * score DESC, item id) was taken when found_at's read from the top began,
+ * and stays taken until valid_until unless the reopen clock moves past
+ * stamp.
  */
 typedef struct BatchHint
 {
@@ -67,6 +70,8 @@ typedef struct BatchHint
 	double		score;
 	char	   *item_id;
 	TimestampTz found_at;
+	TimestampTz valid_until;	/* no lease it may hide expires before */
+	uint64		stamp;			/* the reopen clock before the read from the top */
 } BatchHint;
 
 /* batch.c */
@@ -85,6 +90,15 @@ extern void take_disagreements(Batch *b);
 
 /* batch_hint.c */
 extern const BatchHint *batch_hint_get(int64 learner_id, int64 generation);
-extern void batch_hint_set(int64 learner_id, int64 generation, const BatchHint *hint);
-extern void batch_hint_forget_all(void);
+extern void batch_hint_set(int64 learner_id, int64 generation, const BatchHint *hint, bool share);
+extern void batch_hint_share_claimed(int64 learner_id, int64 generation, const BatchHint *frontier);
+extern void batch_hint_reopened(void);
+extern TimestampTz batch_hint_max_valid_until(TimestampTz found_at);
+
+/* batch_hint_shared.c */
+extern bool batch_hint_shared(void);
+extern uint64 batch_hint_clock(void);
+extern void batch_hint_advance_clock(void);
+extern const BatchHint *batch_hint_shared_get(int64 learner_id, int64 generation);
+extern void batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint);
 #endif							/* AL_BATCH_H */

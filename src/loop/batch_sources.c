@@ -37,42 +37,53 @@
  * label no version up to the ranking's was trained on, as the ranking left
  * out the items labeled before it; overlap > 1: any).  Read with a fresh
  * snapshot; a few rows in steady state, however many labels the learner
- * has.
+ * has.  *first_expiry (when not NULL): the earliest end of those leases
+ * (DT_NOEND if none).
  */
 static ItemMap *
-maybe_taken_items(const Batch *b)
+maybe_taken_items(const Batch *b, TimestampTz *first_expiry)
 {
 	static const char *sql =
-		"SELECT item_id FROM al.labels WHERE learner_id = $1 "
+		"SELECT item_id, NULL::pg_catalog.timestamptz FROM al.labels WHERE learner_id = $1 "
 		"AND ($2 > 1 OR trained_in IS NULL OR trained_in > COALESCE("
 		"    (SELECT r.model_version FROM al.ranking_state r WHERE r.learner_id = $1), 0)) "
-		"UNION ALL SELECT item_id FROM al.leases WHERE learner_id = $1 AND expires_at > pg_catalog.now()";
+		"UNION ALL SELECT item_id, expires_at FROM al.leases "
+		"WHERE learner_id = $1 AND expires_at > pg_catalog.now()";
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		args[2] = {Int64GetDatum(b->l->id), Int32GetDatum(b->l->options.overlap)};
 	ItemMap    *map;
+	TimestampTz first = DT_NOEND;
 
 	learner_store_exec(sql, 2, types, args, false, 0);
 	map = item_map_create("al_ext taken items", Max((long) SPI_processed, 16));
 	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		expiry = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+
 		item_map_add(map, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1), 0);
+		if (!isnull && DatumGetTimestampTz(expiry) < first)
+			first = DatumGetTimestampTz(expiry);
+	}
+	if (first_expiry != NULL)
+		*first_expiry = first;
 	return map;
 }
 
 /*
- * Note where the batch's hint (batch_hint.c) wants it: the block's row r
- * (id, score, predicted, probs, rank) is the first one not taken.
+ * Note the key of the block's row r (id, score, predicted, probs, rank) in
+ * hint, as the hot rows' hand-out order has it (the id copied into cxt).
  */
 static void
-note_hint_row(Batch *b, SPITupleTable *rows, uint64 r, const char *item)
+note_row_key(BatchHint *hint, SPITupleTable *rows, uint64 r, const char *item, MemoryContext cxt)
 {
 	bool		isnull;
 	Datum		rank = SPI_getbinval(rows->vals[r], rows->tupdesc, 5, &isnull);
 
-	b->hint->has_rank = !isnull;
-	b->hint->rank = isnull ? 0 : DatumGetInt32(rank);
-	b->hint->score = DatumGetFloat8(SPI_getbinval(rows->vals[r], rows->tupdesc, 2, &isnull));
-	b->hint->item_id = MemoryContextStrdup(b->keep, item);
-	b->hint_found = true;
+	hint->has_rank = !isnull;
+	hint->rank = isnull ? 0 : DatumGetInt32(rank);
+	hint->score = DatumGetFloat8(SPI_getbinval(rows->vals[r], rows->tupdesc, 2, &isnull));
+	hint->item_id = MemoryContextStrdup(cxt, item);
 }
 
 /*
@@ -102,7 +113,10 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 		bool		maybe_taken = taken != NULL && item_map_find(taken, item) >= 0;
 
 		if (b->hint != NULL && !b->hint_found && !maybe_taken)
-			note_hint_row(b, rows, r, item);
+		{
+			note_row_key(b->hint, rows, r, item, b->keep);
+			b->hint_found = true;
+		}
 		if (item_map_find(eval, item) >= 0 || item_map_find(b->chosen, item) >= 0)
 			continue;
 		if (maybe_taken)
@@ -132,7 +146,8 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 		/* the result outlives the rows it came from: no TOAST pointer into al.scores */
 		if (!nulls[3])
 			values[3] = PointerGetDatum(PG_DETOAST_DATUM(values[3]));
-		(void) batch_take(b, ids[i], KIND_RANKED, values, nulls);
+		if (batch_take(b, ids[i], KIND_RANKED, values, nulls) && b->frontier != NULL)
+			note_row_key(b->frontier, rows, row_of[i], ids[i], b->keep);
 	}
 	SPI_freetuptable(rows);
 }
@@ -226,39 +241,69 @@ take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, 
 	"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) = 0 "
 
 /*
- * Under overlap 1, choose from the hot rows, reading from this session's
- * hint on (batch_hint.c) when it has one: its keyset ($2 rank, $3 score,
- * $4 item id, inclusive) and the anti-joins leave out the rows taken, so a
- * batch reads what was taken since the hint rather than every taken row.
- * Without a hint, read from the top, skipping the items that may be taken
- * (*taken, read here) as for a larger overlap.  Either way, remember the
- * first row found open as the next hint.
+ * The end of the use of a hint whose rows were read from the top at
+ * found_at: at the first expiry of the leases that read saw (first_expiry),
+ * of those taken since (each at least the learner's lease after found_at,
+ * however the option changed meanwhile: see batch_hint.c), and at the
+ * longest a hint may be used.
+ */
+static TimestampTz
+hint_valid_until(const Batch *b, TimestampTz found_at, TimestampTz first_expiry)
+{
+	Interval   *lease = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(b->l->options.lease),
+															  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	TimestampTz end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+															  TimestampTzGetDatum(found_at),
+															  IntervalPGetDatum(lease)));
+
+	return Min(Min(end, first_expiry), batch_hint_max_valid_until(found_at));
+}
+
+/*
+ * Under overlap 1, choose from the hot rows, reading from the learner's
+ * latest hint on (batch_hint.c) when there is one: its keyset ($2 rank, $3
+ * score, $4 item id, inclusive) and the anti-joins leave out the rows
+ * taken, so a batch reads what was taken since the hint rather than every
+ * taken row.  Without a hint, read from the top, skipping the items that
+ * may be taken (*taken, read here) as for a larger overlap.  Either way,
+ * remember the first row found open as the next hint.
  */
 static void
 take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 {
+	/* (the clock before the hint is taken and the rows read: what reopens later moves it) */
+	uint64		stamp = batch_hint_clock();
 	const BatchHint *hint = batch_hint_get(b->l->id, b->ranking_gen);
 	Oid			types[4] = {INT8OID, INT4OID, FLOAT8OID, TEXTOID};
 	Datum		args[4];
 	BatchHint	found;
+	BatchHint	frontier;
 
 	memset(&found, 0, sizeof(found));
+	memset(&frontier, 0, sizeof(frontier));
 	args[0] = Int64GetDatum(b->l->id);
 	b->hint = &found;
 	b->hint_found = false;
+	b->frontier = b->claim ? &frontier : NULL;
 	ereport(DEBUG1,
 			(errmsg_internal("batch of learner \"%s\" reads its hot rows %s", b->l->name,
-							 hint == NULL ? "from the top" : "from this session's hint")));
+							 hint == NULL ? "from the top" : "from a hint")));
 	if (hint == NULL)
 	{
+		TimestampTz first_expiry;
+
 		/* (before the read's snapshot: what reopens later is seen by the next read from the top) */
 		found.found_at = GetCurrentTimestamp();
-		*taken = maybe_taken_items(b);
+		found.stamp = stamp;
+		*taken = maybe_taken_items(b, &first_expiry);
+		found.valid_until = hint_valid_until(b, found.found_at, first_expiry);
 		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, types, args, eval, *taken);
 	}
 	else
 	{
 		found.found_at = hint->found_at;
+		found.stamp = hint->stamp;
+		found.valid_until = Min(hint->valid_until, hint_valid_until(b, hint->found_at, DT_NOEND));
 		args[1] = Int32GetDatum(hint->rank);
 		args[2] = Float8GetDatum(hint->score);
 		args[3] = CStringGetTextDatum(hint->item_id);
@@ -277,8 +322,16 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 							 4, types, args, eval, NULL);
 	}
 	if (b->hint_found)
-		batch_hint_set(b->l->id, b->ranking_gen, &found);
+		batch_hint_set(b->l->id, b->ranking_gen, &found, !b->claim);
+	if (frontier.item_id != NULL)
+	{
+		frontier.found_at = found.found_at;
+		frontier.valid_until = found.valid_until;
+		frontier.stamp = found.stamp;
+		batch_hint_share_claimed(b->l->id, b->ranking_gen, &frontier);
+	}
 	b->hint = NULL;
+	b->frontier = NULL;
 }
 
 /* Whether some row of learner l's ranking is not hot (one may be marked). */
@@ -366,13 +419,13 @@ take_ranked(Batch *b, ItemMap *eval)
 		take_hot_or_more(b, eval, &taken);
 	else
 	{
-		taken = maybe_taken_items(b);
+		taken = maybe_taken_items(b, NULL);
 		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}
 	if (b->n < b->k)
 	{
 		if (taken == NULL)
-			taken = maybe_taken_items(b);
+			taken = maybe_taken_items(b, NULL);
 		b->costly = true;
 		take_ranked_rows(b, RANKED_ROWS "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}

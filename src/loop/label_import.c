@@ -153,9 +153,12 @@ apply_values(const Learner *l, const ImportedValues *v)
 	learner_store_exec(upsert, 5, types, args, false, 0);
 	changed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	learner_store_exec(withdraw, 5, types, args, false, 0);
-	/* items may be open again: this session's next batches see them at once (batch_hint.c) */
+	/*
+	 * Items may be open again: to this session's next batches at once, to the
+	 * others' once it commits (batch_hint.c).
+	 */
 	if (SPI_processed > 0)
-		batch_hint_forget_all();
+		batch_hint_reopened();
 	return changed + (int64) SPI_processed;
 }
 

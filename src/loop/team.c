@@ -132,8 +132,11 @@ withdraw_label(const Learner *l, const char *item, const char *annotator)
 	learner_store_exec(sql, 4, types, args, false, 0);
 	if (SPI_processed == 0)
 		return false;
-	/* the item may be open again: this session's next batches see it at once (batch_hint.c) */
-	batch_hint_forget_all();
+	/*
+	 * The item may be open again: to this session's next batches at once, to
+	 * the others' once it commits (batch_hint.c).
+	 */
+	batch_hint_reopened();
 	return true;
 }
 

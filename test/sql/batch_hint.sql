@@ -81,7 +81,38 @@ SELECT al.unlabel('hint', (SELECT item_id FROM handed WHERE batch = 2 ORDER BY n
 -- the unlabeled item (batch 2's first, position 8), not the next after the hint
 SELECT o.pos FROM al.next_batch('hint', 1, 'ann') b JOIN hint_order o USING (item_id);
 
--- ---- expired leases: a hint is used for at most a second ----
+-- ---- changes made by other SQL than al_ext's (statement trigger al.batch_hints_reopen) ----
+-- al_ext's own changes say themselves what they reopen: a label replaces its
+-- lease and reopens nothing, so the next batch still reads from the hint
+SELECT al.release('hint', ARRAY(SELECT item_id FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint')), 'ann') AS released_all;
+TRUNCATE handed;
+INSERT INTO handed (batch, item_id) SELECT 5, item_id FROM al.next_batch('hint', 7, 'ann');
+SELECT al.label('hint', (SELECT item_id FROM handed WHERE batch = 5 ORDER BY n LIMIT 1), 'a', 'ann') AS labeled;
+SET client_min_messages = debug1;
+INSERT INTO handed (batch, item_id) SELECT 6, item_id FROM al.next_batch('hint', 7, 'ann');
+RESET client_min_messages;
+-- an administrator's DELETE of two leases: the next batch reads from the top
+-- and gives their items first (positions 2 and 3; the hint would give 15 on)
+DELETE FROM al.leases WHERE item_id IN (SELECT item_id FROM handed WHERE batch = 5 ORDER BY n OFFSET 1 LIMIT 2);
+SET client_min_messages = debug1;
+SELECT o.pos FROM al.next_batch('hint', 2, 'ann') b JOIN hint_order o USING (item_id) ORDER BY o.pos;
+RESET client_min_messages;
+-- a lease cut short by an UPDATE (position 4); an UPDATE of other columns reopens nothing
+SELECT count(*) AS next FROM al.next_batch('hint', 7, 'ann');
+UPDATE al.leases SET leased_at = leased_at WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint');
+SET client_min_messages = debug1;
+SELECT count(*) AS taken FROM al.next_batch('hint', 1, 'ann');
+RESET client_min_messages;
+UPDATE al.leases SET expires_at = now() WHERE item_id = (SELECT item_id FROM handed WHERE batch = 5 ORDER BY n OFFSET 3 LIMIT 1);
+SELECT o.pos FROM al.next_batch('hint', 1, 'ann') b JOIN hint_order o USING (item_id);
+-- a DELETE of a label (position 1, labeled above)
+DELETE FROM al.labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint');
+SELECT o.pos FROM al.next_batch('hint', 1, 'ann') b JOIN hint_order o USING (item_id);
+-- the trigger function is for the trigger only (and for al_ext's tables' owner)
+SELECT pg_temp.try($$SELECT al.batch_hints_reopen()::text$$) AS called_directly;
+SELECT has_function_privilege('public', 'al.batch_hints_reopen()', 'EXECUTE') AS public_may_call;
+
+-- ---- expired leases: a hint is used until the first lease it may hide expires ----
 SELECT al.alter_learner('hint', NULL, '{"lease": "2 seconds"}') IS NOT NULL AS altered;
 SELECT al.release('hint', ARRAY(SELECT item_id FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'hint')), 'ann') AS released_all;
 SELECT min(o.pos) AS first_batch_from, max(o.pos) AS to FROM al.next_batch('hint', 7, 'ann') b JOIN hint_order o USING (item_id);

@@ -463,6 +463,9 @@ WHERE p.pronamespace = 'al'::regnamespace
 	'model_usable', 'drop_orphans',
 	-- an event trigger, reached by ALTER VIEW / ALTER TABLE (below)
 	'keep_handles',
+	-- the statement trigger of al.leases and al.labels, reached by al.label
+	-- (it runs no SQL)
+	'batch_hints_reopen',
 	-- called by their own tests only: they need a superuser and start or stop processes
 	'start_worker', 'stop_worker');
 
