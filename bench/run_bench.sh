@@ -376,6 +376,8 @@ bench_annotators() {
 	echo "   connection time, with each session's first call); CPU ms = the whole machine's busy time during the run"
 	echo "   (server, pgbench, worker, connections) / transactions; ceiling = what $(nproc) cores give at the 1-annotator CPU"
 	echo "   cost, in batches/s and as a multiple of 1 annotator's rate"
+	echo "   al_ext is preloaded (shared_preload_libraries: $(psql_ -At -c 'SHOW shared_preload_libraries')), as in production:"
+	echo "   the sessions share where the next batch starts (doc/loop.md, \"Hints the sessions share\")"
 	psql_ -At -c "SELECT al.create_learner('ann', 'ext_pool', 'id', 'p',
 		'{billing,bug,feature,account,refund,login,shipping,spam,praise,other}', 'entropy',
 		'{\"predictions\": true, \"batch_size\": 10}')" -c "SELECT al.predictions_updated('ann', 'v1')" >/dev/null

@@ -95,17 +95,22 @@ COMMENT ON TABLE al.leases IS 'items handed to an annotator until expires_at; on
 
 -- Items handed out or labeled are skipped by the next batches from a hint
 -- (src/loop/batch_hint.c); a change that may open them again, made by SQL
--- other than al_ext's own (an administrator's DELETE, TRUNCATE, or a lease
--- cut short), tells every session's next batch to read from the top again.
+-- other than al_ext's own statements (an administrator's DELETE, TRUNCATE,
+-- a lease cut short or inserted by hand), tells every session's next batch
+-- to read from the top again.
 CREATE FUNCTION al.batch_hints_reopen() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'al_batch_hints_reopen' LANGUAGE C;
 REVOKE ALL ON FUNCTION al.batch_hints_reopen() FROM PUBLIC;
 COMMENT ON FUNCTION al.batch_hints_reopen() IS
 	'statement trigger of al.leases and al.labels: a change that may reopen items makes the batches forget their hints';
-CREATE TRIGGER batch_hints_reopen AFTER UPDATE OF learner_id, item_id, expires_at OR DELETE OR TRUNCATE
+CREATE TRIGGER batch_hints_reopen AFTER INSERT OR UPDATE OF learner_id, item_id, expires_at OR DELETE OR TRUNCATE
 	ON al.leases FOR EACH STATEMENT EXECUTE FUNCTION al.batch_hints_reopen();
 CREATE TRIGGER batch_hints_reopen AFTER UPDATE OF learner_id, item_id OR DELETE OR TRUNCATE
 	ON al.labels FOR EACH STATEMENT EXECUTE FUNCTION al.batch_hints_reopen();
+-- (also under session_replication_role = replica: a restore or a replica's
+-- apply that deletes leases reopens items all the same)
+ALTER TABLE al.leases ENABLE ALWAYS TRIGGER batch_hints_reopen;
+ALTER TABLE al.labels ENABLE ALWAYS TRIGGER batch_hints_reopen;
 
 -- No foreign key and no index of every row: a round replaces up to a whole
 -- pool of rows, and their upkeep was two thirds of a round's time

@@ -34,6 +34,7 @@
 #include "al_ext.h"
 #include "batch.h"
 #include "batch_lock.h"
+#include "item_probe.h"
 #include "eval_set.h"
 #include "identity.h"
 #include "learner_acl.h"
@@ -252,13 +253,19 @@ batch_pass(Batch *b, bool adjudicator, Datum eval, ItemMap *eval_map)
 	return b->n < b->k;
 }
 
-/* Lease the items to annotator; returns how many were leased (all, normally). */
+/*
+ * Lease the items to annotator; returns how many were leased (all, normally).
+ * A lease runs for the learner's option lease from when the batch is handed
+ * out (clock_timestamp): from the transaction's start (now()), a batch taken
+ * late in a long transaction came with leases that were over or nearly so,
+ * and the hints' end (batch_sources.c) could not bound them.
+ */
 static int
 lease_items(const Learner *l, char **items, int n, const char *annotator)
 {
 	static const char *sql =
 		"INSERT INTO al.leases (learner_id, item_id, annotator, expires_at) "
-		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.now() + $4::pg_catalog.interval "
+		"SELECT $1, pg_catalog.unnest($2::pg_catalog.text[]), $3, pg_catalog.clock_timestamp() + $4::pg_catalog.interval "
 		"ON CONFLICT (learner_id, (al.item_key(item_id)), annotator) DO UPDATE "
 		"SET leased_at = pg_catalog.now(), expires_at = EXCLUDED.expires_at "
 		"WHERE al.leases.expires_at <= pg_catalog.now()";
@@ -298,6 +305,8 @@ batch_finish(Batch *b, ReturnSetInfo *rsinfo)
 			tuplestore_puttupleslot(rsinfo->setResult, slot);
 	}
 	ExecDropSingleTupleTableSlot(slot);
+	if (b->probe != NULL)
+		item_probe_end(b->probe);
 	tuplestore_end(b->rows);
 }
 
@@ -325,6 +334,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim
 	b->hint = NULL;
 	b->hint_found = false;
 	b->frontier = NULL;
+	b->probe = NULL;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */
 	b->desc = rsinfo->setDesc;
 	b->rows = tuplestore_begin_heap(false, false, work_mem);
@@ -467,7 +477,7 @@ al_release(PG_FUNCTION_ARGS)
 	n = (int) SPI_processed;
 	/* this session's next batches see the items at once, the others' once it commits (batch_hint.c) */
 	if (n > 0)
-		batch_hint_reopened();
+		batch_hint_reopened(l->id);
 	SPI_finish();
 	PG_RETURN_INT32(n);
 }

@@ -9,6 +9,7 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
@@ -51,6 +52,7 @@ typedef struct Batch
 	struct BatchHint *hint;		/* where the hot rows read were first open, when wanted */
 	bool		hint_found;		/* hint holds a row */
 	struct BatchHint *frontier; /* the last hot row it claimed, when wanted */
+	struct ItemProbe *probe;	/* reads of the leases and labels of items (item_probe.c), or NULL */
 	Tuplestorestate *rows;
 	TupleDesc	desc;
 	MemoryContext keep;			/* where the ids and rows go */
@@ -74,6 +76,23 @@ typedef struct BatchHint
 	uint64		stamp;			/* the reopen clock before the read from the top */
 } BatchHint;
 
+/*
+ * The ranking's columns a batch reads from al.<relation> (al.scores or a
+ * learner's partition), then the read's conditions and order.
+ */
+#define RANKED_ROWS_FROM "SELECT s.item_id, s.score, s.predicted, s.probs, s.rank FROM al.%s s " \
+	"WHERE s.learner_id = $1 "
+
+/* The reads of the hot rows whose plans are kept (batch_hot_plans.c). */
+typedef enum HotRead
+{
+	HOT_FROM_TOP,				/* every hot row */
+	HOT_FROM_RANK,				/* from a hint's rank, score and id */
+	HOT_RANKLESS,				/* the unranked hot rows, after the ranked ones */
+	HOT_FROM_SCORE,				/* from an unranked hint's score and id */
+	HOT_READS
+} HotRead;
+
 /* batch.c */
 extern bool batch_take(Batch *b, const char *item, char kind, Datum *values, bool *nulls);
 extern bool batch_take_unscored(Batch *b, const char *item, char kind);
@@ -81,7 +100,7 @@ extern void batch_take_list(Batch *b, char **ids, int n, char kind, int want);
 extern int	batch_count(const Batch *b, char kind);
 
 /* batch_sources.c */
-extern void open_items(const Batch *b, char **items, const char *kinds, int m, bool *open);
+extern void open_items(Batch *b, char **items, const char *kinds, int m, bool *open);
 extern void take_ranked(Batch *b, ItemMap *eval);
 extern void take_cold_start(Batch *b);
 extern int	eval_share(const Learner *l, Datum eval, int k);
@@ -92,13 +111,17 @@ extern void take_disagreements(Batch *b);
 extern const BatchHint *batch_hint_get(int64 learner_id, int64 generation);
 extern void batch_hint_set(int64 learner_id, int64 generation, const BatchHint *hint, bool share);
 extern void batch_hint_share_claimed(int64 learner_id, int64 generation, const BatchHint *frontier);
-extern void batch_hint_reopened(void);
+extern void batch_hint_reopened(int64 learner_id);
 extern TimestampTz batch_hint_max_valid_until(TimestampTz found_at);
+
+/* batch_hot_plans.c */
+extern SPIPlanPtr batch_hot_plan(int64 learner_id, HotRead read, const char *cond, int nargs, Oid *types);
 
 /* batch_hint_shared.c */
 extern bool batch_hint_shared(void);
 extern uint64 batch_hint_clock(void);
-extern void batch_hint_advance_clock(void);
+extern uint64 batch_hint_reopened_at(int64 learner_id);
+extern void batch_hint_reopen(int64 learner_id);
 extern const BatchHint *batch_hint_shared_get(int64 learner_id, int64 generation);
 extern void batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint);
 #endif							/* AL_BATCH_H */

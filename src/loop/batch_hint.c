@@ -10,8 +10,8 @@
  * session, the first row of the hot rows that its fresh snapshot found
  * open (not taken by a committed lease or label): every row before it was
  * taken.  The next batch of the session reads from that row on, in the
- * same order (a keyset on rank, score, item id), and lets the executor
- * skip the rows taken since.
+ * same order (a keyset on rank, score, item id), skipping the rows taken
+ * since (item_probe.c).
  *
  * The hint only ever makes a batch skip items, never hand out a taken one
  * (the claims and the check after them still decide), so a stale hint
@@ -21,13 +21,15 @@
  * model version and the al.ranking_state row, rewritten by every round),
  * only before its valid_until (the first expiry of a lease it may hide,
  * and at most BATCH_HINT_MAX_AGE_MS, or BATCH_HINT_SHARED_MAX_AGE_MS when
- * the other sessions' releases advance the reopen clock of
- * batch_hint_shared.c, after the read from the top it came from), only
- * while that clock stays as it was, and is forgotten when this session
+ * the other sessions' reopenings reach it through batch_hint_shared.c,
+ * after the read from the top it came from), only while no reopening of
+ * its learner came after it was found, and is forgotten when this session
  * releases or withdraws (batch_hint_reopened) or its (sub)transaction
- * aborts (its own uncommitted leases made rows look taken).  When its
- * transaction commits, the session's latest hint of each learner is
- * published for the other sessions (batch_hint_shared.c).
+ * aborts (its own uncommitted leases made rows look taken).  Small batches
+ * share where their claims end at once (batch_hint_share_claimed), large
+ * ones their hint when their transaction commits; what this transaction
+ * gave back is reopened for the others when it commits, and what its
+ * rolled back claims held once its locks are released.
  */
 #include "postgres.h"
 
@@ -35,14 +37,17 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "batch.h"
+#include "learner_api.h"
 
 /* How long a hint may be used without shared memory: what a session may miss of another's releases. */
 #define BATCH_HINT_MAX_AGE_MS 1000
-/* With it: what may be missed of changes al_ext does not make (a DELETE on al.leases, a shorter lease). */
+/* With it: what may be missed of changes al_ext cannot see (a lease option shortened meanwhile). */
 #define BATCH_HINT_SHARED_MAX_AGE_MS 10000
 /* Learners whose hints a session keeps (the oldest goes first). */
 #define BATCH_HINT_SLOTS 16
@@ -57,10 +62,19 @@ typedef struct BatchHintSlot
 
 static BatchHintSlot hint_slots[BATCH_HINT_SLOTS];
 static bool hint_callbacks_registered = false;
-/* This transaction released or withdrew: advance the reopen clock when it commits. */
-static bool reopened_in_xact = false;
-/* This transaction shared where its claims end: advance the clock if they are let go. */
-static bool shared_claims_in_xact = false;
+
+/*
+ * The learners (ids; 0: any) whose items this transaction gave back
+ * (released, withdrew): reopened for the other sessions when it commits.
+ * And those of which it told the other sessions to skip its claims: reopened
+ * if it or a subtransaction rolls back, once the claims are let go.  Both in
+ * TopMemoryContext, freed when the transaction ends.
+ */
+static List *reopened_in_xact = NIL;
+static List *claims_shared_in_xact = NIL;
+/* A rollback let claims go: reopen claims_shared_in_xact after the locks (then, at the top, free it). */
+static bool reopen_claims_after_locks = false;
+static bool free_claims_after_locks = false;
 
 /* Free a slot's hint. */
 static void
@@ -80,43 +94,88 @@ forget_all(void)
 			hint_slot_clear(&hint_slots[i]);
 }
 
+/* Reopen, for the other sessions, the items of every learner in learners. */
+static void
+reopen_all(List *learners)
+{
+	ListCell   *lc;
+
+	foreach(lc, learners)
+		batch_hint_reopen(*(int64 *) lfirst(lc));
+}
+
+/* Add learner_id to *learners (a list in TopMemoryContext) once. */
+static void
+note_learner(List **learners, int64 learner_id)
+{
+	ListCell   *lc;
+	MemoryContext old;
+	int64	   *id;
+
+	foreach(lc, *learners)
+		if (*(int64 *) lfirst(lc) == learner_id)
+			return;
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	id = (int64 *) palloc(sizeof(int64));
+	*id = learner_id;
+	*learners = lappend(*learners, id);
+	MemoryContextSwitchTo(old);
+}
+
+/* Publish this transaction's hints kept to be shared at commit. */
+static void
+publish_at_commit(void)
+{
+	for (int i = 0; i < BATCH_HINT_SLOTS; i++)
+		if (hint_slots[i].publish)
+		{
+			batch_hint_shared_put(hint_slots[i].learner_id, hint_slots[i].generation,
+								  &hint_slots[i].hint);
+			hint_slots[i].publish = false;
+		}
+}
+
 /*
- * On commit, tell the other sessions: what this transaction released or
- * withdrew is open (the clock advances once it is visible to them), and
- * where its large batches found the first open rows (its leases are now
- * visible too).  On abort, this transaction's leases and labels are gone:
- * what they hid is open (and a prepared transaction's may still go), and
- * so are the items its small batches claimed, which the other sessions
- * were told to skip (batch_hint_share_claimed).
+ * At commit, tell the other sessions what this transaction gave back (now
+ * visible to them) and where its large batches found the first open rows
+ * (their leases are visible too).  A transaction that gave items back cannot
+ * be prepared: COMMIT PREPARED would make them open with no session to say
+ * so.  On abort, this transaction's leases and labels are gone: what they
+ * hid is open (and a prepared transaction's may still go), and so are the
+ * items its small batches claimed (reopened once its locks are released).
  */
 static void
 hint_xact_callback(XactEvent event, void *arg)
 {
+	if (event == XACT_EVENT_PRE_PREPARE && reopened_in_xact != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot PREPARE a transaction that gave items of an al_ext learner back"),
+				 errdetail("al.release, al.unlabel and changes to al.leases or al.labels reopen items that the other annotators' batches skip; they are told when the transaction commits."),
+				 errhint("Commit them in a transaction of their own.")));
 	if (event == XACT_EVENT_COMMIT)
 	{
-		if (reopened_in_xact)
-			batch_hint_advance_clock();
-		for (int i = 0; i < BATCH_HINT_SLOTS; i++)
-			if (hint_slots[i].publish)
-			{
-				batch_hint_shared_put(hint_slots[i].learner_id, hint_slots[i].generation,
-									  &hint_slots[i].hint);
-				hint_slots[i].publish = false;
-			}
+		reopen_all(reopened_in_xact);
+		publish_at_commit();
 	}
 	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
 			 event == XACT_EVENT_PREPARE)
 	{
-		if (shared_claims_in_xact)
-			batch_hint_advance_clock();
+		reopen_claims_after_locks = claims_shared_in_xact != NIL;
+		free_claims_after_locks = true;
 		forget_all();
 	}
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
 		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_PREPARE)
 	{
-		reopened_in_xact = false;
-		shared_claims_in_xact = false;
+		list_free_deep(reopened_in_xact);
+		reopened_in_xact = NIL;
+		if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT)
+		{
+			list_free_deep(claims_shared_in_xact);
+			claims_shared_in_xact = NIL;
+		}
 	}
 }
 
@@ -126,9 +185,31 @@ hint_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransacti
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		if (shared_claims_in_xact)
-			batch_hint_advance_clock();
+		reopen_claims_after_locks = claims_shared_in_xact != NIL;
 		forget_all();
+	}
+}
+
+/*
+ * After a rollback's locks are released, its claims are gone: reopen the
+ * learners whose batches skipped them.  (Before, a batch could read the
+ * clock, still find the claims and skip them with the new clock.)
+ */
+static void
+hint_release_callback(ResourceReleasePhase phase, bool isCommit, bool isTopLevel, void *arg)
+{
+	if (phase != RESOURCE_RELEASE_AFTER_LOCKS || isCommit)
+		return;
+	if (reopen_claims_after_locks)
+	{
+		reopen_claims_after_locks = false;
+		reopen_all(claims_shared_in_xact);
+	}
+	if (isTopLevel && free_claims_after_locks)
+	{
+		free_claims_after_locks = false;
+		list_free_deep(claims_shared_in_xact);
+		claims_shared_in_xact = NIL;
 	}
 }
 
@@ -140,20 +221,21 @@ register_callbacks(void)
 		return;
 	RegisterXactCallback(hint_xact_callback, NULL);
 	RegisterSubXactCallback(hint_subxact_callback, NULL);
+	RegisterResourceReleaseCallback(hint_release_callback, NULL);
 	hint_callbacks_registered = true;
 }
 
 /*
- * Items may be open again (this session released leases or withdrew
- * labels): its next batches see them at once, and the other sessions once
- * it commits.
+ * Items of learner_id (0: of any learner) may be open again (this session
+ * released leases or withdrew labels): its next batches see them at once,
+ * the other sessions' once it commits.
  */
 void
-batch_hint_reopened(void)
+batch_hint_reopened(int64 learner_id)
 {
 	register_callbacks();
 	forget_all();
-	reopened_in_xact = true;
+	note_learner(&reopened_in_xact, learner_id);
 }
 
 /* The longest a hint found now by a read from the top may be used. */
@@ -165,11 +247,11 @@ batch_hint_max_valid_until(TimestampTz found_at)
 	return TimestampTzPlusMilliseconds(found_at, ms);
 }
 
-/* Whether hint (of the ranking it is kept for) may still be used. */
+/* Whether hint of learner_id (of the ranking it is kept for) may still be used. */
 static bool
-hint_usable(const BatchHint *hint)
+hint_usable(int64 learner_id, const BatchHint *hint)
 {
-	return hint->stamp == batch_hint_clock() && GetCurrentTimestamp() < hint->valid_until;
+	return hint->stamp >= batch_hint_reopened_at(learner_id) && GetCurrentTimestamp() < hint->valid_until;
 }
 
 /*
@@ -192,7 +274,7 @@ batch_hint_get(int64 learner_id, int64 generation)
 
 		if (s->learner_id != learner_id)
 			continue;
-		if (s->generation != generation || !hint_usable(&s->hint))
+		if (s->generation != generation || !hint_usable(learner_id, &s->hint))
 		{
 			hint_slot_clear(s);
 			return NULL;
@@ -249,29 +331,29 @@ void
 batch_hint_share_claimed(int64 learner_id, int64 generation, const BatchHint *frontier)
 {
 	register_callbacks();
-	shared_claims_in_xact = true;
+	note_learner(&claims_shared_in_xact, learner_id);
 	batch_hint_shared_put(learner_id, generation, frontier);
 }
 
 PG_FUNCTION_INFO_V1(al_batch_hints_reopen);
 
 /*
- * al.batch_hints_reopen(): statement trigger of al.leases and al.labels.  A
- * change al_ext makes itself (as the tables' owner, in a security-restricted
- * operation) says what it reopens with batch_hint_reopened, or reopens
- * nothing (a label replacing its lease); any other UPDATE, DELETE or
- * TRUNCATE may open items that hints skip, so it counts as a reopening.
+ * al.batch_hints_reopen(): statement trigger of al.leases and al.labels,
+ * enabled always (replicas and session_replication_role too).  A change
+ * al_ext's own statements make says what it reopens with
+ * batch_hint_reopened, or reopens nothing (a label replacing its lease);
+ * any other INSERT (a lease that may end sooner than the learner's),
+ * UPDATE, DELETE or TRUNCATE may open items that hints skip, so it counts
+ * as a reopening of every learner's.
  */
 Datum
 al_batch_hints_reopen(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigger = (TriggerData *) fcinfo->context;
-
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("al.batch_hints_reopen() must be called as a trigger")));
-	if (!(InSecurityRestrictedOperation() && GetUserId() == trigger->tg_relation->rd_rel->relowner))
-		batch_hint_reopened();
+	if (!learner_store_dml_running())
+		batch_hint_reopened(0);
 	return PointerGetDatum(NULL);
 }

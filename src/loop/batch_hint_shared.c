@@ -5,19 +5,25 @@
  * A session's own hint (batch_hint.c) spares its next batch the rows taken
  * before its last one, but not the rows the other sessions took since: with
  * 16 annotators each batch walked the 150 rows the 15 others took, and
- * those reads were two thirds of the machine's time.  So a batch's hint is
- * also published here when its transaction commits (its own leases are then
- * visible to all), and any session's next batch of the learner may start
- * from the latest one.
+ * those reads were two thirds of the machine's time.  So a small batch
+ * publishes here at once where its claims end (and a large one, when it
+ * commits, where it found the first open row), and any session's next batch
+ * of the learner may start from the latest one.
  *
- * Items before a hint reopen when a lease is released or a label withdrawn,
- * in any session: every such change, once committed, advances the reopen
- * clock, and a hint found before (with an older clock) is no longer used,
- * by any session.  Hints found with the clock as it is stay usable until
- * their valid_until (batch_sources.c: the first lease expiry they may hide).
+ * Items before a hint reopen when a lease is released or a label
+ * withdrawn, or a batch that claimed them rolls back.  Each reopening of a
+ * learner's items, once visible, draws a number from the reopen clock and
+ * records it for the learner; a hint records the clock as it was before
+ * its rows were read, and is used only while no reopening of its learner
+ * came after.  A reopening whose learner is not known (a change to al.leases
+ * or al.labels by other SQL than al_ext's) counts for every learner, and so
+ * does, for the learners without a slot, the reopenings of a learner whose
+ * slot was taken by another (the floor).  Hints found with the clock as it
+ * is stay usable until their valid_until (batch_sources.c: the first lease
+ * expiry they may hide).
  *
  * Without preloading there is no shared memory: the functions below find no
- * hint, publish nothing and read the clock as 0, and sessions keep to their
+ * hint, publish nothing and read every clock as 0, and sessions keep to their
  * own hints, used for a second at most (they cannot see the other sessions'
  * releases).
  */
@@ -33,7 +39,7 @@
 #include "al_ext.h"
 #include "batch.h"
 
-/* Learners whose hints the server keeps (the least recently published goes first). */
+/* Learners the server keeps hints and reopenings of (the least recently used goes first). */
 #define SHARED_HINT_SLOTS 64
 /* Longest item id a shared hint holds, with its NUL (longer ones stay in the session). */
 #define SHARED_HINT_ID_MAX 256
@@ -42,11 +48,13 @@ typedef struct SharedHint
 {
 	Oid			dboid;			/* InvalidOid: free */
 	int64		learner_id;
+	uint64		reopened;		/* the clock at the learner's last reopening */
+	TimestampTz used_at;		/* last publication or reopening */
+	bool		has_hint;		/* the fields below hold a hint */
 	int64		generation;
-	uint64		stamp;			/* the reopen clock it was found with */
+	uint64		stamp;			/* the clock it was found with */
 	TimestampTz found_at;
 	TimestampTz valid_until;
-	TimestampTz published_at;
 	bool		has_rank;
 	int32		rank;
 	double		score;
@@ -55,8 +63,9 @@ typedef struct SharedHint
 
 typedef struct SharedHints
 {
-	LWLock	   *lock;			/* guards slots */
-	pg_atomic_uint64 clock;		/* advanced by every committed reopening */
+	LWLock	   *lock;			/* guards floor and slots */
+	pg_atomic_uint64 clock;		/* advanced by every reopening */
+	uint64		floor;			/* the last reopening of a learner without a slot, or of all */
 	SharedHint	slots[SHARED_HINT_SLOTS];
 } SharedHints;
 
@@ -121,14 +130,6 @@ batch_hint_clock(void)
 	return shared ? pg_atomic_read_u64(&shared->clock) : 0;
 }
 
-/* Advance the reopen clock: items before the hints found until now may be open. */
-void
-batch_hint_advance_clock(void)
-{
-	if (shared)
-		(void) pg_atomic_fetch_add_u64(&shared->clock, 1);
-}
-
 /* The slot of learner_id in this database, or NULL (caller holds the lock). */
 static SharedHint *
 find_slot(int64 learner_id)
@@ -140,9 +141,89 @@ find_slot(int64 learner_id)
 }
 
 /*
+ * The slot of learner_id, taken if it has none (the least recently used
+ * goes, its reopenings kept in the floor).  Caller holds the lock exclusively.
+ */
+static SharedHint *
+take_slot(int64 learner_id)
+{
+	SharedHint *s = find_slot(learner_id);
+
+	for (int i = 0; i < SHARED_HINT_SLOTS && s == NULL; i++)
+		if (shared->slots[i].dboid == InvalidOid)
+			s = &shared->slots[i];
+	if (s == NULL)
+	{
+		s = &shared->slots[0];
+		for (int i = 1; i < SHARED_HINT_SLOTS; i++)
+			if (shared->slots[i].used_at < s->used_at)
+				s = &shared->slots[i];
+	}
+	if (s->dboid != MyDatabaseId || s->learner_id != learner_id)
+	{
+		shared->floor = Max(shared->floor, s->reopened);
+		memset(s, 0, sizeof(SharedHint));
+		s->dboid = MyDatabaseId;
+		s->learner_id = learner_id;
+		s->reopened = shared->floor;
+	}
+	s->used_at = GetCurrentTimestamp();
+	return s;
+}
+
+/* The clock at learner_id's last reopening (caller holds the lock). */
+static uint64
+reopened_locked(int64 learner_id)
+{
+	SharedHint *s = find_slot(learner_id);
+
+	return s ? s->reopened : shared->floor;
+}
+
+/* The clock at learner_id's last reopening (0 without shared memory). */
+uint64
+batch_hint_reopened_at(int64 learner_id)
+{
+	uint64		r;
+
+	if (!shared)
+		return 0;
+	LWLockAcquire(shared->lock, LW_SHARED);
+	r = reopened_locked(learner_id);
+	LWLockRelease(shared->lock);
+	return r;
+}
+
+/*
+ * Items of learner_id (0: of any learner) before its hints may be open:
+ * draw a number from the clock and record it, so that no hint found before
+ * is used.  Called once the reopening is visible to the other sessions.
+ */
+void
+batch_hint_reopen(int64 learner_id)
+{
+	uint64		now;
+
+	if (!shared)
+		return;
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	now = pg_atomic_add_fetch_u64(&shared->clock, 1);
+	if (learner_id == 0)
+	{
+		shared->floor = now;
+		for (int i = 0; i < SHARED_HINT_SLOTS; i++)
+			shared->slots[i].reopened = now;
+	}
+	else
+		take_slot(learner_id)->reopened = now;
+	LWLockRelease(shared->lock);
+}
+
+/*
  * The latest hint any session published for learner_id in the ranking of
- * generation, if it is still usable (found with the clock as it is, before
- * its valid_until), or NULL.  The copy lives until the next call.
+ * generation, if it is still usable (found after the learner's last
+ * reopening, before its valid_until), or NULL.  The copy lives until the
+ * next call.
  */
 const BatchHint *
 batch_hint_shared_get(int64 learner_id, int64 generation)
@@ -154,9 +235,8 @@ batch_hint_shared_get(int64 learner_id, int64 generation)
 		return NULL;
 	LWLockAcquire(shared->lock, LW_SHARED);
 	s = find_slot(learner_id);
-	usable = s != NULL && s->generation == generation &&
-		s->stamp == pg_atomic_read_u64(&shared->clock) &&
-		GetCurrentTimestamp() < s->valid_until;
+	usable = s != NULL && s->has_hint && s->generation == generation &&
+		s->stamp >= s->reopened && GetCurrentTimestamp() < s->valid_until;
 	if (usable)
 	{
 		copied.has_rank = s->has_rank;
@@ -173,9 +253,9 @@ batch_hint_shared_get(int64 learner_id, int64 generation)
 }
 
 /*
- * Publish hint (found by this session in the ranking of generation, its
- * transaction committing) as learner_id's latest, unless the clock moved
- * since it was found or its id does not fit.
+ * Publish hint (found in the ranking of generation) as learner_id's latest,
+ * unless the learner's items reopened since it was found or its id does
+ * not fit.
  */
 void
 batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint)
@@ -185,26 +265,14 @@ batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint)
 	if (!shared || strlen(hint->item_id) >= SHARED_HINT_ID_MAX)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	if (hint->stamp == pg_atomic_read_u64(&shared->clock))
+	if (hint->stamp >= reopened_locked(learner_id))
 	{
-		s = find_slot(learner_id);
-		for (int i = 0; i < SHARED_HINT_SLOTS && s == NULL; i++)
-			if (shared->slots[i].dboid == InvalidOid)
-				s = &shared->slots[i];
-		if (s == NULL)
-		{
-			s = &shared->slots[0];
-			for (int i = 1; i < SHARED_HINT_SLOTS; i++)
-				if (shared->slots[i].published_at < s->published_at)
-					s = &shared->slots[i];
-		}
-		s->dboid = MyDatabaseId;
-		s->learner_id = learner_id;
+		s = take_slot(learner_id);
+		s->has_hint = true;
 		s->generation = generation;
 		s->stamp = hint->stamp;
 		s->found_at = hint->found_at;
 		s->valid_until = hint->valid_until;
-		s->published_at = GetCurrentTimestamp();
 		s->has_rank = hint->has_rank;
 		s->rank = hint->rank;
 		s->score = hint->score;

@@ -25,6 +25,7 @@
 #include "batch.h"
 #include "batch_lock.h"
 #include "identity.h"
+#include "item_probe.h"
 #include "overlap.h"
 #include "probvec.h"
 #include "round.h"
@@ -86,13 +87,27 @@ note_row_key(BatchHint *hint, SPITupleTable *rows, uint64 r, const char *item, M
 	hint->item_id = MemoryContextStrdup(cxt, item);
 }
 
+/* The batch's reads of the leases and labels of items (item_probe.c), with a fresh snapshot. */
+static void
+batch_fresh_probe(Batch *b)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->keep);
+
+	if (b->probe == NULL)
+		b->probe = item_probe_begin();
+	else
+		item_probe_refresh(b->probe);
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * Choose the open rows of one block of the ranking (id, score, predicted,
  * probs, rank; in SPI_tuptable), in order, until the batch is full.  Rows
  * of the evaluation sample (eval) or already in the batch are skipped, and
- * so are those that may be taken (taken; NULL when the query left them
- * out) under overlap 1; under a larger overlap those are checked
- * (open_items).  What the batch takes is checked again once claimed.
+ * so are those that may be taken (in taken, or, when taken is NULL, with a
+ * label or a live lease in the probe's fresh snapshot) under overlap 1;
+ * under a larger overlap those are checked (open_items).  What the batch
+ * takes is checked again once claimed.
  */
 static void
 take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
@@ -107,10 +122,13 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
 	int			m = 0,
 				c = 0;
 
+	if (taken == NULL)
+		batch_fresh_probe(b);
 	for (uint64 r = 0; r < nrows; r++)
 	{
 		char	   *item = SPI_getvalue(rows->vals[r], rows->tupdesc, 1);
-		bool		maybe_taken = taken != NULL && item_map_find(taken, item) >= 0;
+		bool		maybe_taken = taken != NULL ? item_map_find(taken, item) >= 0 :
+			item_probe_taken(b->probe, b->l->id, item);
 
 		if (b->hint != NULL && !b->hint_found && !maybe_taken)
 		{
@@ -156,9 +174,9 @@ take_ranked_block(Batch *b, ItemMap *eval, ItemMap *taken)
  * Open a cursor over plan (planned as it opens) that reads the hot rows in
  * order from the index, whatever the statistics say: the planner, told by
  * stale statistics that a learner has a row or two, scanned the partition
- * or sorted every row after the hint (each with its probes: 10 ms and
- * more) rather than reading the index in order and sorting only the ties
- * (Incremental Sort on item_id).
+ * or sorted every row after the hint (10 ms and more) rather than reading
+ * the index in order and sorting only the ties (Incremental Sort on
+ * item_id).
  */
 static Portal
 open_in_index_order(SPIPlanPtr plan, Datum *args)
@@ -175,33 +193,63 @@ open_in_index_order(SPIPlanPtr plan, Datum *args)
 }
 
 /*
- * Choose the open rows of the learner's ranking that sql returns (id,
- * score, predicted, probs, rank, in the hand-out order; nargs arguments,
- * $1 the learner), read as the store owner through a cursor planned for its
- * first rows, a block at a time (the first one about what the batch still
- * needs), until the batch is full or the rows run out.
+ * How many rows of the ranking a batch fetches next (at most block_rows).
+ * A read from the top (taken: the items that may be taken) fetches what
+ * the batch still needs and its slack first, as the rows at the top are
+ * mostly taken, then whole blocks.  A read from a hint (taken: NULL, the
+ * rows probed one by one) fetches only what the batch still needs each
+ * time: after a hint few rows are taken, and the batches read from the
+ * same hint, so a larger fetch only widened the time between a batch's
+ * read and its claims in which another batch takes the same rows (with 4
+ * annotators labeling, the batches that lost once fetched more, were
+ * slower, lost again, and came back empty after 32 passes).
+ */
+static long
+ranked_fetch(const Batch *b, long block_rows, const ItemMap *taken, bool first)
+{
+	long		need = (long) (b->k - b->n);
+
+	if (taken == NULL)
+		return Min(block_rows, need);
+	return first ? Min(block_rows, need + b->slack) : block_rows;
+}
+
+/*
+ * Choose the open rows of the learner's ranking that its read returns (id,
+ * score, predicted, probs, rank, in the hand-out order; cond: the read's
+ * conditions and order after the learner's, with nargs arguments, $1 the
+ * learner), read as the store owner through a cursor planned for its first
+ * rows, a block at a time (the first one about what the batch still needs),
+ * until the batch is full or the rows run out.  A read of the hot rows
+ * (read: not HOT_READS) uses its kept plan of the learner's partition.
  */
 static void
-take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, ItemMap *eval,
-				 ItemMap *taken)
+take_ranked_rows(Batch *b, HotRead read, const char *cond, int nargs, Oid *types, Datum *args,
+				 ItemMap *eval, ItemMap *taken)
 {
 	/* at most RANKED_BLOCK_ROWS rows, and about BATCH_BLOCK_BYTES of probvecs */
 	long		block_rows = Max(1, Min(RANKED_BLOCK_ROWS, BATCH_BLOCK_BYTES / PROBVEC_SIZE(b->l->k)));
-	long		fetch = Min(block_rows, (long) (b->k - b->n) + b->slack);
+	long		fetch;
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext batch block",
 												ALLOCSET_DEFAULT_SIZES);
 	SPIPlanPtr	plan;
+	bool		kept;
 	Portal		portal;
 	AlIdentity	save;
 
 	al_become_store_owner(&save);
-	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_FAST_PLAN);
+	plan = read != HOT_READS ? batch_hot_plan(b->l->id, read, cond, nargs, types) : NULL;
+	kept = plan != NULL;
+	if (!kept)
+		plan = SPI_prepare_cursor(psprintf(RANKED_ROWS_FROM "%s", "scores", cond), nargs, types,
+								  CURSOR_OPT_FAST_PLAN);
 	/* not read-only: a fresh snapshot sees what the batches before committed */
 	portal = plan ? open_in_index_order(plan, args) : NULL;
 	al_restore(&save);
 	if (portal == NULL)
 		elog(ERROR, "could not read the ranking of learner \"%s\"", b->l->name);
-	for (; b->n < b->k; fetch = block_rows)
+	for (fetch = ranked_fetch(b, block_rows, taken, true); b->n < b->k;
+		 fetch = ranked_fetch(b, block_rows, taken, false))
 	{
 		MemoryContext old;
 
@@ -218,28 +266,13 @@ take_ranked_rows(Batch *b, const char *sql, int nargs, Oid *types, Datum *args, 
 		CHECK_FOR_INTERRUPTS();
 	}
 	SPI_cursor_close(portal);
-	SPI_freeplan(plan);
+	if (!kept)
+		SPI_freeplan(plan);
 	MemoryContextDelete(block);
 }
 
-/* The ranking's columns a batch reads, and (after its conditions) their order. */
-#define RANKED_ROWS "SELECT s.item_id, s.score, s.predicted, s.probs, s.rank FROM al.scores s " \
-	"WHERE s.learner_id = $1 "
+/* The order the batches hand the ranking out in. */
 #define HANDOUT_ORDER "ORDER BY s.rank, s.score DESC, s.item_id"
-/*
- * Under overlap 1: leave out the items with a live lease or a label, by a
- * probe of each table's item index per row.  Correlated counts, not NOT
- * EXISTS: the planner turned those into anti-joins, and with statistics
- * that knew no lease of the learner it rescanned every lease of the
- * learner for each row (3.5 s a batch with 10,000 leases).
- */
-#define OPEN_TO_ALL \
-	"AND (SELECT pg_catalog.count(*) FROM al.leases x WHERE x.learner_id = $1 " \
-	"     AND al.item_key(x.item_id) = al.item_key(s.item_id) AND x.item_id = s.item_id " \
-	"     AND x.expires_at > pg_catalog.now()) = 0 " \
-	"AND (SELECT pg_catalog.count(*) FROM al.labels b WHERE b.learner_id = $1 " \
-	"     AND al.item_key(b.item_id) = al.item_key(s.item_id) AND b.item_id = s.item_id) = 0 "
-
 /*
  * The end of the use of a hint whose rows were read from the top at
  * found_at: at the first expiry of the leases that read saw (first_expiry),
@@ -262,11 +295,11 @@ hint_valid_until(const Batch *b, TimestampTz found_at, TimestampTz first_expiry)
 /*
  * Under overlap 1, choose from the hot rows, reading from the learner's
  * latest hint on (batch_hint.c) when there is one: its keyset ($2 rank, $3
- * score, $4 item id, inclusive) and the anti-joins leave out the rows
- * taken, so a batch reads what was taken since the hint rather than every
- * taken row.  Without a hint, read from the top, skipping the items that
- * may be taken (*taken, read here) as for a larger overlap.  Either way,
- * remember the first row found open as the next hint.
+ * score, $4 item id, inclusive), each row's leases and labels probed
+ * (item_probe.c), so a batch reads what was taken since the hint rather
+ * than every taken row.  Without a hint, read from the top, skipping the
+ * items that may be taken (*taken, read here) as for a larger overlap.
+ * Either way, remember the first row found open as the next hint.
  */
 static void
 take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
@@ -297,7 +330,7 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 		found.stamp = stamp;
 		*taken = maybe_taken_items(b, &first_expiry);
 		found.valid_until = hint_valid_until(b, found.found_at, first_expiry);
-		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, types, args, eval, *taken);
+		take_ranked_rows(b, HOT_FROM_TOP, "AND s.hot " HANDOUT_ORDER, 1, types, args, eval, *taken);
 	}
 	else
 	{
@@ -309,16 +342,16 @@ take_hot_open(Batch *b, ItemMap *eval, ItemMap **taken)
 		args[3] = CStringGetTextDatum(hint->item_id);
 		if (hint->has_rank)
 		{
-			take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank >= $2 "
+			take_ranked_rows(b, HOT_FROM_RANK, "AND s.hot AND s.rank >= $2 "
 							 "AND (s.rank > $2 OR s.score < $3 OR (s.score = $3 AND s.item_id >= $4)) "
-							 OPEN_TO_ALL HANDOUT_ORDER, 4, types, args, eval, NULL);
+							 HANDOUT_ORDER, 4, types, args, eval, NULL);
 			if (b->n < b->k)
-				take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank IS NULL " OPEN_TO_ALL HANDOUT_ORDER,
+				take_ranked_rows(b, HOT_RANKLESS, "AND s.hot AND s.rank IS NULL " HANDOUT_ORDER,
 								 1, types, args, eval, NULL);
 		}
 		else
-			take_ranked_rows(b, RANKED_ROWS "AND s.hot AND s.rank IS NULL AND s.score <= $3 "
-							 "AND (s.score < $3 OR s.item_id >= $4) " OPEN_TO_ALL HANDOUT_ORDER,
+			take_ranked_rows(b, HOT_FROM_SCORE, "AND s.hot AND s.rank IS NULL AND s.score <= $3 "
+							 "AND (s.score < $3 OR s.item_id >= $4) " HANDOUT_ORDER,
 							 4, types, args, eval, NULL);
 	}
 	if (b->hint_found)
@@ -420,14 +453,14 @@ take_ranked(Batch *b, ItemMap *eval)
 	else
 	{
 		taken = maybe_taken_items(b, NULL);
-		take_ranked_rows(b, RANKED_ROWS "AND s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
+		take_ranked_rows(b, HOT_FROM_TOP, "AND s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}
 	if (b->n < b->k)
 	{
 		if (taken == NULL)
 			taken = maybe_taken_items(b, NULL);
 		b->costly = true;
-		take_ranked_rows(b, RANKED_ROWS "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
+		take_ranked_rows(b, HOT_READS, "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}
 }
 
@@ -592,49 +625,25 @@ take_disagreements(Batch *b)
  * no label of the annotator's and no adjudication; any other that the
  * annotator neither labeled nor holds, without an adjudication, with fewer
  * than overlap labels and live leases together.  Each item's labels and
- * leases are counted by one probe of each table's item index (LATERAL
- * aggregates: a NOT EXISTS could be planned as a hashed subplan reading
- * every lease of the learner, for each batch).
+ * leases are counted by one descent of each table's item index
+ * (item_probe.c), not by SQL whose plan the statistics decide.
  */
 void
-open_items(const Batch *b, char **items, const char *kinds, int m, bool *open)
+open_items(Batch *b, char **items, const char *kinds, int m, bool *open)
 {
-	static const char *sql =
-		"SELECT u.o FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
-		"                           pg_catalog.unnest($3::pg_catalog.text[])) WITH ORDINALITY u(item, kind, o), "
-		"  LATERAL (SELECT al.item_key(u.item) AS key) k, "
-		"  LATERAL (SELECT pg_catalog.count(*) AS n, "
-		"                  pg_catalog.count(*) FILTER (WHERE b.annotator = $4 OR b.adjudicated) AS mine "
-		"           FROM al.labels b WHERE b.learner_id = $1 "
-		"           AND al.item_key(b.item_id) = k.key AND b.item_id = u.item) lb, "
-		"  LATERAL (SELECT pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE x.annotator = $4) AS mine "
-		"           FROM al.leases x WHERE x.learner_id = $1 "
-		"           AND al.item_key(x.item_id) = k.key AND x.item_id = u.item "
-		"           AND x.expires_at > pg_catalog.now()) ls "
-		"WHERE CASE WHEN u.kind = 'e' THEN ls.n = 0 AND lb.n = 0 "
-		"           WHEN u.kind = 'a' THEN ls.n = 0 AND lb.mine = 0 "
-		"           ELSE lb.mine = 0 AND ls.mine = 0 AND lb.n + ls.n < $5 END";
-	static SPIPlanPtr plan = NULL;
-	Oid			types[5] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INT4OID};
-	Datum		args[5];
-	char	  **kind_texts = (char **) palloc(sizeof(char *) * Max(m, 1));
-
-	memset(open, 0, sizeof(bool) * m);
-	if (m == 0)
-		return;
+	batch_fresh_probe(b);
 	for (int i = 0; i < m; i++)
-		kind_texts[i] = psprintf("%c", kinds[i]);
-	args[0] = Int64GetDatum(b->l->id);
-	args[1] = learner_text_array(items, m);
-	args[2] = learner_text_array(kind_texts, m);
-	args[3] = CStringGetTextDatum(b->annotator);
-	args[4] = Int32GetDatum(b->l->options.overlap);
-	learner_store_exec_kept(&plan, sql, 5, types, args, false, 0);
-	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		bool		isnull;
+		ItemCounts	c;
 
-		open[DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull)) - 1] = true;
+		item_probe_count(b->probe, b->l->id, items[i], b->annotator, &c);
+		if (kinds[i] == KIND_EVAL)
+			open[i] = c.leases == 0 && c.labels == 0;
+		else if (kinds[i] == KIND_ADJUDICATE)
+			open[i] = c.leases == 0 && c.labels_mine == 0;
+		else
+			open[i] = c.labels_mine == 0 && c.leases_mine == 0 &&
+				c.labels + c.leases < b->l->options.overlap;
 	}
 }
 

@@ -158,7 +158,7 @@ apply_values(const Learner *l, const ImportedValues *v)
 	 * others' once it commits (batch_hint.c).
 	 */
 	if (SPI_processed > 0)
-		batch_hint_reopened();
+		batch_hint_reopened(l->id);
 	return changed + (int64) SPI_processed;
 }
 

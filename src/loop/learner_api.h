@@ -260,6 +260,10 @@ extern void learner_check_label_column(Oid pool, const char *column, const char 
 extern void learner_check_cold_start(const Learner *l);
 extern int	cold_start_candidates(const Learner *l, const char *annotator, int k, char **items);
 extern Datum learner_text_array(char **strings, int n);
+extern bool learner_store_dml_running(void);
+
+/* learner_pool.c: al.item_key(text), the key of an item id in the item indexes */
+extern Datum al_item_key(PG_FUNCTION_ARGS);
 extern Datum learner_taken_items(const Learner *l, const char *annotator, char **chosen, int n);
 
 /* learner_round.c: a round, waiting for (wait) or skipping a busy learner */

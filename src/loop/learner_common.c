@@ -29,6 +29,42 @@
 #include "model.h"
 #include "sql_args.h"
 
+/*
+ * How many of al_ext's own statements on its tables are running in this
+ * backend: al.batch_hints_reopen, the trigger of al.leases and al.labels,
+ * tells them from other SQL's changes (an administrator's, or code a
+ * maintenance command runs as the tables' owner).
+ */
+static int	store_dml_depth = 0;
+
+/* Whether one of al_ext's own statements on its tables is running. */
+bool
+learner_store_dml_running(void)
+{
+	return store_dml_depth > 0;
+}
+
+/* Run plan (or, NULL, sql) through SPI, counted in store_dml_depth. */
+static int
+store_spi_run(SPIPlanPtr plan, const char *sql, int nargs, Oid *types, Datum *args, bool read_only,
+			  long limit)
+{
+	volatile int ret = 0;
+
+	store_dml_depth++;
+	PG_TRY();
+	{
+		ret = plan ? SPI_execute_plan(plan, args, NULL, read_only, limit) :
+			SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
+	}
+	PG_FINALLY();
+	{
+		store_dml_depth--;
+	}
+	PG_END_TRY();
+	return ret;
+}
+
 /* Run a statement on al_ext's tables as their owner; returns SPI's code. */
 int
 learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool read_only, long limit)
@@ -37,7 +73,7 @@ learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool rea
 	int			ret;
 
 	al_become_store_owner(&save);
-	ret = SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
+	ret = store_spi_run(NULL, sql, nargs, types, args, read_only, limit);
 	al_restore(&save);
 	if (ret < 0)
 		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
@@ -77,7 +113,7 @@ learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types
 	level = NewGUCNestLevel();
 	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	ret = SPI_execute_plan(*plan, args, NULL, read_only, limit);
+	ret = store_spi_run(*plan, sql, nargs, types, args, read_only, limit);
 	AtEOXact_GUC(true, level);
 	al_restore(&save);
 	if (ret < 0)

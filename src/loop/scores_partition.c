@@ -63,8 +63,8 @@
 #include "scores_partition.h"
 
 /* The name of learner id's partition, in schema al. */
-static char *
-partition_name(int64 learner_id)
+char *
+scores_partition_name(int64 learner_id)
 {
 	return psprintf("scores_" INT64_FORMAT, learner_id);
 }
@@ -88,7 +88,7 @@ Oid
 scores_partition(int64 learner_id)
 {
 	Oid			nsp = get_namespace_oid("al", false);
-	char	   *name = partition_name(learner_id);
+	char	   *name = scores_partition_name(learner_id);
 	const char *q = quote_identifier(name);
 	Oid			relid = get_relname_relid(name, nsp);
 	ObjectAddress part,
@@ -290,7 +290,7 @@ scores_partition_drop(int64 learner_id)
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, DatumGetObjectId(args[0]));
 	(void) GetLockConflicts(&tag, AccessExclusiveLock, &holders);
 	free_now = holders == 0;
-	args[1] = CStringGetTextDatum(partition_name(learner_id));
+	args[1] = CStringGetTextDatum(scores_partition_name(learner_id));
 	/*
 	 * Read with the latest snapshot, whatever the isolation level: a
 	 * learner and its partition are committed together (al.create_learner),

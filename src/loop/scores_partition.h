@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 
+extern char *scores_partition_name(int64 learner_id);
 extern Oid	scores_partition(int64 learner_id);
 extern bool scores_partition_drop(int64 learner_id);
 

@@ -136,7 +136,7 @@ withdraw_label(const Learner *l, const char *item, const char *annotator)
 	 * The item may be open again: to this session's next batches at once, to
 	 * the others' once it commits (batch_hint.c).
 	 */
-	batch_hint_reopened();
+	batch_hint_reopened(l->id);
 	return true;
 }
 

@@ -126,6 +126,15 @@ SET client_min_messages = debug1;
 SELECT o.pos FROM al.next_batch('hint', 7, 'ann') b JOIN hint_order o USING (item_id) ORDER BY o.pos;
 RESET client_min_messages;
 
+-- a lease runs from the hand-out, not from the transaction's start (the
+-- batch below comes 1 s into its transaction, with leases of 2 seconds)
+BEGIN;
+SELECT pg_sleep(1);
+SELECT count(*) AS taken FROM al.next_batch('hint', 2, 'late');
+SELECT bool_and(expires_at > clock_timestamp() + interval '1.5 seconds') AS lease_from_hand_out
+FROM al.leases WHERE annotator = 'late';
+COMMIT;
+
 -- ---- a new round: the hint of the old ranking is not used ----
 SELECT al.alter_learner('hint', NULL, '{"lease": "1 hour"}') IS NOT NULL AS altered;
 SELECT count(*) AS taken FROM al.next_batch('hint', 7, 'ann');

@@ -182,7 +182,10 @@ my $p_rows = q{SELECT count(*) || ' ' || md5(string_agg(s.item_id || s.score || 
 	FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'p'};
 my $p_before = $node->safe_psql('postgres', $p_rows);
 like($p_before, qr/^298 /, 'learner p ranks its 298 unlabeled items');
-$gate->query_safe(q{BEGIN; SELECT count(*) FROM al.next_batch('p', 3, 'holder')});
+# (a batch reads its learner's partition only, so the holder also reads the
+# ranking through al.scores, as a dashboard would)
+$gate->query_safe(q{BEGIN; SELECT count(*) FROM al.next_batch('p', 3, 'holder');
+	SELECT count(*) FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'p'});
 $dropper->query_until(qr/creating/, "\\echo creating\nSELECT al.create_learner('r', 'pool2', 'id', 'x', ARRAY['even', 'odd']);\n");
 is(dropper_waits_or_done(), 'Client', 'al.create_learner does not wait for a batch of another learner (done, idle)');
 $dropper->query_until(qr/dropping/, "\\echo dropping\nSELECT al.drop_learner('q');\n");

@@ -23,7 +23,8 @@
 #    learner for each hot row (Index Cond on learner_id only) when the
 #    statistics of al.leases know no lease of the learner (a new learner):
 #    a batch of 5 read from the hint costs O(hot rows x leases), about 100
-#    times the batch read from the top.
+#    times the batch read from the top.  (Those probes are now C reads of
+#    the item indexes; sections 4 and 5 check the read and the probes.)
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -115,7 +116,10 @@ my $expected = $node->safe_psql('postgres', q{SELECT string_agg(item_id, ',' ORD
 my $got = $node->safe_psql('postgres', q{SELECT string_agg(item_id, ',' ORDER BY o) FROM al.next_batch('rs', 5, 'ann_y') WITH ORDINALITY b(item_id, s, p, q, o)});
 is($got, $expected, 'a batch hands out the open items in the order of the ranking');
 
-# ---- 4. the hint's anti-joins under statistics that know no lease of the learner ----
+# ---- 4. the hint's read under statistics that know no lease of the learner ----
+# (the anti-joins of this read became correlated counts, then reads of the
+# item indexes in C, src/loop/item_probe.c: the read itself must still go
+# down the index in order)
 $node->safe_psql('postgres', q{
 	CREATE TABLE h_pool (id text PRIMARY KEY, p al.probvec);
 	INSERT INTO h_pool
@@ -138,39 +142,54 @@ $node->safe_psql('postgres', q{
 	SET client_min_messages = log;
 	SELECT count(*) FROM al.next_batch('h', 5, 'me');
 });
-my ($hint_plan) = grep { /score <= / && /SubPlan/ && /Index Scan[^\n]* on leases x/ } split /LOG:  /, $err;
+my ($hint_plan) = grep { /score <= / && /Query Text: SELECT s\.item_id/ } split /LOG:  /, $err;
 ok(defined $hint_plan, 'the second batch read from its hint (its plan logged)');
-unlike($hint_plan // '', qr/on leases x[^\n]*\n\s*Index Cond: \(learner_id = '\d+'::bigint\)\n/,
-	'the hint query probes al.leases by item key, not every lease of the learner for each hot row');
-like($hint_plan // '', qr/on leases x[^\n]*\n\s*Index Cond: \(\(learner_id = '\d+'::bigint\) AND \(al\.item_key\(item_id\) = al\.item_key\(s\.item_id\)\)\)/,
-	'its index condition is the learner and the item key');
+like($hint_plan // '', qr/Index Scan using scores_\d+_\S+ on scores_\d+ s/,
+	'it reads the learner\'s partition through its index of the hot rows');
+unlike($hint_plan // '', qr/Seq Scan|Bitmap|SubPlan|^\s*(?:->\s+)?Sort\s+\(/m,
+	'in order, without a scan, a sort of the rows after the hint, or a probe per row in SQL');
 note($hint_plan // '');
 
-# ---- 5. kept plans of the batch's statements under statistics of an empty al.leases ----
-# (not from the review: learner_store_exec_kept's first version let the plan
-# cache keep a generic plan made while al.leases looked empty, which scanned
-# every lease for each item checked once they piled up)
-$node->safe_psql('postgres', q{DELETE FROM al.leases; VACUUM ANALYZE al.leases;});
-($out, $err) = run_sql(q{
-	LOAD 'auto_explain';
-	SET auto_explain.log_min_duration = 0;
-	SET auto_explain.log_nested_statements = on;
-	SELECT count(*) FROM al.next_batch('h', 5, 'k1');
-	SELECT count(*) FROM al.next_batch('h', 5, 'k2');
-	SELECT count(*) FROM al.next_batch('h', 5, 'k3');
-	SELECT count(*) FROM al.next_batch('h', 5, 'k4');
-	SELECT count(*) FROM al.next_batch('h', 5, 'k5');
-	SELECT count(*) FROM al.next_batch('h', 5, 'k6');
-	SET client_min_messages = log;
-	SELECT count(*) FROM al.next_batch('h', 5, 'k7');
+# ---- 5. statistics of empty al.leases and al.labels (a new deployment) ----
+# A probe of an item's leases and labels in SQL was planned from them: with
+# those of an empty al.labels the planner took its (learner_id, serial) index
+# and read every label of the learner for each row (on make bench's cluster,
+# 110 batches a second instead of 1,400 with 4 annotators labeling; the setup
+# below did not lead this cluster's planner there).  The probes now descend
+# the item indexes themselves: counted by pg_stat_all_indexes over ten
+# batches from a hint, the serial index is never scanned.
+# (as make bench's runs start: 2,000 labels analyzed, deleted, the tables
+# analyzed again (empty: the column statistics stay), their indexes keeping
+# their pages; then 400 labels the statistics do not know)
+$node->safe_psql('postgres', q{
+	DELETE FROM al.leases;
+	SELECT al.label_many('h', (SELECT jsonb_agg(jsonb_build_object('item', b.item_id, 'label', 'a', 'annotator', 'old'))
+	                           FROM al.next_batch('h', 2000, 'old') b));
 });
-my ($check_plan) = grep { /Query Text: SELECT u\.o FROM ROWS FROM/ } split /LOG:  /, $err;
-ok(defined $check_plan, 'the check after the claims was planned (its plan logged)');
-unlike($check_plan // '', qr/Seq Scan on leases|Bitmap Heap Scan on leases/,
-	'the check after the claims never scans al.leases, even planned from statistics of an empty table');
-like($check_plan // '', qr/Index Scan using leases_item on leases x[^\n]*\n\s*Index Cond: \(\(learner_id = [^)]+\) AND \(al\.item_key\(item_id\) = (?:k\.key|al\.item_key\(u\.item\))\)\)/,
-	'it probes al.leases by learner and item key');
-note($check_plan // '');
+$node->safe_psql('postgres', q{ANALYZE al.labels; DELETE FROM al.leases; DELETE FROM al.labels});
+$node->safe_psql('postgres', q{VACUUM ANALYZE al.leases, al.labels});
+$node->safe_psql('postgres', q{
+	SELECT al.label_many('h', (SELECT jsonb_agg(jsonb_build_object('item', b.item_id, 'label', 'a', 'annotator', 'early'))
+	                           FROM al.next_batch('h', 400, 'early') b));
+});
+my $idx_scans = q{SELECT pg_stat_force_next_flush();
+	SELECT string_agg(indexrelname || '=' || idx_scan, ' ' ORDER BY indexrelname) FROM pg_stat_all_indexes
+	WHERE schemaname = 'al' AND relname IN ('labels', 'leases')};
+my $b = $node->background_psql('postgres', on_error_stop => 1);
+$b->query_safe(q{SELECT count(*) FROM al.next_batch('h', 5, 'p0')});
+my $before = $b->query_safe($idx_scans);
+$b->query_safe(qq{SELECT count(*) FROM al.next_batch('h', 5, 'p$_')}) for 1 .. 10;
+my $after = $b->query_safe($idx_scans);
+($before) = $before =~ /(\S+=\d+(?: \S+=\d+)*)\s*$/;
+($after) = $after =~ /(\S+=\d+(?: \S+=\d+)*)\s*$/;
+my %d;
+for my $pair (split / /, $after) { my ($k, $v) = split /=/, $pair; $d{$k} += $v; }
+for my $pair (split / /, $before) { my ($k, $v) = split /=/, $pair; $d{$k} -= $v; }
+is($d{labels_learner_id_serial_idx}, 0, 'ten batches never scan al.labels by its (learner_id, serial) index');
+cmp_ok($d{labels_item_annotator}, '>=', 50, 'they probe al.labels by its item index, each item claimed or walked');
+cmp_ok($d{leases_item}, '>=', 50, 'and al.leases by its item index');
+note("index scans over the ten batches: " . join(' ', map { "$_=$d{$_}" } sort keys %d));
+$b->quit;
 
 $a->quit;
 done_testing();
