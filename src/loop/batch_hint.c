@@ -94,6 +94,13 @@ forget_all(void)
 			hint_slot_clear(&hint_slots[i]);
 }
 
+/* A learner noted by this transaction, and the (sub)transaction level that did it. */
+typedef struct NotedLearner
+{
+	int64		learner_id;
+	int			level;
+} NotedLearner;
+
 /* Reopen, for the other sessions, the items of every learner in learners. */
 static void
 reopen_all(List *learners)
@@ -101,25 +108,59 @@ reopen_all(List *learners)
 	ListCell   *lc;
 
 	foreach(lc, learners)
-		batch_hint_reopen(*(int64 *) lfirst(lc));
+		batch_hint_reopen(((NotedLearner *) lfirst(lc))->learner_id);
 }
 
-/* Add learner_id to *learners (a list in TopMemoryContext) once. */
+/*
+ * Add learner_id to *learners (a list in TopMemoryContext), noted at this
+ * (sub)transaction's level, unless this level or an outer one noted it.
+ */
 static void
 note_learner(List **learners, int64 learner_id)
 {
+	int			level = GetCurrentTransactionNestLevel();
 	ListCell   *lc;
+	NotedLearner *n;
 	MemoryContext old;
-	int64	   *id;
 
 	foreach(lc, *learners)
-		if (*(int64 *) lfirst(lc) == learner_id)
+	{
+		n = (NotedLearner *) lfirst(lc);
+		if (n->learner_id == learner_id && n->level <= level)
 			return;
+	}
 	old = MemoryContextSwitchTo(TopMemoryContext);
-	id = (int64 *) palloc(sizeof(int64));
-	*id = learner_id;
-	*learners = lappend(*learners, id);
+	n = (NotedLearner *) palloc(sizeof(NotedLearner));
+	n->learner_id = learner_id;
+	n->level = level;
+	*learners = lappend(*learners, n);
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * A subtransaction at level ends: committed, what it noted in *learners
+ * becomes its parent's; rolled back, it is dropped (what it gave back was
+ * not given back).
+ */
+static void
+end_level(List **learners, int level, bool commit)
+{
+	ListCell   *lc;
+
+	foreach(lc, *learners)
+	{
+		NotedLearner *n = (NotedLearner *) lfirst(lc);
+
+		if (n->level < level)
+			continue;
+		if (commit)
+			n->level = level - 1;
+		else
+		{
+			*learners = foreach_delete_current(*learners, lc);
+			pfree(n);
+		}
+	}
 }
 
 /* Publish this transaction's hints kept to be shared at commit. */
@@ -179,12 +220,18 @@ hint_xact_callback(XactEvent event, void *arg)
 	}
 }
 
-/* The same for a rolled back subtransaction (its claims go with it). */
+/*
+ * The same for a rolled back subtransaction (its claims go with it, and what
+ * it gave back was not); a committed one hands its notes to its parent.
+ */
 static void
 hint_subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB)
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
+		end_level(&reopened_in_xact, GetCurrentTransactionNestLevel(), true);
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
+		end_level(&reopened_in_xact, GetCurrentTransactionNestLevel(), false);
 		reopen_claims_after_locks = claims_shared_in_xact != NIL;
 		forget_all();
 	}

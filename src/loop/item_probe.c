@@ -89,13 +89,13 @@ probe_table_open(ProbeTable *t, const char *table, const char *index, const char
 	t->slot = table_slot_create(t->heap, NULL);
 }
 
-/* Close what probe_table_open opened. */
+/* Close what probe_table_open opened (its locks stay to the transaction's end, as PostgreSQL's do). */
 static void
 probe_table_close(ProbeTable *t)
 {
 	ExecDropSingleTupleTableSlot(t->slot);
-	index_close(t->index, AccessShareLock);
-	table_close(t->heap, AccessShareLock);
+	index_close(t->index, NoLock);
+	table_close(t->heap, NoLock);
 }
 
 /* Start probing (with a fresh snapshot). */
