@@ -56,6 +56,8 @@
 #   AL_BENCH_ANNOTATORS="1 4 16 64"  concurrent annotators (section annotators)
 #   AL_BENCH_ANN_BATCHES=800  transactions per annotator count and workload
 #                            (pgbench -t N/count, at least 2 per annotator)
+#   AL_BENCH_PRELOAD=0       leave al_ext out of shared_preload_libraries (the
+#                            annotators' sessions then keep their own hints)
 #   AL_BENCH_KEEP=1          leave the cluster running and its directory
 #   AL_BENCH_EXTRA_SQL=file  development only: SQL run after CREATE EXTENSION
 #                            (e.g. stand-ins); the report then says so
@@ -137,7 +139,7 @@ cluster_start "$W" "$PORT" \
 	"wal_level = minimal" \
 	"max_wal_senders = 0" \
 	"al_ext.naptime = '100ms'" \
-	"shared_preload_libraries = 'pg_stat_statements, al_ext'" \
+	"shared_preload_libraries = 'pg_stat_statements$([ "${AL_BENCH_PRELOAD:-1}" = 0 ] || echo ', al_ext')'" \
 	"pg_stat_statements.track = 'none'"
 
 psql_() { cluster_psql "$W" "$PORT" -d postgres "$@"; }
@@ -376,8 +378,13 @@ bench_annotators() {
 	echo "   connection time, with each session's first call); CPU ms = the whole machine's busy time during the run"
 	echo "   (server, pgbench, worker, connections) / transactions; ceiling = what $(nproc) cores give at the 1-annotator CPU"
 	echo "   cost, in batches/s and as a multiple of 1 annotator's rate"
-	echo "   al_ext is preloaded (shared_preload_libraries: $(psql_ -At -c 'SHOW shared_preload_libraries')), as in production:"
-	echo "   the sessions share where the next batch starts (doc/loop.md, \"Hints the sessions share\")"
+	if [ "${AL_BENCH_PRELOAD:-1}" = 0 ]; then
+		echo "   al_ext is NOT preloaded (AL_BENCH_PRELOAD=0; shared_preload_libraries: $(psql_ -At -c 'SHOW shared_preload_libraries')):"
+		echo "   each session keeps its own hints"
+	else
+		echo "   al_ext is preloaded (shared_preload_libraries: $(psql_ -At -c 'SHOW shared_preload_libraries')), as in production:"
+		echo "   the sessions share where the next batch starts (doc/loop.md, \"Hints the sessions share\")"
+	fi
 	psql_ -At -c "SELECT al.create_learner('ann', 'ext_pool', 'id', 'p',
 		'{billing,bug,feature,account,refund,login,shipping,spam,praise,other}', 'entropy',
 		'{\"predictions\": true, \"batch_size\": 10}')" -c "SELECT al.predictions_updated('ann', 'v1')" >/dev/null
