@@ -111,3 +111,19 @@ al_lock_try_xact(uint32 lock_class, uint64 key)
 
 	return LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
 }
+
+/*
+ * Whether no other transaction holds the exclusive lock (lock_class, key)
+ * now: taken without waiting and let go at once (one hold of this
+ * transaction's own is undone, the others kept).
+ */
+bool
+al_lock_free_now(uint32 lock_class, uint64 key)
+{
+	LOCKTAG		tag = al_lock_tag(lock_class, key);
+
+	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+		return false;
+	LockRelease(&tag, ExclusiveLock, false);
+	return true;
+}

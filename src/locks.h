@@ -30,5 +30,6 @@ extern void al_lock_xact_bounded(uint32 lock_class, uint64 key, LOCKMODE mode, i
 								 AlLockTimedOut timed_out, const void *arg);
 extern bool al_lock_held(uint32 lock_class, uint64 key, LOCKMODE mode);
 extern bool al_lock_try_xact(uint32 lock_class, uint64 key);
+extern bool al_lock_free_now(uint32 lock_class, uint64 key);
 
 #endif							/* AL_LOCKS_H */

@@ -27,9 +27,12 @@
 
 #include "access/xact.h"
 #include "common/hashfn.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
 #include "storage/lock.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/wait_event.h"
 
 #include "al_ext.h"
 #include "batch_lock.h"
@@ -217,6 +220,34 @@ bool
 batch_try_lock_refill(const Learner *l)
 {
 	return al_lock_try_xact(AL_LOCK_REFILL, (uint64) l->id);
+}
+
+/* How long a batch waits for another's marking of more hot rows (about a second's work). */
+#define REFILL_WAIT_MS 2000
+
+/*
+ * Wait, polling every 10 ms for at most REFILL_WAIT_MS, until no other
+ * transaction holds learner l's refill lock: true if it came free (another
+ * batch marked more rows hot: read them), false if still held (a long
+ * round, most likely: read the rest of the ranking as before).  Without
+ * the wait, 64 annotators whose hot rows ran out each scanned and sorted
+ * the million-row ranking while one of them marked more (832 batches took
+ * 69 s instead of 1.5).
+ */
+bool
+batch_wait_refill(const Learner *l)
+{
+	ereport(DEBUG1,
+			(errmsg_internal("batch of learner \"%s\" waits for another batch marking rows of its ranking hot", l->name)));
+	for (int waited = 0; waited < REFILL_WAIT_MS; waited += 10)
+	{
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		if (al_lock_free_now(AL_LOCK_REFILL, (uint64) l->id))
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -14,6 +14,7 @@
 extern bool batch_lock_learner(const Learner *l, int k);
 extern void batch_lock_annotator(const Learner *l, const char *annotator);
 extern bool batch_try_lock_refill(const Learner *l);
+extern bool batch_wait_refill(const Learner *l);
 extern bool batch_claim_item(const Learner *l, const char *item);
 
 #endif							/* AL_BATCH_LOCK_H */

@@ -410,8 +410,9 @@ mark_more_hot_rows(Batch *b)
  * not fill the batch (near their end, the open ones are held by the other
  * batches: each batch then scanned and sorted the ranking), more of the
  * ranking is marked hot, by one batch at a time (the refill lock, taken
- * without waiting: a batch that finds it busy reads beyond the hot rows
- * as before) and only by a batch outside a transaction block, whose row
+ * without waiting: a batch that finds it busy waits up to two seconds for
+ * it to come free, then reads the rows marked; still busy, it reads beyond
+ * the hot rows as before) and only by a batch outside a transaction block, whose row
  * locks on al.scores last milliseconds (a round would wait for an
  * annotator's open transaction; a plain annotator could rewrite rows in a
  * loop of rolled back batches).
@@ -420,9 +421,17 @@ static void
 take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
 {
 	take_hot_open(b, eval, taken);
-	if (b->n >= b->k || IsTransactionBlock() || !ranking_has_cold_rows(b->l) ||
-		!batch_try_lock_refill(b->l))
+	if (b->n >= b->k || IsTransactionBlock() || !ranking_has_cold_rows(b->l))
 		return;
+	if (!batch_try_lock_refill(b->l))
+	{
+		/* another batch is marking rows: wait for them rather than scan the ranking */
+		if (!batch_wait_refill(b->l))
+			return;
+		take_hot_open(b, eval, taken);
+		if (b->n >= b->k || !ranking_has_cold_rows(b->l) || !batch_try_lock_refill(b->l))
+			return;
+	}
 	/* the rows another batch marked since this one read, if any */
 	take_hot_open(b, eval, taken);
 	if (b->n < b->k && mark_more_hot_rows(b) > 0)

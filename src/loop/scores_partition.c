@@ -49,6 +49,7 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
@@ -57,6 +58,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/wait_event.h"
 
 #include "identity.h"
 #include "learner_api.h"
@@ -146,7 +148,9 @@ static List *partitions_to_drop = NIL;
 
 /*
  * Lock relid ACCESS EXCLUSIVE without queueing for it: asked again every
- * 10 ms for at most PRECOMMIT_LOCK_WAIT_MS; false if still busy.
+ * 10 ms for at most PRECOMMIT_LOCK_WAIT_MS; false if still busy.  The waits
+ * can be cancelled (a statement timeout, pg_cancel_backend): the COMMIT then
+ * fails and the transaction rolls back, the learner not dropped.
  */
 static bool
 lock_without_queueing(Oid relid)
@@ -157,7 +161,9 @@ lock_without_queueing(Oid relid)
 			return true;
 		if (waited >= PRECOMMIT_LOCK_WAIT_MS)
 			return false;
-		pg_usleep(10 * 1000L);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
 	}
 }
 

@@ -230,6 +230,37 @@ is(left_of($v), '0 0 0 0 0', 'learner v and its rows are gone');
 is($node->safe_psql('postgres', qq{SELECT to_regclass('al.scores_$v') IS NULL}), 't',
 	'its partition was dropped once al.scores was free');
 
+# 7. the same, but the dropping session's COMMIT is cancelled while it asks
+# (pg_cancel_backend; statement_timeout does not cover a COMMIT): the
+# COMMIT fails and rolls back (the learner stays, whole), rather than
+# sleeping up to a second per relation past the cancel
+$node->safe_psql('postgres', q{
+	SELECT al.create_learner('w', 'pool2', 'id', 'x', ARRAY['even', 'odd'], 'entropy', '{"retrain_every": 2}');
+	SELECT al.label('w', 1, 'odd'), al.label('w', 2, 'even');
+	SELECT al.run_learner('w');
+});
+my $w = $node->safe_psql('postgres', q{SELECT id FROM al.learners WHERE name = 'w'});
+my $d2 = $node->background_psql('postgres', on_error_stop => 0);
+my $d2_pid = $d2->query_safe('SELECT pg_backend_pid()');
+$d2->query_safe(q{BEGIN; SELECT al.drop_learner('w')});
+$gate->query_safe(q{BEGIN; LOCK TABLE al.scores IN ACCESS SHARE MODE});
+$d2->query_until(qr/committing/, "\\echo committing\nCOMMIT;\n");
+# cancel once its COMMIT runs (a cancel while it is idle would be ignored)
+$node->poll_query_until('postgres', qq{SELECT state = 'active' AND query LIKE 'COMMIT%' FROM pg_stat_activity WHERE pid = $d2_pid})
+	or die 'the COMMIT did not start';
+$node->safe_psql('postgres', "SELECT pg_cancel_backend($d2_pid)");
+$d2->query('SELECT 1');
+like($d2->{stderr}, qr/canceling statement due to user request/,
+	'a COMMIT of al.drop_learner waiting for al.scores is cancelled by pg_cancel_backend');
+$gate->query_safe('COMMIT');
+is($node->safe_psql('postgres', qq{SELECT count(*) FROM al.learners WHERE name = 'w'}), '1',
+	'the drop rolled back: learner w is still there');
+is($node->safe_psql('postgres', qq{SELECT count(*) FROM al.scores WHERE learner_id = $w}), '298',
+	'with its 298 rows');
+$node->safe_psql('postgres', q{SELECT al.drop_learner('w')});
+is(left_of($w), '0 0 0 0 0', 'dropped again with al.scores free, it is gone');
+$d2->quit;
+
 $gate->quit;
 $dropper->quit;
 $runner->quit;
