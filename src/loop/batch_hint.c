@@ -199,20 +199,25 @@ hint_xact_callback(XactEvent event, void *arg)
 		reopen_all(reopened_in_xact);
 		publish_at_commit();
 	}
-	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
-			 event == XACT_EVENT_PREPARE)
+	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
 	{
 		reopen_claims_after_locks = claims_shared_in_xact != NIL;
 		free_claims_after_locks = true;
 		forget_all();
 	}
+	else if (event == XACT_EVENT_PREPARE)
+		forget_all();
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
 		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_PREPARE)
 	{
 		list_free_deep(reopened_in_xact);
 		reopened_in_xact = NIL;
-		if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT)
+		/*
+		 * (a prepared transaction holds no claims: a batch refuses PREPARE,
+		 * and one rolled back to a savepoint let them go)
+		 */
+		if (event != XACT_EVENT_ABORT && event != XACT_EVENT_PARALLEL_ABORT)
 		{
 			list_free_deep(claims_shared_in_xact);
 			claims_shared_in_xact = NIL;

@@ -283,11 +283,7 @@ take_ranked_rows(Batch *b, HotRead read, const char *cond, int nargs, Oid *types
 static TimestampTz
 hint_valid_until(const Batch *b, TimestampTz found_at, TimestampTz first_expiry)
 {
-	Interval   *lease = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(b->l->options.lease),
-															  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-	TimestampTz end = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-															  TimestampTzGetDatum(found_at),
-															  IntervalPGetDatum(lease)));
+	TimestampTz end = learner_lease_end(&b->l->options, found_at);
 
 	return Min(Min(end, first_expiry), batch_hint_max_valid_until(found_at));
 }
@@ -640,6 +636,8 @@ take_disagreements(Batch *b)
 void
 open_items(Batch *b, char **items, const char *kinds, int m, bool *open)
 {
+	if (m == 0)
+		return;
 	batch_fresh_probe(b);
 	for (int i = 0; i < m; i++)
 	{

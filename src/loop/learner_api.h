@@ -202,6 +202,7 @@ extern void learner_check_strategy(const char *strategy, const LearnerOptions *o
 extern const char *learner_score_in_conflict(const char *strategy, const LearnerOptions *o);
 extern void learner_options_init(LearnerOptions *o);
 extern void learner_options_apply(LearnerOptions *o, Jsonb *options);
+extern TimestampTz learner_lease_end(const LearnerOptions *o, TimestampTz start);
 extern char *learner_options_json(const LearnerOptions *o, const char *strategy);
 extern char *learner_selection_text(const LearnerOptions *o, const char *strategy);
 /* overlap.c: options overlap, label_rule, adjudicator */

@@ -283,7 +283,23 @@ learner_options_init(LearnerOptions *o)
 /* The longest lease, in days (a month counts 30, as in interval comparisons). */
 #define LEASE_MAX_DAYS 366
 
-/* Check a lease text is a positive interval of at most a year (the server parses it). */
+/* The interval a lease text says (the server parses it: ERROR if it is none). */
+static Interval *
+lease_interval(const char *text)
+{
+	return DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
+												 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+}
+
+/* The end of a lease of learner options o that begins at start. */
+TimestampTz
+learner_lease_end(const LearnerOptions *o, TimestampTz start)
+{
+	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(start),
+												   IntervalPGetDatum(lease_interval(o->lease))));
+}
+
+/* Check a lease text is a positive interval of at most a year. */
 static void
 set_lease(LearnerOptions *o, JsonbValue *v)
 {
@@ -295,8 +311,7 @@ set_lease(LearnerOptions *o, JsonbValue *v)
 	text = pnstrdup(v->val.string.val, v->val.string.len);
 	if (strlen(text) >= sizeof(o->lease))
 		al_bad_option("lease", "is too long");
-	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(text),
-											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	iv = lease_interval(text);
 	if (iv->month < 0 || iv->day < 0 || iv->time < 0 || (iv->month == 0 && iv->day == 0 && iv->time == 0))
 		al_bad_option("lease", "must be a positive interval");
 	/* now() + lease must stay a timestamp: a lease is a working reservation */

@@ -14,7 +14,7 @@ use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('sharedhints');
 $node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'al_ext'\nautovacuum = off\n");
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'al_ext'\nautovacuum = off\nmax_prepared_transactions = 2\n");
 $node->start;
 
 # a learner of 300 text ids whose entropies all differ; $db2 the same in a
@@ -99,6 +99,20 @@ $a->query_safe('ROLLBACK TO SAVEPOINT s');
 ($got, $from) = batch(5, 'ann1');
 is("$got|$from", "$want|from the top", 'rolled back to the savepoint, its items go to the next batch');
 $a->query_safe('COMMIT');
+
+# a batch rolled back to a savepoint, then the transaction prepared: its
+# claims went with the savepoint, the next batch of another session takes
+# its items, and the session goes on
+$want = first_open(5);
+$a->query_safe('BEGIN');
+$a->query_safe('SAVEPOINT s');
+$held = $a->query_safe(q{SELECT string_agg(item_id, ',' ORDER BY o) FROM al.next_batch('sh', 5, 'held') WITH ORDINALITY b(item_id, s, p, q, o)});
+$a->query_safe('ROLLBACK TO SAVEPOINT s');
+$a->query_safe(q{PREPARE TRANSACTION 'after_batch'});
+$node->safe_psql('postgres', q{COMMIT PREPARED 'after_batch'});
+($got, $from) = batch(5, 'ann1');
+is("$held|$got", "$want|$want", 'a batch rolled back to a savepoint, the transaction prepared: its items go to the next batch');
+is($a->query_safe(q{SELECT count(*) FROM al.next_batch('sh', 2, 'held')}), '2', 'and the session takes batches again');
 
 # ---- 3. a release or an unlabel in another session ----
 my ($first) = batch(5, 'ann1');
