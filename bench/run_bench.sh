@@ -95,6 +95,8 @@ EXT_BATCHES=${AL_BENCH_EXT_BATCHES:-50}
 INGEST_ROWS=${AL_BENCH_INGEST_ROWS:-1000000}
 ANNOTATORS=${AL_BENCH_ANNOTATORS:-1 4 16 64}
 ANN_BATCHES=${AL_BENCH_ANN_BATCHES:-800}
+# annotators of the run past the hot rows: the most of AL_BENCH_ANNOTATORS
+ANN_DEEP_N=$(for n in $ANNOTATORS; do echo "$n"; done | sort -n | tail -1)
 ROUND_POOLS=${AL_BENCH_ROUND_POOLS:-100k:64 1m:64 100k:768}
 ROUND_RUNS=${AL_BENCH_ROUND_RUNS:-3}
 PARALLEL_POOLS=${AL_BENCH_PARALLEL_POOLS:-1m:64 100k:768}
@@ -335,12 +337,12 @@ cpu_ticks() {
 # labels are cleared first.  Loads the per-transaction log, the throughput
 # and the machine's CPU time per transaction into bench.ann_*.
 ann_run() {
-	local wl=$1 n=$2 j t c0 c1 tps
+	local wl=$1 n=$2 total=${3:-$ANN_BATCHES} j t c0 c1 tps
 	psql_ -q -c "DELETE FROM al.leases WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
 		-c "DELETE FROM al.labels WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann')" \
 		-c "VACUUM (ANALYZE) al.leases, al.labels"
 	j=$((n < 2 ? n : 2))
-	t=$(((ANN_BATCHES + n - 1) / n)); [ "$t" -lt 2 ] && t=2
+	t=$(((total + n - 1) / n)); [ "$t" -lt 2 ] && t=2
 	rm -f "$W"/ann_log*
 	c0=$(cpu_ticks)
 	as_pg env PGOPTIONS="-c al_ext.batch_lock_timeout=0" pgbench -n -h "$W" -p "$PORT" -U postgres \
@@ -400,9 +402,19 @@ bench_annotators() {
 		-c "CREATE TABLE bench.ann_leases (workload text, clients int, leases bigint, items bigint, labels bigint, labeled_items bigint)" \
 		-c "CREATE TABLE bench.ann_tps (workload text, clients int, tps float8, cpu_ms bigint, transactions int)"
 	for n in $ANNOTATORS; do ann_run handout "$n"; done
+	# past the 10,000 hot rows: the batches mark the next 10,000 as they run out (3 times)
+	cp "$W/ann_handout.sql" "$W/ann_past_hot.sql"
+	ann_run past_hot "$ANN_DEEP_N" 4000
+	ANN_HOT=$(psql_ -At -c "SELECT count(*) FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann') AND hot")
 	psql_ -At -c "SELECT 'al_ext worker started, pid ' || al.start_worker()"
 	for n in $ANNOTATORS; do ann_run label "$n"; done
 	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
+	bench_annotators_report
+}
+
+# The report of bench_annotators: the table of its runs, one annotator's
+# batches as its leases or labels pile up, the run past the hot rows.
+bench_annotators_report() {
 	psql_ <<-SQL
 	\\pset footer off
 	WITH t AS (
@@ -425,6 +437,7 @@ bench_annotators() {
 	            WHEN r.clients = 16 THEN CASE WHEN r.bps >= 8 * one.bps1 THEN 'PASS' ELSE 'MISS' END
 	                                     || ' (>= 8x 1 annotator)' END AS "issue 12 target"
 	FROM r JOIN one USING (workload) LEFT JOIN bench.ann_leases l USING (workload, clients)
+	WHERE r.workload <> 'past_hot'
 	ORDER BY r.workload DESC, r.clients;
 	SQL
 	echo "   (\"> 5 s\": batches that waited longer than al_ext.batch_lock_timeout's default and would have failed with it;"
@@ -433,6 +446,18 @@ bench_annotators() {
 	psql_ -c "SELECT workload, tx / 100 * 100 + 1 AS from_tx, tx / 100 * 100 + 100 AS to_tx,
 		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000)::numeric, 2) AS \"median ms\"
 		FROM bench.ann_tx WHERE clients = 1 GROUP BY workload, tx / 100 ORDER BY workload DESC, tx / 100"
+	echo "   past the hot rows: $ANN_DEEP_N annotators hand out 40,000 items (4,000 batches of 10) from the 10,000 hot"
+	echo "   rows on; the batches that find them taken mark the next 10,000 (one at a time, the others waiting:"
+	echo "   doc/loop.md, \"When the hot rows run out\"); hot rows after the run: $ANN_HOT"
+	psql_ -c "SELECT t.clients AS annotators, count(*) AS batches, round(p.tps::numeric, 1) AS \"batches/s\",
+		round((p.tps / h.tps)::numeric, 2) AS \"x handout within the hot rows\",
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.us) / 1000)::numeric, 1) AS \"median ms\",
+		round((percentile_cont(0.9) WITHIN GROUP (ORDER BY t.us) / 1000)::numeric, 1) AS \"p90 ms\",
+		round(max(t.us) / 1000.0) AS \"max ms\", l.leases, l.leases = l.items AS \"no item twice\"
+		FROM bench.ann_tx t JOIN bench.ann_tps p ON p.workload = t.workload AND p.clients = t.clients
+		JOIN bench.ann_leases l ON l.workload = t.workload AND l.clients = t.clients
+		LEFT JOIN bench.ann_tps h ON h.workload = 'handout' AND h.clients = t.clients
+		WHERE t.workload = 'past_hot' GROUP BY t.clients, p.tps, h.tps, l.leases, l.items"
 }
 
 # round_pool PREFIX SPEC: make the pool PREFIX_<rows>_<features> of SPEC

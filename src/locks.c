@@ -127,3 +127,16 @@ al_lock_free_now(uint32 lock_class, uint64 key)
 	LockRelease(&tag, ExclusiveLock, false);
 	return true;
 }
+
+/*
+ * Let go of the exclusive transaction lock (lock_class, key) before the
+ * transaction ends: for a lock that says what is being done now, not
+ * what the transaction did (an ERROR before this lets it go at the abort).
+ */
+void
+al_lock_release(uint32 lock_class, uint64 key)
+{
+	LOCKTAG		tag = al_lock_tag(lock_class, key);
+
+	LockRelease(&tag, ExclusiveLock, false);
+}

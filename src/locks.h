@@ -21,6 +21,7 @@
 #define AL_LOCK_ANNOTATOR	16719	/* batch hand-outs of one learner to one annotator */
 #define AL_LOCK_MODEL_NAME	16720	/* versions of one model name */
 #define AL_LOCK_REFILL		16721	/* marking more hot rows of one learner's ranking */
+#define AL_LOCK_MARKING		16722	/* the same, while its UPDATE runs (let go when it ends) */
 
 /* Reports that a bounded lock wait ran out after waited_ms: raises an ERROR. */
 typedef void (*AlLockTimedOut) (const void *arg, int waited_ms);
@@ -31,5 +32,6 @@ extern void al_lock_xact_bounded(uint32 lock_class, uint64 key, LOCKMODE mode, i
 extern bool al_lock_held(uint32 lock_class, uint64 key, LOCKMODE mode);
 extern bool al_lock_try_xact(uint32 lock_class, uint64 key);
 extern bool al_lock_free_now(uint32 lock_class, uint64 key);
+extern void al_lock_release(uint32 lock_class, uint64 key);
 
 #endif							/* AL_LOCKS_H */

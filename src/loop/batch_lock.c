@@ -222,32 +222,61 @@ batch_try_lock_refill(const Learner *l)
 	return al_lock_try_xact(AL_LOCK_REFILL, (uint64) l->id);
 }
 
-/* How long a batch waits for another's marking of more hot rows (about a second's work). */
+/*
+ * How long a batch waits for the refill lock while no batch is marking
+ * rows: the marking batch's statement ending (its rows are read once it
+ * commits), or a round's rewriting of the ranking (a long one, most likely:
+ * read the rest of the ranking as before).
+ */
 #define REFILL_WAIT_MS 2000
 
 /*
- * Wait, polling every 10 ms for at most REFILL_WAIT_MS, until no other
- * transaction holds learner l's refill lock: true if it came free (another
- * batch marked more rows hot: read them), false if still held (a long
- * round, most likely: read the rest of the ranking as before).  Without
- * the wait, 64 annotators whose hot rows ran out each scanned and sorted
- * the million-row ranking while one of them marked more (832 batches took
- * 69 s instead of 1.5).
+ * Wait, polling every 10 ms, until no other transaction holds learner l's
+ * refill lock: true if it came free (another batch marked more rows hot:
+ * read them), false if it stayed held for REFILL_WAIT_MS with no batch
+ * marking rows.  As long as a batch is marking (its UPDATE can take seconds
+ * on a large ranking, the more so on a busy machine), the wait goes on:
+ * cancels and statement_timeout end it.  Without the wait, 64 annotators
+ * whose hot rows ran out each scanned and sorted the million-row ranking
+ * while one of them marked more (832 batches took 69 s instead of 1.5),
+ * and with a bound of 2 s on the marking too, they did so whenever a
+ * marking under that load passed 2 s (40 batches/s instead of 800).
  */
 bool
 batch_wait_refill(const Learner *l)
 {
 	ereport(DEBUG1,
 			(errmsg_internal("batch of learner \"%s\" waits for another batch marking rows of its ranking hot", l->name)));
-	for (int waited = 0; waited < REFILL_WAIT_MS; waited += 10)
+	for (int idle = 0; idle < REFILL_WAIT_MS; idle += 10)
 	{
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 		if (al_lock_free_now(AL_LOCK_REFILL, (uint64) l->id))
 			return true;
+		if (!al_lock_free_now(AL_LOCK_MARKING, (uint64) l->id))
+			idle = 0;
 	}
 	return false;
+}
+
+/*
+ * Say that this batch, which took learner l's refill lock, is marking rows
+ * of its ranking hot now (reading what another marked, then marking more):
+ * the batches waiting for the refill lock wait as long as it does
+ * (batch_wait_refill).
+ */
+void
+batch_marking_begin(const Learner *l)
+{
+	al_lock_xact(AL_LOCK_MARKING, (uint64) l->id);
+}
+
+/* The marking is over (an ERROR before ends it with the transaction). */
+void
+batch_marking_end(const Learner *l)
+{
+	al_lock_release(AL_LOCK_MARKING, (uint64) l->id);
 }
 
 /*

@@ -29,6 +29,8 @@
 #include "overlap.h"
 #include "probvec.h"
 #include "round.h"
+/* The most times a batch waits for other batches' markings of more hot rows (batch_wait_refill). */
+#define REFILL_WAITS 16
 /* Rows of the ranking read at a time: the first ones are mostly taken by the other annotators. */
 #define RANKED_BLOCK_ROWS 128
 
@@ -391,9 +393,17 @@ mark_more_hot_rows(Batch *b)
 
 	/* a scan and sort of the ranking: at most BATCH_PASSES_COSTLY passes of the batch from now on */
 	b->costly = true;
+	/*
+	 * (the rows are chosen first, then locked: FOR UPDATE between the sort
+	 * and its LIMIT made the sort a full one, 1.4 s on a million rows rather
+	 * than 0.4 s for a top-N heapsort, while every other batch waited)
+	 */
 	learner_store_exec("UPDATE al.scores SET hot = true WHERE learner_id = $1 AND ctid = ANY (ARRAY("
-					   "  SELECT ctid FROM al.scores WHERE learner_id = $1 AND NOT hot "
-					   "  ORDER BY rank, score DESC, item_id LIMIT $2 FOR UPDATE SKIP LOCKED))",
+					   "  SELECT c.ctid FROM al.scores c WHERE c.learner_id = $1 AND NOT c.hot "
+					   "  AND c.ctid = ANY (ARRAY("
+					   "    SELECT ctid FROM al.scores WHERE learner_id = $1 AND NOT hot "
+					   "    ORDER BY rank, score DESC, item_id LIMIT $2)) "
+					   "  FOR UPDATE SKIP LOCKED))",
 					   2, types, args, false, 0);
 	ereport(DEBUG1,
 			(errmsg_internal("batch of learner \"%s\" marked %llu more rows of its ranking hot",
@@ -406,31 +416,46 @@ mark_more_hot_rows(Batch *b)
  * not fill the batch (near their end, the open ones are held by the other
  * batches: each batch then scanned and sorted the ranking), more of the
  * ranking is marked hot, by one batch at a time (the refill lock, taken
- * without waiting: a batch that finds it busy waits up to two seconds for
- * it to come free, then reads the rows marked; still busy, it reads beyond
- * the hot rows as before) and only by a batch outside a transaction block, whose row
- * locks on al.scores last milliseconds (a round would wait for an
- * annotator's open transaction; a plain annotator could rewrite rows in a
- * loop of rolled back batches).
+ * without waiting: a batch that finds it busy waits for it to come free,
+ * as long as a batch is marking rows, then up to two seconds, and reads
+ * the rows marked; still busy, it reads beyond the hot rows as before),
+ * and only by a batch outside a transaction block, whose row locks on
+ * al.scores last milliseconds (a round would wait for an annotator's open
+ * transaction; a plain annotator could rewrite rows in a loop of rolled
+ * back batches).
  */
 static void
 take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
 {
+	uint64		marked;
+
 	take_hot_open(b, eval, taken);
-	if (b->n >= b->k || IsTransactionBlock() || !ranking_has_cold_rows(b->l))
+	if (IsTransactionBlock())
 		return;
-	if (!batch_try_lock_refill(b->l))
+	for (int waits = 0;; waits++)
 	{
-		/* another batch is marking rows: wait for them rather than scan the ranking */
-		if (!batch_wait_refill(b->l))
+		if (b->n >= b->k || !ranking_has_cold_rows(b->l))
+			return;
+		if (batch_try_lock_refill(b->l))
+			break;
+		/*
+		 * another batch is marking rows: wait for them rather than scan the
+		 * ranking, and again if the rows it marked went to the other
+		 * batches before this one read them and another marks more (with
+		 * 64 annotators taking 6,000 items a second, that is every other
+		 * second); a round holding the lock, most likely: read the rest
+		 */
+		if (waits == REFILL_WAITS || !batch_wait_refill(b->l))
 			return;
 		take_hot_open(b, eval, taken);
-		if (b->n >= b->k || !ranking_has_cold_rows(b->l) || !batch_try_lock_refill(b->l))
-			return;
 	}
+	/* (the batches waiting for the refill lock wait as long as this one is marking) */
+	batch_marking_begin(b->l);
 	/* the rows another batch marked since this one read, if any */
 	take_hot_open(b, eval, taken);
-	if (b->n < b->k && mark_more_hot_rows(b) > 0)
+	marked = b->n < b->k ? mark_more_hot_rows(b) : 0;
+	batch_marking_end(b->l);
+	if (marked > 0)
 		take_hot_open(b, eval, taken);
 }
 
@@ -465,6 +490,8 @@ take_ranked(Batch *b, ItemMap *eval)
 		if (taken == NULL)
 			taken = maybe_taken_items(b, NULL);
 		b->costly = true;
+		ereport(DEBUG1,
+				(errmsg_internal("batch of learner \"%s\" reads beyond its hot rows", b->l->name)));
 		take_ranked_rows(b, HOT_READS, "AND NOT s.hot " HANDOUT_ORDER, 1, &type, &arg, eval, taken);
 	}
 }
