@@ -116,7 +116,7 @@ elif ls test/t/*.pl >/dev/null 2>&1; then
 	mkdir -p "$T/sql" && cp sql/al_ext--*.sql "$T/sql/"
 	[ "$(id -u)" -eq 0 ] && chown -R "$AL_PG_OSUSER" "$T"
 	( cd "$T" && as_pg env TESTDIR="$T" PG_REGRESS="$PG_REGRESS_BIN" AL_REPO="$T" \
-		prove -v -I "$PG_TAP_LIB" ${AL_TAP:-t/*.pl} ) >"$T/prove.log" 2>&1
+		prove -v -I "$PG_TAP_LIB" -I t ${AL_TAP:-t/*.pl} ) >"$T/prove.log" 2>&1
 	rc=$?
 	ok=$(grep -cE '^\s*ok [0-9]+' "$T/prove.log")
 	nok=$(grep -cE '^\s*not ok [0-9]+' "$T/prove.log")

@@ -26,7 +26,8 @@
  * its learner came after it was found, and is forgotten when this session
  * releases or withdraws (batch_hint_reopened) or its (sub)transaction
  * aborts (its own uncommitted leases made rows look taken).  Small batches
- * share where their claims end at once (batch_hint_share_claimed), large
+ * share at once where their claims end, or, reading from a hint, where
+ * the rows they fetched to claim end (batch_hint_share_claimed), large
  * ones their hint when their transaction commits; what this transaction
  * gave back is reopened for the others when it commits, and what its
  * rolled back claims held once its locks are released.
@@ -373,11 +374,12 @@ batch_hint_set(int64 learner_id, int64 generation, const BatchHint *hint, bool s
 
 /*
  * Tell the other sessions at once that every hot row of learner_id up to
- * frontier (the last row a small batch of this transaction claimed) is
- * taken or claimed by an open batch, which will lease it or, rolled back,
- * advance the clock: their next batches start there rather than walk the
- * rows the open batches hold (with 64 annotators, each batch walked some
- * 600 of them).
+ * frontier (the last row a small batch of this transaction claimed, or
+ * fetched to claim) is taken or claimed by an open batch, which will lease
+ * it or, rolled back, advance the clock: their next batches start there
+ * rather than walk the rows the open batches hold (with 64 annotators,
+ * each batch walked some 600 of them).  The learner is noted first, so an
+ * ERROR before the claims reopens its items too.
  */
 void
 batch_hint_share_claimed(int64 learner_id, int64 generation, const BatchHint *frontier)

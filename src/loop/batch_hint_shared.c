@@ -34,7 +34,10 @@
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "catalog/pg_collation.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
+#include "utils/varlena.h"
 
 #include "al_ext.h"
 #include "batch.h"
@@ -220,49 +223,90 @@ batch_hint_reopen(int64 learner_id)
 }
 
 /*
- * The latest hint any session published for learner_id in the ranking of
- * generation, if it is still usable (found after the learner's last
- * reopening, before its valid_until), or NULL.  The copy lives until the
- * next call.
+ * Copy the latest hint any session published for learner_id in the
+ * ranking of generation into *out (its item id into id_buf, of
+ * SHARED_HINT_ID_MAX bytes), if it is still usable: found after the
+ * learner's last reopening, before its valid_until.
  */
-const BatchHint *
-batch_hint_shared_get(int64 learner_id, int64 generation)
+static bool
+copy_usable(int64 learner_id, int64 generation, BatchHint *out, char *id_buf)
 {
 	SharedHint *s;
 	bool		usable;
 
-	if (!shared)
-		return NULL;
 	LWLockAcquire(shared->lock, LW_SHARED);
 	s = find_slot(learner_id);
 	usable = s != NULL && s->has_hint && s->generation == generation &&
 		s->stamp >= s->reopened && GetCurrentTimestamp() < s->valid_until;
 	if (usable)
 	{
-		copied.has_rank = s->has_rank;
-		copied.rank = s->rank;
-		copied.score = s->score;
-		copied.found_at = s->found_at;
-		copied.valid_until = s->valid_until;
-		copied.stamp = s->stamp;
-		strlcpy(copied_id, s->item_id, sizeof(copied_id));
-		copied.item_id = copied_id;
+		out->has_rank = s->has_rank;
+		out->rank = s->rank;
+		out->score = s->score;
+		out->found_at = s->found_at;
+		out->valid_until = s->valid_until;
+		out->stamp = s->stamp;
+		strlcpy(id_buf, s->item_id, SHARED_HINT_ID_MAX);
+		out->item_id = id_buf;
 	}
 	LWLockRelease(shared->lock);
-	return usable ? &copied : NULL;
+	return usable;
+}
+
+/*
+ * The latest hint any session published for learner_id in the ranking of
+ * generation, if it is still usable, or NULL.  The copy lives until the
+ * next call.
+ */
+const BatchHint *
+batch_hint_shared_get(int64 learner_id, int64 generation)
+{
+	if (!shared || !copy_usable(learner_id, generation, &copied, copied_id))
+		return NULL;
+	return &copied;
+}
+
+/*
+ * Whether hint a comes before hint b in the hand-out order (rank, unranked
+ * rows last, then score DESC, then item id in the database's collation, as
+ * al.scores is read: batch_sources.c, HANDOUT_ORDER).
+ */
+static bool
+handout_before(const BatchHint *a, const BatchHint *b)
+{
+	int			c;
+
+	if (a->has_rank != b->has_rank)
+		return a->has_rank;
+	if (a->has_rank && a->rank != b->rank)
+		return a->rank < b->rank;
+	c = float8_cmp_internal(b->score, a->score);
+	if (c != 0)
+		return c < 0;
+	return varstr_cmp(a->item_id, (int) strlen(a->item_id), b->item_id, (int) strlen(b->item_id),
+					  DEFAULT_COLLATION_OID) < 0;
 }
 
 /*
  * Publish hint (found in the ranking of generation) as learner_id's latest,
  * unless the learner's items reopened since it was found or its id does
- * not fit.
+ * not fit, or the latest is usable and further on in the hand-out order:
+ * every row before it was taken, so hint would only send the next batches
+ * back over them (a session that read an older hint and was slowed down
+ * publishes after the others; with 64 annotators, that made a batch cost
+ * 2.2 ms of CPU instead of 1.3-1.7).  (Compared outside the lock: two
+ * sessions publishing at once may still leave the one behind.)
  */
 void
 batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint)
 {
 	SharedHint *s;
+	BatchHint	latest;
+	char		latest_id[SHARED_HINT_ID_MAX];
 
 	if (!shared || strlen(hint->item_id) >= SHARED_HINT_ID_MAX)
+		return;
+	if (copy_usable(learner_id, generation, &latest, latest_id) && handout_before(hint, &latest))
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	if (hint->stamp >= reopened_locked(learner_id))

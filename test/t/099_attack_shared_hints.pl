@@ -44,19 +44,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use AlNode;
 use Time::HiRes qw(time usleep);
 use IPC::Run;
 
-my $node = PostgreSQL::Test::Cluster->new('sharedhints');
-$node->init;
-$node->append_conf('postgresql.conf', qq{
-shared_preload_libraries = 'al_ext'
-autovacuum = off
-max_prepared_transactions = 4
-max_connections = 40
-max_locks_per_transaction = 4000
-});
-$node->start;
+my $node = al_preloaded_node('sharedhints');
 
 my $setup = q{
 	CREATE EXTENSION al_ext;

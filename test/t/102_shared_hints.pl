@@ -11,11 +11,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use AlNode;
 
-my $node = PostgreSQL::Test::Cluster->new('sharedhints');
-$node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'al_ext'\nautovacuum = off\nmax_prepared_transactions = 2\n");
-$node->start;
+my $node = al_preloaded_node('sharedhints');
 
 # a learner of 300 text ids whose entropies all differ; $db2 the same in a
 # second database (the same learner id there)
