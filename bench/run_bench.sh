@@ -402,13 +402,14 @@ bench_annotators() {
 		-c "CREATE TABLE bench.ann_leases (workload text, clients int, leases bigint, items bigint, labels bigint, labeled_items bigint)" \
 		-c "CREATE TABLE bench.ann_tps (workload text, clients int, tps float8, cpu_ms bigint, transactions int)"
 	for n in $ANNOTATORS; do ann_run handout "$n"; done
-	# past the 10,000 hot rows: the batches mark the next 10,000 as they run out (3 times)
-	cp "$W/ann_handout.sql" "$W/ann_past_hot.sql"
-	ann_run past_hot "$ANN_DEEP_N" 4000
-	ANN_HOT=$(psql_ -At -c "SELECT count(*) FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann') AND hot")
 	psql_ -At -c "SELECT 'al_ext worker started, pid ' || al.start_worker()"
 	for n in $ANNOTATORS; do ann_run label "$n"; done
 	psql_ -At -c "SELECT al.stop_worker()" >/dev/null
+	# past the 10,000 hot rows (last: it leaves 50,000 hot rows and the dead rows of its
+	# markings): the batches mark the next 10,000 as they run out
+	cp "$W/ann_handout.sql" "$W/ann_past_hot.sql"
+	ann_run past_hot "$ANN_DEEP_N" 4000
+	ANN_HOT=$(psql_ -At -c "SELECT count(*) FROM al.scores WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'ann') AND hot")
 	bench_annotators_report
 }
 
