@@ -334,6 +334,7 @@ batch_begin(Batch *b, const Learner *l, const char *annotator, int k, bool claim
 	b->hint = NULL;
 	b->hint_found = false;
 	b->frontier = NULL;
+	b->refill_waited = false;
 	b->reserve = b->reserved = false;
 	b->probe = NULL;
 	/* the rows wait in a tuplestore (it spills to disk), as the result's do */

@@ -52,6 +52,7 @@ typedef struct Batch
 	struct BatchHint *hint;		/* where the hot rows read were first open, when wanted */
 	bool		hint_found;		/* hint holds a row */
 	struct BatchHint *frontier; /* the last hot row it claimed, when wanted */
+	bool		refill_waited;	/* it waited for the refill lock in vain (once per batch) */
 	bool		reserve;		/* share each block's last row before claiming from it */
 	bool		reserved;		/* it did */
 	struct ItemProbe *probe;	/* reads of the leases and labels of items (item_probe.c), or NULL */

@@ -229,14 +229,22 @@ batch_try_lock_refill(const Learner *l)
  * read the rest of the ranking as before).
  */
 #define REFILL_WAIT_MS 2000
+/*
+ * The longest a batch waits for a batch marking rows: a marking takes
+ * 0.4 s on a million rows alone, seconds under load or on ten million; one
+ * that takes longer is held up by what al_ext does not control (a lock
+ * the store owner took on the ranking, the disk).
+ */
+#define REFILL_MARKING_MAX_MS 30000
 
 /*
  * Wait, polling every 10 ms, until no other transaction holds learner l's
  * refill lock: true if it came free (another batch marked more rows hot:
  * read them), false if it stayed held for REFILL_WAIT_MS with no batch
  * marking rows.  As long as a batch is marking (its UPDATE can take seconds
- * on a large ranking, the more so on a busy machine), the wait goes on:
- * cancels and statement_timeout end it.  Without the wait, 64 annotators
+ * on a large ranking, the more so on a busy machine), the wait goes on,
+ * up to REFILL_MARKING_MAX_MS in all; cancels and statement_timeout end it
+ * sooner.  Without the wait, 64 annotators
  * whose hot rows ran out each scanned and sorted the million-row ranking
  * while one of them marked more (832 batches took 69 s instead of 1.5),
  * and with a bound of 2 s on the marking too, they did so whenever a
@@ -247,7 +255,7 @@ batch_wait_refill(const Learner *l)
 {
 	ereport(DEBUG1,
 			(errmsg_internal("batch of learner \"%s\" waits for another batch marking rows of its ranking hot", l->name)));
-	for (int idle = 0; idle < REFILL_WAIT_MS; idle += 10)
+	for (int idle = 0, waited = 0; idle < REFILL_WAIT_MS && waited < REFILL_MARKING_MAX_MS; idle += 10, waited += 10)
 	{
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -264,17 +272,41 @@ batch_wait_refill(const Learner *l)
  * Say that this batch, which took learner l's refill lock, is marking rows
  * of its ranking hot now (reading what another marked, then marking more):
  * the batches waiting for the refill lock wait as long as it does
- * (batch_wait_refill).
+ * (batch_wait_refill).  Nothing may be sent to the client meanwhile: a
+ * client that stops reading its socket blocks the backend in the write,
+ * which neither a cancel nor statement_timeout interrupts, and with it
+ * every batch waiting (a plain annotator's DEBUG1 messages and
+ * debug_print_plan dumps did, t/104): so client_min_messages is ERROR in a
+ * GUC nest level, returned for batch_marking_end, and an ERROR lets the
+ * lock go before it is reported (batch_marking_abandon).
  */
-void
+int
 batch_marking_begin(const Learner *l)
 {
+	int			level;
+
 	al_lock_xact(AL_LOCK_MARKING, (uint64) l->id);
+	level = NewGUCNestLevel();
+	(void) set_config_option("client_min_messages", "error", PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
 }
 
-/* The marking is over (an ERROR before ends it with the transaction). */
+/* The marking is over: let the lock go, restore client_min_messages (GUC nest level). */
 void
-batch_marking_end(const Learner *l)
+batch_marking_end(const Learner *l, int level)
+{
+	al_lock_release(AL_LOCK_MARKING, (uint64) l->id);
+	AtEOXact_GUC(true, level);
+}
+
+/*
+ * The marking failed with an ERROR, not reported yet: let the lock go now,
+ * as the report may block on the client (the GUC level goes with the
+ * (sub)transaction).
+ */
+void
+batch_marking_abandon(const Learner *l)
 {
 	al_lock_release(AL_LOCK_MARKING, (uint64) l->id);
 }

@@ -15,8 +15,9 @@ extern bool batch_lock_learner(const Learner *l, int k);
 extern void batch_lock_annotator(const Learner *l, const char *annotator);
 extern bool batch_try_lock_refill(const Learner *l);
 extern bool batch_wait_refill(const Learner *l);
-extern void batch_marking_begin(const Learner *l);
-extern void batch_marking_end(const Learner *l);
+extern int	batch_marking_begin(const Learner *l);
+extern void batch_marking_end(const Learner *l, int level);
+extern void batch_marking_abandon(const Learner *l);
 extern bool batch_claim_item(const Learner *l, const char *item);
 
 #endif							/* AL_BATCH_LOCK_H */

@@ -438,9 +438,6 @@ mark_more_hot_rows(Batch *b)
 					   "    ORDER BY rank, score DESC, item_id LIMIT $2)) "
 					   "  FOR UPDATE SKIP LOCKED))",
 					   2, types, args, false, 0);
-	ereport(DEBUG1,
-			(errmsg_internal("batch of learner \"%s\" marked %llu more rows of its ranking hot",
-							 b->l->name, (unsigned long long) SPI_processed)));
 	return SPI_processed;
 }
 
@@ -460,7 +457,8 @@ mark_more_hot_rows(Batch *b)
 static void
 take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
 {
-	uint64		marked;
+	volatile int64 marked = -1;	/* -1: no marking (the rows another marked filled it) */
+	int			level;
 
 	take_hot_open(b, eval, taken);
 	if (IsTransactionBlock())
@@ -478,16 +476,41 @@ take_hot_or_more(Batch *b, ItemMap *eval, ItemMap **taken)
 		 * 64 annotators taking 6,000 items a second, that is every other
 		 * second); a round holding the lock, most likely: read the rest
 		 */
-		if (waits == REFILL_WAITS || !batch_wait_refill(b->l))
+		if (waits == REFILL_WAITS || b->refill_waited)
 			return;
+		/*
+		 * (what may be taken was read before the wait: read beyond the hot
+		 * rows with it, a batch claimed rows leased meanwhile, dropped
+		 * them, and came back empty after four passes that each waited)
+		 */
+		*taken = NULL;
+		if (!batch_wait_refill(b->l))
+		{
+			b->refill_waited = true;
+			return;
+		}
 		take_hot_open(b, eval, taken);
 	}
 	/* (the batches waiting for the refill lock wait as long as this one is marking) */
-	batch_marking_begin(b->l);
-	/* the rows another batch marked since this one read, if any */
-	take_hot_open(b, eval, taken);
-	marked = b->n < b->k ? mark_more_hot_rows(b) : 0;
-	batch_marking_end(b->l);
+	level = batch_marking_begin(b->l);
+	PG_TRY();
+	{
+		/* the rows another batch marked since this one read, if any */
+		take_hot_open(b, eval, taken);
+		if (b->n < b->k)
+			marked = (int64) mark_more_hot_rows(b);
+	}
+	PG_CATCH();
+	{
+		batch_marking_abandon(b->l);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	batch_marking_end(b->l, level);
+	if (marked >= 0)
+		ereport(DEBUG1,
+				(errmsg_internal("batch of learner \"%s\" marked %lld more rows of its ranking hot",
+								 b->l->name, (long long) marked)));
 	if (marked > 0)
 		take_hot_open(b, eval, taken);
 }
