@@ -6,9 +6,11 @@
  * before its last one, but not the rows the other sessions took since: with
  * 16 annotators each batch walked the 150 rows the 15 others took, and
  * those reads were two thirds of the machine's time.  So a small batch
- * publishes here at once where its claims end (and a large one, when it
- * commits, where it found the first open row), and any session's next batch
- * of the learner may start from the latest one.
+ * publishes here at once where its claims end, or, reading from a hint,
+ * where the rows it fetched to claim end, before claiming them (and a
+ * large one, when it commits, where it found the first open row); any
+ * session's next batch of the learner may start from the latest one, and
+ * a publication never replaces a usable one further on.
  *
  * Items before a hint reopen when a lease is released or a label
  * withdrawn, or a batch that claimed them rolls back.  Each reopening of a
@@ -29,12 +31,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_collation.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
-#include "catalog/pg_collation.h"
 #include "utils/float.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"

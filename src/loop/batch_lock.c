@@ -244,11 +244,11 @@ batch_try_lock_refill(const Learner *l)
  * marking rows.  As long as a batch is marking (its UPDATE can take seconds
  * on a large ranking, the more so on a busy machine), the wait goes on,
  * up to REFILL_MARKING_MAX_MS in all; cancels and statement_timeout end it
- * sooner.  Without the wait, 64 annotators
- * whose hot rows ran out each scanned and sorted the million-row ranking
- * while one of them marked more (832 batches took 69 s instead of 1.5),
- * and with a bound of 2 s on the marking too, they did so whenever a
- * marking under that load passed 2 s (40 batches/s instead of 800).
+ * sooner.  Without the wait, 64 annotators whose hot rows ran out each
+ * scanned and sorted the million-row ranking while one of them marked more
+ * (832 batches took 69 s instead of 1.5), and with a bound of 2 s on the
+ * marking too, they did so whenever a marking under that load passed 2 s
+ * (27 to 416 batches/s instead of 850).
  */
 bool
 batch_wait_refill(const Learner *l)
