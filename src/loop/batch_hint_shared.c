@@ -56,13 +56,8 @@ typedef struct SharedHint
 	uint64		reopened;		/* the clock at the learner's last reopening */
 	TimestampTz used_at;		/* last publication or reopening */
 	bool		has_hint;		/* the fields below hold a hint */
-	int64		generation;
-	uint64		stamp;			/* the clock it was found with */
-	TimestampTz found_at;
-	TimestampTz valid_until;
-	bool		has_rank;
-	int32		rank;
-	double		score;
+	int64		generation;		/* of the ranking it was found in */
+	BatchHint	hint;			/* its hint.item_id is NULL: the id is in item_id */
 	char		item_id[SHARED_HINT_ID_MAX];
 } SharedHint;
 
@@ -239,15 +234,10 @@ copy_usable(int64 learner_id, int64 generation, BatchHint *out, char *id_buf)
 	LWLockAcquire(shared->lock, LW_SHARED);
 	s = find_slot(learner_id);
 	usable = s != NULL && s->has_hint && s->generation == generation &&
-		s->stamp >= s->reopened && GetCurrentTimestamp() < s->valid_until;
+		s->hint.stamp >= s->reopened && GetCurrentTimestamp() < s->hint.valid_until;
 	if (usable)
 	{
-		out->has_rank = s->has_rank;
-		out->rank = s->rank;
-		out->score = s->score;
-		out->found_at = s->found_at;
-		out->valid_until = s->valid_until;
-		out->stamp = s->stamp;
+		*out = s->hint;
 		strlcpy(id_buf, s->item_id, SHARED_HINT_ID_MAX);
 		out->item_id = id_buf;
 	}
@@ -316,12 +306,8 @@ batch_hint_shared_put(int64 learner_id, int64 generation, const BatchHint *hint)
 		s = take_slot(learner_id);
 		s->has_hint = true;
 		s->generation = generation;
-		s->stamp = hint->stamp;
-		s->found_at = hint->found_at;
-		s->valid_until = hint->valid_until;
-		s->has_rank = hint->has_rank;
-		s->rank = hint->rank;
-		s->score = hint->score;
+		s->hint = *hint;
+		s->hint.item_id = NULL;		/* (a pointer into this backend's memory) */
 		strlcpy(s->item_id, hint->item_id, sizeof(s->item_id));
 	}
 	LWLockRelease(shared->lock);

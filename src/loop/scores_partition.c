@@ -149,8 +149,9 @@ static List *partitions_to_drop = NIL;
 /*
  * Lock relid ACCESS EXCLUSIVE without queueing for it: asked again every
  * 10 ms for at most PRECOMMIT_LOCK_WAIT_MS; false if still busy.  The waits
- * can be cancelled (a statement timeout, pg_cancel_backend): the COMMIT then
- * fails and the transaction rolls back, the learner not dropped.
+ * can be cancelled (pg_cancel_backend; PostgreSQL stops statement_timeout
+ * before the commit runs): the COMMIT then fails and the transaction rolls
+ * back, the learner not dropped.
  */
 static bool
 lock_without_queueing(Oid relid)

@@ -30,6 +30,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use AlNode;
 use Time::HiRes qw(usleep);
 
 my $node = PostgreSQL::Test::Cluster->new('batchrefill');
@@ -38,8 +39,7 @@ $node->append_conf('postgresql.conf', "autovacuum = off\n");
 $node->start;
 $node->safe_psql('postgres', q{
 	CREATE EXTENSION al_ext;
-	CREATE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
-		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+} . al_pv_function() . q{
 	CREATE TABLE small_pool AS SELECT g::bigint AS id, pv(g) AS p FROM generate_series(1, 20) g;
 	ALTER TABLE small_pool ADD PRIMARY KEY (id);
 	SELECT al.create_learner('sm', 'small_pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true}');

@@ -52,8 +52,7 @@ my $node = al_preloaded_node('sharedhints');
 
 my $setup = q{
 	CREATE EXTENSION al_ext;
-	CREATE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
-		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+} . al_pv_function() . q{
 	CREATE TABLE sh_pool AS SELECT g::bigint AS id, pv(g + SHIFT) AS p FROM generate_series(1, 400) g;
 	ALTER TABLE sh_pool ADD PRIMARY KEY (id);
 	SELECT al.create_learner('sh', 'sh_pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true, "lease": "1 hour"}');

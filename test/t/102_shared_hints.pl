@@ -26,12 +26,7 @@ my $setup = q{
 	SELECT al.create_learner('sh', 'pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true}');
 	SELECT al.predictions_updated('sh', 'v1');
 	SELECT al.run_learner('sh');
-	CREATE VIEW open_order AS
-	SELECT item_id, row_number() OVER (ORDER BY rank, score DESC, item_id) AS pos
-	FROM al.scores s WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'sh')
-	AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id
-	                AND x.expires_at > now())
-	AND NOT EXISTS (SELECT 1 FROM al.labels x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id);
+} . al_open_order_view('open_order', 'sh') . q{
 };
 $node->safe_psql('postgres', $setup);
 $node->safe_psql('postgres', 'CREATE DATABASE db2');

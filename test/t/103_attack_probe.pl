@@ -46,8 +46,7 @@ sub sq { my ($sql, $db) = @_; return $node->safe_psql($db // 'postgres', $sql); 
 
 sq(q{
 	CREATE EXTENSION al_ext;
-	CREATE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
-		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+} . al_pv_function() . q{
 	-- the old open rule for a ranked item (kinds s, r)
 	CREATE FUNCTION old_open(l bigint, item text, ann text, overlap int) RETURNS boolean LANGUAGE sql AS $$
 		SELECT lb.mine = 0 AND ls.mine = 0 AND lb.n + ls.n < overlap
@@ -648,8 +647,7 @@ sq(q{
 	SELECT 'n=' || count(*) FROM al.next_batch('ov1', 1, 'k1');
 	DROP EXTENSION al_ext CASCADE;
 	CREATE EXTENSION al_ext;
-	CREATE OR REPLACE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
-		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+} . al_pv_function() . q{
 	CREATE TABLE again_pool AS SELECT g::bigint AS id, pv(g) AS p FROM generate_series(1, 50) g;
 	ALTER TABLE again_pool ADD PRIMARY KEY (id);
 	SELECT al.create_learner('again', 'again_pool', 'id', 'p', ARRAY['a', 'b'], 'entropy', '{"predictions": true, "lease": "1 hour"}');

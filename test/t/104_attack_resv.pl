@@ -111,8 +111,7 @@ sub sq { return $node->safe_psql($_[1] // 'postgres', $_[0]); }
 
 sq(q{
 	CREATE EXTENSION al_ext;
-	CREATE FUNCTION pv(i bigint) RETURNS al.probvec LANGUAGE sql IMMUTABLE AS $$
-		SELECT ARRAY[0.3 + (i % 97) / 400.0, 0.7 - (i % 97) / 400.0]::float8[]::al.probvec $$;
+} . al_pv_function() . q{
 	CREATE TABLE rw_pool AS SELECT g::bigint AS id, pv(g) AS p FROM generate_series(1, 10050) g;
 	ALTER TABLE rw_pool ADD PRIMARY KEY (id);
 	CREATE ROLE evil LOGIN;
@@ -346,12 +345,7 @@ sq(q{
 	SELECT al.run_learner('rs');
 	CREATE TABLE handed (who text, item_id text, released bool DEFAULT false);
 	CREATE TABLE cancels (n int);
-	CREATE VIEW open_order AS
-	SELECT item_id, row_number() OVER (ORDER BY rank, score DESC, item_id) AS pos
-	FROM al.scores s WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'rs')
-	AND NOT EXISTS (SELECT 1 FROM al.leases x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id
-	                AND x.expires_at > now())
-	AND NOT EXISTS (SELECT 1 FROM al.labels x WHERE x.learner_id = s.learner_id AND x.item_id = s.item_id);
+} . al_open_order_view('open_order', 'rs') . q{
 }, $db);
 my $script = PostgreSQL::Test::Utils::tempdir() . '/resv.sql';
 PostgreSQL::Test::Utils::append_to_file($script, q{
