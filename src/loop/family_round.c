@@ -365,7 +365,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 		elog(ERROR, "learner \"%s\" has strategy \"%s\", not one of its family", l->name, l->strategy);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	/* blocks sized as the softmax round's: wide rows, fewer of them */
-	if (round_pushdown_wanted(l, false, 0))
+	if (round_pushdown_wanted(l, false))
 	{
 		/* option score_in: the pool predicts (on Citus, the shards); ids and outputs come back */
 		elog(DEBUG1, "learner \"%s\": scoring in the pool's query (option score_in)", l->name);

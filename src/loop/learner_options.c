@@ -155,8 +155,9 @@ check_eval(const LearnerOptions *o)
  * and its members' probabilities, never its features, so selections that
  * read the features or rank rows together (batch other than topk, explore,
  * sample, density, expected error reduction), expected_gradient_length
- * (reads the features), rescore_sample and external predictions need the
- * round that reads the pool.  (The ovr and ridge families receive each
+ * (reads the features) and external predictions need the round that reads
+ * the pool; option rescore_sample's draw is a condition on the ids, which
+ * the pool's query applies.  (The ovr and ridge families receive each
  * row's outputs and ||(x, 1)||, all their strategies need; their other
  * conflicts family_check_options refuses anyway.)
  */
@@ -175,8 +176,6 @@ learner_score_in_conflict(const char *strategy, const LearnerOptions *o)
 		return "option \"sample\"";
 	if (o->density > 0)
 		return "option \"density\"";
-	if (o->rescore_sample > 0)
-		return "option \"rescore_sample\"";
 	return NULL;
 }
 

@@ -26,6 +26,16 @@ typedef struct ScoreResult
 	bool		hot_marked;		/* the hot rows were inserted hot */
 } ScoreResult;
 
+/*
+ * Option rescore_sample's draw: an item is rescored when its seeded uniform
+ * (round_item_drawn) is below fraction; fraction 0 draws every item.
+ */
+typedef struct RoundDraw
+{
+	double		fraction;
+	uint64		seed;
+} RoundDraw;
+
 /* The hot rows of a ranking, gathered while the pool is scored (round_hot.c). */
 typedef struct HotRows HotRows;
 
@@ -67,6 +77,8 @@ extern Oid	round_probvec_oid(void);
 extern int	round_block_rows(int d, int k, int members);
 extern void round_curve_double(Datum *args, char *nulls, int i, double v);
 extern double round_random_score(const char *item, int seed);
+extern bool round_item_drawn(const RoundDraw *draw, const char *item);
+extern char *round_drawn_sql(const char *text_expr, const char *seed, const char *fraction);
 extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
 							  int members, const float *x, int d, double *work);
 extern double round_strategy_score(const char *s, int k, const char *item, int seed, const float *p,
@@ -93,11 +105,11 @@ typedef struct ParallelRows
 	double	   *score;
 	float	  **p;
 } ParallelRows;
-extern bool round_parallel_wanted(const Learner *l, bool sel_needed, double draw);
+extern bool round_parallel_wanted(const Learner *l, bool sel_needed);
 extern int	round_parallel_buckets(int k, int64 pool_size);
 extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
-										 ItemMap *labeled, int bucket, int buckets);
-extern bool round_pushdown_wanted(const Learner *l, bool sel_needed, double draw);
+										 ItemMap *labeled, const RoundDraw *draw, int bucket, int buckets);
+extern bool round_pushdown_wanted(const Learner *l, bool sel_needed);
 extern bytea *round_model_value(const Learner *l, const ModelFit *fit, int d);
 extern char *round_pool_predict_sql(const Learner *l, const char *function, bytea *value);
 /* round_write.c */

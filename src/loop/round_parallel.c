@@ -10,6 +10,9 @@
  *
  *   SELECT p.id::text, al._round_row(model_id, strategy, p.features) FROM pool p
  *
+ * (with option rescore_sample, WHERE the id's seeded hash draws the row:
+ * round_drawn_sql, literals; the receiver checks the draw again)
+ *
  * al._round_row (PARALLEL SAFE) loads the model by id (each parallel worker
  * through its own model cache) and predicts and scores one row with the
  * same kernels as the serial round: the committee's members with
@@ -97,13 +100,13 @@ row_strategy(const char *s)
 
 /*
  * Whether learner l's round scores the pool in parallel: the GUC is on, the
- * round has no selection (sel_needed false) nor rescore_sample draw, and
- * its strategy scores rows alone.
+ * round has no selection (sel_needed false), and its strategy scores rows
+ * alone.  (Option rescore_sample's draw is a condition of the query.)
  */
 bool
-round_parallel_wanted(const Learner *l, bool sel_needed, double draw)
+round_parallel_wanted(const Learner *l, bool sel_needed)
 {
-	return parallel_rounds && !sel_needed && draw <= 0 &&
+	return parallel_rounds && !sel_needed &&
 		l->options.family == MODEL_SOFTMAX && row_strategy(l->strategy);
 }
 
@@ -296,17 +299,17 @@ citus_distributed(const Learner *l)
  * "pool" always (the options were checked with it; a selection or draw
  * that needs the features is refused again here, 0A000), "auto" when the
  * pool is a Citus distributed table and the options allow it (sel_needed:
- * the round has a selection; draw: option rescore_sample's fraction).
+ * the round has a selection).
  */
 bool
-round_pushdown_wanted(const Learner *l, bool sel_needed, double draw)
+round_pushdown_wanted(const Learner *l, bool sel_needed)
 {
 	const char *conflict;
 
 	if (l->options.score_in == SCORE_IN_COORDINATOR)
 		return false;
 	conflict = learner_score_in_conflict(l->strategy, &l->options);
-	if (conflict == NULL && (sel_needed || draw > 0))
+	if (conflict == NULL && sel_needed)
 		conflict = "a selection";
 	if (l->options.score_in == SCORE_IN_POOL && conflict != NULL)
 		ereport(ERROR,
@@ -365,6 +368,7 @@ typedef struct RowReceiver
 	float	   *p;				/* its mean */
 	double	   *work;			/* the strategy's workspace */
 	ItemMap    *labeled;
+	const RoundDraw *draw;		/* option rescore_sample's draw */
 	MemoryContext cxt;			/* holds the rows kept */
 	ParallelRows *rows;
 	TupleDesc	rowdesc;		/* al._round_row's record, looked up at its first row */
@@ -429,7 +433,8 @@ record_row_score(RowReceiver *r, Datum rec, double *score)
 
 /*
  * Keep one result row (id text, then al._round_row's (score, probs) record
- * or al._round_probs's probabilities) unless its id is NULL, labeled or
+ * or al._round_probs's probabilities) unless its id is NULL, labeled, not
+ * drawn (the query's condition, checked again as the serial round does) or
  * unscored.
  */
 static bool
@@ -452,7 +457,7 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 		return true;			/* features the round does not use */
 	old = MemoryContextSwitchTo(r->cxt);
 	item = TextDatumGetCString(id);
-	if (item_map_find(r->labeled, item) >= 0)
+	if (item_map_find(r->labeled, item) >= 0 || !round_item_drawn(r->draw, item))
 	{
 		pfree(item);
 		MemoryContextSwitchTo(old);
@@ -515,26 +520,51 @@ round_parallel_buckets(int k, int64 pool_size)
 }
 
 /*
+ * The condition of the rows a round's query scores (quoted id column):
+ * those of hash bucket `bucket` of `buckets` (a power of 2), drawn by
+ * draw; NULL for every row; literals (a one-shot plan of SPI_execute_extended has no
+ * parameter types), the fraction printed to round-trip exactly.
+ */
+static char *
+rows_condition(const char *id, const RoundDraw *draw, int bucket, int buckets)
+{
+	char	   *text = psprintf("p.%s::pg_catalog.text", id);
+	char	   *bucket_cond = NULL;
+	char	   *drawn;
+
+	if (buckets > 1)
+		bucket_cond = psprintf("(pg_catalog.hashtextextended(%s, 0) OPERATOR(pg_catalog.&) %d::pg_catalog.int8) "
+							   "OPERATOR(pg_catalog.=) %d::pg_catalog.int8", text, buckets - 1, bucket);
+	if (draw->fraction <= 0)
+		return bucket_cond;
+	drawn = round_drawn_sql(text, psprintf(INT64_FORMAT "::pg_catalog.int8", (int64) draw->seed),
+							psprintf("'%.17g'::pg_catalog.float8", draw->fraction));
+	return bucket_cond ? psprintf("%s AND %s", bucket_cond, drawn) : drawn;
+}
+
+/*
  * Score learner l's pool with model version model_id in one parallel-safe
  * query (as the owner, with the round's snapshot and the round's own
  * writes: a model stored in this round) and return the scored rows of the
  * items not in labeled, in no particular order, in a context of their own
  * (rows->cxt, a child of the current one).  Of `buckets` (a power of 2)
  * hash buckets of the ids' text, only the rows of bucket `bucket` are
- * scored (the others' features are not even detoasted).  With value (the
+ * scored (the others' features are not even detoasted), and of those only
+ * the rows draw takes (option rescore_sample).  With value (the
  * model as round_model_value made it, of `members` members), the query
  * predicts with al._round_probs and the score is computed here (option
  * score_in).
  */
 ParallelRows *
 round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members, ItemMap *labeled,
-					int bucket, int buckets)
+					const RoundDraw *draw, int bucket, int buckets)
 {
 	RowReceiver r;
 	SPIExecuteOptions opt;
 	AlIdentity	save;
 	const char *id = quote_identifier(l->id_column);
 	char	   *sql;
+	char	   *cond;
 	int			ret,
 				nest;
 	MemoryContext old;
@@ -547,6 +577,7 @@ round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
 	r.pub.mydest = DestNone;
 	r.l = l;
 	r.labeled = labeled;
+	r.draw = draw;
 	r.cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel round rows", ALLOCSET_DEFAULT_SIZES);
 	r.members = value ? members : 0;
 	r.p = (float *) palloc(sizeof(float) * l->k);
@@ -568,10 +599,9 @@ round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
 					   "%s::pg_catalog.text, %s) FROM %s p",
 					   id, model_id, quote_literal_cstr(l->strategy),
 					   learner_features_sql(l, "p"), learner_pool_name(l));
-	if (buckets > 1)
-		sql = psprintf("%s WHERE (pg_catalog.hashtextextended(p.%s::pg_catalog.text, 0) "
-					   "OPERATOR(pg_catalog.&) %d::pg_catalog.int8) OPERATOR(pg_catalog.=) %d::pg_catalog.int8",
-					   sql, id, buckets - 1, bucket);
+	cond = rows_condition(id, draw, bucket, buckets);
+	if (cond)
+		sql = psprintf("%s WHERE %s", sql, cond);
 	memset(&opt, 0, sizeof(opt));
 	opt.read_only = true;
 	opt.dest = (DestReceiver *) &r;

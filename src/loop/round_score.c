@@ -116,6 +116,13 @@ item_uniform(const char *item, uint64 seed)
 	return (double) (h >> 11) / 9007199254740992.0;
 }
 
+/* Whether option rescore_sample's draw takes item (every item when draw->fraction is 0). */
+bool
+round_item_drawn(const RoundDraw *draw, const char *item)
+{
+	return draw->fraction <= 0 || item_uniform(item, draw->seed) < draw->fraction;
+}
+
 /* Deterministic pseudo-random score in [0, 1) of an item, for 'random'. */
 double
 round_random_score(const char *item, int seed)
@@ -461,7 +468,7 @@ round_check_block(const Learner *l)
 
 /*
  * Buffer the fetched rows that get a score (unlabeled, in the sample, drawn
- * by option rescore_sample (draw > 0: the fraction, seed: its seed), with
+ * by option rescore_sample's draw, with
  * usable features of length d) into w; returns how many.  A labeled row's
  * features go to the selection if it asks for them.  The features of a row
  * that gets no score are not read (not detoasted); those stored out of
@@ -470,7 +477,7 @@ round_check_block(const Learner *l)
  */
 static int
 buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelection *sel,
-			double draw, uint64 seed, ToastBatch *toast)
+			const RoundDraw *draw, ToastBatch *toast)
 {
 	int			rows = 0;
 	uint64		r;
@@ -494,7 +501,7 @@ buffer_rows(const Learner *l, ItemMap *labeled, int d, ScoreWork *w, RoundSelect
 				round_select_labeled_row(sel, x);
 			continue;
 		}
-		if (round_select_skips(sel, item) || (draw > 0 && item_uniform(item, seed) >= draw))
+		if (round_select_skips(sel, item) || !round_item_drawn(draw, item))
 			continue;
 		if (toast != NULL && !isnull && toast_batch_defer(toast, f, item))
 			continue;
@@ -521,8 +528,7 @@ typedef struct ScoreState
 	int64		seen;
 	RoundSelection *sel;		/* NULL: plain top-k by score */
 	HotRows    *hot;			/* the hot rows of a ranking without ranks (round_hot.c), or NULL */
-	double		draw;			/* option rescore_sample: the fraction rescored; 0 = all */
-	uint64		draw_seed;		/* and the seed of its draw */
+	RoundDraw	draw;			/* option rescore_sample's draw (fraction 0: all rows) */
 	ToastBatch *toast;			/* rows whose features are out of line, or NULL */
 	int			deferred;		/* rows of those buffered in w */
 	MemoryContext deferred_cxt; /* their block's context */
@@ -577,8 +583,7 @@ static void
 score_block(void *arg)
 {
 	ScoreState *st = (ScoreState *) arg;
-	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel, st->draw, st->draw_seed,
-								   st->toast);
+	int			rows = buffer_rows(st->l, st->labeled, st->d, &st->w, st->sel, &st->draw, st->toast);
 
 	st->seen += SPI_processed;
 	score_rows(st->l, st->fit, st->d, rows, &st->w, st->sel, st->block, st->pv_type, &st->res,
@@ -599,7 +604,9 @@ score_block(void *arg)
 static void
 score_parallel(ScoreState *st, bytea *value)
 {
-	int			buckets = round_parallel_buckets(st->l->k, st->pool_size);
+	/* the rows expected: the pool, or the share option rescore_sample draws */
+	int64		expected = st->draw.fraction > 0 ? (int64) ceil(st->pool_size * st->draw.fraction) : st->pool_size;
+	int			buckets = round_parallel_buckets(st->l->k, expected);
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
 												ALLOCSET_DEFAULT_SIZES);
 
@@ -607,15 +614,19 @@ score_parallel(ScoreState *st, bytea *value)
 		elog(DEBUG1, "learner \"%s\": scoring in the pool's query (option score_in)", st->l->name);
 	if (buckets > 1)
 		elog(DEBUG1, "learner \"%s\": scoring the pool in %d hash buckets of its ids", st->l->name, buckets);
+	if (st->draw.fraction > 0)
+		elog(DEBUG1, "learner \"%s\": scoring in one query the rows option rescore_sample draws (%.6g of the pool)",
+			 st->l->name, st->draw.fraction);
 	for (int b = 0; b < buckets; b++)
 	{
 		ParallelRows *rows;
 		MemoryContext old;
 
 		round_report(st->l, psprintf("scoring " INT64_FORMAT " rows in one query (%s), "
-									 "bucket %d of %d", st->pool_size,
+									 "bucket %d of %d", expected,
 									 value ? "in the pool" : "al_ext.parallel_rounds", b + 1, buckets));
-		rows = round_parallel_rows(st->l, st->fit->id, value, st->fit->members, st->labeled, b, buckets);
+		rows = round_parallel_rows(st->l, st->fit->id, value, st->fit->members, st->labeled, &st->draw,
+								   b, buckets);
 		old = MemoryContextSwitchTo(block);
 		for (int64 i = 0; i < rows->n; i++)
 		{
@@ -666,6 +677,21 @@ round_pool_sql(const Learner *l)
 					learner_pool_name(l));
 }
 
+/*
+ * Score the rows option rescore_sample drew through a cursor (only they
+ * leave the executor; buffer_rows checks them again).
+ */
+static void
+score_drawn(ScoreState *st)
+{
+	Oid			types[2] = {INT8OID, FLOAT8OID};
+	Datum		args[2] = {Int64GetDatum((int64) st->draw.seed), Float8GetDatum(st->draw.fraction)};
+	char	   *id = psprintf("%s::pg_catalog.text", quote_identifier(st->l->id_column));
+
+	score_serial(st, psprintf("%s WHERE %s", round_pool_sql(st->l), round_drawn_sql(id, "$1", "$2")),
+				 2, types, args);
+}
+
 /* Insert the rows the hot rows kept whole, hot, a block at a time. */
 static void
 insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock *block, Oid pv_type)
@@ -685,16 +711,19 @@ insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock 
 
 /*
  * The SQL condition that a text expression's item is drawn (item_uniform
- * below the fraction): parameters $seed_param (bigint: the seed) and
- * $draw_param (double precision: the fraction).
+ * below the fraction, as round_item_drawn): seed and fraction are SQL
+ * expressions of types bigint and double precision (parameters, or
+ * literals where the query takes none).  The text is hashed as its bytes
+ * (collation "C"), as item_uniform hashes it, whatever the id column's
+ * collation.
  */
-static char *
-drawn_sql(const char *text_expr, int seed_param, int draw_param)
+char *
+round_drawn_sql(const char *text_expr, const char *seed, const char *fraction)
 {
-	return psprintf("((pg_catalog.hashtextextended(%s, $%d) OPERATOR(pg_catalog.>>) 11 "
+	return psprintf("((pg_catalog.hashtextextended((%s) COLLATE pg_catalog.\"C\", %s) OPERATOR(pg_catalog.>>) 11 "
 					"OPERATOR(pg_catalog.&) 9007199254740991)::pg_catalog.float8 "
-					"OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) $%d)",
-					text_expr, seed_param, draw_param);
+					"OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) %s)",
+					text_expr, seed, fraction);
 }
 
 /*
@@ -705,14 +734,14 @@ drawn_sql(const char *text_expr, int seed_param, int draw_param)
  * Returns how many rows stay.
  */
 static int64
-delete_drawn_rows(const Learner *l, double draw, uint64 seed, int64 kept)
+delete_drawn_rows(const Learner *l, const RoundDraw *draw, int64 kept)
 {
 	Oid			types[4] = {INT8OID, INT4OID, INT8OID, FLOAT8OID};
 	Datum		args[4] = {Int64GetDatum(l->id), Int32GetDatum(l->options.overlap),
-	Int64GetDatum((int64) seed), Float8GetDatum(draw)};
+	Int64GetDatum((int64) draw->seed), Float8GetDatum(draw->fraction)};
 
 	learner_store_exec(psprintf("DELETE FROM al.scores WHERE learner_id = $1 AND (%s "
-								"OR item_id IN (" LABELED_ITEMS_SQL "))", drawn_sql("item_id", 3, 4)),
+								"OR item_id IN (" LABELED_ITEMS_SQL "))", round_drawn_sql("item_id", "$3", "$4")),
 					   4, types, args, false, 0);
 	kept -= (int64) SPI_processed;
 	learner_store_exec("UPDATE al.scores SET hot = false WHERE learner_id = $1 AND hot",
@@ -757,31 +786,23 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.seen = 0;
 	st.sel = round_select_begin(l, fit, d, pool_size, st.labeled, train);
 	score_work_init(&st.w, l, fit, d, st.sel != NULL);
-	st.draw = rescore_fraction(l, pool_size, &kept);
-	st.draw_seed = rescore_seed(l, version);
+	st.draw.fraction = rescore_fraction(l, pool_size, &kept);
+	st.draw.seed = rescore_seed(l, version);
 	/* without ranks or kept rows, the hot rows are the best scores of the pass */
-	st.hot = (round_select_ranks(st.sel) || st.draw > 0) ? NULL : round_hot_create(l->k);
+	st.hot = (round_select_ranks(st.sel) || st.draw.fraction > 0) ? NULL : round_hot_create(l->k);
 	st.toast = NULL;
 	st.deferred = 0;
 	st.deferred_cxt = NULL;
-	if (st.draw > 0)
-		st.res.kept = delete_drawn_rows(l, st.draw, st.draw_seed, kept);
+	if (st.draw.fraction > 0)
+		st.res.kept = delete_drawn_rows(l, &st.draw, kept);
 	else
 		learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
-	if (st.draw > 0)
-	{
-		/* only the drawn rows leave the executor (buffer_rows checks them again) */
-		Oid			types[2] = {INT8OID, FLOAT8OID};
-		Datum		args[2] = {Int64GetDatum((int64) st.draw_seed), Float8GetDatum(st.draw)};
-		char	   *sql = psprintf("%s WHERE %s", round_pool_sql(l),
-								   drawn_sql(psprintf("%s::pg_catalog.text", quote_identifier(l->id_column)), 1, 2));
-
-		score_serial(&st, sql, 2, types, args);
-	}
-	else if (round_pushdown_wanted(l, st.sel != NULL, st.draw))
+	if (round_pushdown_wanted(l, st.sel != NULL))
 		score_parallel(&st, round_model_value(l, fit, d));
-	else if (round_parallel_wanted(l, st.sel != NULL, st.draw))
+	else if (round_parallel_wanted(l, st.sel != NULL))
 		score_parallel(&st, NULL);
+	else if (st.draw.fraction > 0)
+		score_drawn(&st);
 	else
 		score_serial(&st, round_pool_sql(l), 0, NULL, NULL);
 	if (st.hot != NULL && round_hot_keeps_rows(st.hot))

@@ -6,14 +6,9 @@
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set try :abs_srcdir '/sql/include/try.sql'
 \i :try
--- The draw, independently of the C code: the top 53 bits of the unsigned
--- 64-bit hashtextextended(id, seed + version * 2^32), over 2^53, in numeric.
-CREATE FUNCTION pg_temp.drawn(id text, seed bigint, version int, f double precision) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT floor((h + CASE WHEN h < 0 THEN 18446744073709551616 ELSE 0 END) / 2048)
-	       / 9007199254740992 < f::numeric
-	FROM (SELECT hashtextextended(id, seed + version::bigint * 4294967296)::numeric AS h) s
-$$;
+-- the draw, independently of the C code (pg_temp.drawn)
+\set drawn :abs_srcdir '/sql/include/drawn.sql'
+\i :drawn
 
 SELECT setseed(0.27);
 CREATE TABLE rs_pool AS
@@ -94,6 +89,32 @@ SELECT count(*) AS rows, min(model_version) AS min_version, max(model_version) A
 -- null turns it off
 SELECT al.alter_learner('rs', NULL, '{"rescore_sample": null}');
 SELECT options ? 'rescore_sample' AS still_set FROM al.learners WHERE name = 'rs';
+
+-- text ids under a nondeterministic collation: the draw hashes the ids'
+-- bytes in the pool's query as in the delete of the drawn rows (under a
+-- case-insensitive collation the pool's query hashed 'Item-7' by its sort
+-- key: the rows deleted and those rescored were two different draws, and
+-- rows left the ranking)
+CREATE COLLATION rs_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT setseed(0.5);
+CREATE TABLE rs_text (id text COLLATE rs_ci PRIMARY KEY, x real[]);
+INSERT INTO rs_text SELECT 'Item-' || i, ARRAY[random() * 4 + i % 3, random() * 4]::real[] FROM generate_series(1, 600) i;
+SELECT al.create_learner('rs_t', 'rs_text', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
+                         '{"retrain_every": 100000, "seed": 11, "rescore_sample": 0.3}') > 0 AS created;
+SELECT count(al.label('rs_t', 'Item-' || i, (ARRAY['a', 'b', 'c'])[i % 3 + 1])) AS labeled FROM generate_series(1, 30) i;
+SELECT al.retrain('rs_t'), al.run_learner('rs_t') AS round;
+SELECT count(al.label('rs_t', 'Item-' || i, (ARRAY['a', 'b', 'c'])[i % 3 + 1])) AS labeled FROM generate_series(31, 60) i;
+SELECT al.retrain('rs_t'), al.run_learner('rs_t') AS round;
+-- every unlabeled row once; version 2 scored exactly the drawn ones
+SELECT count(*) AS ranked, count(DISTINCT item_id) AS items,
+       array_agg(item_id ORDER BY item_id COLLATE "C") FILTER (WHERE s.model_version = 2) =
+       (SELECT array_agg(id ORDER BY id COLLATE "C") FROM rs_text
+        WHERE substr(id, 6)::int > 60 AND pg_temp.drawn(id, 11, 2, 0.3)) AS version_2_drawn,
+       count(*) FILTER (WHERE s.model_version = 2) BETWEEN 100 AND 220 AS about_a_third
+FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'rs_t';
+SELECT al.drop_learner('rs_t');
+DROP TABLE rs_text;
+DROP COLLATION rs_ci;
 
 -- errors (22023)
 SELECT pg_temp.try($$SELECT al.alter_learner('rs', NULL, '{"rescore_sample": 0}')$$) AS zero;

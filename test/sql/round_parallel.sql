@@ -137,6 +137,63 @@ CREATE TABLE par_bucketed_e2 AS SELECT * FROM pg_temp.ranking('par_e');
 SELECT (SELECT count(*) FROM par_bucketed_e2) AS rows,
 	pg_temp.differ('par_serial_e2', 'par_bucketed_e2') + pg_temp.differ('par_bucketed_e2', 'par_serial_e2') AS differ;
 
+-- option rescore_sample: the parallel query scores only the rows drawn
+-- (its condition on the ids' hash, checked again as rows arrive); the
+-- others keep their scores.  Twins, serial and parallel, same seed and
+-- labels: the same rankings, bit for bit, model versions included, also in
+-- hash buckets
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set drawn :abs_srcdir '/sql/include/drawn.sql'
+\i :drawn
+SELECT al.create_learner(l, 'par_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
+	'{"retrain_every": 100000, "seed": 6, "rescore_sample": 0.3}') > 0 AS created
+FROM unnest(ARRAY['par_s1', 'par_s2']) l;
+CREATE FUNCTION pg_temp.label_s(lo int, hi int) RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(al.label(l, id, CASE WHEN x[1] + x[2] > 1 THEN 'a' WHEN x[3] > 0 THEN 'b' ELSE 'c' END))
+	FROM par_pool, unnest(ARRAY['par_s1', 'par_s2']) l WHERE id BETWEEN lo AND hi $$;
+CREATE FUNCTION pg_temp.round_s(parallel boolean) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('al_ext.parallel_rounds', parallel::text, false);
+	PERFORM al.retrain(CASE WHEN parallel THEN 'par_s2' ELSE 'par_s1' END),
+		al.run_learner(CASE WHEN parallel THEN 'par_s2' ELSE 'par_s1' END);
+END $$;
+CREATE FUNCTION pg_temp.same_s(OUT rows bigint, OUT versions text, OUT differ bigint) LANGUAGE sql AS $$
+	SELECT (SELECT count(*) FROM pg_temp.ranking('par_s2')),
+		(SELECT string_agg(v || ':' || n, ' ' ORDER BY v) FROM (SELECT model_version AS v, count(*) AS n
+			FROM pg_temp.ranking('par_s2') GROUP BY 1) c),
+		(SELECT count(*) FROM (SELECT * FROM pg_temp.ranking('par_s1') EXCEPT ALL SELECT * FROM pg_temp.ranking('par_s2')) d)
+		+ (SELECT count(*) FROM (SELECT * FROM pg_temp.ranking('par_s2') EXCEPT ALL SELECT * FROM pg_temp.ranking('par_s1')) d) $$;
+-- version 1: no earlier ranking, every row
+SELECT pg_temp.label_s(1, 60) AS labeled;
+SELECT pg_temp.round_s(false), pg_temp.round_s(true);
+SELECT * FROM pg_temp.same_s();
+-- version 2: the drawn rows (about 30%), said at DEBUG1
+SELECT pg_temp.label_s(61, 90) AS labeled;
+SELECT pg_temp.round_s(false);
+SET client_min_messages = debug1;
+SELECT pg_temp.round_s(true);
+RESET client_min_messages;
+SELECT * FROM pg_temp.same_s();
+SELECT array_agg(item_id ORDER BY item_id) = (SELECT array_agg(id::text ORDER BY id::text) FROM par_pool
+		WHERE id > 90 AND (id <= 12000 OR id >= 12005) AND pg_temp.drawn(id::text, 6, 2, 0.3)) AS version_2_drawn
+FROM pg_temp.ranking('par_s2') WHERE model_version = 2;
+-- version 3 in hash buckets of the ids, each query with the draw (2
+-- buckets: the rows drawn size them, not the pool)
+SET al_ext.selection_max_memory = '256kB';
+SELECT pg_temp.round_s(false);
+SET client_min_messages = debug1;
+SELECT pg_temp.round_s(true);
+RESET client_min_messages;
+RESET al_ext.selection_max_memory;
+SELECT * FROM pg_temp.same_s();
+-- the query with the draw's condition still gets parallel workers
+SELECT pg_temp.workers_launched(format('SELECT p.id::text, al._round_row(%s, %L, p.x) FROM par_pool p '
+	'WHERE ((pg_catalog.hashtextextended((p.id::pg_catalog.text) COLLATE pg_catalog."C", 7::pg_catalog.int8) '
+	'OPERATOR(pg_catalog.>>) 11 OPERATOR(pg_catalog.&) 9007199254740991)::pg_catalog.float8 '
+	'OPERATOR(pg_catalog./) 9007199254740992 OPERATOR(pg_catalog.<) 0.3::pg_catalog.float8)',
+	(SELECT model_id FROM al.learning_curve WHERE learner = 'par_s2' AND model_version = 3), 'entropy'));
+SELECT al.drop_learner(l) FROM unnest(ARRAY['par_s1', 'par_s2']) l;
+
 -- rounds that need more than each row's score stay serial and unchanged:
 -- random scores by id
 SET al_ext.parallel_rounds = on;

@@ -184,6 +184,32 @@ SELECT al.retrain(l), al.run_learner(l) FROM unnest(ARRAY['si_w', 'sc_w', 'si_w8
 SELECT (pg_temp.summary('si_w')).*, pg_temp.differ('si_w', 'sc_w') AS differ_w,
 	(pg_temp.summary('si_w8')).rows AS rows_w8, pg_temp.differ('si_w8', 'sc_w8') AS differ_w8;
 
+-- option rescore_sample in the pool's query: the draw's condition on the
+-- ids' hash goes into the query (on Citus, to the shards), so only the
+-- drawn rows are predicted and sent; the twin that reads the features
+-- ranks the same, bit for bit, model versions included
+\set drawn :abs_srcdir '/sql/include/drawn.sql'
+\i :drawn
+SELECT al.create_learner('si_s', 'si_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'bald',
+	'{"retrain_every": 100000, "seed": 9, "committee": 2, "rescore_sample": 0.3, "score_in": "pool"}') > 0 AS s,
+	al.create_learner('sc_s', 'si_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'bald',
+	'{"retrain_every": 100000, "seed": 9, "committee": 2, "rescore_sample": 0.3, "score_in": "coordinator"}') > 0 AS s_twin;
+SELECT count(al.label(l, id, pg_temp.truth(x))) AS labeled
+FROM si_pool, unnest(ARRAY['si_s', 'sc_s']) l WHERE id <= 60;
+SELECT al.retrain(l), al.run_learner(l) FROM unnest(ARRAY['si_s', 'sc_s']) l;
+SELECT (pg_temp.summary('si_s')).*, pg_temp.differ('si_s', 'sc_s') AS differ_v1;
+SELECT count(al.label(l, id, pg_temp.truth(x))) AS labeled
+FROM si_pool, unnest(ARRAY['si_s', 'sc_s']) l WHERE id BETWEEN 61 AND 90;
+SET client_min_messages = debug1;
+SELECT al.retrain('si_s'), al.run_learner('si_s');
+RESET client_min_messages;
+SELECT al.retrain('sc_s'), al.run_learner('sc_s');
+SELECT (pg_temp.summary('si_s')).*, pg_temp.differ('si_s', 'sc_s') AS differ_v2,
+	(SELECT count(*) FROM pg_temp.ranking('si_s') WHERE item_id::bigint <= 90) AS labeled_in_ranking,
+	(SELECT count(*) FILTER (WHERE model_version = 2) FROM pg_temp.ranking('si_s')) AS v2,
+	(SELECT bool_and((model_version = 2) = pg_temp.drawn(item_id, 9, 2, 0.3)) FROM pg_temp.ranking('si_s')) AS v2_are_drawn;
+SELECT pg_temp.batch('si_s', 10) = pg_temp.batch('sc_s', 10) AS same_batch_s;
+
 -- "auto" without Citus: the round reads the pool (no DEBUG1 line)
 SELECT al.alter_learner('si_e', NULL, '{"score_in": "auto"}');
 SELECT options ? 'score_in' AS shown FROM al.learners WHERE name = 'si_e';
@@ -200,7 +226,7 @@ SELECT pg_temp.try(format('SELECT al.alter_learner(%L, %L, %L)', 'si_e', st, o))
 FROM (VALUES (NULL, '{"score_in": "pool", "batch": "kcenter"}'), (NULL, '{"score_in": "pool", "batch": "badge"}'),
 	(NULL, '{"score_in": "pool", "batch": "ranked"}'), (NULL, '{"score_in": "pool", "batch": "balanced"}'),
 	(NULL, '{"score_in": "pool", "explore": {"epsilon": 0.1}}'), (NULL, '{"score_in": "pool", "sample": 100}'),
-	(NULL, '{"score_in": "pool", "density": 1}'), (NULL, '{"score_in": "pool", "rescore_sample": 0.5}'),
+	(NULL, '{"score_in": "pool", "density": 1}'),
 	('expected_gradient_length', '{"score_in": "pool"}'), ('expected_error_reduction', '{"score_in": "pool"}')) t(st, o);
 CREATE TABLE si_ppool (id integer, p al.probvec);
 -- (multi-label and regression learners score in the pool: score_in_families)
@@ -250,7 +276,8 @@ SELECT al.retrain('si_o'), al.run_learner('si_o');
 SELECT (pg_temp.summary('si_o')).rows;
 
 SELECT count(al.drop_learner(name)) AS dropped FROM al.learners
-WHERE name IN ('si_e', 'sc_e', 'si_c', 'sc_c', 'si_r', 'sc_r', 'si_p', 'sc_p', 'si_w', 'sc_w', 'si_w8', 'sc_w8', 'si_o');
+WHERE name IN ('si_e', 'sc_e', 'si_c', 'sc_c', 'si_r', 'sc_r', 'si_p', 'sc_p', 'si_w', 'sc_w', 'si_w8', 'sc_w8', 'si_o',
+	'si_s', 'sc_s');
 SELECT al.drop_model('si_ridge_m');
 DROP TABLE si_pool, si_part, si_wide, si_wide8, si_ppool, si_ridge;
 DROP ROLE si_owner;

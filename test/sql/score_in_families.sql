@@ -227,7 +227,8 @@ SELECT pg_temp.forget_ranking('si_rm'), al.run_learner('si_rm'), pg_temp.outputs
 COMMIT;
 SELECT pg_temp.differ('si_rm', 'sc_rm') AS differ_auto;
 
--- errors: what needs the round that reads the features is refused with "pool" (0A000)
+-- errors: what needs the round that reads the features is refused with "pool" (0A000);
+-- rescore_sample goes with "pool", but these families do not take it (0A000)
 SELECT pg_temp.try(format('SELECT al.alter_learner(%L, NULL, %L)', l, o)) AS refused
 FROM (VALUES ('si_ob', '{"score_in": "pool", "batch": "kcenter"}'), ('si_rs', '{"score_in": "pool", "sample": 100}'),
 	('si_rs', '{"score_in": "pool", "rescore_sample": 0.5}'), ('si_oe', '{"score_in": "pool", "explore": {"epsilon": 0.1}}')) t(l, o);
