@@ -457,8 +457,8 @@ al_next_batch(PG_FUNCTION_ARGS)
 Datum
 al_release(PG_FUNCTION_ARGS)
 {
-	Oid			types[3] = {INT8OID, TEXTARRAYOID, TEXTOID};
-	Datum		args[3];
+	Oid			types[4] = {INT8OID, TEXTARRAYOID, TEXTOID, TIDARRAYOID};
+	Datum		args[4];
 	Learner    *l;
 	int			n;
 
@@ -472,10 +472,12 @@ al_release(PG_FUNCTION_ARGS)
 	args[0] = Int64GetDatum(l->id);
 	args[1] = PG_GETARG_DATUM(1);
 	args[2] = PG_GETARG_DATUM(2);
+	args[3] = item_probe_lease_tids(l->id, args[1]);
 	learner_store_exec("DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
-					   "WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) "
+					   "WHERE " LEASE_TIDS_SQL("$4", "$1") " "
+					   "AND al.item_key(x.item_id) = al.item_key(u.i) "
 					   "AND x.item_id = u.i AND x.annotator = $3",
-					   3, types, args, false, 0);
+					   4, types, args, false, 0);
 	n = (int) SPI_processed;
 	/* this session's next batches see the items at once, the others' once it commits (batch_hint.c) */
 	if (n > 0)

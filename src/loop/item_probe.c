@@ -24,6 +24,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -145,6 +146,36 @@ text_is(Datum d, const char *s, int len)
 	return same;
 }
 
+/* Begin a scan of t's rows of learner and key (an item's al.item_key) through its item index. */
+static IndexScanDesc
+probe_scan_begin(ItemProbe *p, ProbeTable *t, int64 learner, Datum key)
+{
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(learner));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_BYTEAEQ, key);
+	scan = index_beginscan(t->heap, t->index, p->snapshot, 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	return scan;
+}
+
+/* The next visible row of the scan that is of item (of length len) into t->slot; false at the end. */
+static bool
+probe_scan_next(IndexScanDesc scan, ProbeTable *t, const char *item, int len)
+{
+	while (index_getnext_slot(scan, ForwardScanDirection, t->slot))
+	{
+		bool		isnull;
+		Datum		id = slot_getattr(t->slot, t->item_id, &isnull);
+
+		if (!isnull && text_is(id, item, len))
+			return true;
+		/* else another id with the same key */
+	}
+	return false;
+}
+
 /*
  * Count t's visible rows of learner and item (key: its al.item_key): *n of
  * them, *mine those of annotator (or, in al.labels, adjudicated ones); in
@@ -154,25 +185,17 @@ static void
 probe_table_count(ItemProbe *p, ProbeTable *t, bool leases, int64 learner, Datum key, const char *item,
 				  const char *annotator, int *n, int *mine)
 {
-	ScanKeyData keys[2];
-	IndexScanDesc scan;
+	IndexScanDesc scan = probe_scan_begin(p, t, learner, key);
 	int			item_len = strlen(item);
 	int			annotator_len = annotator ? strlen(annotator) : 0;
 
 	*n = *mine = 0;
-	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(learner));
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_BYTEAEQ, key);
-	scan = index_beginscan(t->heap, t->index, p->snapshot, 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
-	while (index_getnext_slot(scan, ForwardScanDirection, t->slot))
+	while (probe_scan_next(scan, t, item, item_len))
 	{
 		bool		isnull;
-		Datum		id = slot_getattr(t->slot, t->item_id, &isnull);
 		Datum		extra;
 		bool		is_mine;
 
-		if (isnull || !text_is(id, item, item_len))
-			continue;			/* another id with the same key */
 		extra = slot_getattr(t->slot, t->extra, &isnull);
 		if (leases && (isnull || DatumGetTimestampTz(extra) <= p->now))
 			continue;			/* an ended lease */
@@ -199,6 +222,60 @@ item_probe_count(ItemProbe *p, int64 learner, const char *item, const char *anno
 	probe_table_count(p, &p->labels, false, learner, key, item, annotator, &c->labels, &c->labels_mine);
 	probe_table_count(p, &p->leases, true, learner, key, item, annotator, &c->leases, &c->leases_mine);
 	pfree(DatumGetPointer(key));
+}
+
+/*
+ * The tids (a tid[]) of learner's rows in al.leases of the items (a text[],
+ * NULL elements skipped), ended leases too, as a fresh snapshot sees them.  A
+ * statement that ends leases reads only these rows (a TID scan), rechecking
+ * its own conditions on them: joined with unnest(items), an al.leases whose
+ * statistics knew none of the learner's leases (a new deployment, a new
+ * learner) was planned as a hash join over every lease of the learner.
+ */
+Datum
+item_probe_lease_tids(int64 learner, Datum items)
+{
+	ItemProbe  *p = item_probe_begin();
+	Datum	   *ids;
+	bool	   *nulls;
+	int			n;
+	int			cap;
+	int			found = 0;
+	ItemPointerData *tids;
+	Datum	   *elems;
+
+	deconstruct_array(DatumGetArrayTypeP(items), TEXTOID, -1, false, TYPALIGN_INT, &ids, &nulls, &n);
+	cap = Max(n, 1);
+	tids = (ItemPointerData *) palloc_extended(sizeof(ItemPointerData) * cap, MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *item;
+		Datum		key;
+		IndexScanDesc scan;
+
+		if (nulls[i])
+			continue;
+		item = TextDatumGetCString(ids[i]);
+		key = DirectFunctionCall1(al_item_key, ids[i]);
+		scan = probe_scan_begin(p, &p->leases, learner, key);
+		while (probe_scan_next(scan, &p->leases, item, strlen(item)))
+		{
+			if (found == cap)
+			{
+				cap *= 2;
+				tids = (ItemPointerData *) repalloc_huge(tids, sizeof(ItemPointerData) * cap);
+			}
+			tids[found++] = p->leases.slot->tts_tid;
+		}
+		index_endscan(scan);
+		pfree(DatumGetPointer(key));
+		pfree(item);
+	}
+	item_probe_end(p);
+	elems = (Datum *) palloc_extended(sizeof(Datum) * Max(found, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < found; i++)
+		elems[i] = PointerGetDatum(&tids[i]);
+	return PointerGetDatum(construct_array(elems, found, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT));
 }
 
 /* Whether item has a label or a live lease of learner (taken, under overlap 1). */

@@ -28,6 +28,7 @@
 
 #include "identity.h"
 #include "family.h"
+#include "item_probe.h"
 #include "learner_acl.h"
 #include "overlap.h"
 #include "sql_args.h"
@@ -307,13 +308,15 @@ store_labels(const Learner *l, const LabelBatch *b)
 	static const char *release =
 		"DELETE FROM al.leases x USING ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
 		"                                         pg_catalog.unnest($3::pg_catalog.text[])) u(i, a) "
-		"WHERE x.learner_id = $1 AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i "
+		"WHERE " LEASE_TIDS_SQL("$8", "$1") " "
+		"AND al.item_key(x.item_id) = al.item_key(u.i) AND x.item_id = u.i "
 		"AND (x.annotator = u.a "
 		"     OR (SELECT pg_catalog.count(*) FILTER (WHERE NOT b.adjudicated) >= $7 OR pg_catalog.bool_or(b.adjudicated) "
 		"         FROM al.labels b WHERE b.learner_id = $1 "
 		"         AND al.item_key(b.item_id) = al.item_key(u.i) AND b.item_id = u.i))";
-	Oid			types[7] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, BOOLOID, INT4OID};
-	Datum		args[7];
+	Oid			types[8] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, BOOLOID, INT4OID,
+	TIDARRAYOID};
+	Datum		args[8];
 
 	args[0] = Int64GetDatum(l->id);
 	args[1] = learner_text_array(b->canonical, b->n);
@@ -323,7 +326,8 @@ store_labels(const Learner *l, const LabelBatch *b)
 	args[5] = BoolGetDatum(b->adjudicated);
 	args[6] = Int32GetDatum(l->options.overlap);
 	learner_store_exec(upsert, 6, types, args, false, 0);
-	learner_store_exec(release, 7, types, args, false, 0);
+	args[7] = item_probe_lease_tids(l->id, args[1]);
+	learner_store_exec(release, 8, types, args, false, 0);
 }
 
 /* WARNING about labels on items whose features the round cannot use. */
