@@ -296,8 +296,8 @@ citus_distributed(const Learner *l)
 
 /*
  * Whether learner l's round scores in the pool's query (option score_in):
- * "pool" always (the options were checked with it; a selection or draw
- * that needs the features is refused again here, 0A000), "auto" when the
+ * "pool" always (the options were checked with it; a selection that
+ * needs the features is refused again here, 0A000), "auto" when the
  * pool is a Citus distributed table and the options allow it (sel_needed:
  * the round has a selection).
  */
@@ -522,8 +522,9 @@ round_parallel_buckets(int k, int64 pool_size)
 /*
  * The condition of the rows a round's query scores (quoted id column):
  * those of hash bucket `bucket` of `buckets` (a power of 2), drawn by
- * draw; NULL for every row; literals (a one-shot plan of SPI_execute_extended has no
- * parameter types), the fraction printed to round-trip exactly.
+ * draw; NULL for every row.  Literals (a one-shot plan of
+ * SPI_execute_extended has no parameter types); the fraction printed with
+ * 17 digits, which round-trips.
  */
 static char *
 rows_condition(const char *id, const RoundDraw *draw, int bucket, int buckets)
