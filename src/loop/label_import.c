@@ -68,7 +68,10 @@ learner_check_label_column(Oid pool, const char *column, const char *learner, Oi
 				 errhint("Grant it SELECT on the column, or set the option \"label_column\" to null.")));
 }
 
-/* Read the label column's non-NULL values as the owner, split into classes and others. */
+/*
+ * Read the label column's non-NULL values as the owner, split into classes
+ * and others; a value whose text form is NULL counts as NULL.
+ */
 static void
 read_values(const Learner *l, ImportedValues *v)
 {
@@ -90,6 +93,12 @@ read_values(const Learner *l, ImportedValues *v)
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 		char	   *value = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
 
+		/*
+		 * A value whose text form is NULL (a cast to text of the column's
+		 * type may return NULL) is no value: its item's import is withdrawn.
+		 */
+		if (item == NULL || value == NULL)
+			continue;
 		if (learner_class_index(l, value) < 0)
 		{
 			if (v->not_classes++ == 0)

@@ -129,7 +129,7 @@ bt_refuse(int64 max_rows, int d, int k)
 
 static const TrainReadLimit bt_limit = {bt_max_rows, bt_refuse};
 
-/* The elements of a one-dimensional array argument without NULLs. */
+/* The elements of an array argument: one-dimensional, not empty, without NULLs. */
 static void
 bt_array(FunctionCallInfo fcinfo, int arg, const char *what, Oid elemtype,
 		 Datum **elems, int *n)
@@ -141,6 +141,10 @@ bt_array(FunctionCallInfo fcinfo, int arg, const char *what, Oid elemtype,
 	char		align;
 	int			i;
 
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be one-dimensional, not %d-dimensional", what, ARR_NDIM(a))));
 	get_typlenbyvalalign(elemtype, &typlen, &byval, &align);
 	deconstruct_array(a, elemtype, typlen, byval, align, elems, &nulls, n);
 	if (*n == 0)
