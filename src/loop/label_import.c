@@ -18,6 +18,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -35,9 +36,22 @@ typedef struct ImportedValues
 	Datum	   *labels;			/* their values */
 	int			n;
 	int			not_classes;	/* rows whose value is no class */
-	char	   *first_item;		/* the first of those, and its value */
+	char	   *first_item;		/* the first of those, and its value (clipped) */
 	char	   *first_value;
 } ImportedValues;
+
+/* The most bytes of a pool value (or id) a WARNING shows. */
+#define SHOWN_VALUE_BYTES 64
+
+/* s for a message: at most SHOWN_VALUE_BYTES (whole characters), then "...". */
+static char *
+shown_value(const char *s)
+{
+	int			len = strlen(s);
+	int			clip = pg_mbcliplen(s, len, SHOWN_VALUE_BYTES);
+
+	return clip < len ? psprintf("%s...", pnstrdup(s, clip)) : pstrdup(s);
+}
 
 /* The annotator name the import of column records its labels under. */
 static char *
@@ -103,8 +117,8 @@ read_values(const Learner *l, ImportedValues *v)
 		{
 			if (v->not_classes++ == 0)
 			{
-				v->first_item = item;
-				v->first_value = value;
+				v->first_item = shown_value(item);
+				v->first_value = shown_value(value);
 			}
 			continue;
 		}
