@@ -41,6 +41,11 @@
 #   showed the first value whole, of any size; now at most 64 bytes and
 #   "...".
 #
+# FINDING 6 (low): al.backtest on features whose squares exceed 1e30, with a
+#   strategy that measures distances (kcenter, badge, ranked_*), failed
+#   with an internal error (XX000); now 22003 with a hint, as
+#   al.kcenter and al.expected_error_reduction report it.
+#
 # What holds (checked below): the agreement views equal Cohen's kappa,
 # Fleiss' kappa and the annotator agreement computed independently in plain
 # SQL; al.backtest_summary equals its definition computed from al.backtest's
@@ -227,6 +232,22 @@ for my $case ([ 'strategies', q{strategies => '{{random},{margin}}'} ],
 });
 is(first_error($err) . " / $out", 'no error / 3,42,3,42',
 	'a batch size of 2^31 - 1 labels the rest of the pool (42 rows) in one round');
+
+# FINDING 6: features too large for a strategy's distances ended in an
+# internal error (XX000)
+as_role('alice', q{
+	CREATE TABLE bt_big (id bigint, f real[], y text);
+	INSERT INTO bt_big SELECT i, ARRAY[1e30, -1e30]::real[], CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END
+	FROM generate_series(1, 30) i;
+});
+for my $strategy (qw(kcenter badge ranked_batch))
+{
+	($out, $err) = as_role('alice', qq{
+		SELECT count(*) FROM al.backtest('bt_big', 'id', 'f', 'y', ARRAY['$strategy'], initial => 2, seeds => '{1}');
+	});
+	is(first_error($err), '22003: al.backtest: feature values are too large',
+		"al.backtest $strategy on features whose squares overflow: 22003");
+}
 
 # al.backtest_summary against its definition over al.backtest's rows
 ($out, $err) = as_role('alice', q{
