@@ -46,6 +46,15 @@
 #   with an internal error (XX000); now 22003 with a hint, as
 #   al.kcenter and al.expected_error_reduction report it.
 #
+# FINDING 7 (medium, silent wrong answers on a dashboard): al.label_distribution
+#   showed 0 labels for every class of a multi-label learner (it compared
+#   the label sets with the classes), and al.learner_agreement 0 items and
+#   0 ratings for a regression learner (it counted items through the
+#   learner's classes, and a regression learner has none).  Now a
+#   multi-label learner's class counts the sets that name it, and items and
+#   ratings come from the labels; Fleiss' kappa stays for single-label
+#   learners (NULL otherwise, documented).
+#
 # What holds (checked below): the agreement views equal Cohen's kappa,
 # Fleiss' kappa and the annotator agreement computed independently in plain
 # SQL; al.backtest_summary equals its definition computed from al.backtest's
@@ -334,6 +343,42 @@ is(first_error($err) . " / $out", 'no error / 5|5', 'al.annotator_agreement: eve
 	JOIN al.item_agreement i ON i.learner = 'agr' AND i.item_id = v.item_id;
 });
 like(first_error($err) . " / $out", qr{^no error / (\d+)\|\1\|c$}, 'al.item_agreement: counts per item as in plain SQL, the adjudication apart');
+
+# FINDING 7: the views for multi-label and regression learners.
+# al.label_distribution compared a multi-label learner's label sets with
+# its classes ('{x,y}' = 'x'): every class showed 0 labels;
+# al.learner_agreement counted a regression learner's items through its
+# classes (none): 0 items and 0 ratings however many.
+as_role('alice', q{
+	CREATE TABLE pool5 (id bigint PRIMARY KEY, f real[]);
+	INSERT INTO pool5 SELECT i, ARRAY[i, i % 3]::real[] FROM generate_series(1, 20) i;
+	SELECT al.create_learner('ml', 'pool5', 'id', 'f', '{x,y,z}', 'entropy', '{"family": "ovr", "overlap": 2}');
+	SELECT al.label_many('ml', '[{"item": 1, "label": ["x", "y"]}, {"item": 2, "label": ["y"]}, {"item": 3, "label": []},
+	                             {"item": 1, "label": ["x"], "annotator": "ann1"}, {"item": 4, "label": ["z", "y", "x"], "annotator": "ann1"}]');
+	SELECT al.create_learner('rg', 'pool5', 'id', 'f', '{}', 'random', '{"family": "ridge", "overlap": 2}');
+	SELECT al.label_many('rg', '[{"item": 1, "label": 1.5}, {"item": 1, "label": 2.5, "annotator": "ann1"},
+	                             {"item": 2, "label": 2.5, "annotator": "ann1"}, {"item": 2, "label": 2.5, "annotator": "ann2"},
+	                             {"item": 2, "label": 3, "annotator": "ann3"}, {"item": 3, "label": 0}]');
+});
+($out, $err) = as_role('alice', q{
+	WITH want AS (
+		SELECT c.class, count(b.item_id) AS labels, count(DISTINCT b.item_id) AS items
+		FROM unnest('{x,y,z}'::text[]) c(class)
+		LEFT JOIN (SELECT b.* FROM al.labels b JOIN al.learners l ON l.id = b.learner_id WHERE l.name = 'ml') b
+		       ON c.class = ANY (b.label::text[])
+		GROUP BY c.class)
+	SELECT string_agg(w.class || ':' || w.labels || '/' || w.items, ' ' ORDER BY w.class),
+	       count(*) FILTER (WHERE d.labels = w.labels AND d.items = w.items
+	                        AND abs(d.share - w.labels::float8 / (SELECT sum(labels) FROM want)) < 1e-12)
+	FROM want w JOIN al.label_distribution d ON d.learner = 'ml' AND d.class = w.class;
+});
+is(first_error($err) . " / $out", 'no error / x:3/2 y:3/3 z:1/1|3',
+	"al.label_distribution of a multi-label learner: the label sets that name each class (plain SQL)");
+($out, $err) = as_role('alice', q{
+	SELECT items, ratings, min_ratings, max_ratings, fleiss_kappa IS NULL FROM al.learner_agreement WHERE learner IN ('rg', 'ml') ORDER BY learner;
+});
+is(first_error($err) . " / $out", "no error / 1|2|2|2|t\n2|5|2|3|t",
+	'al.learner_agreement of multi-label and regression learners: their items and ratings, no kappa');
 
 # ---- a role without rights sees nothing of alice's learners ----
 ($out, $err) = as_role('bob', q{
