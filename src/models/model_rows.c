@@ -318,12 +318,19 @@ check_class_texts(const TrainSource *src, const TrainData *data)
 	pfree(sorted);
 }
 
-/* The distinct labels in the label type's own order, as text. */
+/*
+ * The distinct labels in the label type's own order, as text: distinct by
+ * value and by the bytes of their text (the rows' labels are matched to the
+ * classes by bytes), so values a type or collation deems equal but that
+ * print differently ('a' and 'A' under a case-insensitive collation, or
+ * citext) are classes of their own, as their rows' labels are.
+ */
 static void
 read_classes(const TrainSource *src, TrainData *data)
 {
-	char	   *sql = psprintf("SELECT s.l::pg_catalog.text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l",
-							   src->label, src->relname, src->label);
+	char	   *sql = psprintf("SELECT s.t FROM (SELECT DISTINCT %s AS l, %s::pg_catalog.text COLLATE pg_catalog.\"C\" AS t "
+							   "FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l, s.t",
+							   src->label, src->label, src->relname, src->label);
 
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relname);
@@ -483,13 +490,13 @@ class_index(const RowReader *r, const char *label)
 {
 	int			c = find_class(r, label);
 
-	/* both reads share one snapshot: only a cast to text that is not stable gets here */
+	/* both reads share one snapshot: only a cast to text (or a view) that is not stable gets here */
 	if (c < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("label \"%s\" of %s is not among the classes read before", label,
 						r->src->relname),
-				 errdetail("The text form of label column %s changed between the read of its classes and the read of its rows: the cast to text of its type is not stable.",
+				 errdetail("The text form of label column %s changed between the read of its classes and the read of its rows: the cast to text of its type, or the table, is not stable.",
 						   r->src->label),
 				 errhint("Train on a view that maps the labels to text.")));
 	return c;
