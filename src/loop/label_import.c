@@ -156,8 +156,7 @@ apply_values(const Learner *l, const ImportedValues *v)
 	static const char *withdraw =
 		"WITH w AS ("
 		"  DELETE FROM al.labels b WHERE b.learner_id = $1 AND b.annotator = $4 "
-		"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
-		"                  WHERE u.i OPERATOR(pg_catalog.=) b.item_id) "
+		"  AND b.item_id OPERATOR(pg_catalog.<>) ALL ($2::pg_catalog.text[]) "
 		"  RETURNING b.item_id, b.annotator, b.label, b.labeled_at, b.recorded_by, b.serial, b.trained_in) "
 		"INSERT INTO al.withdrawn_labels (learner_id, item_id, annotator, label, labeled_at, recorded_by, "
 		"                                 label_serial, trained_in, withdrawn_by) "
