@@ -107,21 +107,26 @@ WITH counts AS (
 rated AS (
 	SELECT c.learner_id, c.item_id, pg_catalog.sum(c.n)::integer AS total
 	FROM counts c GROUP BY c.learner_id, c.item_id HAVING pg_catalog.sum(c.n) >= 2),
+-- the items x classes counts of a single-label learner (a multi-label or
+-- regression learner's labels are no categories of its classes: no kappa)
 matrix AS (
-	SELECT r.learner_id, r.item_id, r.total,
+	SELECT r.learner_id, r.item_id,
 	       pg_catalog.array_agg(coalesce(c.n, 0) ORDER BY k.o) AS counts
 	FROM rated r
 	JOIN al.learner_store l ON l.id = r.learner_id
 	CROSS JOIN LATERAL pg_catalog.unnest(l.classes) WITH ORDINALITY k(class, o)
 	LEFT JOIN counts c ON c.learner_id = r.learner_id AND c.item_id = r.item_id AND c.label = k.class
-	GROUP BY r.learner_id, r.item_id, r.total)
+	WHERE coalesce(l.options ->> 'family', 'softmax') = 'softmax'
+	GROUP BY r.learner_id, r.item_id)
 SELECT l.name AS learner,
-       pg_catalog.count(m.item_id) AS items,
-       coalesce(pg_catalog.sum(m.total), 0)::bigint AS ratings,
-       pg_catalog.min(m.total) AS min_ratings, pg_catalog.max(m.total) AS max_ratings,
-       al.fleiss_kappa(pg_catalog.array_agg(m.counts) FILTER (WHERE m.counts IS NOT NULL)) AS fleiss_kappa
-FROM al.learner_store l LEFT JOIN matrix m ON m.learner_id = l.id
-GROUP BY l.id, l.name;
+       coalesce(s.items, 0) AS items, coalesce(s.ratings, 0)::bigint AS ratings,
+       s.min_ratings, s.max_ratings, k.fleiss_kappa
+FROM al.learner_store l
+LEFT JOIN (SELECT r.learner_id, pg_catalog.count(*) AS items, pg_catalog.sum(r.total) AS ratings,
+                  pg_catalog.min(r.total) AS min_ratings, pg_catalog.max(r.total) AS max_ratings
+           FROM rated r GROUP BY r.learner_id) s ON s.learner_id = l.id
+LEFT JOIN (SELECT m.learner_id, al.fleiss_kappa(pg_catalog.array_agg(m.counts)) AS fleiss_kappa
+           FROM matrix m GROUP BY m.learner_id) k ON k.learner_id = l.id;
 GRANT SELECT ON al.learner_agreement TO PUBLIC;
 COMMENT ON VIEW al.learner_agreement IS
-	'per learner: the items with 2 or more labels (adjudications apart), their ratings (fewest and most per item), and Fleiss'' kappa over them (the generalization for varying raters per item)';
+	'per learner: the items with 2 or more labels (adjudications apart), their ratings (fewest and most per item), and Fleiss'' kappa over them (the generalization for varying raters per item; single-label learners only, NULL for multi-label and regression learners)';

@@ -20,6 +20,13 @@ COMMENT ON VIEW al.labels_per_day IS
 	'per learner, annotator and day (session time zone): the current labels last set that day, and how many of them another role (a proxy) recorded in the annotator''s name';
 
 CREATE VIEW al.label_distribution WITH (security_invoker = true) AS
+WITH mentions AS (
+	-- a label's classes: the label itself, or each class of a multi-label learner's set
+	SELECT b.learner_id, b.item_id, m.class
+	FROM al.labels b JOIN al.learner_store s ON s.id = b.learner_id
+	CROSS JOIN LATERAL pg_catalog.unnest(CASE WHEN s.options ->> 'family' = 'ovr'
+	                                         THEN b.label::pg_catalog.text[]
+	                                         ELSE ARRAY[b.label] END) m(class))
 SELECT l.name AS learner, c.class, c.ordinal AS class_index,
        pg_catalog.count(b.item_id) AS labels,
        pg_catalog.count(DISTINCT b.item_id) AS items,
@@ -27,11 +34,11 @@ SELECT l.name AS learner, c.class, c.ordinal AS class_index,
            / NULLIF(pg_catalog.sum(pg_catalog.count(b.item_id)) OVER (PARTITION BY l.id), 0) AS share
 FROM al.learner_store l
 CROSS JOIN LATERAL pg_catalog.unnest(l.classes) WITH ORDINALITY c(class, ordinal)
-LEFT JOIN al.labels b ON b.learner_id = l.id AND b.label = c.class
+LEFT JOIN mentions b ON b.learner_id = l.id AND b.class = c.class
 GROUP BY l.id, l.name, c.class, c.ordinal;
 GRANT SELECT ON al.label_distribution TO PUBLIC;
 COMMENT ON VIEW al.label_distribution IS
-	'per learner and class (every class, in the learner''s order; class_index from 1): its current labels, the items with such a label, and its share of the learner''s labels';
+	'per learner and class (every class, in the learner''s order; class_index from 1): its current labels (of a multi-label learner: the label sets that name it), the items with such a label, and its share of the learner''s labels (of a multi-label learner: of the classes its label sets name)';
 
 CREATE VIEW al.leases_per_annotator WITH (security_invoker = true) AS
 SELECT l.name AS learner, x.annotator,

@@ -688,6 +688,7 @@ al_bt_replay(const al_bt_data *data, const al_bt_split *split,
 	al_bt_error ignored;
 	al_bt_status st;
 	int			round,
+				room,
 				done = 0;
 
 	if (err == NULL)
@@ -695,8 +696,10 @@ al_bt_replay(const al_bt_data *data, const al_bt_split *split,
 	if ((st = check_params(split, prm)) != AL_BT_OK)
 		return st;
 	memset(&s, 0, sizeof(s));
-	if (!state_alloc(&s, data, split->n_pool,
-					 prm->initial > prm->batch ? prm->initial : prm->batch, prm->model))
+	/* a round picks at most the pool (initial <= budget <= pool is checked) */
+	room = prm->initial > prm->batch ? prm->initial : prm->batch;
+	room = room < split->n_pool ? room : split->n_pool;
+	if (!state_alloc(&s, data, split->n_pool, room, prm->model))
 	{
 		state_free(&s, prm->model);
 		return AL_BT_NO_MEMORY;

@@ -18,6 +18,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -35,9 +36,22 @@ typedef struct ImportedValues
 	Datum	   *labels;			/* their values */
 	int			n;
 	int			not_classes;	/* rows whose value is no class */
-	char	   *first_item;		/* the first of those, and its value */
+	char	   *first_item;		/* the first of those, and its value (clipped) */
 	char	   *first_value;
 } ImportedValues;
+
+/* The most bytes of a pool value (or id) a WARNING shows. */
+#define SHOWN_VALUE_BYTES 64
+
+/* s for a message: at most SHOWN_VALUE_BYTES (whole characters), then "...". */
+static char *
+shown_value(const char *s)
+{
+	int			len = strlen(s);
+	int			clip = pg_mbcliplen(s, len, SHOWN_VALUE_BYTES);
+
+	return clip < len ? psprintf("%s...", pnstrdup(s, clip)) : pstrdup(s);
+}
 
 /* The annotator name the import of column records its labels under. */
 static char *
@@ -68,7 +82,10 @@ learner_check_label_column(Oid pool, const char *column, const char *learner, Oi
 				 errhint("Grant it SELECT on the column, or set the option \"label_column\" to null.")));
 }
 
-/* Read the label column's non-NULL values as the owner, split into classes and others. */
+/*
+ * Read the label column's non-NULL values as the owner, split into classes
+ * and others; a value whose text form is NULL counts as NULL.
+ */
 static void
 read_values(const Learner *l, ImportedValues *v)
 {
@@ -90,12 +107,18 @@ read_values(const Learner *l, ImportedValues *v)
 		char	   *item = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 		char	   *value = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
 
+		/*
+		 * A value whose text form is NULL (a cast to text of the column's
+		 * type may return NULL) is no value: its item's import is withdrawn.
+		 */
+		if (item == NULL || value == NULL)
+			continue;
 		if (learner_class_index(l, value) < 0)
 		{
 			if (v->not_classes++ == 0)
 			{
-				v->first_item = item;
-				v->first_value = value;
+				v->first_item = shown_value(item);
+				v->first_value = shown_value(value);
 			}
 			continue;
 		}
@@ -133,8 +156,7 @@ apply_values(const Learner *l, const ImportedValues *v)
 	static const char *withdraw =
 		"WITH w AS ("
 		"  DELETE FROM al.labels b WHERE b.learner_id = $1 AND b.annotator = $4 "
-		"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
-		"                  WHERE u.i OPERATOR(pg_catalog.=) b.item_id) "
+		"  AND b.item_id OPERATOR(pg_catalog.<>) ALL ($2::pg_catalog.text[]) "
 		"  RETURNING b.item_id, b.annotator, b.label, b.labeled_at, b.recorded_by, b.serial, b.trained_in) "
 		"INSERT INTO al.withdrawn_labels (learner_id, item_id, annotator, label, labeled_at, recorded_by, "
 		"                                 label_serial, trained_in, withdrawn_by) "

@@ -272,12 +272,65 @@ read_set_classes(const TrainSource *src, TrainData *data)
 	classes_of_result(data);
 }
 
-/* The distinct labels in the label type's own order, as text. */
+/*
+ * ERROR (22004) for a label whose text form is NULL: the label column is
+ * read through a cast to text, and a cast of the column's type may return
+ * NULL for a value that is not NULL.
+ */
+static void
+check_label_text(const TrainSource *src, const char *text)
+{
+	if (text == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("label column %s of %s has a value whose text form is NULL", src->label,
+						src->relname),
+				 errdetail("Labels are read as text: the cast to text of the column's type returned NULL for a value that is not NULL."),
+				 errhint("Train on a view that maps the labels to text.")));
+}
+
+/*
+ * ERROR unless the classes read (the distinct values of the label column,
+ * as text) are distinct texts without NULL: a cast to text of the column's
+ * type may give two values the same text (21000), which would make two
+ * classes of one name.
+ */
+static void
+check_class_texts(const TrainSource *src, const TrainData *data)
+{
+	char	  **sorted = (char **) palloc(sizeof(char *) * data->k);
+	int			i;
+
+	for (i = 0; i < data->k; i++)
+	{
+		check_label_text(src, data->classes[i]);
+		sorted[i] = data->classes[i];
+	}
+	qsort(sorted, data->k, sizeof(char *), pg_qsort_strcmp);
+	for (i = 1; i < data->k; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CARDINALITY_VIOLATION),
+					 errmsg("two values of label column %s of %s have the same text form \"%s\"",
+							src->label, src->relname, sorted[i]),
+					 errdetail("Labels are read as text: the cast to text of the column's type gives distinct values one text."),
+					 errhint("Train on a view that maps the labels to distinct texts.")));
+	pfree(sorted);
+}
+
+/*
+ * The distinct labels in the label type's own order, as text: distinct by
+ * value and by the bytes of their text (the rows' labels are matched to the
+ * classes by bytes), so values a type or collation deems equal but that
+ * print differently ('a' and 'A' under a case-insensitive collation, or
+ * citext) are classes of their own, as their rows' labels are.
+ */
 static void
 read_classes(const TrainSource *src, TrainData *data)
 {
-	char	   *sql = psprintf("SELECT s.l::pg_catalog.text FROM (SELECT DISTINCT %s AS l FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l",
-							   src->label, src->relname, src->label);
+	char	   *sql = psprintf("SELECT s.t FROM (SELECT DISTINCT %s AS l, %s::pg_catalog.text COLLATE pg_catalog.\"C\" AS t "
+							   "FROM %s WHERE %s IS NOT NULL) s ORDER BY s.l, s.t",
+							   src->label, src->label, src->relname, src->label);
 
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relname);
@@ -286,13 +339,13 @@ read_classes(const TrainSource *src, TrainData *data)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no labeled rows to train on in %s", src->relname),
 				 errdetail("Rows whose label column %s is NULL are not training rows.", src->label)));
-	if (SPI_processed == 1)
+	classes_of_result(data);
+	check_class_texts(src, data);
+	if (data->k == 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("training data has a single class: \"%s\"",
-						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errmsg("training data has a single class: \"%s\"", data->classes[0]),
 				 errhint("A classifier needs labels of at least two classes.")));
-	classes_of_result(data);
 }
 
 /*
@@ -437,8 +490,15 @@ class_index(const RowReader *r, const char *label)
 {
 	int			c = find_class(r, label);
 
+	/* both reads share one snapshot: only a cast to text (or a view) that is not stable gets here */
 	if (c < 0)
-		elog(ERROR, "label \"%s\" is not among the classes read before", label);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("label \"%s\" of %s is not among the classes read before", label,
+						r->src->relname),
+				 errdetail("The text form of label column %s changed between the read of its classes and the read of its rows: the cast to text of its type, or the table, is not stable.",
+						   r->src->label),
+				 errhint("Train on a view that maps the labels to text.")));
 	return c;
 }
 
@@ -605,7 +665,12 @@ append_row(void *arg, HeapTuple tup, TupleDesc desc)
 												   DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)),
 												   tup, desc, position);
 	else
-		data->y[data->n] = class_index(r, SPI_getvalue(tup, desc, 2));
+	{
+		char	   *label = SPI_getvalue(tup, desc, 2);
+
+		check_label_text(r->src, label);
+		data->y[data->n] = class_index(r, label);
+	}
 	data->n++;
 }
 

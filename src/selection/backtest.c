@@ -129,7 +129,7 @@ bt_refuse(int64 max_rows, int d, int k)
 
 static const TrainReadLimit bt_limit = {bt_max_rows, bt_refuse};
 
-/* The elements of a one-dimensional array argument without NULLs. */
+/* The elements of an array argument: one-dimensional, not empty, without NULLs. */
 static void
 bt_array(FunctionCallInfo fcinfo, int arg, const char *what, Oid elemtype,
 		 Datum **elems, int *n)
@@ -141,6 +141,10 @@ bt_array(FunctionCallInfo fcinfo, int arg, const char *what, Oid elemtype,
 	char		align;
 	int			i;
 
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be one-dimensional, not %d-dimensional", what, ARR_NDIM(a))));
 	get_typlenbyvalalign(elemtype, &typlen, &byval, &align);
 	deconstruct_array(a, elemtype, typlen, byval, align, elems, &nulls, n);
 	if (*n == 0)
@@ -381,6 +385,13 @@ bt_fail(al_bt_status st, const al_bt_error *err, const BtArgs *a, const al_bt_sp
 						n, split->n_hold == 0 ? "evaluate on" : "label")));
 	if (st == AL_BT_MODEL)
 		elog(ERROR, "al.backtest: %s", al_sm_status_message(err->sm_status));
+	if (st == AL_BT_SELECT && err->sel_status == AL_SEL_X_TOO_LARGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("al.backtest: %s", al_sel_status_message(err->sel_status)),
+				 errdetail("The strategy measures distances between rows: the sum of the squares of a row's features must be at most %g.",
+						   AL_SEL_MAX_SQNORM),
+				 errhint("Scale the features down.")));
 	if (st == AL_BT_SELECT)
 		elog(ERROR, "al.backtest: %s", al_sel_status_message(err->sel_status));
 	if (st == AL_BT_EER && err->eer_status == AL_EER_NUMERIC)

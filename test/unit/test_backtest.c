@@ -545,6 +545,46 @@ check_cancel(void)
 			   "the tick cancels between rounds");
 }
 
+/* The largest allocation the replay asked for (a tracking allocator). */
+static size_t largest_alloc;
+
+static void *
+track_alloc(size_t size)
+{
+	if (size > largest_alloc)
+		largest_alloc = size;
+	return malloc(size);
+}
+
+/*
+ * A batch size far beyond the pool picks the whole pool at once, and the
+ * replay's buffers are bounded by the pool, not by the batch size asked
+ * for (al.backtest's memory bound counts rows, not batch sizes).
+ */
+static void
+check_huge_batch(void)
+{
+	al_bt_data data = data_of();
+	al_bt_status st;
+	al_bt_split s = split_of(&data, 0.3, 1, &st);
+	al_bt_params p = params_of("margin", 2147483647, 3, s.n_pool, 1);
+	al_softmax_options opt;
+	curve		c = {0};
+
+	al_softmax_options_init(&opt);
+	opt.alloc_fn = track_alloc;
+	opt.free_fn = free;
+	p.model = &opt;
+	largest_alloc = 0;
+	UNIT_CHECK(al_bt_replay(&data, &s, &p, record, &c, NULL) == AL_BT_OK && c.n == 2 &&
+			   c.labels[0] == 3 && c.labels[1] == s.n_pool,
+			   "a batch beyond the pool labels the rest of the pool in one round");
+	UNIT_CHECK(largest_alloc <= sizeof(double) * 64 * (size_t) N,
+			   "the replay's allocations are bounded by the pool, not the batch size");
+	if (largest_alloc > sizeof(double) * 64 * (size_t) N)
+		printf("#   largest allocation %zu bytes\n", largest_alloc);
+}
+
 int
 main(void)
 {
@@ -563,5 +603,6 @@ main(void)
 	check_one_class_start();
 	check_errors();
 	check_cancel();
+	check_huge_batch();
 	return unit_done();
 }
