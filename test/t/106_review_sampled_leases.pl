@@ -143,5 +143,85 @@ for my $fn (qw(label release))
 	is(sq(q{SELECT count(*) FROM al.leases WHERE annotator = 'r4'}), '0', '4: none left');
 }
 
+# ---- 5. a release in progress, committed or rolled back, while the annotator labels ----
+for my $end (qw(COMMIT ROLLBACK))
+{
+	my $ann = "r5_$end";
+	my $item = sq(qq{SELECT item_id FROM al.next_batch('rl', 1, '$ann')});
+	my $b = $node->background_psql('postgres');
+	is($b->query_safe(qq{BEGIN; SELECT al.release('rl', ARRAY['$item'], '$ann')}), '1', "5 $end: a session releases item $item");
+	my $a = $node->background_psql('postgres', on_error_stop => 0);
+	my $pid = $a->query_safe('SELECT pg_backend_pid()');
+	$a->query_until(qr/ending/, "\\echo ending\n" . ending('label', $ann, $item) . ";\n");
+	ok($node->poll_query_until('postgres', qq{SELECT wait_event = 'transactionid' FROM pg_stat_activity WHERE pid = $pid}),
+		"5 $end: the label waits for the release's row");
+	$b->query_safe($end);
+	$a->query_safe(q{SELECT 'after'});
+	is(sq(qq{SELECT count(*) FROM al.leases WHERE annotator = '$ann'}) . ' '
+		. sq(qq{SELECT count(*) FROM al.labels WHERE annotator = '$ann' AND item_id = '$item'}),
+		'0 1', "5 $end: labeled, no lease left");
+	$a->quit;
+	$b->quit;
+}
+
+# ---- 6. option rescore_sample in the round's one query: twins ----
+# Three learners on one pool, the same seed and labels: serial (reading
+# the features), al_ext.parallel_rounds, score_in "pool".  Ids under a
+# nondeterministic collation ('ID1' equals 'id1', 'é' equals 'e' + U+0301),
+# multibyte, empty, NULL; NULL, short and NaN features; versions 1-4, one
+# in hash buckets.  Their rankings are the same bit for bit, model
+# versions, hot rows and ranks included.  (Holds on 596d407; uuid and
+# negative bigint ids, fractions 1e-6 and 0.999999, row counts 1, 5, 2999
+# and 3004 of 3005 rows, seeds 0 and 2147483647, committees of 1-3 held in
+# a scratch cluster.)
+sq(q{
+	CREATE COLLATION tw_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+	CREATE TABLE tw_pool (id text COLLATE tw_ci, x real[]);
+	INSERT INTO tw_pool SELECT CASE g % 6 WHEN 0 THEN 'id' || g WHEN 1 THEN 'ID' || g WHEN 2 THEN 'é' || g
+		WHEN 3 THEN 'e' || chr(769) || g WHEN 4 THEN '日本' || g ELSE '🙂' || g END,
+		ARRAY[(g % 7) * 0.3, (g % 5) * 0.2, ((g * 37) % 11) * 0.1]::real[] FROM generate_series(1, 3000) g;
+	INSERT INTO tw_pool VALUES ('', ARRAY[1, 2, 3]), (NULL, ARRAY[1, 1, 1]), ('nullx', NULL), ('short', ARRAY[1, 2]),
+		('nan', ARRAY['NaN', 1, 1]::real[]);
+	SELECT al.create_learner(l, 'tw_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'bald',
+		format('{"retrain_every": 100000, "seed": 5, "committee": 2, "rescore_sample": 0.3, "score_in": "%s"}',
+			CASE WHEN l = 'tw_pool' THEN 'pool' ELSE 'coordinator' END)::jsonb)
+	FROM unnest(ARRAY['tw_ser', 'tw_par', 'tw_pool']) l;
+	CREATE FUNCTION tw_ranking(learner text)
+	RETURNS TABLE (item_id text, score bytea, predicted text, probs text, hot boolean, rank integer, model_version integer)
+	LANGUAGE sql AS $$
+		SELECT s.item_id, float8send(s.score), s.predicted, s.probs::text, s.hot, s.rank, s.model_version
+		FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = learner $$;
+	CREATE FUNCTION tw_differ(a text, b text) RETURNS bigint LANGUAGE sql AS $$
+		SELECT (SELECT count(*) FROM (SELECT * FROM tw_ranking(a) EXCEPT ALL SELECT * FROM tw_ranking(b)) d)
+		     + (SELECT count(*) FROM (SELECT * FROM tw_ranking(b) EXCEPT ALL SELECT * FROM tw_ranking(a)) d) $$;
+	-- label the ids lo..hi (in byte order) in the three, run each one's round
+	CREATE FUNCTION tw_step(lo int, hi int) RETURNS text LANGUAGE plpgsql AS $$
+	BEGIN
+		PERFORM count(al.label(l, id::text, CASE WHEN x[1] + x[2] > 1 THEN 'a' WHEN x[3] > 0.5 THEN 'b' ELSE 'c' END))
+		FROM (SELECT id, x FROM tw_pool WHERE id IS NOT NULL AND array_length(x, 1) = 3
+		      ORDER BY id COLLATE "C" OFFSET lo LIMIT hi - lo) s, unnest(ARRAY['tw_ser', 'tw_par', 'tw_pool']) l;
+		PERFORM set_config('al_ext.parallel_rounds', 'off', true);
+		PERFORM al.retrain('tw_ser'), al.run_learner('tw_ser'), al.retrain('tw_pool'), al.run_learner('tw_pool');
+		PERFORM set_config('al_ext.parallel_rounds', 'on', true);
+		PERFORM al.retrain('tw_par'), al.run_learner('tw_par');
+		RETURN (SELECT count(*) FROM tw_ranking('tw_ser')) || ' '
+			|| (SELECT string_agg(v || ':' || n, ',' ORDER BY v) FROM (SELECT model_version AS v, count(*) AS n
+				FROM tw_ranking('tw_ser') GROUP BY 1) c) || ' '
+			|| tw_differ('tw_ser', 'tw_par') || ' ' || tw_differ('tw_ser', 'tw_pool');
+	END $$;
+});
+like(sq(q{SELECT tw_step(0, 40)}), qr/^\d+ 1:\d+ 0 0$/, '6: version 1 (every row): the twins rank the same');
+like(sq(q{SELECT tw_step(40, 70)}), qr/^\d+ 1:\d+,2:\d+ 0 0$/, '6: version 2 (the rows drawn): the same');
+{
+	my ($ret, $out, $err) = $node->psql('postgres',
+		q{SET al_ext.selection_max_memory = '64kB'; SET client_min_messages = debug1; SELECT tw_step(70, 90)});
+	like($out, qr/^\d+ 1:\d+,2:\d+,3:\d+ 0 0$/, '6: version 3 in hash buckets: the same');
+	like($err, qr/"tw_par": scoring the pool in 2 hash buckets.*"tw_par": scoring in one query the rows option rescore_sample draws/s,
+		'6: al_ext.parallel_rounds scored the rows drawn in 2 buckets');
+	like($err, qr/"tw_pool": scoring in the pool's query.*"tw_pool": scoring in one query the rows option rescore_sample draws/s,
+		'6: score_in "pool" scored the rows drawn in the pool\'s query');
+}
+like(sq(q{SELECT tw_step(90, 95)}), qr/^\d+ 1:\d+,2:\d+,3:\d+,4:\d+ 0 0$/, '6: version 4: the same');
+
 $node->stop;
 done_testing();
