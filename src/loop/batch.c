@@ -472,13 +472,12 @@ al_release(PG_FUNCTION_ARGS)
 	args[0] = Int64GetDatum(l->id);
 	args[1] = PG_GETARG_DATUM(1);
 	args[2] = PG_GETARG_DATUM(2);
-	args[3] = item_probe_lease_tids(l->id, args[1]);
-	learner_store_exec("DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
-					   "WHERE " LEASE_TIDS_SQL("$4", "$1") " "
-					   "AND al.item_key(x.item_id) = al.item_key(u.i) "
-					   "AND x.item_id = u.i AND x.annotator = $3",
-					   4, types, args, false, 0);
-	n = (int) SPI_processed;
+	n = (int) item_probe_end_leases(l->id, args[1],
+									"DELETE FROM al.leases x USING pg_catalog.unnest($2::pg_catalog.text[]) u(i) "
+									"WHERE " LEASE_TIDS_SQL("$4", "$1") " "
+									"AND al.item_key(x.item_id) = al.item_key(u.i) "
+									"AND x.item_id = u.i AND x.annotator = $3",
+									4, types, args);
 	/* this session's next batches see the items at once, the others' once it commits (batch_hint.c) */
 	if (n > 0)
 		batch_hint_reopened(l->id);

@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/skey.h"
@@ -99,17 +100,27 @@ probe_table_close(ProbeTable *t)
 	table_close(t->heap, NoLock);
 }
 
-/* Start probing (with a fresh snapshot). */
-ItemProbe *
-item_probe_begin(void)
+/* Start probing with snapshot (NULL: a fresh one). */
+static ItemProbe *
+probe_open(Snapshot snapshot)
 {
 	ItemProbe  *p = (ItemProbe *) palloc0(sizeof(ItemProbe));
 
 	probe_table_open(&p->labels, "labels", "labels_item_annotator", "adjudicated", BOOLOID);
 	probe_table_open(&p->leases, "leases", "leases_item", "expires_at", TIMESTAMPTZOID);
 	p->now = GetCurrentTransactionStartTimestamp();
-	item_probe_refresh(p);
+	if (snapshot != NULL)
+		p->snapshot = RegisterSnapshot(snapshot);
+	else
+		item_probe_refresh(p);
 	return p;
+}
+
+/* Start probing (with a fresh snapshot). */
+ItemProbe *
+item_probe_begin(void)
+{
+	return probe_open(NULL);
 }
 
 /*
@@ -224,25 +235,51 @@ item_probe_count(ItemProbe *p, int64 learner, const char *item, const char *anno
 	pfree(DatumGetPointer(key));
 }
 
-/*
- * The tids (a tid[]) of learner's rows in al.leases of the items (a text[],
- * NULL elements skipped), ended leases too, as a fresh snapshot sees them.  A
- * statement that ends leases reads only these rows (a TID scan), rechecking
- * its own conditions on them: joined with unnest(items), an al.leases whose
- * statistics knew none of the learner's leases (a new deployment, a new
- * learner) was planned as a hash join over every lease of the learner.
- */
-Datum
-item_probe_lease_tids(int64 learner, Datum items)
+/* Whether tid is one of the n sorted tids. */
+static bool
+tid_among(const ItemPointerData *tids, int n, ItemPointer tid)
 {
-	ItemProbe  *p = item_probe_begin();
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = ItemPointerCompare((ItemPointer) &tids[mid], tid);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* qsort comparator of tids. */
+static int
+tid_cmp(const void *a, const void *b)
+{
+	return ItemPointerCompare((ItemPointer) a, (ItemPointer) b);
+}
+
+/*
+ * The tids of learner's rows in al.leases of the items (a text[], NULL
+ * elements skipped), ended leases too, as snapshot sees them, except the
+ * n_skip sorted tids skip; into *out, returns how many.
+ */
+static int
+lease_tids(int64 learner, Datum items, Snapshot snapshot, const ItemPointerData *skip, int n_skip,
+		   ItemPointerData **out)
+{
+	ItemProbe  *p = probe_open(snapshot);
 	Datum	   *ids;
 	bool	   *nulls;
 	int			n;
 	int			cap;
 	int			found = 0;
 	ItemPointerData *tids;
-	Datum	   *elems;
 
 	deconstruct_array(DatumGetArrayTypeP(items), TEXTOID, -1, false, TYPALIGN_INT, &ids, &nulls, &n);
 	cap = Max(n, 1);
@@ -260,6 +297,8 @@ item_probe_lease_tids(int64 learner, Datum items)
 		scan = probe_scan_begin(p, &p->leases, learner, key);
 		while (probe_scan_next(scan, &p->leases, item, strlen(item)))
 		{
+			if (tid_among(skip, n_skip, &p->leases.slot->tts_tid))
+				continue;
 			if (found == cap)
 			{
 				cap *= 2;
@@ -272,10 +311,74 @@ item_probe_lease_tids(int64 learner, Datum items)
 		pfree(item);
 	}
 	item_probe_end(p);
-	elems = (Datum *) palloc_extended(sizeof(Datum) * Max(found, 1), MCXT_ALLOC_HUGE);
-	for (int i = 0; i < found; i++)
+	*out = tids;
+	return found;
+}
+
+/* The n tids as a tid[]. */
+static Datum
+tid_array(ItemPointerData *tids, int n)
+{
+	Datum	   *elems = (Datum *) palloc_extended(sizeof(Datum) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (int i = 0; i < n; i++)
 		elems[i] = PointerGetDatum(&tids[i]);
-	return PointerGetDatum(construct_array(elems, found, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT));
+	return PointerGetDatum(construct_array(elems, n, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT));
+}
+
+/*
+ * End leases: run sql, a DELETE of al.leases whose condition is
+ * LEASE_TIDS_SQL with the tids its last parameter (args[nargs - 1], set
+ * here), on learner's lease rows of the items (a text[]); returns how many
+ * rows it deleted.  The DELETE reads only those rows (a TID scan),
+ * rechecking its own conditions: joined with unnest(items), an al.leases
+ * whose statistics knew none of the learner's leases (a new deployment, a
+ * new learner) was planned as a hash join over every lease of the learner.
+ * The tids are found with the DELETE's own snapshot (a lease renewed and
+ * committed after a probe's snapshot is not at the tid found then; under
+ * REPEATABLE READ the DELETE must see the version it would have joined,
+ * and fail to serialize if it was updated).  A lease updated while the
+ * DELETE waits for its row (al.next_batch renewing it) has a new tid: a
+ * sequential scan's recheck of the ctid condition drops that version, so
+ * the rows are probed again with a new snapshot until no tid is new.
+ */
+int64
+item_probe_end_leases(int64 learner, Datum items, const char *sql, int nargs, Oid *types, Datum *args)
+{
+	ItemPointerData *tried = NULL;
+	int			n_tried = 0;
+	int64		ended = 0;
+
+	for (;;)
+	{
+		ItemPointerData *tids;
+		int			n;
+		Snapshot	snapshot;
+
+		/* the snapshot a DELETE of the store takes: this transaction's writes so far, too */
+		CommandCounterIncrement();
+		PushCopiedSnapshot(GetTransactionSnapshot());
+		UpdateActiveSnapshotCommandId();
+		snapshot = GetActiveSnapshot();
+		n = lease_tids(learner, items, snapshot, tried, n_tried, &tids);
+		if (n > 0)
+		{
+			args[nargs - 1] = tid_array(tids, n);
+			learner_store_exec_snapshot(sql, nargs, types, args, snapshot);
+			ended += (int64) SPI_processed;
+		}
+		PopActiveSnapshot();
+		if (n == 0)
+			break;
+		/* the rows tried stay skipped: they were ended, or their conditions do not hold */
+		tried = tried ? (ItemPointerData *) repalloc_huge(tried, sizeof(ItemPointerData) * (n_tried + n)) :
+			(ItemPointerData *) palloc_extended(sizeof(ItemPointerData) * n, MCXT_ALLOC_HUGE);
+		memcpy(tried + n_tried, tids, sizeof(ItemPointerData) * n);
+		n_tried += n;
+		qsort(tried, n_tried, sizeof(ItemPointerData), tid_cmp);
+		pfree(tids);
+	}
+	return ended;
 }
 
 /* Whether item has a label or a live lease of learner (taken, under overlap 1). */

@@ -24,18 +24,18 @@ extern void item_probe_end(ItemProbe *p);
 extern void item_probe_count(ItemProbe *p, int64 learner, const char *item, const char *annotator,
 							 ItemCounts *c);
 extern bool item_probe_taken(ItemProbe *p, int64 learner, const char *item);
-extern Datum item_probe_lease_tids(int64 learner, Datum items);
+extern int64 item_probe_end_leases(int64 learner, Datum items, const char *sql, int nargs, Oid *types,
+								   Datum *args);
 
 /*
  * The SQL condition that lease x (of al.leases) is one of the rows whose
- * tids (item_probe_lease_tids) are the tid[] parameter tids, of learner
- * (a bigint parameter): the statement reads those rows (a TID scan) and
- * checks its own conditions on them; concurrent updates are followed as
- * in any DELETE (EvalPlanQual rechecks the row's new version).  The
- * learner's condition is wrapped in IS TRUE so that it cannot be an index
- * condition: with statistics that know none of the learner's leases, an
- * index scan on learner_id alone looks cheaper than the TID scan and reads
- * every lease of the learner.
+ * tids (item_probe_end_leases finds them) are the tid[] parameter tids, of
+ * learner (a bigint parameter): the statement reads those rows (a TID
+ * scan) and checks its own conditions on them.  The learner's condition is
+ * wrapped in IS TRUE so that it cannot be an index condition: with
+ * statistics that know none of the learner's leases, an index scan on
+ * learner_id alone looks cheaper than the TID scan and reads every lease
+ * of the learner.
  */
 #define LEASE_TIDS_SQL(tids, learner) \
 	"x.ctid OPERATOR(pg_catalog.=) ANY (" tids "::pg_catalog.tid[]) " \

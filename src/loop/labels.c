@@ -326,8 +326,7 @@ store_labels(const Learner *l, const LabelBatch *b)
 	args[5] = BoolGetDatum(b->adjudicated);
 	args[6] = Int32GetDatum(l->options.overlap);
 	learner_store_exec(upsert, 6, types, args, false, 0);
-	args[7] = item_probe_lease_tids(l->id, args[1]);
-	learner_store_exec(release, 8, types, args, false, 0);
+	(void) item_probe_end_leases(l->id, args[1], release, 8, types, args);
 }
 
 /* WARNING about labels on items whose features the round cannot use. */

@@ -211,6 +211,8 @@ extern void overlap_check_options(const LearnerOptions *o);
 extern void overlap_append_json(StringInfo buf, const LearnerOptions *o);
 extern int	learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args,
 							   bool read_only, long limit);
+extern int	learner_store_exec_snapshot(const char *sql, int nargs, Oid *types, Datum *args,
+										Snapshot snapshot);
 extern int64 learner_store_int8(const char *sql, int64 arg, int64 if_none);
 extern int	learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types, Datum *args,
 									bool read_only, long limit);

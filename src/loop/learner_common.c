@@ -44,18 +44,25 @@ learner_store_dml_running(void)
 	return store_dml_depth > 0;
 }
 
-/* Run plan (or, NULL, sql) through SPI, counted in store_dml_depth. */
+/*
+ * Run plan (or, NULL, sql) through SPI, counted in store_dml_depth; with
+ * snapshot (and a plan), under that snapshot instead of a fresh one.
+ */
 static int
 store_spi_run(SPIPlanPtr plan, const char *sql, int nargs, Oid *types, Datum *args, bool read_only,
-			  long limit)
+			  long limit, Snapshot snapshot)
 {
 	volatile int ret = 0;
 
 	store_dml_depth++;
 	PG_TRY();
 	{
-		ret = plan ? SPI_execute_plan(plan, args, NULL, read_only, limit) :
-			SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
+		if (plan && snapshot)
+			ret = SPI_execute_snapshot(plan, args, NULL, snapshot, InvalidSnapshot, read_only, true, limit);
+		else if (plan)
+			ret = SPI_execute_plan(plan, args, NULL, read_only, limit);
+		else
+			ret = SPI_execute_with_args(sql, nargs, types, args, NULL, read_only, limit);
 	}
 	PG_FINALLY();
 	{
@@ -73,7 +80,31 @@ learner_store_exec(const char *sql, int nargs, Oid *types, Datum *args, bool rea
 	int			ret;
 
 	al_become_store_owner(&save);
-	ret = store_spi_run(NULL, sql, nargs, types, args, read_only, limit);
+	ret = store_spi_run(NULL, sql, nargs, types, args, read_only, limit, NULL);
+	al_restore(&save);
+	if (ret < 0)
+		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
+	return ret;
+}
+
+/*
+ * The same under snapshot, not a fresh one: for a statement that reads
+ * rows its caller found with that snapshot (their tids: a row updated
+ * since a later snapshot was taken is not at the tid found).
+ */
+int
+learner_store_exec_snapshot(const char *sql, int nargs, Oid *types, Datum *args, Snapshot snapshot)
+{
+	AlIdentity	save;
+	SPIPlanPtr	plan;
+	int			ret;
+
+	al_become_store_owner(&save);
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "could not prepare SPI statement: %s", sql);
+	ret = store_spi_run(plan, sql, nargs, types, args, false, 0, snapshot);
+	SPI_freeplan(plan);
 	al_restore(&save);
 	if (ret < 0)
 		elog(ERROR, "SPI statement failed (%d): %s", ret, sql);
@@ -113,7 +144,7 @@ learner_store_exec_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types
 	level = NewGUCNestLevel();
 	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	ret = store_spi_run(*plan, sql, nargs, types, args, read_only, limit);
+	ret = store_spi_run(*plan, sql, nargs, types, args, read_only, limit, NULL);
 	AtEOXact_GUC(true, level);
 	al_restore(&save);
 	if (ret < 0)
