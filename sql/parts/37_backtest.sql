@@ -31,8 +31,20 @@ CREATE FUNCTION al.backtest_summary(data regclass, id name, features name, label
 	RETURNS TABLE (strategy text, batch_size integer, runs integer, runs_reached integer,
 		labels_to_target double precision, full_accuracy double precision,
 		final_accuracy double precision)
-	LANGUAGE sql VOLATILE PARALLEL UNSAFE
-BEGIN ATOMIC
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- (a NULL, NaN or infinite target was reached by no run, silently; 0 or less by all)
+	IF target IS NULL THEN
+		RAISE EXCEPTION 'target must not be null' USING ERRCODE = '22004';
+	END IF;
+	IF target OPERATOR(pg_catalog.<=) 0 OR target OPERATOR(pg_catalog.=) 'NaN'::double precision
+		OR target OPERATOR(pg_catalog.=) 'Infinity'::double precision THEN
+		RAISE EXCEPTION 'target must be a positive fraction of the full-pool accuracy: %', target
+			USING ERRCODE = '22023', HINT = 'For 95% of the accuracy of a model trained on the whole pool, pass 0.95.';
+	END IF;
+	RETURN QUERY
 	WITH curve AS (
 		SELECT b.strategy, b.batch_size, b.seed, b.labels, b.accuracy, b.full_accuracy,
 			pg_catalog.min(b.labels) FILTER (WHERE b.accuracy OPERATOR(pg_catalog.>=)
@@ -50,11 +62,12 @@ BEGIN ATOMIC
 	SELECT s.strategy, s.batch_size, pg_catalog.count(*)::integer,
 		pg_catalog.count(s.reached_at)::integer,
 		CASE WHEN pg_catalog.count(s.reached_at) OPERATOR(pg_catalog.=) pg_catalog.count(*)
-			THEN pg_catalog.avg(s.reached_at) END,
+			THEN pg_catalog.avg(s.reached_at)::double precision END,
 		pg_catalog.avg(s.full_accuracy), pg_catalog.avg(s.final_accuracy)
 	FROM per_seed s
 	GROUP BY s.strategy, s.batch_size
 	ORDER BY s.batch_size, s.strategy;
-END;
+END
+$$;
 COMMENT ON FUNCTION al.backtest_summary(regclass, name, name, name, text[], integer[], integer, integer, bigint[], double precision, jsonb, double precision) IS
 	'labels-to-target per strategy and batch size from al.backtest: the labels at which the holdout accuracy first reaches target x the full-pool accuracy, averaged over the seeds (NULL unless every seed reached it; runs_reached says how many of the runs did), with the mean full-pool and final accuracies';
