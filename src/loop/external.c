@@ -174,6 +174,7 @@ typedef struct ExternalScan
 	float	   *m;				/* members x k */
 	int			m_cap;			/* members m holds */
 	double	   *work;
+	HotRows    *ranking;		/* option ranking_rows: the best rows so far, else NULL */
 	/* results */
 	int64		scored;
 	int64		unusable;		/* unlabeled rows without usable predictions */
@@ -266,7 +267,23 @@ measure_labeled(ExternalScan *st, int e, int members)
 	st->correct += pred == truth;
 }
 
-/* Score one block of (id text, predictions) rows into al.scores, in the block's context. */
+/* Offer a scored row to the ranking of option ranking_rows; the row it pushes out is not written. */
+static void
+keep_ranked(HotRows *ranking, double score, const char *item, const float *p)
+{
+	HotRow		out;
+
+	if (round_hot_offer(ranking, score, item, p, &out) == HOT_OFFER_REPLACED)
+	{
+		pfree(out.id);
+		pfree(out.p);
+	}
+}
+
+/*
+ * Score one block of (id text, predictions) rows into al.scores (under
+ * option ranking_rows: into st->ranking), in the block's context.
+ */
 static void
 external_block(void *arg)
 {
@@ -303,15 +320,20 @@ external_block(void *arg)
 			st->unusable++;
 			continue;
 		}
-		items[n] = CStringGetTextDatum(item);
 		scores[n] = Float8GetDatum(round_row_score(l, item, st->p, st->m, members, NULL, 0, st->work));
+		st->entropy_sum += al_entropy(st->p, l->k);
+		st->scored++;
+		if (st->ranking != NULL)
+		{
+			keep_ranked(st->ranking, DatumGetFloat8(scores[n]), item, st->p);
+			continue;
+		}
+		items[n] = CStringGetTextDatum(item);
 		predicted[n] = CStringGetTextDatum(l->classes[al_argmax(st->p, l->k)]);
 		probs[n] = PointerGetDatum(probvec_from_floats(st->p, l->k, -1));
-		st->entropy_sum += al_entropy(st->p, l->k);
 		n++;
 	}
 	round_insert_scores(l, st->version, n, items, scores, predicted, probs, st->pv_type);
-	st->scored += n;
 }
 
 /* Index the labeled items (their label-rule label; the evaluation sample's after the others). */
@@ -347,10 +369,11 @@ index_labels(ExternalScan *st, EvalLabels *eval)
 /*
  * Rank the pool from the predictions column as version: replace the
  * learner's rows of al.scores with the unlabeled rows that have usable
- * predictions, and measure the labeled ones (into st).
+ * predictions (under option ranking_rows, the best of them), and measure
+ * the labeled ones (into st).
  */
 static void
-external_scan(const Learner *l, int32 version, ExternalScan *st, EvalLabels *eval)
+external_scan(const Learner *l, int32 version, int64 pool_size, ExternalScan *st, EvalLabels *eval)
 {
 	Oid			type = INT8OID;
 	Datum		arg = Int64GetDatum(l->id);
@@ -372,11 +395,14 @@ external_scan(const Learner *l, int32 version, ExternalScan *st, EvalLabels *eva
 	st->m_cap = 1;
 	st->m = (float *) palloc_extended(sizeof(float) * l->k, MCXT_ALLOC_HUGE);
 	st->work = (double *) palloc(sizeof(double) * 4 * l->k);
+	st->ranking = round_ranking_rows(l, pool_size);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_query_blocks(l->owner,
 						 psprintf("SELECT %s::pg_catalog.text, %s FROM %s", quote_identifier(l->id_column),
 								  quote_identifier(l->features_column), learner_pool_name(l)),
 						 0, NULL, NULL, false, EXTERNAL_BLOCK_ROWS, external_block, st);
+	if (st->ranking != NULL)
+		round_insert_ranking(l, version, st->ranking);
 }
 
 /* The evaluation metrics of the scan's evaluation items (n -1: the learner has none). */
@@ -532,9 +558,13 @@ external_round(Learner *l, int64 pool_size)
 	}
 	else if (version > 0 && (l->retrain_requested || round_ranking_stale(l, pool_size)))
 	{
+		ScoreResult res = {0};
+
 		round_report(l, psprintf("ranking prediction version %d", version));
-		external_scan(l, version, &st, &eval);
-		round_record_ranking(l, version, pool_size, st.scored, NULL);
+		external_scan(l, version, pool_size, &st, &eval);
+		/* under option ranking_rows the ranking was inserted with its hot rows marked */
+		res.hot_marked = st.ranking != NULL;
+		round_record_ranking(l, version, pool_size, st.scored, st.ranking != NULL ? &res : NULL);
 		/* a version's curve point: at its first ranking, with the labels present then */
 		if (l->retrain_requested &&
 			learner_store_int8("SELECT pg_catalog.count(*) FROM al.curve_store WHERE learner_id = $1 "

@@ -94,6 +94,7 @@ typedef struct LearnerOptions
 	int			candidates;		/* rows the selector orders; 0 = all (10000) */
 	int			sample;			/* rows scored per round; 0 = all (0) */
 	double		rescore_sample; /* rows (1 or more) or fraction (below 1) of the pool rescored per round, the rest kept; 0 = all (0) */
+	int			ranking_rows;	/* rows of al.scores a round keeps, the best by score; 0 = all (0) */
 	double		class_cap;		/* batch balanced: a class's share of a prefix (0.5) */
 	double		density;		/* information density's beta; 0 = none (0) */
 	bool		density_euclidean;	/* else cosine (false) */

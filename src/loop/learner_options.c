@@ -29,6 +29,7 @@
 #define MAX_CANDIDATES 1000000
 #define MAX_SAMPLE 100000000
 #define MAX_RESCORE_ROWS 1e12
+#define MAX_RANKING_ROWS 10000000
 #define MAX_DENSITY_BETA 100
 #define MAX_DENSITY_SAMPLE 100000
 #define MIN_TEMPERATURE 1e-6
@@ -111,6 +112,14 @@ check_selection(const char *strategy, const LearnerOptions *o)
 				 errmsg("option \"rescore_sample\" needs \"batch\": \"topk\" without \"explore\", \"sample\", \"density\" or \"predictions\", and a strategy other than \"%s\"",
 						LEARNER_EER_STRATEGY),
 				 errdetail("The rows a round does not rescore keep their scores and have no rank.")));
+	if (o->ranking_rows > 0 &&
+		(o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->sample > 0 || o->density > 0 ||
+		 eer || o->rescore_sample > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"ranking_rows\" needs \"batch\": \"topk\" without \"explore\", \"sample\", \"density\" or \"rescore_sample\", and a strategy other than \"%s\"",
+						LEARNER_EER_STRATEGY),
+				 errdetail("A round keeps the best rows by score only; the others have no row in the ranking.")));
 	if (!eer)
 		return;
 	if (o->batch != ROUND_BATCH_TOPK || o->explore != EXPLORE_NONE || o->density > 0)
@@ -261,6 +270,7 @@ learner_options_init(LearnerOptions *o)
 	o->candidates = 10000;
 	o->sample = 0;
 	o->rescore_sample = 0;
+	o->ranking_rows = 0;
 	o->class_cap = 0.5;
 	o->density = 0;
 	o->density_euclidean = false;
@@ -536,6 +546,8 @@ apply_selection_option(LearnerOptions *o, const char *key, JsonbValue *v)
 		o->sample = off ? 0 : (int) al_option_integer(key, v, 1, MAX_SAMPLE);
 	else if (strcmp(key, "rescore_sample") == 0)
 		set_rescore_sample(o, v);
+	else if (strcmp(key, "ranking_rows") == 0)
+		o->ranking_rows = off ? 0 : (int) al_option_integer(key, v, 1, MAX_RANKING_ROWS);
 	else if (strcmp(key, "class_cap") == 0)
 	{
 		o->class_cap = number_between(key, v, 0, true, 1);
@@ -747,7 +759,7 @@ apply_option(void *ctx, const char *key, JsonbValue *v)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown learner option \"%s\"", key),
-				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, rescore_sample, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha, score_in.")));
+				 errhint("Options: batch_size, retrain_every, committee, c, seed, holdout, max_iter, standardize, class_weight, lease, max_leased, overlap, label_rule, adjudicator, serve, label_column, cold_start, cold_start_query, batch, candidates, sample, rescore_sample, ranking_rows, class_cap, density, density_metric, density_sample, explore, eer_loss, eer_candidates, eer_sample, eer_steps, eval_size, eval_fraction, eval_rate, eval_table, eval_label_column, stop_kappa, stop_window, stop_set_size, label_budget, stop_uncertainty, stop_plateau, predictions, family, alpha, score_in.")));
 }
 
 /*
@@ -780,6 +792,8 @@ append_selection(StringInfo buf, const LearnerOptions *o, const char *strategy)
 		appendStringInfo(buf, ", \"sample\": %d", o->sample);
 	if (o->rescore_sample > 0)
 		appendStringInfo(buf, ", \"rescore_sample\": %s", float8out_internal(o->rescore_sample));
+	if (o->ranking_rows > 0)
+		appendStringInfo(buf, ", \"ranking_rows\": %d", o->ranking_rows);
 	if (strcmp(round_batch_name(o->batch), "balanced") == 0)
 		appendStringInfo(buf, ", \"class_cap\": %s", float8out_internal(o->class_cap));
 	if (o->density > 0)

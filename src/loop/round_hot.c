@@ -47,6 +47,7 @@ struct HotRows
 	int			n;
 	int			cap;
 	int			k;				/* classes of a whole row; 0: ids only */
+	bool		drops;			/* the rows it does not keep leave the ranking (ranking_rows) */
 	HotEntry   *e;
 	MemoryContext cxt;
 };
@@ -120,6 +121,50 @@ round_hot_create(int k)
 	return h;
 }
 
+/*
+ * An empty heap of at most cap whole rows of k classes, in the current
+ * memory context: the ranking of a round under option ranking_rows (the
+ * rows it does not keep are never written).  cap is bounded by the rows
+ * the round scores.
+ */
+HotRows *
+round_hot_create_rows(int k, int cap)
+{
+	HotRows    *h = (HotRows *) palloc0(sizeof(HotRows));
+
+	h->cap = Max(cap, 1);
+	h->k = k;
+	h->drops = true;
+	h->e = (HotEntry *) palloc0(sizeof(HotEntry) * h->cap);
+	h->cxt = CurrentMemoryContext;
+	return h;
+}
+
+/* qsort comparator: the hand-out order, the best row first. */
+static int
+hot_cmp_best_first(const void *a, const void *b)
+{
+	return hot_cmp((const HotEntry *) b, (const HotEntry *) a);
+}
+
+/*
+ * Sort h's rows in the hand-out order (score DESC, id), the best first, for
+ * round_hot_row; h takes no more offers.
+ */
+void
+round_hot_sort(HotRows *h)
+{
+	qsort(h->e, h->n, sizeof(HotEntry), hot_cmp_best_first);
+	h->cap = h->n;
+}
+
+/* Whether the rows h does not keep leave the ranking (round_hot_create_rows). */
+bool
+round_hot_drops(const HotRows *h)
+{
+	return h->drops;
+}
+
 /* Whether h keeps whole rows (the round inserts them at the end). */
 bool
 round_hot_keeps_rows(const HotRows *h)
@@ -176,7 +221,7 @@ round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow
 	return HOT_OFFER_REPLACED;
 }
 
-/* Row i of the rows kept (0 .. round_hot_count - 1, in no particular order). */
+/* Row i of the rows kept (0 .. round_hot_count - 1; in no particular order until round_hot_sort). */
 void
 round_hot_row(const HotRows *h, int i, HotRow *row)
 {

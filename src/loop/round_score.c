@@ -380,7 +380,8 @@ work_read_row(ScoreWork *w, Datum f, bool isnull, int d, int row)
  * A scored row (id, score, its k probabilities p) into the round's
  * results: the mean uncertainty's sum, the hot rows (hot, or NULL), and
  * block unless the hot rows keep it whole (it goes in at the end, hot;
- * the row it replaced goes now).
+ * the row it replaced goes now).  Under option ranking_rows (hot drops
+ * rows) a row goes into the ranking only if it stays in hot to the end.
  */
 static void
 place_row(const Learner *l, ScoreBlock *block, ScoreResult *res, HotRows *hot, const char *id,
@@ -392,6 +393,16 @@ place_row(const Learner *l, ScoreBlock *block, ScoreResult *res, HotRows *hot, c
 	res->entropy_sum += al_entropy(p, l->k);
 	if (hot != NULL)
 		offer = round_hot_offer(hot, score, id, p, &out);
+	if (hot != NULL && round_hot_drops(hot))
+	{
+		/* option ranking_rows: a row the heap does not keep is not written */
+		if (offer == HOT_OFFER_REPLACED)
+		{
+			pfree(out.id);
+			pfree(out.p);
+		}
+		return;
+	}
 	if (hot == NULL || !round_hot_keeps_rows(hot) || offer == HOT_OFFER_OUT)
 		block_append(l, block, id, score, p);
 	else if (offer == HOT_OFFER_REPLACED)
@@ -692,6 +703,53 @@ score_drawn(ScoreState *st)
 				 2, types, args);
 }
 
+/*
+ * The ranking of a round under option ranking_rows: a heap of the best
+ * rows by score (at most the option's count, and not more than the pool's
+ * rows), or NULL without the option.
+ */
+HotRows *
+round_ranking_rows(const Learner *l, int64 pool_size)
+{
+	if (l->options.ranking_rows <= 0)
+		return NULL;
+	return round_hot_create_rows(l->k, (int) Min((int64) l->options.ranking_rows, Max(pool_size, 1)));
+}
+
+/*
+ * Insert the rows of a ranking under option ranking_rows (h, from
+ * round_ranking_rows) in the hand-out order, the first RANKING_HOT_ROWS
+ * hot, a block at a time (each block in a context reset after its insert).
+ */
+void
+round_insert_ranking(const Learner *l, int32 version, HotRows *h)
+{
+	ScoreBlock *block = (ScoreBlock *) palloc0(sizeof(ScoreBlock));
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext ranking block",
+											  ALLOCSET_DEFAULT_SIZES);
+	Oid			pv_type = round_probvec_oid();
+	int			n = round_hot_count(h);
+
+	round_hot_sort(h);
+	for (int i = 0; i < n; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		HotRow		row;
+
+		round_hot_row(h, i, &row);
+		block_append(l, block, row.id, row.score, row.p);
+		if (block->n == SCORE_BLOCK_ROWS || i == n - 1 || i == RANKING_HOT_ROWS - 1)
+		{
+			insert_block(l, version, block, pv_type, i < RANKING_HOT_ROWS);
+			MemoryContextReset(cxt);
+			CHECK_FOR_INTERRUPTS();
+		}
+		MemoryContextSwitchTo(old);
+	}
+	MemoryContextDelete(cxt);
+	pfree(block);
+}
+
 /* Insert the rows the hot rows kept whole, hot, a block at a time. */
 static void
 insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock *block, Oid pv_type)
@@ -789,7 +847,12 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	st.draw.fraction = rescore_fraction(l, pool_size, &kept);
 	st.draw.seed = rescore_seed(l, version);
 	/* without ranks or kept rows, the hot rows are the best scores of the pass */
-	st.hot = (round_select_ranks(st.sel) || st.draw.fraction > 0) ? NULL : round_hot_create(l->k);
+	if (round_select_ranks(st.sel) || st.draw.fraction > 0)
+		st.hot = NULL;
+	else if (l->options.ranking_rows > 0)
+		st.hot = round_ranking_rows(l, pool_size);	/* the ranking is the best rows of the pass */
+	else
+		st.hot = round_hot_create(l->k);
 	st.toast = NULL;
 	st.deferred = 0;
 	st.deferred_cxt = NULL;
@@ -805,7 +868,12 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 		score_drawn(&st);
 	else
 		score_serial(&st, round_pool_sql(l), 0, NULL, NULL);
-	if (st.hot != NULL && round_hot_keeps_rows(st.hot))
+	if (st.hot != NULL && round_hot_drops(st.hot))
+	{
+		round_insert_ranking(l, version, st.hot);
+		st.res.hot_marked = true;
+	}
+	else if (st.hot != NULL && round_hot_keeps_rows(st.hot))
 	{
 		insert_hot_rows(l, version, st.hot, st.block, st.pv_type);
 		st.res.hot_marked = true;
