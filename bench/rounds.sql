@@ -100,14 +100,16 @@ LANGUAGE sql AS $$
 $$;
 
 -- The table: per pool the median scan and round, their ratio, the round
--- per 1,000 rows, and the round with rescore_sample 0.1 (serial, and with
--- al_ext.parallel_rounds and 2 workers).
+-- per 1,000 rows, the round with rescore_sample 0.1 (serial, and with
+-- al_ext.parallel_rounds and 2 workers), and the round with ranking_rows
+-- 10000 (every row scored, the best 10,000 written).
 CREATE VIEW bench.rounds_report AS
 WITH p AS (
 	SELECT pool, rows, d, count(*) FILTER (WHERE what = 'round') AS runs,
 	       bench.rounds_median(pool, 'scan') AS scan, bench.rounds_median(pool, 'round') AS round,
 	       bench.rounds_median(pool, 'round, rescore_sample 0.1') AS sampled,
 	       bench.rounds_median(pool, 'round, rescore_sample 0.1, 2 workers') AS sampled2,
+	       bench.rounds_median(pool, 'round, ranking_rows 10000') AS kept,
 	       bench.rounds_median(pool, 'toast scan') AS toast
 	FROM bench.round_runs GROUP BY pool, rows, d)
 SELECT to_char(rows, 'FM99,999,999') AS "rows", d AS features, runs,
@@ -116,6 +118,7 @@ SELECT to_char(rows, 'FM99,999,999') AS "rows", d AS features, runs,
        round((1000 * round / rows)::numeric, 3) AS "round ms / 1000 rows",
        round(sampled::numeric) AS "rescore 10% ms", round((sampled / scan)::numeric, 2) AS "10% / scan",
        round(sampled2::numeric) AS "10%, 2 workers ms",
+       round(kept::numeric) AS "best 10,000 kept ms", round((kept / scan)::numeric, 2) AS "kept / scan",
        CASE WHEN d = 768 AND rows = 1000000 THEN
             CASE WHEN round <= 1.5 * scan THEN 'PASS' ELSE 'MISS' END || ' (round <= 1.5 x scan)' END AS "issue 12 target"
 FROM p ORDER BY p.d, p.rows;

@@ -486,11 +486,13 @@ round_pool() {
 # warm-up round, then AL_BENCH_ROUND_RUNS times a plain scan of the feature
 # column and a round alternately (al.scores vacuumed before each: autovacuum
 # is off), then as many rounds with rescore_sample 0.1, serial and with
-# al_ext.parallel_rounds and 2 workers alternately; drop it all
+# al_ext.parallel_rounds and 2 workers alternately, then as many with
+# ranking_rows 10000 (the whole pool scored, the best 10,000 rows written);
+# drop it all
 bench_rounds() {
 	local spec d rows t r rc
 	for spec in $ROUND_POOLS; do
-		say "== rounds: pool $spec: generate, then $ROUND_RUNS scans and rounds, then $ROUND_RUNS with rescore_sample 0.1 (serial and 2 workers)"
+		say "== rounds: pool $spec: generate, then $ROUND_RUNS scans and rounds, then $ROUND_RUNS with rescore_sample 0.1 (serial and 2 workers), then $ROUND_RUNS with ranking_rows 10000"
 		round_pool rounds "$spec" && rc=0 || rc=$?
 		[ $rc = 1 ] && continue
 		[ $rc = 2 ] && return 1
@@ -514,6 +516,14 @@ bench_rounds() {
 				"with 2 workers $(psql_ -At -c "VACUUM al.scores" -c "SET al_ext.parallel_rounds = on" \
 					-c "SET max_parallel_workers_per_gather = 2" \
 					-c "SELECT round(bench.time_round('$t', '$t', $rows, $d, 'round, rescore_sample 0.1, 2 workers', $r))") ms"
+		done
+		# option ranking_rows: every row scored, the best 10,000 written
+		psql_ -At -c "SELECT al.alter_learner('$t', NULL, '{\"rescore_sample\": null, \"ranking_rows\": 10000}')" \
+			-c "SELECT al.run_learner('$t')" >/dev/null
+		for ((r = 1; r <= ROUND_RUNS; r++)); do
+			psql_ -c "VACUUM al.scores"
+			say "   round with ranking_rows 10000:" \
+				"$(psql_ -At -c "SELECT round(bench.time_round('$t', '$t', $rows, $d, 'round, ranking_rows 10000', $r))") ms"
 		done
 		psql_ -At -c "SELECT al.drop_learner('$t')" -c "DROP TABLE $t" -c "VACUUM al.scores" >/dev/null
 	done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Citus check: start the three-node cluster (cluster.sh), run
 # check_partitions.sql, check_aggregates.sql, check_learner.sql,
-# check_rescore.sql, check_views.sql and check_families.sql on the
+# check_rescore.sql, check_ranking_rows.sql, check_views.sql and
+# check_families.sql on the
 # coordinator, and list
 # the queries the workers received for the learners (their logs), into
 # bench/citus/results.txt (appended: one dated section a run).  Needs
@@ -42,6 +43,9 @@ bash cluster.sh start >/dev/null || exit 1
 	echo "## 2d. option rescore_sample on a distributed pool (check_rescore.sql)"
 	psql_c -f check_rescore.sql 2>&1 | grep -av 'DEBUG:  \(Plan [0-9]* query\|push down\|recursively planning\|Wrapping relation\|generating subplan\)'
 	echo
+	echo "## 2e. option ranking_rows on a distributed pool (check_ranking_rows.sql)"
+	psql_c -f check_ranking_rows.sql 2>&1 | grep -av 'DEBUG:  \(Plan [0-9]* query\|push down\|recursively planning\|Wrapping relation\|generating subplan\)'
+	echo
 	echo "## 2c. score_in \"auto\" over a view of the distributed pool (check_views.sql)"
 	psql_c -f check_views.sql 2>&1 | grep -av 'DEBUG:  \(Plan [0-9]* query\|push down\|recursively planning\|Creating router\|Plan is router\|query has a single\|Distributed planning\|assigned task\|generating subplan\|join\)'
 	echo
@@ -49,7 +53,7 @@ bash cluster.sh start >/dev/null || exit 1
 	psql_c -f check_families.sql 2>&1
 	psql_c -q -c "SELECT run_command_on_workers('ALTER SYSTEM RESET log_statement'), run_command_on_workers('SELECT pg_reload_conf()')" >/dev/null
 	echo
-	echo "## what the workers received during check_learner.sql, check_rescore.sql, check_views.sql and check_families.sql (shard numbers as N, constants elided, counts)"
+	echo "## what the workers received during check_learner.sql, check_rescore.sql, check_ranking_rows.sql, check_views.sql and check_families.sql (shard numbers as N, constants elided, counts)"
 	for n in 1 2; do
 		tail -c +"$(( $(cat "$DIR/w$n.log.mark") + 1 ))" "$DIR/w$n.log"
 	done | grep -aoE '(execute [^:]*|statement): .*pool_[0-9]+.*' \
