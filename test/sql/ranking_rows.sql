@@ -147,7 +147,12 @@ SELECT array_agg(b.item_id ORDER BY b.o) = (SELECT array_agg(item_id) FROM pg_te
 	count(*) AS handed_out
 FROM al.next_batch('rr_ctop', 10, 'ann') WITH ORDINALITY b(item_id, s, p, q, o);
 SELECT count(*) AS nothing_left FROM al.next_batch('rr_ctop', 10, 'ann2');
-SELECT count(al.label('rr_ctop', item_id, 'a', 'ann')) AS labeled FROM pg_temp.head('rr_ctop', NULL);
+-- a round that keeps fewer rows: the held items it drops stay leased, without a score
+SELECT al.alter_learner('rr_ctop', NULL, '{"ranking_rows": 2}');
+SELECT al.run_learner('rr_ctop') AS round;
+SELECT count(*) AS held, count(score) AS held_with_score FROM al.my_batch('rr_ctop', 'ann');
+SELECT count(al.label('rr_ctop', item_id, 'a', 'ann')) AS labeled FROM al.my_batch('rr_ctop', 'ann');
+SELECT al.alter_learner('rr_ctop', NULL, '{"ranking_rows": 5}');
 SELECT al.retrain('rr_ctop'), al.run_learner('rr_ctop') AS round;
 SELECT count(*) AS next_five FROM al.next_batch('rr_ctop', 10, 'ann');
 
