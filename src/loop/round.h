@@ -112,8 +112,11 @@ typedef struct ParallelRows
 } ParallelRows;
 extern bool round_parallel_wanted(const Learner *l, bool sel_needed);
 extern int	round_parallel_buckets(int k, int64 pool_size);
+/* Takes a row of a parallel scoring instead of keeping it (writes nothing: the query runs in parallel mode). */
+typedef void (*ParallelRowSink) (void *arg, const char *id, double score, const float *p);
 extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
-										 ItemMap *labeled, const RoundDraw *draw, int bucket, int buckets);
+										 ItemMap *labeled, const RoundDraw *draw, int bucket, int buckets,
+										 ParallelRowSink sink, void *sink_arg);
 extern bool round_pushdown_wanted(const Learner *l, bool sel_needed);
 extern bytea *round_model_value(const Learner *l, const ModelFit *fit, int d);
 extern char *round_pool_predict_sql(const Learner *l, const char *function, bytea *value);

@@ -24,6 +24,9 @@
  * Memory: each kept row's id, score and probabilities (about 80 + 4k bytes
  * a row); a pool whose rows would take more than al_ext.selection_max_memory
  * is scored in hash buckets of its ids, one query (and one write) each.
+ * Under option ranking_rows the receiver hands each row to the round's
+ * bounded heap instead (a sink: nothing is written during the query), so
+ * one query serves any pool.
  *
  * Option score_in "pool" (and "auto" over a Citus distributed table) runs
  * the same one query with the model as a value instead of an id:
@@ -371,6 +374,8 @@ typedef struct RowReceiver
 	const RoundDraw *draw;		/* option rescore_sample's draw */
 	MemoryContext cxt;			/* holds the rows kept */
 	ParallelRows *rows;
+	ParallelRowSink sink;		/* takes each row instead of rows, or NULL */
+	void	   *sink_arg;
 	TupleDesc	rowdesc;		/* al._round_row's record, looked up at its first row */
 	int32		rowtypmod;
 } RowReceiver;
@@ -468,6 +473,13 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 	else
 		record_row_score(r, rec, &score);
 	p = r->p;
+	if (r->sink != NULL)
+	{
+		r->sink(r->sink_arg, item, score, p);
+		pfree(item);
+		MemoryContextSwitchTo(old);
+		return true;
+	}
 	if (rows->n == rows->cap)
 	{
 		rows->cap *= 2;
@@ -554,11 +566,12 @@ rows_condition(const char *id, const RoundDraw *draw, int bucket, int buckets)
  * the rows draw takes (option rescore_sample).  With value (the
  * model as round_model_value made it, of `members` members), the query
  * predicts with al._round_probs and the score is computed here (option
- * score_in).
+ * score_in).  With sink, each scored row goes to sink (with sink_arg)
+ * instead, and the rows returned are none.
  */
 ParallelRows *
 round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members, ItemMap *labeled,
-					const RoundDraw *draw, int bucket, int buckets)
+					const RoundDraw *draw, int bucket, int buckets, ParallelRowSink sink, void *sink_arg)
 {
 	RowReceiver r;
 	SPIExecuteOptions opt;
@@ -579,6 +592,8 @@ round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,
 	r.l = l;
 	r.labeled = labeled;
 	r.draw = draw;
+	r.sink = sink;
+	r.sink_arg = sink_arg;
 	r.cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel round rows", ALLOCSET_DEFAULT_SIZES);
 	r.members = value ? members : 0;
 	r.p = (float *) palloc(sizeof(float) * l->k);

@@ -606,6 +606,20 @@ score_block(void *arg)
 }
 
 /*
+ * A row of a parallel scoring under option ranking_rows: into the
+ * ranking's heap (place_row writes nothing then; the query is still
+ * running in parallel mode).
+ */
+static void
+heap_row(void *arg, const char *id, double score, const float *p)
+{
+	ScoreState *st = (ScoreState *) arg;
+
+	place_row(st->l, st->block, &st->res, st->hot, id, score, p);
+	st->res.scored++;
+}
+
+/*
  * Score the pool with one parallel-safe query (round_parallel.c; with
  * value, the model exported, predicting where the rows are) per hash
  * bucket of its ids (one bucket unless the rows would take more than
@@ -617,7 +631,9 @@ score_parallel(ScoreState *st, bytea *value)
 {
 	/* the rows expected: the pool, or the share option rescore_sample draws */
 	int64		expected = st->draw.fraction > 0 ? (int64) ceil(st->pool_size * st->draw.fraction) : st->pool_size;
-	int			buckets = round_parallel_buckets(st->l->k, expected);
+	/* under option ranking_rows the rows go straight into the ranking's heap: one query, nothing kept */
+	bool		to_heap = st->hot != NULL && round_hot_drops(st->hot);
+	int			buckets = to_heap ? 1 : round_parallel_buckets(st->l->k, expected);
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
 												ALLOCSET_DEFAULT_SIZES);
 
@@ -637,7 +653,7 @@ score_parallel(ScoreState *st, bytea *value)
 									 "bucket %d of %d", expected,
 									 value ? "in the pool" : "al_ext.parallel_rounds", b + 1, buckets));
 		rows = round_parallel_rows(st->l, st->fit->id, value, st->fit->members, st->labeled, &st->draw,
-								   b, buckets);
+								   b, buckets, to_heap ? heap_row : NULL, st);
 		old = MemoryContextSwitchTo(block);
 		for (int64 i = 0; i < rows->n; i++)
 		{
