@@ -267,19 +267,6 @@ measure_labeled(ExternalScan *st, int e, int members)
 	st->correct += pred == truth;
 }
 
-/* Offer a scored row to the ranking of option ranking_rows; the row it pushes out is not written. */
-static void
-keep_ranked(HotRows *ranking, double score, const char *item, const float *p)
-{
-	HotRow		out;
-
-	if (round_hot_offer(ranking, score, item, p, &out) == HOT_OFFER_REPLACED)
-	{
-		pfree(out.id);
-		pfree(out.p);
-	}
-}
-
 /*
  * Score one block of (id text, predictions) rows into al.scores (under
  * option ranking_rows: into st->ranking), in the block's context.
@@ -325,7 +312,7 @@ external_block(void *arg)
 		st->scored++;
 		if (st->ranking != NULL)
 		{
-			keep_ranked(st->ranking, DatumGetFloat8(scores[n]), item, st->p);
+			round_hot_keep(st->ranking, DatumGetFloat8(scores[n]), item, st->p);
 			continue;
 		}
 		items[n] = CStringGetTextDatum(item);

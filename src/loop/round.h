@@ -95,6 +95,7 @@ extern HotRows *round_hot_create(int k);
 extern HotRows *round_hot_create_rows(int k, int cap);
 extern void round_hot_sort(HotRows *h);
 extern bool round_hot_drops(const HotRows *h);
+extern void round_hot_keep(HotRows *h, double score, const char *id, const float *p);
 extern bool round_hot_keeps_rows(const HotRows *h);
 extern HotOffer round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow *out);
 extern int	round_hot_count(const HotRows *h);

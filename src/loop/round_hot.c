@@ -221,6 +221,23 @@ round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow
 	return HOT_OFFER_REPLACED;
 }
 
+/*
+ * Offer a scored row to h and free the row that leaves it, if any: for
+ * heaps whose rows that leave are not written (round_hot_create_rows).
+ */
+void
+round_hot_keep(HotRows *h, double score, const char *id, const float *p)
+{
+	HotRow		out;
+
+	if (round_hot_offer(h, score, id, p, &out) == HOT_OFFER_REPLACED)
+	{
+		pfree(out.id);
+		if (out.p != NULL)
+			pfree(out.p);
+	}
+}
+
 /* Row i of the rows kept (0 .. round_hot_count - 1; in no particular order until round_hot_sort). */
 void
 round_hot_row(const HotRows *h, int i, HotRow *row)

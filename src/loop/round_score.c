@@ -391,18 +391,14 @@ place_row(const Learner *l, ScoreBlock *block, ScoreResult *res, HotRows *hot, c
 	HotOffer	offer = HOT_OFFER_OUT;
 
 	res->entropy_sum += al_entropy(p, l->k);
-	if (hot != NULL)
-		offer = round_hot_offer(hot, score, id, p, &out);
 	if (hot != NULL && round_hot_drops(hot))
 	{
 		/* option ranking_rows: a row the heap does not keep is not written */
-		if (offer == HOT_OFFER_REPLACED)
-		{
-			pfree(out.id);
-			pfree(out.p);
-		}
+		round_hot_keep(hot, score, id, p);
 		return;
 	}
+	if (hot != NULL)
+		offer = round_hot_offer(hot, score, id, p, &out);
 	if (hot == NULL || !round_hot_keeps_rows(hot) || offer == HOT_OFFER_OUT)
 		block_append(l, block, id, score, p);
 	else if (offer == HOT_OFFER_REPLACED)
