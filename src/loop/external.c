@@ -382,7 +382,7 @@ external_scan(const Learner *l, int32 version, int64 pool_size, ExternalScan *st
 	st->m_cap = 1;
 	st->m = (float *) palloc_extended(sizeof(float) * l->k, MCXT_ALLOC_HUGE);
 	st->work = (double *) palloc(sizeof(double) * 4 * l->k);
-	st->ranking = round_ranking_rows(l, pool_size);
+	st->ranking = round_ranking_rows(l, pool_size, sizeof(float) * l->k);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
 	learner_query_blocks(l->owner,
 						 psprintf("SELECT %s::pg_catalog.text, %s FROM %s", quote_identifier(l->id_column),

@@ -112,8 +112,6 @@ family_check_options(const char *strategy, const LearnerOptions *o)
 		family_refuses(o, "sample", "Their round scores the whole pool.");
 	if (o->rescore_sample > 0)
 		family_refuses(o, "rescore_sample", "Their round rescores the whole pool.");
-	if (o->ranking_rows > 0)
-		family_refuses(o, "ranking_rows", "Their round writes every unlabeled row of the pool into the ranking.");
 	if (o->serve_best)
 		family_refuses(o, "serve", "They serve their latest version.");
 	if (o->eval_table != NULL)

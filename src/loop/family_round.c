@@ -16,6 +16,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -55,6 +56,7 @@ typedef struct FamilyScoring
 	ItemMap    *labeled;
 	int64		scored;
 	double		score_sum;
+	HotRows    *ranking;		/* option ranking_rows: the best rows so far (outputs), else NULL */
 	int			block_rows;		/* rows per block */
 	ToastBatch *toast;			/* rows whose features are out of line, or NULL */
 	float	   *dx;				/* block_rows x d: the deferred rows read so far */
@@ -174,7 +176,8 @@ write_block(const FamilyScoring *s, char **items, double *scores, char **predict
 
 /*
  * Score rows (outputs: rows x width; norms: the ||(x, 1)|| of their
- * features) with the learner's strategy and write them: both passes'.
+ * features) with the learner's strategy and write them (under option
+ * ranking_rows: offer them to s->ranking): both passes'.
  */
 static void
 score_rows(FamilyScoring *s, char **items, double *outputs, const double *norms, int rows)
@@ -189,11 +192,55 @@ score_rows(FamilyScoring *s, char **items, double *outputs, const double *norms,
 		scores[i] = s->f->strategies[s->strategy].random ?
 			round_random_score(items[i], s->l->options.seed) :
 			s->f->score(s->strategy, out, s->width, norms[i], s->mean_labels);
-		predicted[i] = s->f->predicted(s->l, out, s->width);
+		/* (the rows option ranking_rows keeps get theirs when they are written) */
+		predicted[i] = s->ranking ? NULL : s->f->predicted(s->l, out, s->width);
 		s->score_sum += scores[i];
+		if (s->ranking != NULL)
+			round_hot_keep(s->ranking, scores[i], items[i], out);
 	}
 	s->scored += rows;
-	write_block(s, items, scores, predicted, outputs, rows);
+	if (s->ranking == NULL)
+		write_block(s, items, scores, predicted, outputs, rows);
+}
+
+/*
+ * Write the rows option ranking_rows kept (s->ranking), in the hand-out
+ * order, a block at a time (each in a context reset after its write).
+ */
+static void
+write_ranking(FamilyScoring *s)
+{
+	int			n = round_hot_count(s->ranking);
+	int			block = 4096;
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "al_ext ranking block",
+											  ALLOCSET_DEFAULT_SIZES);
+
+	round_hot_sort(s->ranking);
+	for (int start = 0; start < n; start += block)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		int			rows = Min(block, n - start);
+		char	  **items = (char **) palloc(sizeof(char *) * rows);
+		double	   *scores = (double *) palloc(sizeof(double) * rows);
+		char	  **predicted = (char **) palloc(sizeof(char *) * rows);
+		double	   *outputs = (double *) palloc(sizeof(double) * rows * s->width);
+
+		for (int i = 0; i < rows; i++)
+		{
+			HotRow		row;
+
+			round_hot_row(s->ranking, start + i, &row);
+			items[i] = row.id;
+			scores[i] = row.score;
+			memcpy(outputs + (Size) i * s->width, row.p, sizeof(double) * s->width);
+			predicted[i] = s->f->predicted(s->l, outputs + (Size) i * s->width, s->width);
+		}
+		write_block(s, items, scores, predicted, outputs, rows);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(cxt);
+		CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);
 }
 
 /* Predict, score and write rows of features x (rows x d). */
@@ -361,6 +408,7 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	s.strategy = family_strategy_index(s.f, l->strategy);
 	s.mean_labels = mean_labels;
 	s.labeled = round_labeled_items(l);
+	s.ranking = round_ranking_rows(l, pool_size, sizeof(double) * s.width);
 	if (s.strategy < 0)
 		elog(ERROR, "learner \"%s\" has strategy \"%s\", not one of its family", l->name, l->strategy);
 	learner_store_exec("DELETE FROM al.scores WHERE learner_id = $1", 1, &type, &arg, false, 0);
@@ -374,6 +422,8 @@ rank_pool(Learner *l, const ModelFit *fit, int d, int32 version, int64 pool_size
 	}
 	else
 		score_serial(&s);
+	if (s.ranking != NULL)
+		write_ranking(&s);
 	round_record_ranking(l, version, pool_size, s.scored, NULL);
 	*score_sum = s.score_sum;
 	return s.scored;

@@ -44,7 +44,7 @@ typedef struct HotRow
 {
 	double		score;
 	char	   *id;
-	float	   *p;				/* its probabilities (whole rows), else NULL */
+	void	   *p;				/* its bytes (whole rows: probabilities, or a family's outputs), else NULL */
 } HotRow;
 
 typedef enum HotOffer
@@ -88,16 +88,16 @@ extern void round_committee_mean(const float *pm, int members, int rows, int j, 
 extern ItemMap *round_labeled_items(const Learner *l);
 extern void round_insert_scores(const Learner *l, int32 version, int n, Datum *items, Datum *scores,
 								Datum *predicted, Datum *probs, Oid pv_type);
-extern HotRows *round_ranking_rows(const Learner *l, int64 pool_size);
+extern HotRows *round_ranking_rows(const Learner *l, int64 pool_size, Size row_bytes);
 extern void round_insert_ranking(const Learner *l, int32 version, HotRows *h);
 /* round_hot.c */
 extern HotRows *round_hot_create(int k);
-extern HotRows *round_hot_create_rows(int k, int cap);
+extern HotRows *round_hot_create_rows(Size row_bytes, int cap);
 extern void round_hot_sort(HotRows *h);
 extern bool round_hot_drops(const HotRows *h);
-extern void round_hot_keep(HotRows *h, double score, const char *id, const float *p);
+extern void round_hot_keep(HotRows *h, double score, const char *id, const void *p);
 extern bool round_hot_keeps_rows(const HotRows *h);
-extern HotOffer round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow *out);
+extern HotOffer round_hot_offer(HotRows *h, double score, const char *id, const void *p, HotRow *out);
 extern int	round_hot_count(const HotRows *h);
 extern void round_hot_row(const HotRows *h, int i, HotRow *row);
 extern Datum round_hot_ids(const HotRows *h);

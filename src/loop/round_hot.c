@@ -38,7 +38,7 @@ typedef struct HotEntry
 {
 	double		score;
 	char	   *id;
-	float	   *p;				/* k probabilities (whole rows), else NULL */
+	void	   *p;				/* the row's bytes (whole rows: k probabilities, or a family's outputs), else NULL */
 } HotEntry;
 
 /* The hot rows so far: a heap with the worst of them at the root. */
@@ -46,7 +46,7 @@ struct HotRows
 {
 	int			n;
 	int			cap;
-	int			k;				/* classes of a whole row; 0: ids only */
+	Size		row_bytes;		/* bytes of a whole row; 0: ids only */
 	bool		drops;			/* the rows it does not keep leave the ranking (ranking_rows) */
 	HotEntry   *e;
 	MemoryContext cxt;
@@ -115,25 +115,26 @@ round_hot_create(int k)
 	HotRows    *h = (HotRows *) palloc0(sizeof(HotRows));
 
 	h->cap = RANKING_HOT_ROWS;
-	h->k = (Size) h->cap * k * sizeof(float) <= HOT_ROWS_BYTES ? k : 0;
+	h->row_bytes = (Size) h->cap * k * sizeof(float) <= HOT_ROWS_BYTES ? sizeof(float) * k : 0;
 	h->e = (HotEntry *) palloc0(sizeof(HotEntry) * h->cap);
 	h->cxt = CurrentMemoryContext;
 	return h;
 }
 
 /*
- * An empty heap of at most cap whole rows of k classes, in the current
- * memory context: the ranking of a round under option ranking_rows (the
- * rows it does not keep are never written).  cap is bounded by the rows
- * the round scores.
+ * An empty heap of at most cap whole rows of row_bytes bytes each (k
+ * probabilities as floats, or a family's outputs as doubles), in the
+ * current memory context: the ranking of a round under option
+ * ranking_rows (the rows it does not keep are never written).  cap is
+ * bounded by the rows the round scores.
  */
 HotRows *
-round_hot_create_rows(int k, int cap)
+round_hot_create_rows(Size row_bytes, int cap)
 {
 	HotRows    *h = (HotRows *) palloc0(sizeof(HotRows));
 
 	h->cap = Max(cap, 1);
-	h->k = k;
+	h->row_bytes = row_bytes;
 	h->drops = true;
 	h->e = (HotEntry *) palloc0(sizeof(HotEntry) * h->cap);
 	h->cxt = CurrentMemoryContext;
@@ -169,20 +170,20 @@ round_hot_drops(const HotRows *h)
 bool
 round_hot_keeps_rows(const HotRows *h)
 {
-	return h->k > 0;
+	return h->row_bytes > 0;
 }
 
 /* Set entry e to a copy of the row (score, id, p). */
 static void
-set_entry(HotRows *h, HotEntry *e, double score, const char *id, const float *p)
+set_entry(HotRows *h, HotEntry *e, double score, const char *id, const void *p)
 {
 	e->score = score;
 	e->id = MemoryContextStrdup(h->cxt, id);
-	if (h->k > 0)
+	if (h->row_bytes > 0)
 	{
 		if (e->p == NULL)
-			e->p = (float *) MemoryContextAlloc(h->cxt, sizeof(float) * h->k);
-		memcpy(e->p, p, sizeof(float) * h->k);
+			e->p = MemoryContextAlloc(h->cxt, h->row_bytes);
+		memcpy(e->p, p, h->row_bytes);
 	}
 }
 
@@ -195,7 +196,7 @@ set_entry(HotRows *h, HotEntry *e, double score, const char *id, const float *p)
  * (HOT_OFFER_REPLACED).
  */
 HotOffer
-round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow *out)
+round_hot_offer(HotRows *h, double score, const char *id, const void *p, HotRow *out)
 {
 	HotEntry	cand = {score, (char *) id, NULL};
 	HotEntry   *root = &h->e[0];
@@ -210,10 +211,10 @@ round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow
 		return HOT_OFFER_OUT;
 	out->score = root->score;
 	out->id = pstrdup(root->id);
-	if (h->k > 0)
+	if (h->row_bytes > 0)
 	{
-		out->p = (float *) palloc(sizeof(float) * h->k);
-		memcpy(out->p, root->p, sizeof(float) * h->k);
+		out->p = palloc(h->row_bytes);
+		memcpy(out->p, root->p, h->row_bytes);
 	}
 	pfree(root->id);
 	set_entry(h, root, score, id, p);
@@ -226,7 +227,7 @@ round_hot_offer(HotRows *h, double score, const char *id, const float *p, HotRow
  * heaps whose rows that leave are not written (round_hot_create_rows).
  */
 void
-round_hot_keep(HotRows *h, double score, const char *id, const float *p)
+round_hot_keep(HotRows *h, double score, const char *id, const void *p)
 {
 	HotRow		out;
 

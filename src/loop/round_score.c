@@ -718,14 +718,14 @@ score_drawn(ScoreState *st)
 /*
  * The ranking of a round under option ranking_rows: a heap of the best
  * rows by score (at most the option's count, and not more than the pool's
- * rows), or NULL without the option.
+ * rows) of row_bytes bytes each, or NULL without the option.
  */
 HotRows *
-round_ranking_rows(const Learner *l, int64 pool_size)
+round_ranking_rows(const Learner *l, int64 pool_size, Size row_bytes)
 {
 	if (l->options.ranking_rows <= 0)
 		return NULL;
-	return round_hot_create_rows(l->k, (int) Min((int64) l->options.ranking_rows, Max(pool_size, 1)));
+	return round_hot_create_rows(row_bytes, (int) Min((int64) l->options.ranking_rows, Max(pool_size, 1)));
 }
 
 /*
@@ -862,7 +862,7 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 	if (round_select_ranks(st.sel) || st.draw.fraction > 0)
 		st.hot = NULL;
 	else if (l->options.ranking_rows > 0)
-		st.hot = round_ranking_rows(l, pool_size);	/* the ranking is the best rows of the pass */
+		st.hot = round_ranking_rows(l, pool_size, sizeof(float) * l->k);	/* the ranking is the best rows of the pass */
 	else
 		st.hot = round_hot_create(l->k);
 	st.toast = NULL;

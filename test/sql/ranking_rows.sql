@@ -6,7 +6,8 @@
 -- order (score, predicted class, probabilities, model version), hot rows
 -- the first 10,000, through every way a round scores (cursor, rows stored
 -- out of line, parallel query, hash buckets, score_in "pool", external
--- predictions) and with ties at the N-th row.  White box: runs as a
+-- predictions, multi-label and regression learners) and with ties at the
+-- N-th row.  White box: runs as a
 -- superuser, deletes al.ranking_state rows.
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set try :abs_srcdir '/sql/include/try.sql'
@@ -18,9 +19,9 @@ SELECT setseed(0.41);
 
 -- the first n rows of a learner's ranking in the hand-out order, bit for bit
 CREATE FUNCTION pg_temp.head(learner text, n bigint)
-RETURNS TABLE (item_id text, score bytea, predicted text, probs text, model_version integer)
+RETURNS TABLE (item_id text, score bytea, predicted text, probs text, outputs text, model_version integer)
 LANGUAGE sql AS $$
-	SELECT s.item_id, float8send(s.score), s.predicted, s.probs::text, s.model_version
+	SELECT s.item_id, float8send(s.score), s.predicted, s.probs::text, s.outputs::text, s.model_version
 	FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = learner
 	ORDER BY s.score DESC, s.item_id LIMIT n $$;
 -- rows of limited's whole ranking that are not among the first n of full's, and back
@@ -58,8 +59,6 @@ SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 100, "density": 1}')$$) AS density;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 100, "rescore_sample": 0.1}')$$) AS rescore_sample;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'expected_error_reduction', '{"ranking_rows": 100}')$$) AS eer;
-SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 100, "family": "ovr"}')$$) AS ovr;
-SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{}', 'committee_std', '{"ranking_rows": 100, "family": "ridge", "committee": 2}')$$) AS ridge;
 SELECT count(*) AS none_created FROM al.learners WHERE name = 'rr_bad';
 
 -- ---- twins: the cursor round ----
@@ -191,5 +190,43 @@ SELECT (pg_temp.shape('rr_etop')).*, pg_temp.head_differ('rr_etop', 'rr_efull', 
 	(SELECT count(*) FROM pg_temp.head('rr_efull', NULL)) AS full_rows,
 	(SELECT (array_agg(score))[60] = (array_agg(score))[61] FROM pg_temp.head('rr_efull', 61)) AS tie_at_60;
 SELECT learner, name, rows_ranked FROM al.prediction_versions WHERE learner IN ('rr_efull', 'rr_etop') ORDER BY learner;
+
+-- ---- multi-label (ovr) and regression (ridge) learners: outputs kept whole ----
+CREATE TABLE rr_fam AS
+SELECT i::bigint AS id, ARRAY(SELECT (random() * 6 - 3)::real FROM generate_series(1, 6) WHERE i > 0)::real[] AS x
+FROM generate_series(1, 1500) i;
+INSERT INTO rr_fam SELECT i, '{0.5,-0.5,0.25,0,1,-1}' FROM generate_series(1501, 1600) i;
+CREATE FUNCTION pg_temp.set_of(x real[]) RETURNS text LANGUAGE sql AS $$
+	SELECT ARRAY(SELECT c FROM (VALUES ('a', x[1] > 0), ('b', x[2] + x[3] > 0.5), ('c', x[4] < -1)) v(c, t) WHERE t)::text $$;
+SELECT al.create_learner('rr_ofull', 'rr_fam', 'id', 'x', ARRAY['a', 'b', 'c'], 'binary_minimum',
+	'{"family": "ovr", "retrain_every": 100000, "seed": 3, "committee": 3}') > 0 AS ovr_full,
+	al.create_learner('rr_otop', 'rr_fam', 'id', 'x', ARRAY['a', 'b', 'c'], 'binary_minimum',
+	'{"family": "ovr", "retrain_every": 100000, "seed": 3, "committee": 3, "ranking_rows": 150}') > 0 AS ovr_top,
+	al.create_learner('rr_rfull', 'rr_fam', 'id', 'x', '{}', 'committee_std',
+	'{"family": "ridge", "retrain_every": 100000, "seed": 4, "committee": 3}') > 0 AS ridge_full,
+	al.create_learner('rr_rtop', 'rr_fam', 'id', 'x', '{}', 'committee_std',
+	'{"family": "ridge", "retrain_every": 100000, "seed": 4, "committee": 3, "ranking_rows": 40, "score_in": "pool"}') > 0 AS ridge_top;
+SELECT count(al.label(l, id, pg_temp.set_of(x))) AS labeled FROM rr_fam, unnest(ARRAY['rr_ofull', 'rr_otop']) l WHERE id <= 60;
+SELECT count(al.label(l, id, (2 * x[1] - x[2] + (id % 7) / 10.0)::float8::text)) AS labeled
+FROM rr_fam, unnest(ARRAY['rr_rfull', 'rr_rtop']) l WHERE id <= 60;
+SELECT al.retrain(l), al.run_learner(l) FROM unnest(ARRAY['rr_ofull', 'rr_otop', 'rr_rfull', 'rr_rtop']) l;
+-- the 100 equal rows: where they stand in the ovr twin's ranking
+SELECT min(pos) AS tie_first, max(pos) AS tie_last
+FROM (SELECT s.item_id, row_number() OVER (ORDER BY s.score DESC, s.item_id) AS pos
+      FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'rr_ofull') r
+WHERE item_id::bigint > 1500 \gset
+SELECT :tie_last - :tie_first = 99 AS ties_adjacent;
+SELECT al.alter_learner('rr_otop', NULL, format('{"ranking_rows": %s}', :tie_first + 30)::jsonb);
+SELECT al.run_learner('rr_otop') AS round;
+SELECT l, (pg_temp.shape(l)).* FROM unnest(ARRAY['rr_ofull', 'rr_otop', 'rr_rtop']) l;
+SELECT pg_temp.head_differ('rr_otop', 'rr_ofull', :tie_first + 30) AS differ_ovr_ties,
+	pg_temp.head_differ('rr_rtop', 'rr_rfull', 40) AS differ_ridge_in_the_pool,
+	(SELECT count(*) FROM pg_temp.head('rr_otop', NULL) WHERE outputs IS NULL OR predicted IS NULL) AS without_outputs;
+SELECT learner, unlabeled FROM al.learner_status WHERE learner IN ('rr_ofull', 'rr_otop') ORDER BY learner;
+SELECT a.model_version, a.mean_uncertainty = b.mean_uncertainty AS same_uncertainty
+FROM al.learning_curve a JOIN al.learning_curve b USING (model_version)
+WHERE a.learner = 'rr_otop' AND b.learner = 'rr_ofull' ORDER BY 1;
+SELECT array_agg(b.item_id ORDER BY b.o) = (SELECT array_agg(item_id) FROM pg_temp.head('rr_ofull', 5)) AS same_batch
+FROM al.next_batch('rr_otop', 5, 'ann') WITH ORDINALITY b(item_id, s, p, q, o);
 
 SELECT al.drop_learner(name) FROM al.learners WHERE name LIKE 'rr\_%' ORDER BY name;
