@@ -491,12 +491,23 @@ round_published_model(const Learner *l, ModelFit *fit)
  * open row ends the scan (a round inserts the rows in the hand-out order
  * and batches take them from the top, so the labeled ones mostly come
  * first): about as many index probes of al.labels as rows labeled since
- * the ranking.  The count follows only when no row is open.
+ * the ranking.  The count follows only when no row is open.  First, as the
+ * worker runs a round of every learner each al_ext.naptime: each of the N
+ * rows needs a label row given since the ranking, which no training has
+ * read (a training ranks again), so fewer than N label rows waiting for a
+ * training (the partial index labels_waiting, at most N read) means some
+ * row is still open.
  */
 static bool
 ranking_used_up(const Learner *l)
 {
-	if (l->options.ranking_rows <= 0)
+	int			n = l->options.ranking_rows;
+
+	if (n <= 0)
+		return false;
+	if (learner_store_int8(psprintf("SELECT pg_catalog.count(*) FROM (SELECT 1 FROM al.labels "
+									"WHERE learner_id OPERATOR(pg_catalog.=) $1 AND trained_in IS NULL LIMIT %d) w", n),
+						   l->id, 0) < n)
 		return false;
 	if (learner_store_int8(psprintf("SELECT 1 FROM al.scores s WHERE s.learner_id OPERATOR(pg_catalog.=) $1 "
 									"AND NOT EXISTS (SELECT 1 FROM al.labels b "
@@ -508,7 +519,7 @@ ranking_used_up(const Learner *l)
 									"LIMIT 1", l->options.overlap), l->id, 0) != 0)
 		return false;
 	return learner_store_int8("SELECT pg_catalog.count(*) FROM al.scores WHERE learner_id OPERATOR(pg_catalog.=) $1",
-							  l->id, 0) >= l->options.ranking_rows;
+							  l->id, 0) >= n;
 }
 
 /*
