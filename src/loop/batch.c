@@ -191,23 +191,6 @@ batch_check(Batch *b)
 	return dropped;
 }
 
-/* The items of the evaluation sample (eval, text[]) as a set. */
-static ItemMap *
-eval_item_map(Datum eval)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	ItemMap    *map;
-
-	deconstruct_array(DatumGetArrayTypeP(eval), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	map = item_map_create("al_ext evaluation items", Max(n, 1));
-	for (int i = 0; i < n; i++)
-		if (!nulls[i])
-			item_map_add(map, TextDatumGetCString(elems[i]), i);
-	return map;
-}
-
 /* The number of elements of a text[] datum. */
 static int
 cardinality_of(Datum a)

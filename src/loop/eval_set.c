@@ -225,6 +225,23 @@ eval_items_datum(const Learner *l)
 	return isnull ? (Datum) 0 : SPI_datumTransfer(d, false, -1);
 }
 
+/* The items of the evaluation sample (eval, text[]: eval_items_datum) as a set. */
+ItemMap *
+eval_item_map(Datum eval)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	ItemMap    *map;
+
+	deconstruct_array(DatumGetArrayTypeP(eval), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	map = item_map_create("al_ext evaluation items", Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			item_map_add(map, TextDatumGetCString(elems[i]), i);
+	return map;
+}
+
 /*
  * Move the labeled items of the learner's evaluation sample out of
  * items/classes (n of them, compacted in place) into eval: they measure

@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "eval_metrics.h"
+#include "item_map.h"
 #include "learner_api.h"
 #include "model.h"
 
@@ -25,6 +26,7 @@ extern void eval_table_check_option(LearnerOptions *o, const char *id_column,
 									const char *features_column, Oid reader);
 extern void eval_choose_items(const Learner *l);
 extern Datum eval_items_datum(const Learner *l);
+extern ItemMap *eval_item_map(Datum eval);
 extern bool learner_has_eval(const Learner *l);
 extern void eval_split_labels(const Learner *l, char **items, int *classes, int *n,
 							  EvalLabels *eval);

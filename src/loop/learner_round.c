@@ -481,11 +481,55 @@ round_published_model(const Learner *l, ModelFit *fit)
 }
 
 /*
+ * Option ranking_rows: whether the learner's bounded ranking is used up:
+ * it holds its N rows (the heap was full: the pool may hold more) and
+ * every one of them has the labels it needs (overlap votes or an
+ * adjudication, as LABELED_ITEMS_SQL counts them).  al.next_batch then
+ * has nothing to hand out; without a new ranking the learner stalled for
+ * good whenever N was below retrain_every (N labels, fewer than
+ * retrain_every waiting, no retrain, no round ranked again).  The first
+ * open row ends the scan (a round inserts the rows in the hand-out order
+ * and batches take them from the top, so the labeled ones mostly come
+ * first): about as many index probes of al.labels as rows labeled since
+ * the ranking.  The count follows only when no row is open.  First, as the
+ * worker runs a round of every learner each al_ext.naptime: each of the N
+ * rows needs a label row given since the ranking, which no training has
+ * read (a training ranks again), so fewer than N label rows waiting for a
+ * training (the partial index labels_waiting, at most N read) means some
+ * row is still open.
+ */
+static bool
+ranking_used_up(const Learner *l)
+{
+	int			n = l->options.ranking_rows;
+
+	if (n <= 0)
+		return false;
+	if (learner_store_int8(psprintf("SELECT pg_catalog.count(*) FROM (SELECT 1 FROM al.labels "
+									"WHERE learner_id OPERATOR(pg_catalog.=) $1 AND trained_in IS NULL LIMIT %d) w", n),
+						   l->id, 0) < n)
+		return false;
+	if (learner_store_int8(psprintf("SELECT 1 FROM al.scores s WHERE s.learner_id OPERATOR(pg_catalog.=) $1 "
+									"AND NOT EXISTS (SELECT 1 FROM al.labels b "
+									"  WHERE b.learner_id OPERATOR(pg_catalog.=) $1 "
+									"  AND al.item_key(b.item_id) OPERATOR(pg_catalog.=) al.item_key(s.item_id) "
+									"  AND b.item_id OPERATOR(pg_catalog.=) s.item_id "
+									"  HAVING pg_catalog.count(*) FILTER (WHERE NOT b.adjudicated) "
+									"         OPERATOR(pg_catalog.>=) %d OR pg_catalog.bool_or(b.adjudicated)) "
+									"LIMIT 1", l->options.overlap), l->id, 0) != 0)
+		return false;
+	return learner_store_int8("SELECT pg_catalog.count(*) FROM al.scores WHERE learner_id OPERATOR(pg_catalog.=) $1",
+							  l->id, 0) >= n;
+}
+
+/*
  * Whether the published ranking is missing or stale: al.ranking_state (not
  * dumped, like al.scores) has no row for the published version (after a
  * restore, or before the first ranking), the pool's row count differs
- * from the one the ranking was written for, or the ranking was selected
- * with other selection options (al.alter_learner).  One key lookup.
+ * from the one the ranking was written for, the ranking was selected
+ * with other selection options (al.alter_learner), or, under option
+ * ranking_rows, its N rows are used up (ranking_used_up).  One key lookup
+ * (and, under ranking_rows, a scan of the ranking's labeled head).
  */
 bool
 round_ranking_stale(const Learner *l, int64 pool_size)
@@ -505,7 +549,7 @@ round_ranking_stale(const Learner *l, int64 pool_size)
 	rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	selection = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
 	return version != l->model_version || rows != pool_size ||
-		strcmp(selection, learner_selection_text(&l->options, l->strategy)) != 0;
+		strcmp(selection, learner_selection_text(&l->options, l->strategy)) != 0 || ranking_used_up(l);
 }
 
 /*

@@ -92,7 +92,7 @@ extern HotRows *round_ranking_rows(const Learner *l, int64 pool_size, Size row_b
 extern void round_insert_ranking(const Learner *l, int32 version, HotRows *h);
 /* round_hot.c */
 extern HotRows *round_hot_create(int k);
-extern HotRows *round_hot_create_rows(Size row_bytes, int cap);
+extern HotRows *round_hot_create_rows(Size row_bytes, int cap, const char *learner, ItemMap *skip);
 extern void round_hot_sort(HotRows *h);
 extern bool round_hot_drops(const HotRows *h);
 extern void round_hot_keep(HotRows *h, double score, const char *id, const void *p);

@@ -25,10 +25,13 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/varlena.h"
 
+#include "item_map.h"
 #include "round.h"
+#include "select_glue.h"
 
 /* The most a heap of whole rows takes (their probabilities), about. */
 #define HOT_ROWS_BYTES (64 * 1024 * 1024)
@@ -48,9 +51,16 @@ struct HotRows
 	int			cap;
 	Size		row_bytes;		/* bytes of a whole row; 0: ids only */
 	bool		drops;			/* the rows it does not keep leave the ranking (ranking_rows) */
+	int			limit;			/* drops: the most rows it keeps (the array grows up to it) */
+	double		bytes;			/* drops: what its array and rows take, about */
+	const char *learner;		/* drops: whose ranking, for the error past the memory bound */
+	ItemMap    *skip;			/* drops: items it never keeps (the evaluation sample), or NULL */
 	HotEntry   *e;
 	MemoryContext cxt;
 };
+
+/* What a kept row takes beyond its id's bytes and its probabilities: two chunk headers, about. */
+#define HOT_ROW_OVERHEAD 32
 
 /* > 0 if a comes before b in the hand-out order of unranked rows (score DESC, id). */
 static int
@@ -124,21 +134,50 @@ round_hot_create(int k)
 /*
  * An empty heap of at most cap whole rows of row_bytes bytes each (k
  * probabilities as floats, or a family's outputs as doubles), in the
- * current memory context: the ranking of a round under option
+ * current memory context: the ranking of learner's round under option
  * ranking_rows (the rows it does not keep are never written).  cap is
- * bounded by the rows the round scores.
+ * bounded by the rows the round scores; the array grows with the rows
+ * kept, and the heap's bytes are counted against
+ * al_ext.selection_max_memory as they come (hot_charge): a heap of whole
+ * rows holds row_bytes a row, so that a learner of many classes with a
+ * large option ranking_rows (the background worker runs any owner's
+ * learner) would otherwise take gigabytes where a round without the
+ * option streams its rows.  skip (or NULL): items it never keeps.
  */
 HotRows *
-round_hot_create_rows(Size row_bytes, int cap)
+round_hot_create_rows(Size row_bytes, int cap, const char *learner, ItemMap *skip)
 {
 	HotRows    *h = (HotRows *) palloc0(sizeof(HotRows));
 
-	h->cap = Max(cap, 1);
+	h->limit = Max(cap, 1);
+	h->cap = Min(h->limit, 1024);
 	h->row_bytes = row_bytes;
 	h->drops = true;
+	h->learner = learner;
+	h->skip = skip;
 	h->e = (HotEntry *) palloc0(sizeof(HotEntry) * h->cap);
 	h->cxt = CurrentMemoryContext;
+	h->bytes = (double) sizeof(HotEntry) * h->cap;
 	return h;
+}
+
+/*
+ * Count bytes of a heap of option ranking_rows against
+ * al_ext.selection_max_memory; ERROR (53400) past it, as a round's
+ * selection does (round_candidates.c).
+ */
+static void
+hot_charge(HotRows *h, double bytes)
+{
+	h->bytes += bytes;
+	if (h->bytes > (double) sel_max_memory_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("learner \"%s\" needs more than al_ext.selection_max_memory (%s) to keep the best rows of its ranking",
+						h->learner, GetConfigOptionByName("al_ext.selection_max_memory", NULL, false)),
+				 errdetail("Its %d rows kept so far (option \"ranking_rows\", %zu bytes of probabilities or outputs a row) take about %.0f bytes.",
+						   h->n, h->row_bytes, h->bytes),
+				 errhint("Lower its option \"ranking_rows\", or raise al_ext.selection_max_memory.")));
 }
 
 /* qsort comparator: the hand-out order, the best row first. */
@@ -156,7 +195,7 @@ void
 round_hot_sort(HotRows *h)
 {
 	qsort(h->e, h->n, sizeof(HotEntry), hot_cmp_best_first);
-	h->cap = h->n;
+	h->cap = h->limit = h->n;
 }
 
 /* Whether the rows h does not keep leave the ranking (round_hot_create_rows). */
@@ -201,14 +240,32 @@ round_hot_offer(HotRows *h, double score, const char *id, const void *p, HotRow 
 	HotEntry	cand = {score, (char *) id, NULL};
 	HotEntry   *root = &h->e[0];
 
+	/* the evaluation sample's items (round_ranking_rows): never kept */
+	if (h->skip != NULL && item_map_find(h->skip, id) >= 0)
+		return HOT_OFFER_OUT;
+	if (h->drops && h->n == h->cap && h->cap < h->limit)
+	{
+		/* a heap of option ranking_rows grows with the rows it keeps, up to its limit */
+		int			cap = (int) Min((int64) h->cap * 2, (int64) h->limit);
+
+		hot_charge(h, (double) sizeof(HotEntry) * (cap - h->cap));
+		h->e = (HotEntry *) repalloc(h->e, sizeof(HotEntry) * cap);
+		memset(h->e + h->cap, 0, sizeof(HotEntry) * (cap - h->cap));
+		h->cap = cap;
+		root = &h->e[0];
+	}
 	if (h->n < h->cap)
 	{
+		if (h->drops)
+			hot_charge(h, (double) strlen(id) + 1 + h->row_bytes + HOT_ROW_OVERHEAD);
 		set_entry(h, &h->e[h->n], score, id, p);
 		sift_up(h, h->n++);
 		return HOT_OFFER_KEPT;
 	}
 	if (hot_cmp(&cand, root) <= 0)
 		return HOT_OFFER_OUT;
+	if (h->drops)
+		hot_charge(h, (double) strlen(id) - (double) strlen(root->id));
 	out->score = root->score;
 	out->id = pstrdup(root->id);
 	if (h->row_bytes > 0)

@@ -25,6 +25,7 @@
 
 #include "al_ext.h"
 #include "committee_model.h"
+#include "eval_set.h"
 #include "identity.h"
 #include "probvec.h"
 #include "round.h"
@@ -718,14 +719,22 @@ score_drawn(ScoreState *st)
 /*
  * The ranking of a round under option ranking_rows: a heap of the best
  * rows by score (at most the option's count, and not more than the pool's
- * rows) of row_bytes bytes each, or NULL without the option.
+ * rows) of row_bytes bytes each, or NULL without the option.  The items
+ * of the evaluation sample are never kept: al.next_batch hands them out
+ * from the sample, never from the ranking (batch_sources.c), so among the
+ * N rows they only took the places of rows it can hand out (a sample of a
+ * quarter of the pool left about three quarters of N to hand out).
  */
 HotRows *
 round_ranking_rows(const Learner *l, int64 pool_size, Size row_bytes)
 {
+	Datum		eval;
+
 	if (l->options.ranking_rows <= 0)
 		return NULL;
-	return round_hot_create_rows(row_bytes, (int) Min((int64) l->options.ranking_rows, Max(pool_size, 1)));
+	eval = eval_items_datum(l);
+	return round_hot_create_rows(row_bytes, (int) Min((int64) l->options.ranking_rows, Max(pool_size, 1)), l->name,
+								 eval != (Datum) 0 ? eval_item_map(eval) : NULL);
 }
 
 /*
