@@ -63,13 +63,20 @@ al_option_number(const char *key, JsonbValue *v)
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
 }
 
-/* An integer option within [lo, hi]; ERROR otherwise. */
+/*
+ * An integer option within [lo, hi]; ERROR otherwise.  Integral is checked
+ * on the JSON number itself: as a double, 1.0000000000000000001 would pass
+ * for 1.
+ */
 int64
 al_option_integer(const char *key, JsonbValue *v, int64 lo, int64 hi)
 {
 	double		d = al_option_number(key, v);
+	Datum		n = NumericGetDatum(v->val.numeric);
+	bool		integral = DatumGetBool(DirectFunctionCall2(numeric_eq, n,
+															DirectFunctionCall1(numeric_floor, n)));
 
-	if (d != floor(d) || d < (double) lo || d > (double) hi)
+	if (!integral || d < (double) lo || d > (double) hi)
 		al_bad_option(key, psprintf("must be an integer between " INT64_FORMAT " and " INT64_FORMAT,
 									lo, hi));
 	return (int64) d;

@@ -51,6 +51,9 @@ ALTER TABLE rr_pool ADD PRIMARY KEY (id);
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 0}')$$) AS zero;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": -5}')$$) AS negative;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 1.5}')$$) AS fraction;
+-- integral is checked on the JSON number, not on its double (which is 1)
+SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 1.0000000000000000001}')$$) AS almost_one;
+SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"batch_size": 10.00000000000000000001}')$$) AS another_integer_option;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 10000001}')$$) AS too_many;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": "100"}')$$) AS a_string;
 SELECT pg_temp.try($$SELECT al.create_learner('rr_bad', 'rr_pool', 'id', 'x', '{a,b,c}', 'entropy', '{"ranking_rows": 100, "batch": "kcenter"}')$$) AS kcenter;
@@ -65,7 +68,7 @@ SELECT count(*) AS none_created FROM al.learners WHERE name = 'rr_bad';
 SELECT al.create_learner('rr_full', 'rr_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
 	'{"retrain_every": 100000, "seed": 3}') > 0 AS full_twin,
 	al.create_learner('rr_top', 'rr_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
-	'{"retrain_every": 100000, "seed": 3, "ranking_rows": 100}') > 0 AS top,
+	'{"retrain_every": 100000, "seed": 3, "ranking_rows": 1e2}') > 0 AS top,
 	al.create_learner('rr_cfull', 'rr_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'bald',
 	'{"retrain_every": 100000, "seed": 4, "committee": 3}') > 0 AS committee_twin,
 	al.create_learner('rr_ctop', 'rr_pool', 'id', 'x', ARRAY['a', 'b', 'c'], 'bald',
