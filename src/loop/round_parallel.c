@@ -518,12 +518,14 @@ receive_destroy(DestReceiver *self)
 /*
  * The number of hash buckets (a power of 2) that keeps the rows of one
  * bucket of a pool of pool_size rows and k classes within
- * al_ext.selection_max_memory (about 80 + 4k bytes a row kept).
+ * al_ext.selection_max_memory (about 80 + 4k bytes a row kept, plus its
+ * id: id_width, the id column's average width in the pool's statistics,
+ * 0 when it has none).
  */
 int
-round_parallel_buckets(int k, int64 pool_size)
+round_parallel_buckets(int k, int64 pool_size, int32 id_width)
 {
-	double		bytes = (double) pool_size * (80.0 + 4.0 * k);
+	double		bytes = (double) pool_size * (80.0 + 4.0 * k + Max(id_width, 0));
 	int			b = 1;
 
 	while (b < PARALLEL_MAX_BUCKETS && bytes / b > (double) sel_max_memory_bytes())

@@ -630,7 +630,9 @@ score_parallel(ScoreState *st, bytea *value)
 	int64		expected = st->draw.fraction > 0 ? (int64) ceil(st->pool_size * st->draw.fraction) : st->pool_size;
 	/* under option ranking_rows the rows go straight into the ranking's heap: one query, nothing kept */
 	bool		to_heap = st->hot != NULL && round_hot_drops(st->hot);
-	int			buckets = to_heap ? 1 : round_parallel_buckets(st->l->k, expected);
+	/* (the ids' average width from the pool's statistics, as ANALYZE saw them: long ids fill buckets too) */
+	int			buckets = to_heap ? 1 : round_parallel_buckets(st->l->k, expected,
+															   get_attavgwidth(st->l->pool, st->l->id_att));
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
 												ALLOCSET_DEFAULT_SIZES);
 

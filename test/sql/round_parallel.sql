@@ -137,6 +137,32 @@ CREATE TABLE par_bucketed_e2 AS SELECT * FROM pg_temp.ranking('par_e');
 SELECT (SELECT count(*) FROM par_bucketed_e2) AS rows,
 	pg_temp.differ('par_serial_e2', 'par_bucketed_e2') + pg_temp.differ('par_bucketed_e2', 'par_serial_e2') AS differ;
 
+-- long ids count in the buckets' size: 3,000 rows of 3 classes with ids of
+-- 200 characters (about 92 + 201 bytes a row kept, 879 kB over 256 kB: 4
+-- buckets, not the 2 the scores alone would take); the same ranking as a
+-- serial round
+CREATE TABLE par_long AS
+SELECT lpad(i::text, 200, 'x') AS id, ARRAY[(i % 7)::real, (i % 5)::real, (i % 3)::real, (i % 11)::real] AS x
+FROM generate_series(1, 3000) i;
+ANALYZE par_long;
+SELECT al.create_learner('par_l', 'par_long', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
+	'{"retrain_every": 100000, "seed": 9}') > 0 AS created;
+SELECT count(al.label('par_l', id, CASE WHEN x[1] > 3 THEN 'a' WHEN x[2] > 2 THEN 'b' ELSE 'c' END)) AS labeled
+FROM par_long WHERE right(id, 2) = '00';
+SET al_ext.parallel_rounds = off;
+SELECT al.retrain('par_l'), al.run_learner('par_l');
+CREATE TABLE par_serial_l AS SELECT * FROM pg_temp.ranking('par_l');
+SET al_ext.parallel_rounds = on;
+SET al_ext.selection_max_memory = '256kB';
+SET client_min_messages = debug1;
+SELECT pg_temp.forget_ranking('par_l'), al.run_learner('par_l');
+RESET client_min_messages;
+RESET al_ext.selection_max_memory;
+CREATE TABLE par_bucketed_l AS SELECT * FROM pg_temp.ranking('par_l');
+SELECT (SELECT count(*) FROM par_bucketed_l) AS rows,
+	pg_temp.differ('par_serial_l', 'par_bucketed_l') + pg_temp.differ('par_bucketed_l', 'par_serial_l') AS differ;
+SELECT al.drop_learner('par_l');
+
 -- option rescore_sample: the parallel query scores only the rows drawn
 -- (its condition on the ids' hash, checked again as rows arrive); the
 -- others keep their scores.  Twins, serial and parallel, same seed and
