@@ -14,7 +14,7 @@
 #include "learner_api.h"
 #include "model.h"
 
-/* The labeled items of a pool's evaluation sample, as training_rows found them. */
+/* The labeled items of a pool's evaluation sample, as round_training_rows found them. */
 typedef struct EvalLabels
 {
 	int			n;

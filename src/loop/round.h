@@ -36,6 +36,15 @@ typedef struct RoundDraw
 	uint64		seed;
 } RoundDraw;
 
+/*
+ * The learner's items that need no more labels ($1 the learner, $2 its
+ * overlap): overlap labels from distinct annotators, or an adjudication.
+ */
+#define LABELED_ITEMS_SQL \
+	"SELECT item_id FROM al.labels WHERE learner_id = $1 GROUP BY item_id " \
+	"HAVING pg_catalog.count(*) FILTER (WHERE NOT adjudicated) >= $2 " \
+	"OR pg_catalog.bool_or(adjudicated)"
+
 /* The hot rows of a ranking, gathered while the pool is scored (round_hot.c). */
 typedef struct HotRows HotRows;
 
@@ -79,6 +88,9 @@ extern void round_curve_double(Datum *args, char *nulls, int i, double v);
 extern double round_random_score(const char *item, int seed);
 extern bool round_item_drawn(const RoundDraw *draw, const char *item);
 extern char *round_drawn_sql(const char *text_expr, const char *seed, const char *fraction);
+extern uint64 round_rescore_seed(const Learner *l, int32 version);
+extern double round_rescore_fraction(const Learner *l, int64 pool_size, int64 *kept);
+extern int64 round_delete_drawn(const Learner *l, const RoundDraw *draw, int64 kept);
 extern double round_row_score(const Learner *l, const char *item, const float *p, const float *m,
 							  int members, const float *x, int d, double *work);
 extern double round_strategy_score(const char *s, int k, const char *item, int seed, const float *p,
@@ -124,10 +136,11 @@ extern char *round_pool_predict_sql(const Learner *l, const char *function, byte
 /* round_write.c */
 extern void round_write_scores(int64 learner_id, int32 version, int n, Datum *items, Datum *scores,
 							   Datum *predicted, Datum *probs, bool hot);
-/* learner_round.c */
+/* round_training.c */
 extern void round_training_labels(const Learner *l, TrainingLabels *tl);
 extern int	round_most_common_length(int *lengths, int n);
 extern int *round_rows_by_item(char ***items, int n);
+/* learner_round.c */
 extern void round_retrain_done(const Learner *l);
 extern void round_mark_trained(const Learner *l, int32 version, Datum fresh);
 extern al_softmax_options round_fit_options(const Learner *l);
