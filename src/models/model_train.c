@@ -41,35 +41,10 @@
 #include "ovr_model.h"
 #include "ridge.h"
 #include "sql_args.h"
+#include "train_request.h"
 
 PG_FUNCTION_INFO_V1(al_train_model);
 PG_FUNCTION_INFO_V1(al_drop_model);
-
-/* The options, as bits of TrainRequest.given: which a family takes. */
-#define OPT_C			0x001
-#define OPT_MAX_ITER	0x002
-#define OPT_TOL			0x004
-#define OPT_FTOL		0x008
-#define OPT_HOLDOUT		0x010
-#define OPT_CLASS_WEIGHT 0x020
-#define OPT_ALPHA		0x040
-#define OPT_CLASSES		0x080
-#define OPT_LBFGS		(OPT_C | OPT_MAX_ITER | OPT_TOL | OPT_FTOL)
-
-/* Everything train_model was asked for, with defaults filled in. */
-typedef struct TrainRequest
-{
-	char	   *name;
-	int64		learner_id;		/* a learner's round: the learner; 0: al.train_model */
-	al_softmax_options opt;
-	double		holdout;
-	AlClassWeight class_weight;
-	ModelFamily family;
-	double		alpha;			/* ridge */
-	char	  **classes;		/* ovr: the classes option, or NULL */
-	int			n_classes;
-	int			given;			/* OPT_* bits of the options given */
-} TrainRequest;
 
 /* palloc for the core's allocator hook: NULL instead of ERROR when out of memory. */
 static void *
@@ -95,162 +70,6 @@ core_progress(void *arg, int iter, double f, double gnorm)
 	return 0;
 }
 
-/* The family option: softmax, ovr or ridge. */
-static ModelFamily
-parse_family(const char *key, JsonbValue *v)
-{
-	char	   *name;
-	ModelFamily family;
-
-	if (v->type != jbvString)
-		al_bad_option(key, "must be \"softmax\", \"ovr\" or \"ridge\"");
-	name = pnstrdup(v->val.string.val, v->val.string.len);
-	if (model_family_lookup(name, &family))
-		return family;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown model family \"%s\"", name),
-			 errhint("Valid families are softmax, ovr and ridge.")));
-	return MODEL_SOFTMAX;
-}
-
-/*
- * The classes option of a one-vs-rest model: a non-empty JSON array of
- * distinct strings, kept in its order.
- */
-static void
-parse_classes(TrainRequest *req, const char *key, JsonbValue *v)
-{
-	JsonbIterator *it;
-	JsonbValue	jv;
-	JsonbIteratorToken tok;
-	int			n = 0,
-				i;
-
-	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
-		JsonContainerSize(v->val.binary.data) == 0)
-		al_bad_option(key, "must be a non-empty array of strings");
-	if (JsonContainerSize(v->val.binary.data) > MODEL_MAX_CLASSES)
-		al_bad_option(key, psprintf("must have at most %d classes", MODEL_MAX_CLASSES));
-	req->classes = (char **) palloc(sizeof(char *) * JsonContainerSize(v->val.binary.data));
-	it = JsonbIteratorInit(v->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &jv, true)) != WJB_DONE)
-	{
-		if (tok != WJB_ELEM)
-			continue;
-		if (jv.type != jbvString)
-			al_bad_option(key, "must be a non-empty array of strings");
-		req->classes[n] = pnstrdup(jv.val.string.val, jv.val.string.len);
-		for (i = 0; i < n; i++)
-			if (strcmp(req->classes[i], req->classes[n]) == 0)
-				al_bad_option(key, psprintf("names class \"%s\" twice", req->classes[n]));
-		n++;
-	}
-	req->n_classes = n;
-}
-
-/* Apply one option to the request; ERROR for unknown names and bad values. */
-static void
-apply_option(void *ctx, const char *key, JsonbValue *v)
-{
-	TrainRequest *req = (TrainRequest *) ctx;
-
-	if (strcmp(key, "family") == 0)
-		req->family = parse_family(key, v);
-	else if (strcmp(key, "alpha") == 0)
-	{
-		req->given |= OPT_ALPHA;
-		req->alpha = al_option_number(key, v);
-		if (!(isfinite(req->alpha) && req->alpha > 0))
-			al_bad_option(key, "must be a positive number");
-	}
-	else if (strcmp(key, "classes") == 0)
-	{
-		req->given |= OPT_CLASSES;
-		parse_classes(req, key, v);
-	}
-	else if (strcmp(key, "c") == 0)
-	{
-		req->given |= OPT_C;
-		req->opt.c = al_option_number(key, v);
-		if (!(isfinite(req->opt.c) && req->opt.c > 0))
-			al_bad_option(key, "must be a positive number");
-	}
-	else if (strcmp(key, "max_iter") == 0)
-	{
-		req->given |= OPT_MAX_ITER;
-		req->opt.max_iter = (int) al_option_integer(key, v, 1, 100000);
-	}
-	else if (strcmp(key, "tol") == 0)
-	{
-		req->given |= OPT_TOL;
-		req->opt.tol = al_option_number(key, v);
-		if (!(isfinite(req->opt.tol) && req->opt.tol > 0))
-			al_bad_option(key, "must be a positive number");
-	}
-	else if (strcmp(key, "ftol") == 0)
-	{
-		req->given |= OPT_FTOL;
-		req->opt.ftol = al_option_number(key, v);
-		if (!(isfinite(req->opt.ftol) && req->opt.ftol >= 0 && req->opt.ftol < 1))
-			al_bad_option(key, "must be a number in [0, 1)");
-	}
-	else if (strcmp(key, "members") == 0)
-		req->opt.members = (int) al_option_integer(key, v, 1, 1000);
-	else if (strcmp(key, "seed") == 0)
-		req->opt.seed = (uint64_t) al_option_integer(key, v, 0, INT64CONST(9007199254740992));
-	else if (strcmp(key, "standardize") == 0)
-	{
-		if (v->type != jbvBool)
-			al_bad_option(key, "must be true or false");
-		req->opt.standardize = v->val.boolean;
-	}
-	else if (strcmp(key, "holdout") == 0)
-	{
-		req->given |= OPT_HOLDOUT;
-		req->holdout = al_option_number(key, v);
-		if (!(req->holdout >= 0 && req->holdout < 1))
-			al_bad_option(key, "must be a fraction in [0, 1)");
-	}
-	else if (strcmp(key, "class_weight") == 0)
-	{
-		req->given |= OPT_CLASS_WEIGHT;
-		al_class_weight_parse(key, v, &req->class_weight);
-	}
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown option \"%s\"", key),
-				 errhint("Valid options are family, c, max_iter, tol, ftol, members, seed, standardize, holdout, class_weight, alpha and classes.")));
-}
-
-/*
- * ERROR for an option the chosen family does not take: alpha is ridge's,
- * classes ovr's, holdout and class_weight softmax's, the L-BFGS options
- * (c, max_iter, tol, ftol) not ridge's.
- */
-static void
-check_family_options(const TrainRequest *req)
-{
-	static const int allowed[] = {
-		OPT_LBFGS | OPT_HOLDOUT | OPT_CLASS_WEIGHT, /* softmax */
-		OPT_LBFGS | OPT_CLASSES,	/* ovr */
-		OPT_ALPHA				/* ridge */
-	};
-	static const char *const names[] = {"c", "max_iter", "tol", "ftol", "holdout",
-	"class_weight", "alpha", "classes"};
-	int			bad = req->given & ~allowed[req->family];
-	int			i;
-
-	for (i = 0; bad != 0 && i < lengthof(names); i++)
-		if (bad & (1 << i))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("option \"%s\" does not apply to a model of family %s",
-							names[i], model_family_name(req->family)),
-					 errhint("Softmax takes c, max_iter, tol, ftol, holdout and class_weight; ovr c, max_iter, tol, ftol and classes; ridge alpha; all take members, seed and standardize.")));
-}
-
 /*
  * Give the core palloc (in the current memory context, so a cancelled
  * fit's buffers go with it) and CHECK_FOR_INTERRUPTS at every iteration.
@@ -261,18 +80,6 @@ model_core_hooks(al_softmax_options *opt)
 	opt->alloc_fn = core_alloc;
 	opt->free_fn = core_free;
 	opt->progress = core_progress;
-}
-
-/* Parse the options object into req (defaults first). */
-static void
-parse_options(TrainRequest *req, Jsonb *options)
-{
-	al_softmax_options_init(&req->opt);
-	req->holdout = 0;
-	req->alpha = 1.0;
-	al_options_foreach(options, apply_option, req);
-	check_family_options(req);
-	model_core_hooks(&req->opt);
 }
 
 /* ERROR for a failed fit, in terms of the SQL call. */
@@ -373,61 +180,6 @@ metrics_json(const TrainRequest *req, const TrainData *data, const al_softmax_re
 	appendStringInfoString(&buf, ", ");
 	append_json_double(&buf, "seconds", seconds);
 	appendStringInfo(&buf, ", \"blas_core\": \"%s\"}", al_blas_corename());
-	return buf.data;
-}
-
-/*
- * The effective options of a one-vs-rest or ridge model as a JSON object
- * (the family first, then what that family takes).
- */
-static char *
-family_options_json(const TrainRequest *req)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"family\": \"%s\"", model_family_name(req->family));
-	if (req->family == MODEL_RIDGE)
-		appendStringInfo(&buf, ", \"alpha\": %s", float8out_internal(req->alpha));
-	else
-		appendStringInfo(&buf, ", \"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s",
-						 float8out_internal(req->opt.c), req->opt.max_iter,
-						 float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol));
-	appendStringInfo(&buf, ", \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s",
-					 req->opt.members, (uint64) req->opt.seed,
-					 req->opt.standardize ? "true" : "false");
-	if (req->classes != NULL)
-	{
-		appendStringInfoString(&buf, ", \"classes\": [");
-		for (i = 0; i < req->n_classes; i++)
-		{
-			if (i > 0)
-				appendStringInfoString(&buf, ", ");
-			escape_json(&buf, req->classes[i]);
-		}
-		appendStringInfoChar(&buf, ']');
-	}
-	appendStringInfoChar(&buf, '}');
-	return buf.data;
-}
-
-/* The effective options as a JSON object. */
-static char *
-options_json(const TrainRequest *req)
-{
-	StringInfoData buf;
-
-	if (req->family != MODEL_SOFTMAX)
-		return family_options_json(req);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"c\": %s, \"max_iter\": %d, \"tol\": %s, \"ftol\": %s, \"members\": %d, \"seed\": " UINT64_FORMAT ", \"standardize\": %s, \"holdout\": %s",
-					 float8out_internal(req->opt.c), req->opt.max_iter,
-					 float8out_internal(req->opt.tol), float8out_internal(req->opt.ftol), req->opt.members,
-					 (uint64) req->opt.seed, req->opt.standardize ? "true" : "false",
-					 float8out_internal(req->holdout));
-	al_class_weight_append_json(&buf, &req->class_weight);
-	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }
 
@@ -617,7 +369,7 @@ fit_and_store(TrainRequest *req, TrainData *data, ModelFit *fit)
 	fit->models = models;
 	fit->members = req->opt.members;
 	fit->c = req->opt.c;
-	fit->id = store_model(req, data, models, options_json(req),
+	fit->id = store_model(req, data, models, train_options_json(req),
 						  metrics_json(req, data, reps, n_train, n_hold, fit->holdout_accuracy,
 									   fit->holdout_log_loss, train_acc,
 									   INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
@@ -734,7 +486,7 @@ fit_store_ovr(TrainRequest *req, TrainData *data, ModelFit *fit)
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
 	fit_from_members(fit, models, req);
-	fit->id = store_model(req, data, models, options_json(req),
+	fit->id = store_model(req, data, models, train_options_json(req),
 						  family_metrics_json(req, data, reps,
 											  ovr_train_figures(models, req->opt.members, data),
 											  INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
@@ -837,7 +589,7 @@ fit_store_ridge(TrainRequest *req, TrainData *data, ModelFit *fit)
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
 	fit_from_members(fit, models, req);
-	fit->id = store_model(req, data, models, options_json(req),
+	fit->id = store_model(req, data, models, train_options_json(req),
 						  family_metrics_json(req, data, reps,
 											  ridge_train_figures(models, members, data),
 											  INSTR_TIME_GET_DOUBLE(elapsed)), &fit->version);
@@ -943,7 +695,7 @@ al_train_model(PG_FUNCTION_ARGS)
 	memset(&req, 0, sizeof(req));
 	req.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_standalone_name(req.name);
-	parse_options(&req, PG_ARGISNULL(4) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
+	train_parse_options(&req, PG_ARGISNULL(4) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
 				  : PG_GETARG_JSONB_P(4));
 	SPI_connect();
 	model_precheck_owner(req.name);
