@@ -121,6 +121,14 @@ SELECT al.alter_learner('csq', NULL, '{"cold_start": "random", "cold_start_query
 SELECT options ? 'cold_start' AS has_cold_start, options ? 'cold_start_query' AS has_query FROM al.learners WHERE name = 'csq';
 SELECT al.drop_learner('csq');
 RESET ROLE;
+
+-- features whose squares pass 1e30: the k-center cold start names the item (22003)
+CREATE TABLE cs_huge (id bigint, x real[]);
+INSERT INTO cs_huge VALUES (1, '{0,0}'), (2, '{1e30,-1e30}'), (3, '{1,1}');
+SELECT al.create_learner('cs_huge', 'cs_huge', 'id', 'x', ARRAY['a', 'b'], 'entropy', '{"cold_start": "kcenter"}') > 0 AS created;
+SELECT pg_temp.try($$SELECT pg_temp.batch('cs_huge', 2)$$) AS too_large;
+SELECT al.drop_learner('cs_huge');
+DROP TABLE cs_huge;
 DROP FUNCTION public.cs_log_row(), public.cs_nested_batch();
 DROP TABLE cs_pool, cs_secret, cs_log, cs_log_ids;
 DROP ROLE regress_cs_owner, regress_cs_ann, regress_cs_heir;

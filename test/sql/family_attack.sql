@@ -118,6 +118,16 @@ FROM al.scores s JOIN al.learners r ON r.id = s.learner_id AND r.name = 'fb_lci'
 JOIN al.curve_store c ON c.learner_id = r.id AND c.model_version = 1
 JOIN al.models m ON m.id = c.model_id JOIN fb f ON f.id = s.item_id;
 SELECT al.unpin('fb_lci');
+-- a curve row without its cardinality (only a damaged store: white box,
+-- undone): the round refuses with XX001 and names the way out, a retrain
+BEGIN;
+UPDATE al.curve_store SET label_cardinality = NULL
+WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'fb_lci')
+	AND model_version = (SELECT model_version FROM al.learners WHERE name = 'fb_lci');
+DELETE FROM al.ranking_state WHERE learner_id = (SELECT id FROM al.learners WHERE name = 'fb_lci');
+SELECT pg_temp.try($$SELECT al.run_learner('fb_lci')$$) AS no_cardinality;
+SELECT al.run_learner('fb_lci');
+ROLLBACK;
 -- a regression learner pinned: the ranking is version 1's member predictions
 INSERT INTO fa SELECT i, ARRAY[sin(i * 1.3), cos(i * 0.7), (i % 7) / 4.0]::real[] FROM generate_series(61, 70) i;
 SELECT al.pin_version('fa_r', 1);

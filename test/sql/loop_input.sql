@@ -26,6 +26,7 @@ SELECT al.create_learner('c8000', 'pool_in', 'id', 'x', ARRAY(SELECT 'class ' ||
 SELECT al.create_learner('c32767', 'pool_in', 'id', 'x', ARRAY(SELECT 'c' || i FROM generate_series(1, 32767) i)) > 0 AS created_32767;
 SELECT pg_temp.try($$SELECT al.create_learner('c32768', 'pool_in', 'id', 'x', ARRAY(SELECT 'c' || i FROM generate_series(1, 32768) i))$$) AS classes_32768;
 SELECT pg_temp.try($$SELECT al.create_learner('crep', 'pool_in', 'id', 'x', ARRAY(SELECT 'c' || i FROM generate_series(1, 8000) i) || ARRAY['c17'])$$) AS repeated_far_apart;
+SELECT pg_temp.try($$SELECT al.create_learner('c2d', 'pool_in', 'id', 'x', ARRAY[['a', 'b'], ['c', 'd']])$$) AS two_dimensional;
 DO $$ DECLARE d text; BEGIN
 	PERFORM al.create_learner('crep', 'pool_in', 'id', 'x', ARRAY(SELECT 'c' || i FROM generate_series(1, 8000) i) || ARRAY['c17']);
 EXCEPTION WHEN others THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL; RAISE NOTICE 'detail: %', d; END $$;
@@ -100,6 +101,8 @@ SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd", "
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": {"id": 1}, "label": "odd"}]')::text$$) AS object_item;
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": null, "label": "odd"}]')::text$$) AS null_item;
 SELECT pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": ["odd"]}]')::text$$) AS array_label;
+SELECT pg_temp.try($$SELECT al.label_many('ids', '[1]')::text$$) AS number_element,
+	pg_temp.try($$SELECT al.label_many('ids', '[{"item": 1, "label": "odd"}, ["x"]]')::text$$) AS array_element;
 SELECT count(*) AS nothing_recorded FROM al.labels;
 -- canonical ids: the pool's text of the id, whatever form was given
 SELECT al.label('ids_int', ' 007', 'odd'), al.label('ids_uuid', upper(md5('3')), 'odd');

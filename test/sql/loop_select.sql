@@ -438,4 +438,13 @@ SELECT (SELECT array_agg(s.item_id::uuid ORDER BY s.rank) FROM al.scores s JOIN 
 	FROM al.scores s JOIN al.learners l ON l.id = s.learner_id WHERE l.name = 'uuids'
 	ORDER BY 2 DESC, 1 LIMIT 8) t) AS uuid_ids_as_gumbel_keys;
 
+-- features whose squares pass 1e30: batch kcenter's round names the item (22003)
+CREATE TABLE sel_huge AS SELECT id, CASE WHEN id = 20 THEN '{1e30,-1e30}'::real[] ELSE x END AS x, truth FROM sel_pool;
+SELECT al.create_learner('huge', 'sel_huge', 'id', 'x', ARRAY['a', 'b', 'c'], 'entropy',
+                         '{"batch": "kcenter", "retrain_every": 1, "seed": 7}') > 0 AS created;
+SELECT count(*) AS labeled FROM (SELECT al.label('huge', p.id, p.truth) FROM sel_huge p JOIN sel_labeled USING (id)) s;
+SELECT pg_temp.try($$SELECT al.run_learner('huge')$$) AS too_large;
+SELECT al.drop_learner('huge');
+DROP TABLE sel_huge;
+
 SELECT al.drop_learner(name) FROM al.learners WHERE name IN ('sel', 'sel_twin', 'sel_eer', 'line', 'wide', 'texts', 'uuids');

@@ -246,6 +246,14 @@ SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"tol": 0}')$
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"ftol": -1}')$$) AS negative_ftol;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"standardize": "yes"}')$$) AS text_standardize;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"holdout": 1}')$$) AS holdout_one;
+-- the holdout takes the only row of class b (seed 1; seed 2 keeps it in training)
+CREATE TABLE hs AS SELECT ARRAY[i]::real[] AS x, CASE WHEN i = 4 THEN 'b' ELSE 'a' END AS y FROM generate_series(1, 4) i;
+SELECT pg_temp.try($$SELECT al.train_model('hs', 'hs', 'x', 'y', '{"holdout": 0.25, "seed": 1}')$$) AS holdout_left_one_class;
+SELECT al.train_model('hs', 'hs', 'x', 'y', '{"holdout": 0.25, "seed": 1}');
+SELECT al.train_model('hs', 'hs', 'x', 'y', '{"holdout": 0.25, "seed": 2}') > 0 AS seed_2_trains;
+SELECT (metrics->>'train_rows')::int AS train_rows, (metrics->>'holdout_rows')::int AS holdout_rows FROM al.models WHERE name = 'hs';
+SELECT al.drop_model('hs');
+DROP TABLE hs;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '{"seed": -1}')$$) AS negative_seed;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'x', 'y', '[1]')$$) AS options_not_object;
 SELECT pg_temp.try($$SELECT al.train_model('e', 'mix3', 'nope', 'y')$$) AS unknown_column;

@@ -208,6 +208,25 @@ SELECT current_setting('al_ext.openblas_library') <> '/tmp/planted.so' AS librar
 SELECT current_setting('al_ext.blas_coretype') = 'auto' AS coretype_not_planted;
 \c - :superuser
 
+-- 9. handles are created by the owner of al_ext's tables, which must be a
+-- superuser: an extension created by a superuser later demoted refuses
+-- (42501, naming the role) instead of running its DDL with fewer rights
+\set regress_db :DBNAME
+CREATE DATABASE pr_demoted;
+CREATE ROLE pr_founder SUPERUSER LOGIN;
+\c pr_demoted pr_founder
+CREATE EXTENSION al_ext;
+CREATE TABLE t AS SELECT ARRAY[i, i % 3]::real[] AS x, (i % 2)::text AS y FROM generate_series(1, 20) i;
+\c - :superuser
+ALTER ROLE pr_founder NOSUPERUSER;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :try
+SELECT pg_temp.try($$SELECT al.train_model('m', 't', 'x', 'y')$$) AS demoted_owner;
+SELECT count(*) AS no_model FROM al.models;
+\c :regress_db :superuser
+DROP DATABASE pr_demoted;
+DROP ROLE pr_founder;
+
 SET client_min_messages = warning;
 SELECT al.drop_learner(name) FROM al.learners;
 DROP SCHEMA pr CASCADE;

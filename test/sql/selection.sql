@@ -358,6 +358,9 @@ SELECT pg_temp.try($$SELECT al.mean_direction_final('{1}')$$) AS bad_direction_s
 SELECT pg_temp.try($$SELECT al.euclidean_density('{1,2}', '{1,2}')$$) AS sample_one_dimensional;
 SELECT pg_temp.try($$SELECT al.euclidean_density('{1,2}', '{{1,2,3}}')$$) AS sample_mismatch;
 SELECT pg_temp.try($$SELECT al.euclidean_density('{1,2}', '{{1,NULL}}')$$) AS sample_null;
+-- squares past 1e30 (the kernels' bound on a row's norm): the row, then a sample row
+SELECT pg_temp.try($$SELECT al.euclidean_density('{1e30,0}', '{{1,2}}')$$) AS row_too_large,
+	pg_temp.try($$SELECT al.euclidean_density('{1,2}', '{{1,2},{-1e30,0}}')$$) AS sample_row_too_large;
 SELECT pg_temp.try($$SELECT al.euclidean_density('{1,2}', '{{1,2},{3,Infinity}}')$$) AS sample_infinite;
 SELECT pg_temp.try($$SELECT al.information_density(-0.1, 0.5, 1)$$) AS negative_score;
 SELECT pg_temp.try($$SELECT al.information_density(0.5, 1.5, 1)$$) AS density_above_1;
