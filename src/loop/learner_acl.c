@@ -17,6 +17,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/syscache.h"
@@ -154,6 +155,7 @@ al_grant_learner(PG_FUNCTION_ARGS)
 
 	al_require_arg(fcinfo, 1, "role");
 	al_require_arg(fcinfo, 2, "right");
+	PreventCommandIfReadOnly("al.grant_learner()");
 	SPI_connect();
 	l = owned_learner(fcinfo);
 	r = right_by_name(text_to_cstring(PG_GETARG_TEXT_PP(2)));
@@ -176,6 +178,7 @@ al_revoke_learner(PG_FUNCTION_ARGS)
 
 	al_require_arg(fcinfo, 1, "role");
 	al_require_arg(fcinfo, 2, "right");
+	PreventCommandIfReadOnly("al.revoke_learner()");
 	SPI_connect();
 	l = owned_learner(fcinfo);
 	r = right_by_name(text_to_cstring(PG_GETARG_TEXT_PP(2)));
@@ -200,6 +203,7 @@ al_alter_learner_owner(PG_FUNCTION_ARGS)
 	Oid			new_owner;
 
 	al_require_arg(fcinfo, 1, "new owner");
+	PreventCommandIfReadOnly("al.alter_learner_owner()");
 	new_owner = PG_GETARG_OID(1);
 	SPI_connect();
 	l = owned_learner(fcinfo);

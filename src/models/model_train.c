@@ -20,6 +20,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -692,6 +693,7 @@ al_train_model(PG_FUNCTION_ARGS)
 	al_require_arg(fcinfo, 1, "data");
 	al_require_arg(fcinfo, 2, "feature column");
 	al_require_arg(fcinfo, 3, "label column");
+	PreventCommandIfReadOnly("al.train_model()");
 	memset(&req, 0, sizeof(req));
 	req.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_standalone_name(req.name);
@@ -731,6 +733,7 @@ al_drop_model(PG_FUNCTION_ARGS)
 	ModelOwnership o;
 	uint64		dropped;
 
+	PreventCommandIfReadOnly("al.drop_model()");
 	SPI_connect();
 	model_precheck_owner(name);
 	model_lock_for_writing(name, &o);
