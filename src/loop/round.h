@@ -125,6 +125,7 @@ typedef struct ParallelRows
 } ParallelRows;
 extern bool round_parallel_wanted(const Learner *l, bool sel_needed);
 extern int	round_parallel_buckets(int k, int64 pool_size, int32 id_width);
+extern int32 round_pool_id_width(const Learner *l);
 /* Takes a row of a parallel scoring instead of keeping it (writes nothing: the query runs in parallel mode). */
 typedef void (*ParallelRowSink) (void *arg, const char *id, double score, const float *p);
 extern ParallelRows *round_parallel_rows(const Learner *l, int64 model_id, bytea *value, int members,

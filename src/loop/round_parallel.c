@@ -45,19 +45,28 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "parser/parsetree.h"
+#include "rewrite/rewriteHandler.h"
 #include "tcop/dest.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/snapmgr.h"
 #include "utils/typcache.h"
 
@@ -520,7 +529,7 @@ receive_destroy(DestReceiver *self)
  * bucket of a pool of pool_size rows and k classes within
  * al_ext.selection_max_memory (about 80 + 4k bytes a row kept, plus its
  * id: id_width, the id column's average width in the pool's statistics,
- * 0 when it has none).
+ * round_pool_id_width, 0 when it has none).
  */
 int
 round_parallel_buckets(int k, int64 pool_size, int32 id_width)
@@ -531,6 +540,80 @@ round_parallel_buckets(int k, int64 pool_size, int32 id_width)
 	while (b < PARALLEL_MAX_BUCKETS && bytes / b > (double) sel_max_memory_bytes())
 		b *= 2;
 	return b;
+}
+
+/* The most views column_width follows down to the table under them. */
+#define ID_WIDTH_MAX_VIEWS 8
+
+static int32 column_width(Oid relid, AttrNumber attnum, Oid role, int views);
+
+/*
+ * The width of column attnum of view viewid when it is a plain column of a
+ * relation of the view's query (as the planner would estimate it), else 0.
+ * The relation under it is read with the rights of the view's owner, or of
+ * role for a security_invoker view.
+ */
+static int32
+view_column_width(Oid viewid, AttrNumber attnum, Oid role, int views)
+{
+	Relation	view = relation_open(viewid, AccessShareLock);
+	Query	   *q = get_view_query(view);
+	TargetEntry *te = get_tle_by_resno(q->targetList, attnum);
+	Oid			reader = RelationHasSecurityInvoker(view) ? role : view->rd_rel->relowner;
+	int32		width = 0;
+
+	if (te != NULL && !te->resjunk && IsA(te->expr, Var) && ((Var *) te->expr)->varlevelsup == 0)
+	{
+		Var		   *v = (Var *) te->expr;
+		RangeTblEntry *rte = rt_fetch(v->varno, q->rtable);
+
+		if (rte->rtekind == RTE_RELATION)
+			width = column_width(rte->relid, v->varattno, reader, views + 1);
+	}
+	relation_close(view, AccessShareLock);
+	return width;
+}
+
+/*
+ * The average width of column attnum of relation relid in its statistics,
+ * 0 when it has none or role may not read the column (pg_stats would not
+ * show them): the whole hierarchy's for a partitioned table or a parent of
+ * inheritance children (ANALYZE keeps them apart from the parent's own
+ * rows, stainherit), which a query of the relation reads; for a view, its
+ * column's (view_column_width, through at most ID_WIDTH_MAX_VIEWS views).
+ */
+static int32
+column_width(Oid relid, AttrNumber attnum, Oid role, int views)
+{
+	char		relkind = get_rel_relkind(relid);
+	HeapTuple	tup;
+	int32		width = 0;
+
+	if (attnum <= 0 || views > ID_WIDTH_MAX_VIEWS ||
+		(pg_class_aclcheck(relid, role, ACL_SELECT) != ACLCHECK_OK &&
+		 pg_attribute_aclcheck(relid, attnum, role, ACL_SELECT) != ACLCHECK_OK))
+		return 0;
+	if (relkind == RELKIND_VIEW)
+		return view_column_width(relid, attnum, role, views);
+	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
+						  BoolGetDatum(relkind == RELKIND_PARTITIONED_TABLE || has_subclass(relid)));
+	if (HeapTupleIsValid(tup))
+	{
+		width = ((Form_pg_statistic) GETSTRUCT(tup))->stawidth;
+		ReleaseSysCache(tup);
+	}
+	return Max(width, 0);
+}
+
+/*
+ * The average width of learner l's ids in its pool's statistics, as its
+ * owner may read them, or 0 (for round_parallel_buckets).  The caller has
+ * locked the pool (learner_lock_pool).
+ */
+int32
+round_pool_id_width(const Learner *l)
+{
+	return column_width(l->pool, l->id_att, l->owner, 0);
 }
 
 /*

@@ -556,8 +556,7 @@ score_parallel(ScoreState *st, bytea *value)
 	/* under option ranking_rows the rows go straight into the ranking's heap: one query, nothing kept */
 	bool		to_heap = st->hot != NULL && round_hot_drops(st->hot);
 	/* (the ids' average width from the pool's statistics, as ANALYZE saw them: long ids fill buckets too) */
-	int			buckets = to_heap ? 1 : round_parallel_buckets(st->l->k, expected,
-															   get_attavgwidth(st->l->pool, st->l->id_att));
+	int			buckets = to_heap ? 1 : round_parallel_buckets(st->l->k, expected, round_pool_id_width(st->l));
 	MemoryContext block = AllocSetContextCreate(CurrentMemoryContext, "al_ext parallel block",
 												ALLOCSET_DEFAULT_SIZES);
 

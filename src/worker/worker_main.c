@@ -414,9 +414,31 @@ release_sql_advisory_locks(void)
 	pfree(data);
 }
 
+/* Whether the last pass found default_transaction_read_only on (and wrote nothing). */
+static bool paused_read_only = false;
+
+/*
+ * Whether the worker must leave the learners alone: default_transaction_read_only
+ * is on for it (a read-only database, or a server a nearly full disk made
+ * read-only): every round would write and fail.  Logs once when this starts
+ * and once when it ends.
+ */
+static bool
+worker_read_only(void)
+{
+	if (DefaultXactReadOnly != paused_read_only)
+		ereport(LOG,
+				(errmsg(DefaultXactReadOnly
+						? "al_ext worker for database \"%s\" paused: default_transaction_read_only is on"
+						: "al_ext worker for database \"%s\" resumed: default_transaction_read_only is off",
+						worker_dbname)));
+	paused_read_only = DefaultXactReadOnly;
+	return paused_read_only;
+}
+
 /*
  * One pass over the learners: list them, then one round each (skipping those
- * backing off).  Returns true if some round did work, so the caller loops
+ * backing off; none while default_transaction_read_only is on).  Returns true if some round did work, so the caller loops
  * again at once to drain a backlog.  *installed tells whether the extension
  * exists in this database.
  */
@@ -433,6 +455,8 @@ worker_pass(MemoryContext cxt, bool *installed)
 	if (!run_unit("listing learners", list_learners_unit, &list, false))
 		return false;
 	*installed = list.installed;
+	if (list.count > 0 && worker_read_only())
+		return false;
 	/* learners that failed lately go after the others */
 	for (sweep = 0; sweep < 2; sweep++)
 		for (i = 0; i < list.count && !got_sigterm; i++)

@@ -132,5 +132,26 @@ ok($standby->poll_query_until('postgres',
 	q{SELECT model_version = 3 AND labeled = 45 FROM al.learner_status WHERE learner = 'l'}),
 	'its worker retrains on them');
 
+# default_transaction_read_only on (a read-only database, or a server a nearly
+# full disk made read-only): the worker pauses, saying so once, instead of
+# failing every learner's round at each naptime; it resumes when it is off
+my $offset = -s $standby->logfile;
+$standby->safe_psql('postgres', q{ALTER SYSTEM SET default_transaction_read_only = on; SELECT pg_reload_conf()});
+$standby->wait_for_log(qr/(al_ext worker for database "postgres" paused|read-only transaction)/, $offset);
+like(slurp_file($standby->logfile, $offset),
+	qr/LOG:  al_ext worker for database "postgres" paused: default_transaction_read_only is on/,
+	'the worker says it pauses while default_transaction_read_only is on');
+$standby->safe_psql('postgres', q{
+	SET default_transaction_read_only = off;
+	SELECT count(al.label('l', b.item_id, p.truth))
+	FROM al.next_batch('l', 5, 'ann') b JOIN pool p ON p.id::text = b.item_id});
+$standby->safe_psql('postgres', q{SET default_transaction_read_only = off; ALTER SYSTEM RESET default_transaction_read_only; SELECT pg_reload_conf()});
+$standby->wait_for_log(qr/al_ext worker for database "postgres" resumed: default_transaction_read_only is off/, $offset);
+ok($standby->poll_query_until('postgres',
+	q{SELECT model_version = 4 AND labeled = 50 FROM al.learner_status WHERE learner = 'l'}),
+	'it retrains once default_transaction_read_only is off again');
+unlike(slurp_file($standby->logfile, $offset), qr/read-only transaction/,
+	'no round failed on the read-only default');
+
 $standby->stop;
 done_testing();
