@@ -438,9 +438,9 @@ worker_read_only(void)
 
 /*
  * One pass over the learners: list them, then one round each (skipping those
- * backing off; none while default_transaction_read_only is on).  Returns true if some round did work, so the caller loops
- * again at once to drain a backlog.  *installed tells whether the extension
- * exists in this database.
+ * backing off; none while default_transaction_read_only is on).  Returns
+ * true if some round did work, so the caller loops again at once to drain a
+ * backlog.  *installed tells whether the extension exists in this database.
  */
 static bool
 worker_pass(MemoryContext cxt, bool *installed)
