@@ -121,4 +121,4 @@ UNION ALL SELECT 'sampled, on the coordinator', :'w_coord_ms'::float8[], median(
 UNION ALL SELECT 'sampled, local copy', :'w_loc_ms'::float8[] || :'w_loc2_ms'::float8[], median(:'w_loc_ms'::float8[] || :'w_loc2_ms'::float8[])
 UNION ALL SELECT 'full, in the shards', :'w_full_ms'::float8[], median(:'w_full_ms'::float8[]);
 SELECT al.drop_learner(l) FROM unnest(ARRAY['sdist', 'sloc', 'swdist', 'swloc']) l;
-DROP TABLE swide, swide_local;
+-- swide and swide_local stay for part 2e (check_ranking_rows.sql drops them)

@@ -664,7 +664,8 @@ round_ranking_rows(const Learner *l, int64 pool_size, Size row_bytes)
 }
 
 /*
- * Insert the rows of a ranking under option ranking_rows (h, from
+ * Insert the rows a heap kept whole (h: the hot rows of round_hot_create,
+ * at most RANKING_HOT_ROWS, or a ranking under option ranking_rows from
  * round_ranking_rows) in the hand-out order, the first RANKING_HOT_ROWS
  * hot, a block at a time (each block in a context reset after its insert).
  */
@@ -695,23 +696,6 @@ round_insert_ranking(const Learner *l, int32 version, HotRows *h)
 	}
 	MemoryContextDelete(cxt);
 	pfree(block);
-}
-
-/* Insert the rows the hot rows kept whole, hot, a block at a time. */
-static void
-insert_hot_rows(const Learner *l, int32 version, const HotRows *hot, ScoreBlock *block, Oid pv_type)
-{
-	int			n = round_hot_count(hot);
-
-	for (int i = 0; i < n; i++)
-	{
-		HotRow		row;
-
-		round_hot_row(hot, i, &row);
-		block_append(l, block, row.id, row.score, row.p);
-		if (block->n == SCORE_BLOCK_ROWS || i == n - 1)
-			insert_block(l, version, block, pv_type, true);
-	}
 }
 
 /*
@@ -775,14 +759,10 @@ round_score_pool(const Learner *l, const ModelFit *fit, int d, int32 version, in
 		score_drawn(&st);
 	else
 		score_serial(&st, round_pool_sql(l), 0, NULL, NULL);
-	if (st.hot != NULL && round_hot_drops(st.hot))
+	/* the rows kept whole (the hot rows, or option ranking_rows' ranking) go in now, hot first */
+	if (st.hot != NULL && round_hot_keeps_rows(st.hot))
 	{
 		round_insert_ranking(l, version, st.hot);
-		st.res.hot_marked = true;
-	}
-	else if (st.hot != NULL && round_hot_keeps_rows(st.hot))
-	{
-		insert_hot_rows(l, version, st.hot, st.block, st.pv_type);
 		st.res.hot_marked = true;
 	}
 	else if (st.hot != NULL)
